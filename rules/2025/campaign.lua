@@ -1,0 +1,49 @@
+-- rules/2025/campaign.lua — the 2025 campaign: name, theme, the six contents of
+-- part I of the plan, and its calendar (registration, report deadlines, holidays).
+--
+-- Source: Kế hoạch phát động Phong trào thi đua ngành tài nguyên và môi trường
+-- năm 2025 (under Công văn 154/BTNMT-TCCB, 07/01/2025). Dates are ISO (YYYY-MM-DD).
+-- The reminder pass reads report_due and registration_due; it sends nothing on
+-- weekends or on the holidays below.
+
+campaign {
+  year = 2025,
+  name = "Phong trào thi đua ngành tài nguyên và môi trường năm 2025",
+  theme = "Kỷ cương trách nhiệm, chủ động kịp thời, tinh gọn hiệu quả, đổi mới sáng tạo",
+
+  -- Part I "Nội dung phong trào thi đua", one short line per content.
+  contents = {
+    "Sắp xếp, tinh gọn tổ chức bộ máy sau hợp nhất Sở Tài nguyên và Môi trường với Sở Nông nghiệp và Phát triển Nông thôn, không để ngắt quãng công việc",
+    "Sắp xếp, cơ cấu lại đội ngũ cán bộ, công chức, viên chức theo vị trí việc làm, gắn với siết chặt kỷ luật, kỷ cương hành chính",
+    "Thực hiện chủ trương, chính sách về tài nguyên, môi trường, biến đổi khí hậu; tham mưu ban hành kịp thời văn bản quy phạm pháp luật",
+    "Cải cách hành chính, chuyển đổi số; xây dựng, vận hành Hệ thống thông tin đất đai tập trung, thống nhất, đa mục tiêu",
+    "Thực hiện đề án, nhiệm vụ bảo đảm chất lượng, tiến độ; chấp hành kỷ luật ngân sách, thực hành tiết kiệm, chống lãng phí",
+    "Hưởng ứng các phong trào thi đua của các cấp; xây dựng, nhân rộng điển hình tiên tiến; phong trào văn nghệ, thể dục, thể thao",
+  },
+
+  -- Units and people register their emulation targets in the first quarter.
+  registration_due = "2025-03-31",
+
+  -- Units report every six months and at year end (part III of the plan).
+  periods = {
+    ["2025-H1"] = {
+      label = "Sáu tháng đầu năm 2025",
+      from = "2025-01-01", to = "2025-06-30", report_due = "2025-06-15",
+    },
+    ["2025-Y"] = {
+      label = "Năm 2025",
+      from = "2025-01-01", to = "2025-12-31", report_due = "2025-11-15",
+    },
+  },
+
+  -- Public holidays of 2025: no reminders go out on these days.
+  -- Check against the year's official announcement; e.g. the 30/4–1/5 break
+  -- may be extended by a swapped working day (a new line here is enough).
+  holidays = {
+    { from = "2025-01-01", to = "2025-01-01", name = "Tết Dương lịch" },
+    { from = "2025-01-25", to = "2025-02-02", name = "Tết Nguyên đán Ất Tỵ" },
+    { from = "2025-04-07", to = "2025-04-07", name = "Giỗ Tổ Hùng Vương (10/3 âm lịch)" },
+    { from = "2025-04-30", to = "2025-05-01", name = "Ngày Giải phóng miền Nam, thống nhất đất nước và Quốc tế Lao động" },
+    { from = "2025-09-01", to = "2025-09-02", name = "Quốc khánh" },
+  },
+}

@@ -1,0 +1,119 @@
+-- rules/2025/criteria_tap_the.lua — criteria for collectives (tiêu chí đối với
+-- tập thể), TT1–TT6: one per item of part II.1 of the 2025 plan.
+--
+-- Each `title` is the plan's wording, verbatim. Points add up to 100, the
+-- score units are ranked by. A fact not reported yet (nil) fails its
+-- criterion with "Chưa báo cáo: <label>".
+
+-- Labels of the facts read here, as declared in facts.lua (keep in step).
+local LABEL = {
+  response_plan = "Có kế hoạch/văn bản hưởng ứng, phát động phong trào thi đua",
+  work_programme_approved = "Chương trình, kế hoạch công tác năm được xây dựng, phê duyệt theo quy định",
+  tasks_assigned = "Số nhiệm vụ được giao trong chương trình, kế hoạch công tác",
+  tasks_completed = "Số nhiệm vụ được giao đã hoàn thành",
+  legal_docs_assigned = "Số nhiệm vụ xây dựng văn bản quy phạm pháp luật được giao",
+  legal_docs_completed = "Số nhiệm vụ xây dựng văn bản quy phạm pháp luật đã hoàn thành",
+  restructuring_on_time = "Hoàn thành đúng tiến độ việc kiện toàn, tinh gọn tổ chức bộ máy",
+  discipline_violations = "Số vụ vi phạm kỷ cương, kỷ luật hành chính, văn hóa công sở",
+  exemplary_models = "Số điển hình tiên tiến được phát hiện, bồi dưỡng",
+  internal_solidarity = "Nội bộ đoàn kết",
+}
+
+-- "Chưa báo cáo: …" for the facts of `names` that are nil, or nil if all are in.
+local function unreported(f, names)
+  local gaps = {}
+  for _, name in ipairs(names) do
+    if f[name] == nil then gaps[#gaps + 1] = LABEL[name] end
+  end
+  if #gaps == 0 then return nil end
+  return "Chưa báo cáo: " .. table.concat(gaps, "; ")
+end
+
+-- Why `done` of `assigned` tasks is not 100 %, or nil when it is (0 of 0 is
+-- 100 %). More done than assigned is a reporting error, not an achievement.
+local function completion_gap(what, done, assigned)
+  if done > assigned then
+    return string.format("Số liệu không hợp lệ: số %s đã hoàn thành (%d) lớn hơn số được giao (%d)",
+      what, done, assigned)
+  elseif done < assigned then
+    return string.format("Mới hoàn thành %d/%d %s (yêu cầu 100%%)", done, assigned, what)
+  end
+  return nil
+end
+
+criterion "TT1" {
+  subject = "unit", points = 15,
+  title = "Có kế hoạch/văn bản hưởng ứng, phát động phong trào thi đua thiết thực, hiệu quả gắn với các nhiệm vụ chính trị của phòng, đơn vị.",
+  check = function(_, f)
+    local gap = unreported(f, { "response_plan" })
+    if gap then return false, gap end
+    if f.response_plan then return true end
+    return false, "Chưa có kế hoạch/văn bản hưởng ứng, phát động phong trào thi đua"
+  end,
+}
+
+-- All assigned tasks done, and 100 % of the legal-document drafting tasks.
+criterion "TT2" {
+  subject = "unit", points = 20,
+  title = "Có chương trình, kế hoạch công tác của năm được xây dựng, phê duyệt theo quy định; hoàn thành tốt các nhiệm vụ thuộc các chương trình, kế hoạch công tác được giao trong năm, bảo đảm chất lượng, tiến độ, hiệu quả, trong đó cần hoàn thành 100% các nhiệm vụ được giao thuộc chương trình xây dựng văn bản quy phạm pháp luật do Sở Tài nguyên và Môi trường chủ trì tham mưu.",
+  check = function(_, f)
+    local gap = unreported(f, { "work_programme_approved", "tasks_assigned", "tasks_completed",
+      "legal_docs_assigned", "legal_docs_completed" })
+    if gap then return false, gap end
+    local problems = {}
+    if not f.work_programme_approved then
+      problems[#problems + 1] = "Chương trình, kế hoạch công tác năm chưa được phê duyệt theo quy định"
+    end
+    -- completion_gap returns nil when the target is met, which appends nothing
+    problems[#problems + 1] = completion_gap("nhiệm vụ được giao", f.tasks_completed, f.tasks_assigned)
+    problems[#problems + 1] = completion_gap("nhiệm vụ xây dựng văn bản quy phạm pháp luật",
+      f.legal_docs_completed, f.legal_docs_assigned)
+    if #problems == 0 then return true end
+    return false, table.concat(problems, "; ")
+  end,
+}
+
+criterion "TT3" {
+  subject = "unit", points = 20,
+  title = "Thực hiện nghiêm túc, kịp thời, hoàn thành đúng tiến độ công tác kiện toàn, tinh gọn tổ chức bộ máy của cơ quan gắn với việc sắp xếp, tinh giản biên chế, cơ cấu lại, nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức theo phương án sắp xếp, tinh gọn tổ chức bộ máy, bảo đảm không làm ảnh hưởng đến kết quả thực hiện nhiệm vụ của cơ quan, đơn vị được cấp có thẩm quyền giao.",
+  check = function(_, f)
+    local gap = unreported(f, { "restructuring_on_time" })
+    if gap then return false, gap end
+    if f.restructuring_on_time then return true end
+    return false, "Chưa hoàn thành đúng tiến độ việc kiện toàn, tinh gọn tổ chức bộ máy"
+  end,
+}
+
+criterion "TT4" {
+  subject = "unit", points = 15,
+  title = "Thực hiện nghiêm kỷ cương, kỷ luật hành chính, nếp sống văn hóa công sở, đạo đức công vụ trong giao tiếp, hội họp và thực thi công vụ.",
+  check = function(_, f)
+    local gap = unreported(f, { "discipline_violations" })
+    if gap then return false, gap end
+    if f.discipline_violations == 0 then return true end
+    return false, string.format("Có %d vụ vi phạm kỷ cương, kỷ luật hành chính, văn hóa công sở",
+      f.discipline_violations)
+  end,
+}
+
+criterion "TT5" {
+  subject = "unit", points = 15,
+  title = "Phát hiện, bồi dưỡng điển hình tiên tiến thông qua các phong trào thi đua; nhất là các tập thể, cá nhân có thành tích xuất sắc, tiêu biểu, có sản phẩm cụ thể, dám nghĩ, dám làm, năng động, sáng tạo, có nhiều sáng kiến, kinh nghiệm hay trong thực hiện nhiệm vụ.",
+  check = function(_, f)
+    local gap = unreported(f, { "exemplary_models" })
+    if gap then return false, gap end
+    if f.exemplary_models >= 1 then return true end
+    return false, "Chưa phát hiện, bồi dưỡng được điển hình tiên tiến nào"
+  end,
+}
+
+criterion "TT6" {
+  subject = "unit", points = 15,
+  title = "Nội bộ đoàn kết; thực hiện tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước; nâng cao đời sống vật chất, tinh thần của công chức, viên chức và người lao động.",
+  check = function(_, f)
+    local gap = unreported(f, { "internal_solidarity" })
+    if gap then return false, gap end
+    if f.internal_solidarity then return true end
+    return false, "Nội bộ chưa đoàn kết"
+  end,
+}
