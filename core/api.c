@@ -17,6 +17,7 @@
 #include "api_internal.h"
 #include "log.h"
 #include "metrics.h"
+#include "ruleset.h"
 
 enum route_access { ACCESS_PUBLIC, ACCESS_ANY_TOKEN, ACCESS_ADMIN };
 
@@ -36,6 +37,18 @@ static const struct route routes[] = {
     {"GET", "/api/v1/units", ACCESS_ANY_TOKEN, api_units_list},
     {"GET", "/api/v1/units/{code}", ACCESS_ANY_TOKEN, api_unit_get},
     {"GET", "/api/v1/people", ACCESS_ANY_TOKEN, api_people_list},
+    {"PUT", "/api/v1/periods/{period}/units/{code}/report", ACCESS_ANY_TOKEN, api_unit_report_put},
+    {"PUT", "/api/v1/periods/{period}/people/{code}/facts", ACCESS_ANY_TOKEN, api_person_facts_put},
+    {"GET", "/api/v1/periods/{period}/units/{code}/evaluation", ACCESS_ANY_TOKEN,
+     api_unit_evaluation_get},
+    {"GET", "/api/v1/periods/{period}/people/{code}/evaluation", ACCESS_ANY_TOKEN,
+     api_person_evaluation_get},
+    {"GET", "/api/v1/periods/{period}/status", ACCESS_ANY_TOKEN, api_status_get},
+    {"GET", "/api/v1/periods/{period}/ranking", ACCESS_ANY_TOKEN, api_ranking_get},
+    {"GET", "/api/v1/periods/{period}/nominations", ACCESS_ANY_TOKEN, api_nominations_get},
+    {"POST", "/api/v1/evaluate", ACCESS_ANY_TOKEN, api_evaluate_post},
+    {"GET", "/api/v1/rules", ACCESS_ANY_TOKEN, api_rules_get},
+    {"POST", "/api/v1/admin/reload", ACCESS_ADMIN, api_reload_post},
 };
 
 /* ---- helpers for handlers ------------------------------------------------------------- */
@@ -72,11 +85,7 @@ void api_invalid(struct api_call *call, const char *message, cJSON *details)
 
 cJSON *api_body_object(struct api_call *call)
 {
-    const char *type = http_request_header(call->req, "Content-Type");
-    if (type && strncmp(type, "application/json", 16) != 0) {
-        api_error(call, 415, "unsupported_media_type", "send the body as application/json");
-        return NULL;
-    }
+    /* The body is read as JSON whatever Content-Type says: curl -d labels JSON as a form. */
     const char *end = NULL;
     cJSON *body = cJSON_ParseWithLengthOpts(call->req->body, call->req->body_len, &end, 0);
     if (!body) {
@@ -111,8 +120,7 @@ bool api_may_write_unit(struct api_call *call, const char *unit_code)
 
 static const char *active_rules_hash(struct api *api)
 {
-    (void)api;
-    return NULL; /* set once a rules engine is attached (rules.c) */
+    return api->rules && api->rules->active ? rules_hash(api->rules->active) : NULL;
 }
 
 static void health(struct api_call *call)

@@ -8,12 +8,12 @@
 #include "http.h"
 #include "store.h"
 
-struct rules_engine;
+struct ruleset;
 
 struct api {
     struct store *store;
     const struct config *config;
-    struct rules_engine *rules; /* may be NULL when no ruleset is configured */
+    struct ruleset *rules; /* the rules in service; rules->active may be NULL */
     bool shutting_down;
 };
 

@@ -32,5 +32,15 @@ bool api_may_write_unit(struct api_call *call, const char *unit_code);
 void api_units_list(struct api_call *call);
 void api_unit_get(struct api_call *call);
 void api_people_list(struct api_call *call);
+void api_unit_report_put(struct api_call *call);
+void api_person_facts_put(struct api_call *call);
+void api_unit_evaluation_get(struct api_call *call);
+void api_person_evaluation_get(struct api_call *call);
+void api_status_get(struct api_call *call);
+void api_ranking_get(struct api_call *call);
+void api_nominations_get(struct api_call *call);
+void api_evaluate_post(struct api_call *call);
+void api_rules_get(struct api_call *call);
+void api_reload_post(struct api_call *call);
 
 #endif

@@ -79,6 +79,16 @@ void config_free(struct config *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
+/* Lua's messages name the file already, except a few (a binary chunk, the budget). */
+static void place_error(char *err, size_t errlen, const char *path, const char *msg)
+{
+    if (!msg) msg = "cannot be read";
+    if (strncmp(msg, path, strlen(path)) == 0)
+        snprintf(err, errlen, "%s", msg);
+    else
+        snprintf(err, errlen, "%s: %s", path, msg);
+}
+
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
@@ -121,7 +131,7 @@ static int read_number(lua_State *L, const char *field, double min, double max, 
     int rc = 0;
     if (type == LUA_TNUMBER) {
         double v = lua_tonumber(L, -1);
-        if (v < min || v > max) {
+        if (!(v >= min && v <= max)) { /* NaN fails too */
             snprintf(err, errlen, "%s: limits.%s: %g is out of range (%g to %g)", file, field, v,
                      min, max);
             rc = -1;
@@ -198,7 +208,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
     }
     int rc = -1;
     if (luaL_loadfilex(L, path, "t") != LUA_OK) {
-        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        place_error(err, errlen, path, lua_tostring(L, -1));
         goto done;
     }
     /* An empty environment: the file sees no library and no global but its own. */
@@ -208,7 +218,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
     lua_setupvalue(L, -2, 1);
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, 10 * 1000 * 1000);
     if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        place_error(err, errlen, path, lua_tostring(L, -1));
         goto done;
     }
     if (!lua_istable(L, -1)) {

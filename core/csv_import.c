@@ -27,6 +27,8 @@ struct csv_reader {
     struct csv_table *table;
     char **fields;
     size_t count, capacity;
+    size_t physical; /* rows seen, blank ones included */
+    int last_terminator;
     bool oom;
 };
 
@@ -55,30 +57,36 @@ static void on_field(void *data, size_t len, void *ctx)
 
 static void on_row(int terminator, void *ctx)
 {
-    (void)terminator;
     struct csv_reader *r = ctx;
     struct csv_table *t = r->table;
-    /* A blank line (one empty field) is not a row: spreadsheets leave them at the end. */
-    if (r->count == 1 && r->fields[0][0] == '\0') {
-        free(r->fields[0]);
+    bool blank = r->count == 0 || (r->count == 1 && r->fields[0][0] == '\0');
+    /* CSV_REPALL_NL reports every line ending; the LF of a CRLF is not a line of its own. */
+    bool crlf_tail = blank && terminator == '\n' && r->last_terminator == '\r';
+    r->last_terminator = terminator;
+    if (!crlf_tail) r->physical++;
+    /* A blank line is not a row (spreadsheets leave them), but it counts for row numbers. */
+    if (blank) {
+        if (r->count == 1) free(r->fields[0]);
         r->count = 0;
         return;
     }
     if (t->count == t->capacity) {
         size_t cap = t->capacity ? t->capacity * 2 : 64;
         char ***rows = realloc(t->rows, cap * sizeof *rows);
+        if (rows) t->rows = rows;
         size_t *widths = realloc(t->widths, cap * sizeof *widths);
-        if (!rows || !widths) {
-            free(rows == t->rows ? NULL : rows);
+        if (widths) t->widths = widths;
+        size_t *lines = realloc(t->lines, cap * sizeof *lines);
+        if (lines) t->lines = lines;
+        if (!rows || !widths || !lines) {
             r->oom = true;
             return;
         }
-        t->rows = rows;
-        t->widths = widths;
         t->capacity = cap;
     }
     t->rows[t->count] = r->fields;
     t->widths[t->count] = r->count;
+    t->lines[t->count] = r->physical;
     t->count++;
     r->fields = NULL;
     r->count = r->capacity = 0;
@@ -93,7 +101,7 @@ int csv_table_read(const char *path, struct csv_table *table, char *err, size_t 
         return -1;
     }
     struct csv_parser parser;
-    csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI);
+    csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL);
     struct csv_reader reader = {.table = table};
     char buf[16384];
     size_t n;
@@ -148,6 +156,7 @@ void csv_table_free(struct csv_table *table)
     }
     free(table->rows);
     free(table->widths);
+    free(table->lines);
     memset(table, 0, sizeof *table);
 }
 
@@ -217,6 +226,8 @@ bool valid_date(const char *text)
     int y, m, d;
     char tail;
     if (strlen(text) != 10 || text[4] != '-' || text[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) return false;
     if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
     if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -335,11 +346,11 @@ static const char *field(const struct csv_table *t, size_t row, const struct col
 static void check_row_shape(const struct csv_table *t, size_t row, struct import_errors *errors)
 {
     if (t->widths[row] != t->widths[0])
-        import_error(errors, row + 1, NULL, "has %zu fields, the header has %zu", t->widths[row],
-                     t->widths[0]);
+        import_error(errors, t->lines[row], NULL, "has %zu fields, the header has %zu",
+                     t->widths[row], t->widths[0]);
     for (size_t j = 0; j < t->widths[row]; j++)
         if (!valid_utf8(t->rows[row][j]))
-            import_error(errors, row + 1, j < t->widths[0] ? t->rows[0][j] : "?",
+            import_error(errors, t->lines[row], j < t->widths[0] ? t->rows[0][j] : "?",
                          "not valid UTF-8 (save the file as \"CSV UTF-8\")");
 }
 
@@ -356,11 +367,11 @@ static void check_contact(const struct csv_table *t, size_t row, const struct co
 {
     const char *e = field(t, row, email);
     if (e[0] && !valid_email(e))
-        import_error(errors, row + 1, "email", "\"%s\" is not an email address", e);
+        import_error(errors, t->lines[row], "email", "\"%s\" is not an email address", e);
     char e164[24];
     const char *p = field(t, row, phone);
     if (p[0] && !phone_to_e164(p, e164, sizeof e164))
-        import_error(errors, row + 1, "phone",
+        import_error(errors, t->lines[row], "phone",
                      "\"%s\" is not a Vietnamese phone number (e.g. 0912345678 or +84912345678)",
                      p);
 }
@@ -405,61 +416,68 @@ int import_units(struct store *st, const char *path, const char *actor,
         check_row_shape(&t, r, errors);
         const char *code = field(&t, r, &cols[U_CODE]);
         if (!code[0])
-            import_error(errors, r + 1, "code", "is empty");
+            import_error(errors, t.lines[r], "code", "is empty");
         else if (!valid_code(code))
-            import_error(errors, r + 1, "code",
+            import_error(errors, t.lines[r], "code",
                          "\"%s\" may hold only letters A-Z, digits, '-', '_' and '.' (32 at most)",
                          code);
         else {
             int dup = find_in_file(&t, &cols[U_CODE], r, code);
             if (dup > 0)
-                import_error(errors, r + 1, "code", "\"%s\" repeats row %d", code, dup + 1);
+                import_error(errors, t.lines[r], "code", "\"%s\" repeats row %zu", code,
+                             t.lines[dup]);
         }
-        if (!field(&t, r, &cols[U_NAME])[0]) import_error(errors, r + 1, "name", "is empty");
+        if (!field(&t, r, &cols[U_NAME])[0]) import_error(errors, t.lines[r], "name", "is empty");
         const char *parent = field(&t, r, &cols[U_PARENT]);
         if (parent[0]) {
             if (strcmp(parent, code) == 0)
-                import_error(errors, r + 1, "parent_code", "a unit cannot be its own parent");
+                import_error(errors, t.lines[r], "parent_code", "a unit cannot be its own parent");
             else if (find_in_file(&t, &cols[U_CODE], t.count, parent) < 0 &&
                      !model_unit_exists(st, parent))
-                import_error(errors, r + 1, "parent_code", "unknown unit \"%s\"", parent);
+                import_error(errors, t.lines[r], "parent_code", "unknown unit \"%s\"", parent);
         }
         const char *kind = field(&t, r, &cols[U_KIND]);
         if (strcmp(kind, "department") && strcmp(kind, "office") && strcmp(kind, "unit") &&
             strcmp(kind, "district"))
-            import_error(errors, r + 1, "kind",
+            import_error(errors, t.lines[r], "kind",
                          "\"%s\" is not one of department, office, unit, district", kind);
         check_contact(&t, r, &cols[U_EMAIL], &cols[U_PHONE], errors);
         const char *from = field(&t, r, &cols[U_FROM]), *to = field(&t, r, &cols[U_TO]);
         if (from[0] && !valid_date(from))
-            import_error(errors, r + 1, "valid_from", "\"%s\" is not a date YYYY-MM-DD", from);
+            import_error(errors, t.lines[r], "valid_from", "\"%s\" is not a date YYYY-MM-DD", from);
         if (to[0] && !valid_date(to))
-            import_error(errors, r + 1, "valid_to", "\"%s\" is not a date YYYY-MM-DD", to);
+            import_error(errors, t.lines[r], "valid_to", "\"%s\" is not a date YYYY-MM-DD", to);
         if (from[0] && to[0] && valid_date(from) && valid_date(to) && strcmp(to, from) < 0)
-            import_error(errors, r + 1, "valid_to", "%s is before valid_from %s", to, from);
+            import_error(errors, t.lines[r], "valid_to", "%s is before valid_from %s", to, from);
         const char *merged = field(&t, r, &cols[U_MERGED]);
         if (merged[0]) {
             if (!to[0])
-                import_error(errors, r + 1, "merged_into",
+                import_error(errors, t.lines[r], "merged_into",
                              "a unit merged into another needs a valid_to date");
             if (strcmp(merged, code) == 0)
-                import_error(errors, r + 1, "merged_into", "a unit cannot merge into itself");
+                import_error(errors, t.lines[r], "merged_into", "a unit cannot merge into itself");
             else if (find_in_file(&t, &cols[U_CODE], t.count, merged) < 0 &&
                      !model_unit_exists(st, merged))
-                import_error(errors, r + 1, "merged_into", "unknown unit \"%s\"", merged);
+                import_error(errors, t.lines[r], "merged_into", "unknown unit \"%s\"", merged);
         }
     }
-    /* A parent chain inside the file must end: no cycles. */
+    /* A parent chain must end, following the file first and the database beyond it. */
     for (size_t r = 1; r < t.count && errors->count == 0; r++) {
-        const char *at = field(&t, r, &cols[U_CODE]);
-        for (size_t steps = 0; steps < t.count; steps++) {
+        const char *start = field(&t, r, &cols[U_CODE]);
+        char *at = strdup(field(&t, r, &cols[U_PARENT]));
+        for (size_t steps = 0; at && at[0] && steps <= t.count + 10000; steps++) {
+            if (strcmp(at, start) == 0) {
+                import_error(errors, t.lines[r], "parent_code",
+                             "the parent chain loops back to \"%s\"", start);
+                break;
+            }
             int row = find_in_file(&t, &cols[U_CODE], t.count, at);
-            if (row < 0) break;
-            at = field(&t, (size_t)row, &cols[U_PARENT]);
-            if (!at[0]) break;
-            if (steps + 1 == t.count)
-                import_error(errors, r + 1, "parent_code", "the parent chain loops back");
+            char *next = row >= 0 ? strdup(field(&t, (size_t)row, &cols[U_PARENT]))
+                                  : model_unit_parent(st, at);
+            free(at);
+            at = next;
         }
+        free(at);
     }
     if (errors->count) {
         csv_table_free(&t);
@@ -544,32 +562,34 @@ int import_people(struct store *st, const char *path, const char *actor,
         check_row_shape(&t, r, errors);
         const char *code = field(&t, r, &cols[P_CODE]);
         if (!code[0])
-            import_error(errors, r + 1, "code", "is empty");
+            import_error(errors, t.lines[r], "code", "is empty");
         else if (!valid_code(code))
-            import_error(errors, r + 1, "code",
+            import_error(errors, t.lines[r], "code",
                          "\"%s\" may hold only letters A-Z, digits, '-', '_' and '.' (32 at most)",
                          code);
         else {
             int dup = find_in_file(&t, &cols[P_CODE], r, code);
             if (dup > 0)
-                import_error(errors, r + 1, "code", "\"%s\" repeats row %d", code, dup + 1);
+                import_error(errors, t.lines[r], "code", "\"%s\" repeats row %zu", code,
+                             t.lines[dup]);
         }
-        if (!field(&t, r, &cols[P_NAME])[0]) import_error(errors, r + 1, "full_name", "is empty");
+        if (!field(&t, r, &cols[P_NAME])[0])
+            import_error(errors, t.lines[r], "full_name", "is empty");
         const char *unit = field(&t, r, &cols[P_UNIT]);
         if (!unit[0])
-            import_error(errors, r + 1, "unit_code", "is empty");
+            import_error(errors, t.lines[r], "unit_code", "is empty");
         else if (!model_unit_exists(st, unit))
-            import_error(errors, r + 1, "unit_code", "unknown unit \"%s\" (import units.csv first)",
-                         unit);
+            import_error(errors, t.lines[r], "unit_code",
+                         "unknown unit \"%s\" (import units.csv first)", unit);
         const char *head = field(&t, r, &cols[P_HEAD]);
         if (strcmp(head, "1") && strcmp(head, "0") && head[0])
-            import_error(errors, r + 1, "is_head", "\"%s\" must be 1 or 0", head);
+            import_error(errors, t.lines[r], "is_head", "\"%s\" must be 1 or 0", head);
         if (strcmp(head, "1") == 0 && unit[0]) {
             for (size_t o = 1; o < r; o++) {
                 if (strcmp(field(&t, o, &cols[P_UNIT]), unit) == 0 &&
                     strcmp(field(&t, o, &cols[P_HEAD]), "1") == 0) {
-                    import_error(errors, r + 1, "is_head",
-                                 "unit \"%s\" already has a head on row %zu", unit, o + 1);
+                    import_error(errors, t.lines[r], "is_head",
+                                 "unit \"%s\" already has a head on row %zu", unit, t.lines[o]);
                     break;
                 }
             }
@@ -580,7 +600,7 @@ int import_people(struct store *st, const char *path, const char *actor,
                 if (row < 0 || strcmp(field(&t, (size_t)row, &cols[P_HEAD]), "1") != 0 ||
                     strcmp(field(&t, (size_t)row, &cols[P_UNIT]), unit) != 0) {
                     if (row < 0)
-                        import_error(errors, r + 1, "is_head",
+                        import_error(errors, t.lines[r], "is_head",
                                      "unit \"%s\" already has head %s in the database", unit,
                                      stored);
                 }
@@ -590,7 +610,7 @@ int import_people(struct store *st, const char *path, const char *actor,
         check_contact(&t, r, &cols[P_EMAIL], &cols[P_PHONE], errors);
         const char *hired = field(&t, r, &cols[P_HIRED]);
         if (hired[0] && !valid_date(hired))
-            import_error(errors, r + 1, "hired_on", "\"%s\" is not a date YYYY-MM-DD", hired);
+            import_error(errors, t.lines[r], "hired_on", "\"%s\" is not a date YYYY-MM-DD", hired);
     }
     if (errors->count) {
         csv_table_free(&t);

@@ -11,6 +11,7 @@
 struct csv_table {
     char ***rows;
     size_t *widths;
+    size_t *lines; /* each row's line number in the file (blank lines are skipped but counted) */
     size_t count, capacity;
 };
 

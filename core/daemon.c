@@ -17,12 +17,14 @@
 #include "api.h"
 #include "http.h"
 #include "log.h"
+#include "ruleset.h"
 #include "store.h"
 
 struct daemon {
     struct event_base *base;
     struct http_server *http;
     struct api api;
+    struct ruleset rules;
     const struct config *config;
 };
 
@@ -48,8 +50,11 @@ static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
 {
     (void)sig;
     (void)events;
-    (void)arg;
-    log_info("SIGHUP received: no ruleset is configured to reload");
+    struct daemon *d = arg;
+    log_info("SIGHUP received: reloading the rules from %s", d->rules.dir);
+    struct rules_report report;
+    ruleset_reload(&d->rules, d->api.store, &report, NULL);
+    rules_report_free(&report);
 }
 
 int daemon_serve(const struct config *cfg)
@@ -68,7 +73,22 @@ int daemon_serve(const struct config *cfg)
         store_close(st);
         return 1;
     }
-    d.api = (struct api){.store = st, .config = cfg};
+    if (ruleset_init(&d.rules, cfg->rules, err, sizeof err) != 0) {
+        log_error("rules: %s", err);
+        store_close(st);
+        return 1;
+    }
+    struct rules_report report;
+    int loaded = ruleset_reload(&d.rules, st, &report, NULL);
+    rules_report_free(&report);
+    if (loaded != 0) {
+        log_error("the rules in %s do not load; fix them (thiduad check) and start again",
+                  d.rules.dir);
+        ruleset_free(&d.rules);
+        store_close(st);
+        return 1;
+    }
+    d.api = (struct api){.store = st, .config = cfg, .rules = &d.rules};
     d.base = event_base_new();
     if (!d.base) {
         log_error("cannot create the event loop");
@@ -100,6 +120,7 @@ int daemon_serve(const struct config *cfg)
     event_free(hup);
     http_server_free(d.http);
     event_base_free(d.base);
+    ruleset_free(&d.rules);
     store_close(st);
     log_info("stopped");
     return 0;

@@ -3,6 +3,7 @@
  * configuration, and hands over to the module that does the work. No logic of its own.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 #include "config.h"
 #include "csv_import.h"
 #include "daemon.h"
+#include "evaluation.h"
+#include "facts_import.h"
+#include "model.h"
+#include "rules.h"
 #include "log.h"
 #include "store.h"
 #include "token.h"
@@ -23,7 +28,12 @@ static const char usage_text[] =
     "  serve                          run the daemon in the foreground\n"
     "  db init|migrate                create or upgrade the database schema\n"
     "  db backup FILE                 copy the live database to FILE\n"
-    "  import units|people FILE.csv   import a spreadsheet (all rows or none)\n"
+    "  import units|people|facts FILE.csv\n"
+    "                                 import a spreadsheet (all rows or none)\n"
+    "  check [--rules DIR]            load the rules as serve would; report file:line problems\n"
+    "  test [--rules DIR]             run the ruleset's own tests\n"
+    "  eval --period P [--unit CODE] [--json]\n"
+    "                                 evaluate units and their people from stored facts\n"
     "  token create --name N --scope admin|read|unit:CODE\n"
     "                                 print a new API token (shown once)\n"
     "\n"
@@ -39,6 +49,10 @@ struct cli {
     const char *config_path;
     const char *name;
     const char *scope;
+    const char *rules;
+    const char *period;
+    const char *unit;
+    bool json;
     int argc; /* positional arguments after the command */
     char **argv;
 };
@@ -50,23 +64,24 @@ static int parse_options(int argc, char **argv, struct cli *cli)
         {"config", required_argument, NULL, 'c'},
         {"name", required_argument, NULL, 'n'},
         {"scope", required_argument, NULL, 's'},
+        {"rules", required_argument, NULL, 'r'},
+        {"period", required_argument, NULL, 'p'},
+        {"unit", required_argument, NULL, 'u'},
+        {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     int opt;
     while ((opt = getopt_long(argc, argv, "c:h", long_options, NULL)) != -1) {
         switch (opt) {
-        case 'c':
-            cli->config_path = optarg;
-            break;
-        case 'n':
-            cli->name = optarg;
-            break;
-        case 's':
-            cli->scope = optarg;
-            break;
-        default:
-            return -1;
+        case 'c': cli->config_path = optarg; break;
+        case 'n': cli->name = optarg; break;
+        case 's': cli->scope = optarg; break;
+        case 'r': cli->rules = optarg; break;
+        case 'p': cli->period = optarg; break;
+        case 'u': cli->unit = optarg; break;
+        case 'j': cli->json = true; break;
+        default: return -1;
         }
     }
     cli->argc = argc - optind;
@@ -173,6 +188,166 @@ static int cmd_db(const struct config *cfg, const struct cli *cli)
     return usage();
 }
 
+/* The ruleset folder: --rules, or the newest under the config's rules folder. */
+static char *ruleset_dir(const struct config *cfg, const struct cli *cli)
+{
+    char *dir = rules_find_ruleset(cli->rules ? cli->rules : cfg->rules);
+    if (!dir)
+        fprintf(stderr, "%s: no ruleset here (a folder of .lua files, or one per year)\n",
+                cli->rules ? cli->rules : cfg->rules);
+    return dir;
+}
+
+static void print_problems(const struct rules_report *report)
+{
+    for (size_t i = 0; i < report->problem_count; i++)
+        fprintf(stderr, "%s\n", report->problems[i]);
+}
+
+/* Loads the rules as serve does; prints problems. */
+static struct rules_generation *load_rules(const struct config *cfg, const struct cli *cli,
+                                           bool quiet)
+{
+    char *dir = ruleset_dir(cfg, cli);
+    if (!dir) return NULL;
+    struct rules_limits limits;
+    rules_limits_default(&limits);
+    struct rules_report report;
+    struct rules_generation *gen = rules_load(dir, &limits, &report);
+    if (!gen) {
+        print_problems(&report);
+        fprintf(stderr, "%s: the rules do not load (%zu problem%s)\n", dir, report.problem_count,
+                report.problem_count == 1 ? "" : "s");
+    } else if (!quiet) {
+        printf("%s: ok, rules %s\n  %s; %zu self-tests passed\n", dir, rules_hash(gen),
+               rules_summary(gen), report.passed);
+    }
+    rules_report_free(&report);
+    free(dir);
+    return gen;
+}
+
+static int cmd_check(const struct config *cfg, const struct cli *cli)
+{
+    struct rules_generation *gen = load_rules(cfg, cli, false);
+    rules_free(gen);
+    return gen ? 0 : 1;
+}
+
+static int cmd_test(const struct config *cfg, const struct cli *cli)
+{
+    char *dir = ruleset_dir(cfg, cli);
+    if (!dir) return 1;
+    struct rules_limits limits;
+    rules_limits_default(&limits);
+    struct rules_report report;
+    struct rules_generation *gen = rules_load(dir, &limits, &report);
+    for (size_t i = 0; i < report.test_count; i++) {
+        const struct rules_test_result *t = &report.tests[i];
+        if (t->passed)
+            printf("ok   %s\n", t->name);
+        else
+            printf("FAIL %s\n     %s\n", t->name, t->message ? t->message : t->at);
+    }
+    if (!gen && report.test_count == 0) {
+        print_problems(&report);
+        fprintf(stderr, "%s: the rules do not load, so no test ran\n", dir);
+    } else if (!gen && report.failed == 0) {
+        print_problems(&report);
+    }
+    printf("%zu passed, %zu failed\n", report.passed, report.failed);
+    int rc = gen && report.failed == 0 ? 0 : 1;
+    rules_report_free(&report);
+    rules_free(gen);
+    free(dir);
+    return rc;
+}
+
+static void print_evaluation(const cJSON *e, const char *indent)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(e, "name");
+    printf("%s%s %s: %d điểm", indent, cJSON_GetObjectItemCaseSensitive(e, "code")->valuestring,
+           cJSON_IsString(name) ? name->valuestring : "",
+           cJSON_GetObjectItemCaseSensitive(e, "score")->valueint);
+    const char *lists[] = {"titles", "nominations"};
+    for (int l = 0; l < 2; l++) {
+        const cJSON *t;
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(e, lists[l]))
+        {
+            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible")))
+                printf("; %s", cJSON_GetObjectItemCaseSensitive(t, "code")->valuestring);
+        }
+    }
+    printf("\n");
+}
+
+static int cmd_eval(const struct config *cfg, const struct cli *cli)
+{
+    if (!cli->period) return usage();
+    struct store *st = open_store(cfg, true);
+    if (!st) return 1;
+    struct rules_generation *gen = load_rules(cfg, cli, true);
+    if (!gen) {
+        store_close(st);
+        return 1;
+    }
+    const cJSON *period = rules_period(gen, cli->period);
+    cJSON *units = NULL;
+    if (!period) {
+        fprintf(stderr, "the campaign has no period \"%s\"\n", cli->period);
+    } else if (cli->unit) {
+        if (model_unit_exists(st, cli->unit)) {
+            units = cJSON_CreateArray();
+            cJSON_AddItemToArray(units, cJSON_CreateString(cli->unit));
+        } else {
+            fprintf(stderr, "no unit has the code \"%s\"\n", cli->unit);
+        }
+    } else {
+        units = model_units_to_evaluate(
+            st, cli->period, cJSON_GetObjectItemCaseSensitive(period, "from")->valuestring,
+            cJSON_GetObjectItemCaseSensitive(period, "to")->valuestring);
+    }
+    int rc = units ? 0 : 1;
+    bool first = true;
+    if (units && cli->json) printf("[");
+    const cJSON *code;
+    cJSON_ArrayForEach(code, units)
+    {
+        char err[1024];
+        cJSON *result =
+            evaluation_of_unit(st, gen, cli->period, code->valuestring, false, err, sizeof err);
+        if (!result) {
+            fprintf(stderr, "%s: %s\n", code->valuestring, err);
+            rc = 1;
+            continue;
+        }
+        if (cli->json) {
+            cJSON *items = cJSON_GetObjectItemCaseSensitive(result, "people");
+            cJSON_InsertItemInArray(items, 0,
+                                    cJSON_DetachItemFromObjectCaseSensitive(result, "unit"));
+            const cJSON *e;
+            cJSON_ArrayForEach(e, items)
+            {
+                char *text = cJSON_PrintUnformatted(e);
+                printf("%s\n%s", first ? "" : ",", text);
+                free(text);
+                first = false;
+            }
+        } else {
+            print_evaluation(cJSON_GetObjectItemCaseSensitive(result, "unit"), "");
+            const cJSON *p;
+            cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(result, "people"))
+                print_evaluation(p, "    ");
+        }
+        cJSON_Delete(result);
+    }
+    if (units && cli->json) printf("\n]\n");
+    cJSON_Delete(units);
+    rules_free(gen);
+    store_close(st);
+    return rc;
+}
+
 static int cmd_import(const struct config *cfg, const struct cli *cli)
 {
     if (cli->argc != 3) return usage();
@@ -186,7 +361,15 @@ static int cmd_import(const struct config *cfg, const struct cli *cli)
         rc = import_units(st, file, "cli", &summary, &errors);
     else if (strcmp(what, "people") == 0)
         rc = import_people(st, file, "cli", &summary, &errors);
-    else {
+    else if (strcmp(what, "facts") == 0) {
+        struct rules_generation *gen = load_rules(cfg, cli, true);
+        if (!gen) {
+            store_close(st);
+            return 1;
+        }
+        rc = import_facts(st, gen, file, "cli", &summary, &errors);
+        rules_free(gen);
+    } else {
         store_close(st);
         return usage();
     }
@@ -241,6 +424,12 @@ int main(int argc, char **argv)
         rc = cmd_import(&cfg, &cli);
     else if (strcmp(command, "token") == 0)
         rc = cmd_token(&cfg, &cli);
+    else if (strcmp(command, "check") == 0)
+        rc = cmd_check(&cfg, &cli);
+    else if (strcmp(command, "test") == 0)
+        rc = cmd_test(&cfg, &cli);
+    else if (strcmp(command, "eval") == 0)
+        rc = cmd_eval(&cfg, &cli);
     else
         rc = usage();
     config_free(&cfg);

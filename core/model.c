@@ -173,6 +173,11 @@ char *model_person_unit(struct store *st, const char *code)
     return single_text(st, "SELECT unit_code FROM people WHERE code = ?", code);
 }
 
+char *model_unit_parent(struct store *st, const char *code)
+{
+    return single_text(st, "SELECT parent_code FROM units WHERE code = ?", code);
+}
+
 char *model_unit_head(struct store *st, const char *unit_code)
 {
     return single_text(st, "SELECT code FROM people WHERE unit_code = ? AND is_head = 1",
@@ -293,25 +298,32 @@ int model_facts_append(struct store *st, const char *period, const char *subject
                        const char *facts_json, const char *note, const char *actor,
                        char *submitted_at, size_t at_len)
 {
+    char now[40];
+    store_now(now, sizeof now);
+    if (submitted_at) snprintf(submitted_at, at_len, "%s", now);
+    return model_facts_append_at(st, period, subject, code, facts_json, note, actor, now);
+}
+
+int model_facts_append_at(struct store *st, const char *period, const char *subject,
+                          const char *code, const char *facts_json, const char *note,
+                          const char *actor, const char *at)
+{
     sqlite3_stmt *stmt = store_prepare(
         st, "INSERT INTO fact_versions (period, subject, code, version, facts, note, "
             "submitted_at, submitted_by) VALUES (?1, ?2, ?3, (SELECT coalesce(max(version), 0) + 1 "
             "FROM fact_versions WHERE period = ?1 AND subject = ?2 AND code = ?3), ?4, ?5, ?6, ?7) "
             "RETURNING version");
     if (!stmt) return -1;
-    char now[40];
-    store_now(now, sizeof now);
     bind_text(stmt, 1, period);
     bind_text(stmt, 2, subject);
     bind_text(stmt, 3, code);
     bind_text(stmt, 4, facts_json);
     bind_text(stmt, 5, note);
-    bind_text(stmt, 6, now);
+    bind_text(stmt, 6, at);
     bind_text(stmt, 7, actor);
     int version = -1;
     if (sqlite3_step(stmt) == SQLITE_ROW) version = sqlite3_column_int(stmt, 0);
     sqlite3_reset(stmt);
-    if (submitted_at) snprintf(submitted_at, at_len, "%s", now);
     return version;
 }
 
@@ -395,4 +407,152 @@ char *model_evaluation_get(struct store *st, const char *period, const char *sub
     }
     sqlite3_reset(stmt);
     return out;
+}
+
+/* ---- inputs of the rule engine ---------------------------------------------------------- */
+
+static cJSON *parse_facts_column(sqlite3_stmt *stmt, int index)
+{
+    const char *text = column_text(stmt, index);
+    cJSON *facts = text ? cJSON_Parse(text) : NULL;
+    return facts ? facts : cJSON_CreateObject();
+}
+
+cJSON *model_unit_input(struct store *st, const char *period, const char *unit_code)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT u.code, u.name, u.kind, (SELECT facts FROM fact_versions f WHERE f.period = ?1 "
+            "AND f.subject = 'unit' AND f.code = u.code ORDER BY version DESC LIMIT 1) "
+            "FROM units u WHERE u.code = ?2");
+    if (!stmt) return NULL;
+    bind_text(stmt, 1, period);
+    bind_text(stmt, 2, unit_code);
+    cJSON *unit = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        unit = cJSON_CreateObject();
+        cJSON_AddStringToObject(unit, "code", column_text(stmt, 0));
+        cJSON_AddStringToObject(unit, "name", column_text(stmt, 1));
+        cJSON_AddStringToObject(unit, "kind", column_text(stmt, 2));
+        cJSON_AddItemToObject(unit, "facts", parse_facts_column(stmt, 3));
+    }
+    sqlite3_reset(stmt);
+    return unit;
+}
+
+cJSON *model_members_input(struct store *st, const char *period, const char *unit_code,
+                           const char *period_end)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT p.code, p.full_name, p.position, p.is_head, (SELECT facts FROM fact_versions f "
+            "WHERE f.period = ?1 AND f.subject = 'person' AND f.code = p.code ORDER BY version "
+            "DESC LIMIT 1) FROM people p WHERE p.unit_code = ?2 AND (p.hired_on IS NULL OR "
+            "p.hired_on <= ?3) ORDER BY p.code");
+    if (!stmt) return NULL;
+    bind_text(stmt, 1, period);
+    bind_text(stmt, 2, unit_code);
+    bind_text(stmt, 3, period_end);
+    cJSON *members = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "code", column_text(stmt, 0));
+        cJSON_AddStringToObject(m, "full_name", column_text(stmt, 1));
+        cJSON_AddStringToObject(m, "position", column_text(stmt, 2));
+        cJSON_AddBoolToObject(m, "is_head", sqlite3_column_int(stmt, 3) != 0);
+        cJSON_AddStringToObject(m, "unit_code", unit_code);
+        cJSON_AddItemToObject(m, "facts", parse_facts_column(stmt, 4));
+        cJSON_AddItemToArray(members, m);
+    }
+    sqlite3_reset(stmt);
+    return members;
+}
+
+static cJSON *code_list(sqlite3_stmt *stmt)
+{
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        cJSON_AddItemToArray(list, cJSON_CreateString(column_text(stmt, 0)));
+    sqlite3_reset(stmt);
+    return list;
+}
+
+cJSON *model_units_to_evaluate(struct store *st, const char *period, const char *from,
+                               const char *to)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT code FROM units WHERE (valid_from IS NULL OR valid_from <= ?3) AND "
+            "(valid_to IS NULL OR valid_to >= ?2) UNION SELECT code FROM fact_versions WHERE "
+            "period = ?1 AND subject = 'unit' UNION SELECT p.unit_code FROM people p JOIN "
+            "fact_versions f ON f.code = p.code AND f.subject = 'person' AND f.period = ?1 "
+            "ORDER BY 1");
+    if (!stmt) return NULL;
+    bind_text(stmt, 1, period);
+    bind_text(stmt, 2, from);
+    bind_text(stmt, 3, to);
+    return code_list(stmt);
+}
+
+cJSON *model_reporting_units(struct store *st, const char *period, const char *due)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT u.code, u.name, min(f.submitted_at), count(f.id) FROM units u LEFT JOIN "
+            "fact_versions f ON f.subject = 'unit' AND f.code = u.code AND f.period = ?1 "
+            "WHERE u.kind <> 'department' AND (u.valid_from IS NULL OR u.valid_from <= ?2) AND "
+            "(u.valid_to IS NULL OR u.valid_to >= ?2) GROUP BY u.code ORDER BY u.code");
+    if (!stmt) return NULL;
+    bind_text(stmt, 1, period);
+    bind_text(stmt, 2, due);
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *u = cJSON_CreateObject();
+        cJSON_AddStringToObject(u, "code", column_text(stmt, 0));
+        cJSON_AddStringToObject(u, "name", column_text(stmt, 1));
+        add_text_or_null(u, "submitted_at", column_text(stmt, 2));
+        cJSON_AddNumberToObject(u, "versions", sqlite3_column_int(stmt, 3));
+        cJSON_AddItemToArray(list, u);
+    }
+    sqlite3_reset(stmt);
+    return list;
+}
+
+long model_evaluations_stale(struct store *st, const char *rules_hash)
+{
+    sqlite3_stmt *stmt =
+        store_prepare(st, "SELECT count(*) FROM evaluations WHERE rules_hash <> ?");
+    if (!stmt) return -1;
+    bind_text(stmt, 1, rules_hash);
+    long n = sqlite3_step(stmt) == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : -1;
+    sqlite3_reset(stmt);
+    return n;
+}
+
+cJSON *model_periods_with_facts(struct store *st)
+{
+    sqlite3_stmt *stmt =
+        store_prepare(st, "SELECT DISTINCT period FROM fact_versions ORDER BY period");
+    return stmt ? code_list(stmt) : NULL;
+}
+
+cJSON *model_evaluations_of_period(struct store *st, const char *period, const char *subject)
+{
+    static const char *const all_sql =
+        "SELECT subject, code, score, result FROM evaluations WHERE period = ? "
+        "ORDER BY subject DESC, code";
+    static const char *const subject_sql =
+        "SELECT subject, code, score, result FROM evaluations WHERE period = ? AND subject = ? "
+        "ORDER BY code";
+    sqlite3_stmt *stmt = store_prepare(st, subject ? subject_sql : all_sql);
+    if (!stmt) return NULL;
+    bind_text(stmt, 1, period);
+    if (subject) bind_text(stmt, 2, subject);
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "subject", column_text(stmt, 0));
+        cJSON_AddStringToObject(e, "code", column_text(stmt, 1));
+        cJSON_AddNumberToObject(e, "score", sqlite3_column_int(stmt, 2));
+        cJSON_AddStringToObject(e, "result", column_text(stmt, 3));
+        cJSON_AddItemToArray(list, e);
+    }
+    sqlite3_reset(stmt);
+    return list;
 }

@@ -1,0 +1,36 @@
+-- .luacheckrc — luacheck settings for the Lua the daemon runs (`luacheck rules/`).
+--
+-- Rule files run in a sandbox (see rules/README.md): only the globals below
+-- exist there, so luacheck flags anything else (io, require, load, print, …).
+
+stds.thidua_sandbox = {
+  read_globals = {
+    -- basic functions the sandbox keeps
+    "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall",
+    "rawequal", "rawget", "rawlen", "select", "setmetatable", "tonumber",
+    "tostring", "type",
+    -- standard libraries the sandbox keeps
+    string = { fields = {
+      "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower", "match",
+      "pack", "packsize", "rep", "reverse", "sub", "unpack", "upper",
+    } },
+    table = { fields = { "concat", "insert", "move", "pack", "remove", "sort", "unpack" } },
+    math = { fields = {
+      "abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge",
+      "log", "max", "maxinteger", "min", "mininteger", "modf", "pi", "rad", "random",
+      "randomseed", "sin", "sqrt", "tan", "tointeger", "type", "ult",
+    } },
+    utf8 = { fields = { "char", "charpattern", "codepoint", "codes", "len", "offset" } },
+    os = { fields = { "date", "time" } },
+    -- the rules DSL and the daemon's module
+    "campaign", "fact", "criterion", "title", "nomination", "test",
+    thidua = { other_fields = true },
+  },
+}
+
+-- Rule files (rulesets and their tests). Plugins run in a sandbox of their
+-- own (with `channel`): give plugins/ its own std when it arrives.
+files["rules/"] = { std = "thidua_sandbox" }
+-- Criterion titles and reasons are Vietnamese sentences kept on one line (so
+-- they can be found with grep), and luacheck counts bytes, not characters.
+max_line_length = false

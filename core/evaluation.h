@@ -1,0 +1,28 @@
+/* evaluation.h — evaluating units and people from stored facts, and keeping the results. */
+#ifndef THIDUA_EVALUATION_H
+#define THIDUA_EVALUATION_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rules.h"
+#include "store.h"
+
+/* Evaluates a unit and its members for a period. With `keep`, stores every result (the
+ * caller holds the transaction). Returns {"unit": ..., "people": [...]}, or NULL with err. */
+cJSON *evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
+                          const char *unit_code, bool keep, char *err, size_t errlen);
+
+/* Re-evaluates every unit that has to be evaluated in every period with facts (or in one
+ * period), in one transaction per period, stamping the generation's hash.
+ * Returns the number of subjects stored, or -1 with err. */
+long evaluation_recompute(struct store *st, struct rules_generation *gen, const char *period,
+                          char *err, size_t errlen);
+
+/* The stored evaluation (parsed), or a fresh one (not stored) if none exists yet.
+ * subject is "unit" or "person". NULL with err when the code or a rule fails. */
+cJSON *evaluation_get(struct store *st, struct rules_generation *gen, const char *period,
+                      const char *subject, const char *code, char *err, size_t errlen);
+
+#endif

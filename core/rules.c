@@ -1,0 +1,656 @@
+/*
+ * rules.c — rules generations.
+ *
+ * A generation is one ruleset loaded into its own lua_State. Loading runs core/engine.lua
+ * (compiled in) and then every .lua file of the ruleset's folder in name order, then its
+ * tests/ folder; the engine checks the declarations (references, title order, cycles), dry-
+ * runs every check, and runs the self-tests. Only a generation that passed all of that is
+ * returned; the caller swaps it in (rules_engine in daemon.c), so a failed load never
+ * disturbs the generation serving requests.
+ *
+ * The sandbox: rule files run with an environment holding only string, table, math, utf8,
+ * os.time/os.date, safe base functions and the thidua module (see engine.lua, rule_env);
+ * text chunks only (no bytecode). Every call into Lua carries an instruction budget (a count
+ * hook) and a memory cap (this file's allocator keeps exact accounts of what the state
+ * holds), during loading as during each evaluation: a rule that loops or allocates without
+ * end fails that call with "file:line: ..." and the state stays usable.
+ *
+ * The ruleset's hash (SHA-256 over each file's relative name and content, in load order)
+ * names the generation; every evaluation it makes carries it.
+ */
+#include "rules.h"
+
+#include <dirent.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine_lua.h"
+#include "lua_api.h"
+
+#define HOOK_EVERY     1000
+#define JSON_MAX_DEPTH 32
+
+struct lua_memory {
+    size_t used, limit;
+};
+
+struct rules_generation {
+    lua_State *L;
+    struct lua_memory memory;
+    struct rules_limits limits;
+    long long budget_left;
+    int engine_ref, array_mt_ref;
+    char hash[65];
+    char *dir;
+    char summary[256];
+    cJSON *periods, *catalog;
+};
+
+static char null_sentinel; /* its address is JSON null inside Lua */
+
+void rules_limits_default(struct rules_limits *limits)
+{
+    *limits = (struct rules_limits){
+        .load_instructions = 500LL * 1000 * 1000,
+        .load_memory = 256u << 20,
+        .eval_instructions = 5LL * 1000 * 1000,
+        .eval_instructions_per_member = 200LL * 1000,
+        .eval_memory = 64u << 20,
+    };
+}
+
+/* ---- report --------------------------------------------------------------------------- */
+
+static void report_problem(struct rules_report *report, const char *text)
+{
+    char **grown = realloc(report->problems, (report->problem_count + 1) * sizeof *grown);
+    if (!grown) return;
+    report->problems = grown;
+    report->problems[report->problem_count++] = strdup(text);
+}
+
+void rules_report_free(struct rules_report *report)
+{
+    for (size_t i = 0; i < report->problem_count; i++)
+        free(report->problems[i]);
+    free(report->problems);
+    for (size_t i = 0; i < report->test_count; i++) {
+        free(report->tests[i].name);
+        free(report->tests[i].at);
+        free(report->tests[i].message);
+    }
+    free(report->tests);
+    memset(report, 0, sizeof *report);
+}
+
+/* ---- the sandbox: memory, instructions, positions ------------------------------------- */
+
+static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct lua_memory *mem = ud;
+    if (ptr == NULL) osize = 0; /* then osize only tells the object's type */
+    if (nsize == 0) {
+        free(ptr);
+        mem->used -= osize;
+        return NULL;
+    }
+    if (nsize > osize && mem->used + (nsize - osize) > mem->limit) return NULL;
+    void *block = realloc(ptr, nsize);
+    if (block) mem->used = mem->used - osize + nsize;
+    return block;
+}
+
+static struct rules_generation *generation_of(lua_State *L)
+{
+    return *(struct rules_generation **)lua_getextraspace(L);
+}
+
+/* The place of a Lua activation record, as "file:line". */
+static void format_place(lua_Debug *ar, char *out, size_t outlen)
+{
+    const char *src = ar->source;
+    if (src[0] == '@' || src[0] == '=') src++;
+    if (ar->currentline > 0)
+        snprintf(out, outlen, "%s:%d", src, ar->currentline);
+    else
+        snprintf(out, outlen, "%s", src);
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    struct rules_generation *gen = generation_of(L);
+    gen->budget_left -= HOOK_EVERY;
+    if (gen->budget_left >= 0) return;
+    char place[512];
+    lua_getinfo(L, "Sl", ar);
+    format_place(ar, place, sizeof place);
+    lua_pushfstring(L, "%s: the rule ran past its instruction budget (an endless loop?)", place);
+    lua_error(L);
+}
+
+/* where(level) -> "file:line" of the function `level` calls up (engine.lua uses it). */
+static int host_where(lua_State *L)
+{
+    lua_Debug ar;
+    int level = (int)luaL_optinteger(L, 1, 1);
+    char place[512] = "?";
+    if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar))
+        format_place(&ar, place, sizeof place);
+    lua_pushstring(L, place);
+    return 1;
+}
+
+/* Calls the function below nargs on the stack under the budget and the memory cap.
+ * On failure writes the message to err and leaves nothing on the stack. */
+static int guarded_call(struct rules_generation *gen, int nargs, int nresults,
+                        long long instructions, size_t memory_limit, char *err, size_t errlen)
+{
+    lua_State *L = gen->L;
+    size_t idle_limit = gen->memory.limit;
+    gen->memory.limit = memory_limit;
+    gen->budget_left = instructions;
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    int rc = lua_pcall(L, nargs, nresults, 0);
+    lua_sethook(L, NULL, 0, 0);
+    gen->memory.limit = idle_limit;
+    if (rc == LUA_OK) return 0;
+    if (rc == LUA_ERRMEM) {
+        size_t cap = memory_limit == gen->limits.load_memory ? gen->limits.load_memory
+                                                             : gen->limits.eval_memory;
+        snprintf(err, errlen,
+                 "a rule needed more memory than it may use (%zu MiB): does it build an "
+                 "endless table?",
+                 cap >> 20);
+    } else {
+        const char *msg = lua_tostring(L, -1);
+        snprintf(err, errlen, "%s", msg ? msg : "a rule raised an error that is not a string");
+    }
+    lua_pop(L, 1);
+    return -1;
+}
+
+/* ---- JSON <-> Lua ------------------------------------------------------------------------ */
+
+static void push_json(lua_State *L, const cJSON *item, int depth)
+{
+    if (depth > JSON_MAX_DEPTH || !item) {
+        lua_pushnil(L);
+    } else if (cJSON_IsObject(item)) {
+        lua_createtable(L, 0, cJSON_GetArraySize(item));
+        for (const cJSON *child = item->child; child; child = child->next) {
+            push_json(L, child, depth + 1);
+            lua_setfield(L, -2, child->string);
+        }
+    } else if (cJSON_IsArray(item)) {
+        lua_createtable(L, cJSON_GetArraySize(item), 0);
+        int i = 1;
+        for (const cJSON *child = item->child; child; child = child->next) {
+            push_json(L, child, depth + 1);
+            lua_rawseti(L, -2, i++);
+        }
+    } else if (cJSON_IsString(item)) {
+        lua_pushstring(L, item->valuestring);
+    } else if (cJSON_IsNumber(item)) {
+        double v = item->valuedouble;
+        if (v == floor(v) && fabs(v) < 9007199254740992.0)
+            lua_pushinteger(L, (lua_Integer)v);
+        else
+            lua_pushnumber(L, v);
+    } else if (cJSON_IsBool(item)) {
+        lua_pushboolean(L, cJSON_IsTrue(item));
+    } else {
+        lua_pushlightuserdata(L, &null_sentinel);
+    }
+}
+
+static cJSON *to_json(struct rules_generation *gen, int index, int depth)
+{
+    lua_State *L = gen->L;
+    index = lua_absindex(L, index);
+    switch (lua_type(L, index)) {
+    case LUA_TBOOLEAN: return cJSON_CreateBool(lua_toboolean(L, index));
+    case LUA_TNUMBER: {
+        if (lua_isinteger(L, index)) return cJSON_CreateNumber((double)lua_tointeger(L, index));
+        double v = lua_tonumber(L, index);
+        return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+    }
+    case LUA_TSTRING: return cJSON_CreateString(lua_tostring(L, index));
+    case LUA_TTABLE: break;
+    default: return cJSON_CreateNull();
+    }
+    if (depth > JSON_MAX_DEPTH) return cJSON_CreateNull();
+    bool is_array = false;
+    if (lua_getmetatable(L, index)) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, gen->array_mt_ref);
+        is_array = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    if (is_array) {
+        cJSON *array = cJSON_CreateArray();
+        lua_Integer n = (lua_Integer)lua_rawlen(L, index);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, index, i);
+            cJSON_AddItemToArray(array, to_json(gen, -1, depth + 1));
+            lua_pop(L, 1);
+        }
+        return array;
+    }
+    cJSON *object = cJSON_CreateObject();
+    lua_pushnil(L);
+    while (lua_next(L, index)) {
+        if (lua_type(L, -2) == LUA_TSTRING)
+            cJSON_AddItemToObject(object, lua_tostring(L, -2), to_json(gen, -1, depth + 1));
+        lua_pop(L, 1);
+    }
+    return object;
+}
+
+/* Pushes engine.<name>. */
+static void push_engine_function(struct rules_generation *gen, const char *name)
+{
+    lua_rawgeti(gen->L, LUA_REGISTRYINDEX, gen->engine_ref);
+    lua_getfield(gen->L, -1, name);
+    lua_remove(gen->L, -2);
+}
+
+/* ---- loading ----------------------------------------------------------------------------- */
+
+static int is_lua_file(const struct dirent *entry)
+{
+    size_t len = strlen(entry->d_name);
+    return entry->d_name[0] != '.' && len > 4 && strcmp(entry->d_name + len - 4, ".lua") == 0;
+}
+
+char *rules_find_ruleset(const char *rules_root)
+{
+    struct dirent **entries;
+    int n = scandir(rules_root, &entries, is_lua_file, alphasort);
+    if (n > 0) {
+        for (int i = 0; i < n; i++)
+            free(entries[i]);
+        free(entries);
+        return strdup(rules_root);
+    }
+    if (n == 0) free(entries);
+    DIR *dir = opendir(rules_root);
+    if (!dir) return NULL;
+    char best[256] = "";
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        if (strspn(e->d_name, "0123456789") != strlen(e->d_name) || !e->d_name[0]) continue;
+        if (strlen(e->d_name) > strlen(best) ||
+            (strlen(e->d_name) == strlen(best) && strcmp(e->d_name, best) > 0))
+            snprintf(best, sizeof best, "%s", e->d_name);
+    }
+    closedir(dir);
+    if (!best[0]) return NULL;
+    size_t len = strlen(rules_root) + strlen(best) + 2;
+    char *out = malloc(len);
+    if (out) snprintf(out, len, "%s/%s", rules_root, best);
+    return out;
+}
+
+static char *read_whole_file(const char *path, size_t *len)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in) return NULL;
+    char *data = NULL;
+    size_t used = 0, cap = 0, n;
+    char chunk[8192];
+    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
+        if (used + n + 1 > cap) {
+            cap = (used + n + 1) * 2;
+            char *grown = realloc(data, cap);
+            if (!grown) {
+                free(data);
+                fclose(in);
+                return NULL;
+            }
+            data = grown;
+        }
+        memcpy(data + used, chunk, n);
+        used += n;
+    }
+    fclose(in);
+    if (!data) data = calloc(1, 1);
+    *len = used;
+    return data;
+}
+
+/* Loads and runs every .lua file of folder (relative name prefix for hashing). */
+static int load_folder(struct rules_generation *gen, const char *folder, const char *prefix,
+                       EVP_MD_CTX *digest, struct rules_report *report)
+{
+    struct dirent **entries;
+    int n = scandir(folder, &entries, is_lua_file, alphasort);
+    if (n < 0) return 0; /* tests/ may be absent */
+    int failures = 0;
+    for (int i = 0; i < n; i++) {
+        char path[1024], err[1200];
+        snprintf(path, sizeof path, "%s/%s", folder, entries[i]->d_name);
+        struct stat sb;
+        if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            free(entries[i]);
+            continue;
+        }
+        size_t len = 0;
+        char *source = read_whole_file(path, &len);
+        if (!source) {
+            snprintf(err, sizeof err, "%s: cannot read the file", path);
+            report_problem(report, err);
+            failures++;
+            free(entries[i]);
+            continue;
+        }
+        char name[600];
+        snprintf(name, sizeof name, "%s%s", prefix, entries[i]->d_name);
+        EVP_DigestUpdate(digest, name, strlen(name) + 1);
+        EVP_DigestUpdate(digest, source, len);
+        char chunkname[1100];
+        snprintf(chunkname, sizeof chunkname, "@%s", path);
+        if (luaL_loadbufferx(gen->L, source, len, chunkname, "t") != LUA_OK) {
+            const char *msg = lua_tostring(gen->L, -1);
+            report_problem(report, msg ? msg : "cannot load the file");
+            lua_pop(gen->L, 1);
+            failures++;
+        } else {
+            /* The chunk's only upvalue is _ENV: give it the rules' environment. */
+            lua_rawgeti(gen->L, LUA_REGISTRYINDEX, gen->engine_ref);
+            lua_getfield(gen->L, -1, "env");
+            lua_remove(gen->L, -2);
+            lua_setupvalue(gen->L, -2, 1);
+            long long left = gen->budget_left;
+            if (guarded_call(gen, 0, 0, left, gen->limits.load_memory, err, sizeof err) != 0) {
+                char placed[2400];
+                /* A memory error has no position: name the file that was running. */
+                bool has_place = strncmp(err, path, strlen(path)) == 0;
+                snprintf(placed, sizeof placed, "%s%s%s", has_place ? "" : path,
+                         has_place ? "" : ": ", err);
+                report_problem(report, placed);
+                failures++;
+            }
+            gen->budget_left = gen->budget_left < 0 ? 0 : gen->budget_left;
+        }
+        free(source);
+        free(entries[i]);
+    }
+    free(entries);
+    return failures;
+}
+
+static bool run_self_tests(struct rules_generation *gen, struct rules_report *report)
+{
+    char err[1024];
+    push_engine_function(gen, "run_tests");
+    if (guarded_call(gen, 0, 1, gen->limits.load_instructions, gen->limits.load_memory, err,
+                     sizeof err) != 0) {
+        report_problem(report, err);
+        return false;
+    }
+    lua_State *L = gen->L;
+    size_t n = lua_rawlen(L, -1);
+    report->tests = calloc(n ? n : 1, sizeof *report->tests);
+    for (size_t i = 1; report->tests && i <= n; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        struct rules_test_result *t = &report->tests[report->test_count++];
+        lua_getfield(L, -1, "name");
+        t->name = strdup(lua_tostring(L, -1));
+        lua_getfield(L, -2, "at");
+        t->at = strdup(lua_tostring(L, -1));
+        lua_getfield(L, -3, "ok");
+        t->passed = lua_toboolean(L, -1);
+        lua_getfield(L, -4, "message");
+        t->message = lua_type(L, -1) == LUA_TSTRING ? strdup(lua_tostring(L, -1)) : NULL;
+        lua_pop(L, 5);
+        if (t->passed) {
+            report->passed++;
+        } else {
+            report->failed++;
+            char line[1400];
+            snprintf(line, sizeof line, "%s (test \"%s\" failed)", t->message ? t->message : t->at,
+                     t->name);
+            report_problem(report, line);
+        }
+    }
+    lua_pop(L, 1);
+    return report->failed == 0;
+}
+
+static cJSON *call_for_json(struct rules_generation *gen, const char *function)
+{
+    char err[512];
+    push_engine_function(gen, function);
+    if (guarded_call(gen, 0, 1, gen->limits.load_instructions, gen->limits.load_memory, err,
+                     sizeof err) != 0)
+        return NULL;
+    cJSON *out = to_json(gen, -1, 0);
+    lua_pop(gen->L, 1);
+    return out;
+}
+
+struct rules_generation *rules_load(const char *dir, const struct rules_limits *limits,
+                                    struct rules_report *report)
+{
+    memset(report, 0, sizeof *report);
+    char err[1024];
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        snprintf(err, sizeof err, "%s: no such ruleset folder", dir);
+        report_problem(report, err);
+        return NULL;
+    }
+    struct rules_generation *gen = calloc(1, sizeof *gen);
+    if (!gen) return NULL;
+    gen->limits = *limits;
+    gen->memory.limit = limits->load_memory;
+    gen->dir = strdup(dir);
+    gen->L = lua_newstate(sandbox_alloc, &gen->memory);
+    if (!gen->L) {
+        report_problem(report, "cannot create a Lua state");
+        rules_free(gen);
+        return NULL;
+    }
+    lua_State *L = gen->L;
+    *(struct rules_generation **)lua_getextraspace(L) = gen;
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 1);
+    lua_pop(L, 6);
+
+    /* The engine, with what it needs from C. */
+    if (luaL_loadbufferx(L, engine_lua, sizeof engine_lua, "=engine.lua", "t") != LUA_OK) {
+        report_problem(report, lua_tostring(L, -1));
+        rules_free(gen);
+        return NULL;
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushcfunction(L, host_where);
+    lua_setfield(L, -2, "where");
+    lua_newtable(L);
+    lua_pushliteral(L, "array");
+    lua_setfield(L, -2, "__name");
+    lua_pushvalue(L, -1);
+    gen->array_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_setfield(L, -2, "array_mt");
+    lua_pushlightuserdata(L, &null_sentinel);
+    lua_setfield(L, -2, "null");
+    luaopen_thidua_rules(L);
+    lua_setfield(L, -2, "thidua");
+    if (guarded_call(gen, 1, 1, limits->load_instructions, limits->load_memory, err, sizeof err) !=
+        0) {
+        report_problem(report, err);
+        rules_free(gen);
+        return NULL;
+    }
+    gen->engine_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+    /* The ruleset's files, then its tests, under one load budget. */
+    EVP_MD_CTX *digest = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(digest, EVP_sha256(), NULL);
+    gen->budget_left = limits->load_instructions;
+    int failures = load_folder(gen, dir, "", digest, report);
+    char tests_dir[1024];
+    snprintf(tests_dir, sizeof tests_dir, "%s/tests", dir);
+    if (failures == 0) failures += load_folder(gen, tests_dir, "tests/", digest, report);
+    unsigned char hash[EVP_MAX_MD_SIZE];
+    unsigned int hash_len = 0;
+    EVP_DigestFinal_ex(digest, hash, &hash_len);
+    EVP_MD_CTX_free(digest);
+    for (unsigned int i = 0; i < hash_len; i++)
+        snprintf(gen->hash + 2 * i, 3, "%02x", hash[i]);
+    if (failures) {
+        rules_free(gen);
+        return NULL;
+    }
+
+    /* Declarations checked together, then the self-tests. */
+    push_engine_function(gen, "finish");
+    if (guarded_call(gen, 0, 1, limits->load_instructions, limits->load_memory, err, sizeof err) !=
+        0) {
+        report_problem(report, err);
+        rules_free(gen);
+        return NULL;
+    }
+    size_t n = lua_rawlen(L, -1);
+    for (size_t i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        report_problem(report, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (n > 0 || !run_self_tests(gen, report)) {
+        rules_free(gen);
+        return NULL;
+    }
+    gen->periods = call_for_json(gen, "periods");
+    gen->catalog = call_for_json(gen, "catalog");
+    push_engine_function(gen, "summary");
+    if (guarded_call(gen, 0, 1, limits->load_instructions, limits->load_memory, err, sizeof err) ==
+        0) {
+        snprintf(gen->summary, sizeof gen->summary, "%s", lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    if (!gen->periods || !gen->catalog) {
+        report_problem(report, "the campaign's periods cannot be read");
+        rules_free(gen);
+        return NULL;
+    }
+    lua_gc(L, LUA_GCCOLLECT);
+    return gen;
+}
+
+void rules_free(struct rules_generation *gen)
+{
+    if (!gen) return;
+    if (gen->L) lua_close(gen->L);
+    cJSON_Delete(gen->periods);
+    cJSON_Delete(gen->catalog);
+    free(gen->dir);
+    free(gen);
+}
+
+const char *rules_hash(const struct rules_generation *gen)
+{
+    return gen->hash;
+}
+
+const char *rules_dir(const struct rules_generation *gen)
+{
+    return gen->dir;
+}
+
+const char *rules_summary(const struct rules_generation *gen)
+{
+    return gen->summary;
+}
+
+const cJSON *rules_periods(const struct rules_generation *gen)
+{
+    return gen->periods;
+}
+
+const cJSON *rules_period(const struct rules_generation *gen, const char *code)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, gen->periods)
+    {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "code");
+        if (cJSON_IsString(c) && strcmp(c->valuestring, code) == 0) return p;
+    }
+    return NULL;
+}
+
+const cJSON *rules_catalog(const struct rules_generation *gen)
+{
+    return gen->catalog;
+}
+
+/* ---- asking the generation ---------------------------------------------------------------- */
+
+static size_t eval_memory_limit(const struct rules_generation *gen)
+{
+    return gen->memory.used + gen->limits.eval_memory;
+}
+
+cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts)
+{
+    char err[512];
+    push_engine_function(gen, "validate_facts");
+    lua_pushstring(gen->L, subject);
+    push_json(gen->L, facts, 0);
+    if (guarded_call(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
+                     sizeof err) != 0)
+        return NULL;
+    cJSON *details = to_json(gen, -1, 0);
+    lua_pop(gen->L, 1);
+    return details;
+}
+
+static void stamp_hash(cJSON *evaluation, const char *hash)
+{
+    if (cJSON_IsObject(evaluation)) cJSON_AddStringToObject(evaluation, "rules_hash", hash);
+}
+
+cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, const cJSON *unit,
+                           const cJSON *members, char *err, size_t errlen)
+{
+    push_engine_function(gen, "evaluate_unit");
+    lua_pushstring(gen->L, period);
+    push_json(gen->L, unit, 0);
+    push_json(gen->L, members, 0);
+    long long budget = gen->limits.eval_instructions +
+                       gen->limits.eval_instructions_per_member * cJSON_GetArraySize(members);
+    if (guarded_call(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return NULL;
+    cJSON *out = to_json(gen, -1, 0);
+    lua_pop(gen->L, 1);
+    stamp_hash(cJSON_GetObjectItemCaseSensitive(out, "unit"), gen->hash);
+    cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(out, "people")) stamp_hash(p, gen->hash);
+    return out;
+}
+
+cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, const cJSON *person,
+                             char *err, size_t errlen)
+{
+    push_engine_function(gen, "evaluate_person");
+    lua_pushstring(gen->L, period);
+    push_json(gen->L, person, 0);
+    if (guarded_call(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
+                     errlen) != 0)
+        return NULL;
+    cJSON *out = to_json(gen, -1, 0);
+    lua_pop(gen->L, 1);
+    stamp_hash(out, gen->hash);
+    return out;
+}

@@ -1,0 +1,822 @@
+/*
+ * test_csv_import.c — unit tests for core/csv_import.c against a fresh, migrated store:
+ * importing the demo units and people (and re-importing them as a no-op), a spreadsheet
+ * export with a BOM, CRLF line ends and quoted commas (Vietnamese kept byte for byte), and
+ * files with mistakes: each must give "row N, column X: ..." lines with the right N and X
+ * and leave the database exactly as it was. Also the validators shared with the HTTP layer:
+ * phone_to_e164, valid_date, valid_utf8, valid_code and valid_email.
+ *
+ * Files and databases live under one mkdtemp() root that main() removes at the end.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv_import.h"
+#include "model.h"
+#include "store.h"
+
+static char root[256]; /* created by main() */
+static char dir[512];  /* this test's folder */
+static int test_counter;
+static struct store *st;
+
+#define UNITS_HEADER  "code,name,parent_code,kind,email,phone,valid_from,valid_to,merged_into\n"
+#define PEOPLE_HEADER "code,full_name,unit_code,position,is_head,email,phone,hired_on\n"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            char child[4096];
+            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+            remove_tree(child);
+        }
+        closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "%s/t%d-%ld", root, test_counter++, (long)getpid());
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    char path[1024], err[512] = "";
+    snprintf(path, sizeof path, "%s/thidua.db", dir);
+    st = store_open(path, err, sizeof err);
+    ck_assert_msg(st != NULL, "store_open: %s", err);
+    ck_assert_msg(store_migrate(st, err, sizeof err) == 0, "store_migrate: %s", err);
+}
+
+static void teardown(void)
+{
+    store_close(st);
+    st = NULL;
+    remove_tree(dir);
+}
+
+static const char *demo_path(const char *name)
+{
+    static char path[1024];
+    const char *src = getenv("THIDUA_SOURCE_DIR");
+    ck_assert_msg(src != NULL, "THIDUA_SOURCE_DIR is not set (run through ctest)");
+    snprintf(path, sizeof path, "%s/etc/demo/%s", src, name);
+    return path;
+}
+
+/* Writes len bytes (or the string when len is 0) to dir/name; returns the path. */
+static const char *write_file(const char *name, const char *text, size_t len)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    if (!len) len = strlen(text);
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+static char *errors_text(const struct import_errors *errors)
+{
+    static char text[8192];
+    text[0] = '\0';
+    for (size_t i = 0; i < errors->count; i++) {
+        size_t used = strlen(text);
+        snprintf(text + used, sizeof text - used, "\n  %s", errors->lines[i]);
+    }
+    return text;
+}
+
+static long long count_rows(const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    sqlite3_stmt *stmt = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+    long long n = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return n;
+}
+
+/* One text column of one row, malloc'd; NULL when there is no row or the value is NULL. */
+static char *lookup(const char *sql, const char *arg)
+{
+    sqlite3_stmt *stmt = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
+    sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
+    char *out = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+        out = strdup((const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return out;
+}
+
+static void assert_column(const char *sql, const char *arg, const char *expected)
+{
+    char *got = lookup(sql, arg);
+    if (expected == NULL) {
+        ck_assert_msg(got == NULL, "%s [%s]: expected NULL, got \"%s\"", sql, arg, got);
+    } else {
+        ck_assert_msg(got != NULL, "%s [%s]: no value", sql, arg);
+        ck_assert_msg(strcmp(got, expected) == 0, "%s [%s]: \"%s\" != \"%s\"", sql, arg, got,
+                      expected);
+    }
+    free(got);
+}
+
+/* Everything in the domain tables, as one string, to compare a database before and after. */
+static char *dump(void)
+{
+    static const char *const tables[] = {"units", "people", "audit", "tokens"};
+    size_t cap = 1 << 16, used = 0;
+    char *out = malloc(cap);
+    ck_assert_ptr_nonnull(out);
+    out[0] = '\0';
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1", tables[t]);
+        sqlite3_stmt *stmt = NULL;
+        ck_assert_int_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(stmt); c++) {
+                const unsigned char *v = sqlite3_column_text(stmt, c);
+                const char *text = v ? (const char *)v : "<null>";
+                size_t need = strlen(text) + 4;
+                while (used + need >= cap) {
+                    cap *= 2;
+                    out = realloc(out, cap);
+                    ck_assert_ptr_nonnull(out);
+                }
+                used += (size_t)snprintf(out + used, cap - used, "%s%c", text,
+                                         c + 1 < sqlite3_column_count(stmt) ? '|' : '\n');
+            }
+        }
+        sqlite3_finalize(stmt);
+    }
+    return out;
+}
+
+static void import_demo(void)
+{
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_units(st, demo_path("units.csv"), "test", &summary, &errors) == 0,
+                  "demo units: %s", errors_text(&errors));
+    import_errors_free(&errors);
+    ck_assert_msg(import_people(st, demo_path("people.csv"), "test", &summary, &errors) == 0,
+                  "demo people: %s", errors_text(&errors));
+    import_errors_free(&errors);
+}
+
+static void setup_demo(void)
+{
+    setup();
+    import_demo();
+}
+
+enum which { UNITS, PEOPLE };
+
+static int run_import(enum which which, const char *path, struct import_summary *summary,
+                      struct import_errors *errors)
+{
+    return which == UNITS ? import_units(st, path, "test", summary, errors)
+                          : import_people(st, path, "test", summary, errors);
+}
+
+/* ---- the demo files --------------------------------------------------------------------- */
+
+START_TEST(test_demo_import)
+{
+    struct import_summary summary;
+    struct import_errors errors = {0};
+
+    ck_assert_msg(import_units(st, demo_path("units.csv"), "test", &summary, &errors) == 0,
+                  "units: %s", errors_text(&errors));
+    ck_assert_uint_eq(errors.count, 0);
+    ck_assert_uint_eq(summary.rows, 16);
+    ck_assert_uint_eq(summary.changed, 16);
+    ck_assert_uint_eq(summary.unchanged, 0);
+    ck_assert_int_eq(count_rows("units"), 16);
+
+    ck_assert_msg(import_people(st, demo_path("people.csv"), "test", &summary, &errors) == 0,
+                  "people: %s", errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 150);
+    ck_assert_uint_eq(summary.changed, 150);
+    ck_assert_uint_eq(summary.unchanged, 0);
+    ck_assert_int_eq(count_rows("people"), 150);
+    ck_assert_int_eq(count_rows("audit"), 166);
+    ck_assert_int_eq(count_rows("people WHERE is_head = 1"), 16);
+
+    /* A few values as stored: quoted comma, normalised phone, NULL for empty dates. */
+    assert_column("SELECT name FROM units WHERE code = ?", "KHTC", "Phòng Kế hoạch, Tài chính");
+    assert_column("SELECT phone FROM units WHERE code = ?", "SO", "+84910697516");
+    assert_column("SELECT parent_code FROM units WHERE code = ?", "SO", NULL);
+    assert_column("SELECT parent_code FROM units WHERE code = ?", "VP", "SO");
+    assert_column("SELECT valid_to FROM units WHERE code = ?", "SO", NULL);
+    assert_column("SELECT merged_into FROM units WHERE code = ?", "PTNMT-HX", "SO");
+    assert_column("SELECT valid_to FROM units WHERE code = ?", "PTNMT-HX", "2025-06-30");
+    assert_column("SELECT full_name FROM people WHERE code = ?", "CB0001", "Trần Bích Hằng");
+    assert_column("SELECT phone FROM people WHERE code = ?", "CB0001", "+84853513864");
+    char *head = model_unit_head(st, "SO");
+    ck_assert_pstr_eq(head, "CB0001");
+    free(head);
+    import_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_demo_reimport_changes_nothing)
+{
+    import_demo();
+    char *before = dump();
+    struct import_summary summary;
+    struct import_errors errors = {0};
+
+    ck_assert_msg(import_units(st, demo_path("units.csv"), "test", &summary, &errors) == 0,
+                  "units: %s", errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 16);
+    ck_assert_uint_eq(summary.changed, 0);
+    ck_assert_uint_eq(summary.unchanged, 16);
+    ck_assert_msg(import_people(st, demo_path("people.csv"), "test", &summary, &errors) == 0,
+                  "people: %s", errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 150);
+    ck_assert_uint_eq(summary.changed, 0);
+    ck_assert_uint_eq(summary.unchanged, 150);
+
+    char *after = dump(); /* not even updated_at moved, and no audit line was added */
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    import_errors_free(&errors);
+}
+END_TEST
+
+/* ---- spreadsheet exports ---------------------------------------------------------------- */
+
+/* "Nguyễn" with the decomposed ễ (e + U+0302 + U+0303): must not be normalised. */
+#define NFD_NGUYEN "Nguye\xCC\x82\xCC\x83n"
+
+START_TEST(test_bom_crlf_quotes)
+{
+    const char *units = write_file(
+        "units.csv",
+        "\xEF\xBB\xBF"
+        "code,name,parent_code,kind,email,phone,valid_from,valid_to,merged_into\r\n"
+        "SO,\"Sở Nông nghiệp, Môi trường\",,department,so@example.vn,0910697516,2020-01-01,,\r\n"
+        "HX,\"Phòng \"\"Hòa Xuyên\"\", huyện Hòa Xuyên\",SO,district,hx@example.vn,"
+        "\"0912 345 678\",2020-01-01,2025-06-30,SO\r\n"
+        "ND,\"Tổ " NFD_NGUYEN " Đức\",SO,unit,,,,,\r\n",
+        0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_units(st, units, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 3);
+    ck_assert_uint_eq(summary.changed, 3);
+    assert_column("SELECT name FROM units WHERE code = ?", "SO", "Sở Nông nghiệp, Môi trường");
+    assert_column("SELECT name FROM units WHERE code = ?", "HX",
+                  "Phòng \"Hòa Xuyên\", huyện Hòa Xuyên");
+    assert_column("SELECT name FROM units WHERE code = ?", "ND", "Tổ " NFD_NGUYEN " Đức");
+    assert_column("SELECT phone FROM units WHERE code = ?", "HX", "+84912345678");
+    assert_column("SELECT merged_into FROM units WHERE code = ?", "HX", "SO"); /* no '\r' */
+    assert_column("SELECT valid_to FROM units WHERE code = ?", "HX", "2025-06-30");
+    assert_column("SELECT merged_into FROM units WHERE code = ?", "ND", NULL);
+
+    const char *people = write_file(
+        "people.csv",
+        "\xEF\xBB\xBF"
+        "code,full_name,unit_code,position,is_head,email,phone,hired_on\r\n"
+        "P1,\"Trần Thị Ánh, Tuyết\",SO,\"Giám đốc, kiêm nhiệm\",1,anh@example.vn,,2001-02-03\r\n"
+        "P2,Đặng Văn Ơn,HX,Chuyên viên,0,,+84 912 345 679,\r\n"
+        "P3," NFD_NGUYEN " Thị Ỷ,ND,Tổ trưởng,1,,,1999-12-31\r\n",
+        0);
+    ck_assert_msg(import_people(st, people, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 3);
+    assert_column("SELECT full_name FROM people WHERE code = ?", "P1", "Trần Thị Ánh, Tuyết");
+    assert_column("SELECT position FROM people WHERE code = ?", "P1", "Giám đốc, kiêm nhiệm");
+    assert_column("SELECT hired_on FROM people WHERE code = ?", "P1", "2001-02-03");
+    assert_column("SELECT full_name FROM people WHERE code = ?", "P2", "Đặng Văn Ơn");
+    assert_column("SELECT phone FROM people WHERE code = ?", "P2", "+84912345679");
+    assert_column("SELECT hired_on FROM people WHERE code = ?", "P2", NULL);
+    assert_column("SELECT full_name FROM people WHERE code = ?", "P3", NFD_NGUYEN " Thị Ỷ");
+    assert_column("SELECT hired_on FROM people WHERE code = ?", "P3", "1999-12-31");
+    import_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_columns_in_any_order)
+{
+    /* Reordered header, an extra column, no merged_into (optional), parents after children,
+     * padded header names and a blank line at the end. */
+    const char *units = write_file("units.csv",
+                                   "kind,code, name ,note,parent_code,email,phone,valid_from,"
+                                   "valid_to\n"
+                                   "office,VP,Văn phòng,ghi chú,SO,,,,\n"
+                                   "department,SO,Sở,,,,,,\n"
+                                   "\n",
+                                   0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_units(st, units, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 2);
+    ck_assert_uint_eq(summary.changed, 2);
+    assert_column("SELECT parent_code FROM units WHERE code = ?", "VP", "SO");
+    assert_column("SELECT name FROM units WHERE code = ?", "VP", "Văn phòng");
+    import_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_head_moves_within_file)
+{
+    /* CB0001 stops being head of SO and CB0002 takes over, in the same file. */
+    const char *people =
+        write_file("people.csv",
+                   PEOPLE_HEADER "CB0002,Nguyễn Thu Lan,SO,Giám đốc Sở,1,,,2001-05-03\n"
+                                 "CB0001,Trần Bích Hằng,SO,Cố vấn,0,,,1995-02-06\n",
+                   0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_people(st, people, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.changed, 2);
+    char *head = model_unit_head(st, "SO");
+    ck_assert_pstr_eq(head, "CB0002");
+    free(head);
+    ck_assert_int_eq(count_rows("people WHERE is_head = 1"), 16);
+    import_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_units_change_is_counted)
+{
+    const char *units =
+        write_file("units.csv",
+                   UNITS_HEADER "SO,Sở Nông nghiệp và Môi trường,,department,"
+                                "snnmt@snnmt.example.vn,0910697516,2020-01-01,,\n"
+                                "VP,Văn phòng Sở (mới),SO,office,"
+                                "vanphong@snnmt.example.vn,0962344386,2020-01-01,,\n",
+                   0);
+    long long audit = count_rows("audit");
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_units(st, units, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 2);
+    ck_assert_uint_eq(summary.changed, 1);
+    ck_assert_uint_eq(summary.unchanged, 1);
+    ck_assert_int_eq(count_rows("units"), 16);
+    ck_assert_int_eq(count_rows("audit"), audit + 1);
+    assert_column("SELECT name FROM units WHERE code = ?", "VP", "Văn phòng Sở (mới)");
+    assert_column("SELECT code FROM audit WHERE actor = ? ORDER BY id DESC", "test", "VP");
+    import_errors_free(&errors);
+}
+END_TEST
+
+/* ---- files with mistakes ---------------------------------------------------------------- */
+
+/* Rows 2 and 3 of every bad units file are fine (one renames SO, one is new): neither may be
+ * written when a later row is wrong. */
+#define UNITS_OK                                                                                    \
+    UNITS_HEADER "SO,Sở đổi tên,,department,snnmt@snnmt.example.vn,0910697516,2020-01-01,,\n" \
+                 "NEW1,Phòng Mới,SO,office,moi@snnmt.example.vn,0912345678,2025-01-01,,\n"
+/* The same for people: CB0002 is renamed, CB9001 is new. */
+#define PEOPLE_OK                                                                                  \
+    PEOPLE_HEADER "CB0002,Nguyễn Thu Lan (đổi),SO,Phó Giám đốc Sở,0,"                  \
+                  "nguyen.thu.lan@snnmt.example.vn,0355306353,2001-05-03\n"                        \
+                  "CB9001,Người Mới,VP,Chuyên viên,0,,,2024-03-01\n"
+
+static const struct bad_file {
+    const char *what;
+    enum which which;
+    const char *csv;
+    size_t lines;       /* how many error lines */
+    const char *expect; /* the first one starts with this */
+} bad_files[] = {
+    {"unit: bad kind", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,ministry,,,,,\n", 1,
+     "row 4, column kind: "},
+    {"unit: unknown parent", UNITS, UNITS_OK "NEW2,Phòng Hai,NOPE,office,,,,,\n", 1,
+     "row 4, column parent_code: "},
+    {"unit: own parent", UNITS, UNITS_OK "NEW2,Phòng Hai,NEW2,office,,,,,\n", 1,
+     "row 4, column parent_code: "},
+    {"unit: bad email", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,not-an-email,,,,\n", 1,
+     "row 4, column email: "},
+    {"unit: bad phone", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,12345,,,\n", 1,
+     "row 4, column phone: "},
+    {"unit: bad date", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,2025-02-30,,\n", 1,
+     "row 4, column valid_from: "},
+    {"unit: bad valid_to", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,,31/12/2025,\n", 1,
+     "row 4, column valid_to: "},
+    {"unit: valid_to before valid_from", UNITS,
+     UNITS_OK "NEW2,Phòng Hai,SO,office,,,2025-01-01,2024-12-31,\n", 1, "row 4, column valid_to: "},
+    {"unit: duplicate code", UNITS, UNITS_OK "NEW1,Phòng Hai,SO,office,,,,,\n", 1,
+     "row 4, column code: "},
+    {"unit: bad code", UNITS, UNITS_OK "NEW 2,Phòng Hai,SO,office,,,,,\n", 1,
+     "row 4, column code: "},
+    {"unit: empty code", UNITS, UNITS_OK ",Phòng Hai,SO,office,,,,,\n", 1, "row 4, column code: "},
+    {"unit: empty name", UNITS, UNITS_OK "NEW2,,SO,office,,,,,\n", 1, "row 4, column name: "},
+    {"unit: blank name", UNITS, UNITS_OK "NEW2,   ,SO,office,,,,,\n", 1, "row 4, column name: "},
+    {"unit: merged without valid_to", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,,,SO\n", 1,
+     "row 4, column merged_into: "},
+    {"unit: merged into unknown", UNITS,
+     UNITS_OK "NEW2,Phòng Hai,SO,office,,,2020-01-01,2025-01-01,NOPE\n", 1,
+     "row 4, column merged_into: "},
+    {"unit: not UTF-8", UNITS, UNITS_OK "NEW2,Ph\xF2ng Hai,SO,office,,,,,\n", 1,
+     "row 4, column name: "},
+    {"unit: missing header column", UNITS,
+     "code,name,parent_code,email,phone,valid_from,valid_to,merged_into\n"
+     "NEW2,Phòng Hai,SO,,,,,\n",
+     1, "row 1, column kind: "},
+    {"unit: parent loop in the file", UNITS,
+     UNITS_OK "LA,Vòng A,LB,office,,,,,\nLB,Vòng B,LA,office,,,,,\n", 1,
+     "row 4, column parent_code: "},
+    {"person: two heads in one unit", PEOPLE,
+     PEOPLE_OK "CB0001,Trần Bích Hằng,SO,Giám đốc Sở,1,tran.bich.hang@snnmt.example.vn,"
+               "0853513864,1995-02-06\n"
+               "CB9002,Người Thứ Hai,SO,Giám đốc,1,,,\n",
+     1, "row 5, column is_head: "},
+    {"person: second head beside the stored one", PEOPLE,
+     PEOPLE_OK "CB9002,Người Thứ Hai,SO,Giám đốc,1,,,\n", 1, "row 4, column is_head: "},
+    {"person: unknown unit", PEOPLE, PEOPLE_OK "CB9002,Người Hai,NOPE,Chuyên viên,0,,,\n", 1,
+     "row 4, column unit_code: "},
+    {"person: empty unit", PEOPLE, PEOPLE_OK "CB9002,Người Hai,,Chuyên viên,0,,,\n", 1,
+     "row 4, column unit_code: "},
+    {"person: bad email", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,0,a@b@c.vn,,\n", 1,
+     "row 4, column email: "},
+    {"person: bad phone", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,0,,0123456789,\n", 1,
+     "row 4, column phone: "},
+    {"person: bad date", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,0,,,2025-02-30\n", 1,
+     "row 4, column hired_on: "},
+    {"person: duplicate code", PEOPLE, PEOPLE_OK "CB9001,Người Hai,VP,Chuyên viên,0,,,\n", 1,
+     "row 4, column code: "},
+    {"person: empty name", PEOPLE, PEOPLE_OK "CB9002,,VP,Chuyên viên,0,,,\n", 1,
+     "row 4, column full_name: "},
+    {"person: bad is_head", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,yes,,,\n", 1,
+     "row 4, column is_head: "},
+    {"person: missing header column", PEOPLE,
+     "code,full_name,unit_code,position,is_head,email,phone\n"
+     "CB9002,Người Hai,VP,Chuyên viên,0,,\n",
+     1, "row 1, column hired_on: "},
+};
+
+START_TEST(test_bad_file)
+{
+    const struct bad_file *bad = &bad_files[_i];
+    char *before = dump();
+    long long units = count_rows("units"), people = count_rows("people"),
+              audit = count_rows("audit");
+    const char *path = write_file("bad.csv", bad->csv, 0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    int rc = run_import(bad->which, path, &summary, &errors);
+    ck_assert_msg(rc == -1, "%s: the import should fail", bad->what);
+    ck_assert_msg(errors.count == bad->lines, "%s: %zu error lines, expected %zu:%s", bad->what,
+                  errors.count, bad->lines, errors_text(&errors));
+    ck_assert_msg(strncmp(errors.lines[0], bad->expect, strlen(bad->expect)) == 0,
+                  "%s: expected \"%s...\", got:%s", bad->what, bad->expect, errors_text(&errors));
+    ck_assert_uint_eq(summary.changed, 0);
+    ck_assert_int_eq(count_rows("units"), units);
+    ck_assert_int_eq(count_rows("people"), people);
+    ck_assert_int_eq(count_rows("audit"), audit);
+    char *after = dump();
+    ck_assert_msg(strcmp(before, after) == 0, "%s: the database changed", bad->what);
+    ck_assert(sqlite3_get_autocommit(store_db(st)));
+    free(before);
+    free(after);
+    import_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_several_bad_rows)
+{
+    char *before = dump();
+    const char *path = write_file("bad.csv",
+                                  UNITS_HEADER "A1,Một,SO,office,,,,,\n"
+                                               "A2,Hai,SO,ministry,,,,,\n"
+                                               "A3,Ba,SO,office,,,,,\n"
+                                               "A4,Bốn,SO,office,bad-email,,,,\n"
+                                               "A5,Năm,SO,office,,,2025-13-01,,\n"
+                                               "A6,,SO,office,,0123,,,\n",
+                                  0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_int_eq(import_units(st, path, "test", &summary, &errors), -1);
+    static const char *const expect[] = {
+        "row 3, column kind: ", "row 5, column email: ", "row 6, column valid_from: ",
+        "row 7, column name: ", "row 7, column phone: ",
+    };
+    size_t n = sizeof expect / sizeof expect[0];
+    ck_assert_msg(errors.count == n, "%zu lines:%s", errors.count, errors_text(&errors));
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(strncmp(errors.lines[i], expect[i], strlen(expect[i])) == 0,
+                      "line %zu should start \"%s\":%s", i, expect[i], errors_text(&errors));
+    char *after = dump();
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    import_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_short_row)
+{
+    const char *path =
+        write_file("bad.csv", UNITS_HEADER "A1,Một,SO,office,,,,,\nA2,Hai,SO,office\n", 0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_int_eq(import_units(st, path, "test", &summary, &errors), -1);
+    ck_assert_msg(errors.count >= 1, "no error");
+    ck_assert_msg(strncmp(errors.lines[0], "row 3", 5) == 0, "%s", errors_text(&errors));
+    ck_assert_int_eq(count_rows("units"), 16);
+    import_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_row_numbers_count_blank_lines)
+{
+    /* A spreadsheet (or an editor) shows the blank line as row 3, so the bad row is row 4. */
+    const char *path = write_file(
+        "blank.csv", UNITS_HEADER "A1,Một,SO,office,,,,,\n\nA2,Hai,SO,ministry,,,,,\n", 0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_int_eq(import_units(st, path, "test", &summary, &errors), -1);
+    ck_assert_msg(errors.count == 1 && strncmp(errors.lines[0], "row 4, column kind: ", 20) == 0,
+                  "expected \"row 4, column kind: ...\":%s", errors_text(&errors));
+    import_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_unreadable_files)
+{
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    char missing[1024];
+    snprintf(missing, sizeof missing, "%s/missing.csv", dir);
+    ck_assert_int_eq(import_units(st, missing, "test", &summary, &errors), -1);
+    ck_assert_uint_eq(errors.count, 1);
+    ck_assert_msg(strstr(errors.lines[0], missing) != NULL, "%s", errors_text(&errors));
+    import_errors_free(&errors);
+
+    const char *empty = write_file("empty.csv", "\xEF\xBB\xBF", 0);
+    ck_assert_int_eq(import_people(st, empty, "test", &summary, &errors), -1);
+    ck_assert_uint_eq(errors.count, 1);
+    ck_assert_msg(strstr(errors.lines[0], "empty") != NULL, "%s", errors_text(&errors));
+    import_errors_free(&errors);
+
+    const char *unclosed = write_file("unclosed.csv", UNITS_HEADER "A1,\"Một,SO,office,,,,,\n", 0);
+    ck_assert_int_eq(import_units(st, unclosed, "test", &summary, &errors), -1);
+    ck_assert_uint_eq(errors.count, 1);
+    import_errors_free(&errors);
+    ck_assert_int_eq(count_rows("units"), 16);
+}
+END_TEST
+
+START_TEST(test_units_parent_cycle_through_database)
+{
+    /* VP's parent is SO in the database; making SO a child of VP closes a loop
+     * (SO -> VP -> SO) that the check of parent chains "inside the file" does not see. */
+    char *before = dump();
+    const char *path = write_file("loop.csv",
+                                  UNITS_HEADER "SO,Sở Nông nghiệp và Môi trường,VP,department,"
+                                               "snnmt@snnmt.example.vn,0910697516,2020-01-01,,\n",
+                                  0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    int rc = import_units(st, path, "test", &summary, &errors);
+    char *parent = lookup("SELECT parent_code FROM units WHERE code = ?", "SO");
+    ck_assert_msg(rc == -1, "a parent loop through the database was imported (SO.parent = %s)",
+                  parent ? parent : "NULL");
+    free(parent);
+    ck_assert_msg(errors.count >= 1 &&
+                      strncmp(errors.lines[0], "row 2, column parent_code: ", 27) == 0,
+                  "%s", errors_text(&errors));
+    char *after = dump();
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    import_errors_free(&errors);
+}
+END_TEST
+
+/* ---- validators ------------------------------------------------------------------------- */
+
+static void assert_phone(const char *in, const char *expected)
+{
+    char out[24] = "unchanged";
+    bool ok = phone_to_e164(in, out, sizeof out);
+    if (expected) {
+        ck_assert_msg(ok, "\"%s\" should be accepted", in);
+        ck_assert_msg(strcmp(out, expected) == 0, "\"%s\" -> \"%s\", expected \"%s\"", in, out,
+                      expected);
+    } else {
+        ck_assert_msg(!ok, "\"%s\" should be refused (got \"%s\")", in, out);
+    }
+}
+
+START_TEST(test_phone_to_e164)
+{
+    assert_phone("0912345678", "+84912345678");
+    assert_phone("+84 912 345 678", "+84912345678");
+    assert_phone("+84912345678", "+84912345678");
+    assert_phone("84912345678", "+84912345678");
+    assert_phone("0912.345.678", "+84912345678");
+    assert_phone("0912-345-678", "+84912345678");
+    assert_phone("0355306353", "+84355306353");
+    assert_phone("0568257458", "+84568257458");
+    assert_phone("0702830761", "+84702830761");
+    assert_phone("0853513864", "+84853513864");
+    assert_phone("02838123456", "+842838123456"); /* landline, Hồ Chí Minh City */
+    assert_phone("(028) 3812 3456", "+842838123456");
+    assert_phone("+84 28 3812 3456", "+842838123456");
+
+    assert_phone("12345", NULL);
+    assert_phone("0123456789", NULL); /* 01x: the old 11-digit mobile prefixes are gone */
+    assert_phone("01234567890", NULL);
+    assert_phone("0912345abc", NULL);
+    assert_phone("phone", NULL);
+    assert_phone("", NULL);
+    assert_phone("091234567", NULL);   /* too short */
+    assert_phone("09123456789", NULL); /* too long */
+    assert_phone("+1 212 555 0100", NULL);
+    assert_phone("0912+345678", NULL);
+    assert_phone("++84912345678", NULL);
+    assert_phone("0412345678", NULL); /* 04 is not a mobile prefix */
+    assert_phone("0212345678", NULL); /* a landline needs 11 digits */
+    assert_phone("0000000000000000000000000000000000", NULL);
+}
+END_TEST
+
+START_TEST(test_valid_date)
+{
+    ck_assert(valid_date("2025-01-01"));
+    ck_assert(valid_date("2025-12-31"));
+    ck_assert(valid_date("2024-02-29")); /* leap year */
+    ck_assert(valid_date("2000-02-29")); /* divisible by 400 */
+    ck_assert(!valid_date("2023-02-29"));
+    ck_assert(!valid_date("1900-02-29")); /* divisible by 100, not by 400 */
+    ck_assert(!valid_date("2100-02-29"));
+    ck_assert(!valid_date("2025-02-30"));
+    ck_assert(!valid_date("2025-04-31"));
+    ck_assert(valid_date("2025-04-30"));
+    ck_assert(!valid_date("2025-13-01"));
+    ck_assert(!valid_date("2025-00-10"));
+    ck_assert(!valid_date("2025-01-00"));
+    ck_assert(!valid_date("2025-01-32"));
+    ck_assert(!valid_date("2025-1-01"));
+    ck_assert(!valid_date("20250101"));
+    ck_assert(!valid_date("2025/01/01"));
+    ck_assert(!valid_date("01-01-2025"));
+    ck_assert(!valid_date("2025-01-01x"));
+    ck_assert(!valid_date("2025-01-01T00:00"));
+    ck_assert(!valid_date(""));
+    ck_assert(!valid_date("abcd-ef-gh"));
+}
+END_TEST
+
+START_TEST(test_valid_date_digits_only)
+{
+    /* "YYYY-MM-DD": every other character must be a digit. sscanf's %d skips blanks and
+     * takes a sign, so a check built on it alone lets these through. */
+    ck_assert_msg(!valid_date("2025-01- 1"), "\"2025-01- 1\" accepted");
+    ck_assert_msg(!valid_date("2025- 1-01"), "\"2025- 1-01\" accepted");
+    ck_assert_msg(!valid_date("2025-+1-01"), "\"2025-+1-01\" accepted");
+    ck_assert_msg(!valid_date("2025-01-+1"), "\"2025-01-+1\" accepted");
+}
+END_TEST
+
+START_TEST(test_valid_utf8)
+{
+    ck_assert(valid_utf8(""));
+    ck_assert(valid_utf8("plain ASCII"));
+    ck_assert(valid_utf8("Nguyễn Thị Ánh Tuyết — Sở Nông nghiệp"));
+    ck_assert(valid_utf8(NFD_NGUYEN));
+    ck_assert(valid_utf8("\xF0\x9F\x98\x80"));      /* U+1F600 */
+    ck_assert(valid_utf8("\xF4\x8F\xBF\xBF"));      /* U+10FFFF, the last code point */
+    ck_assert(valid_utf8("\xEF\xBB\xBF"));          /* U+FEFF */
+    ck_assert(!valid_utf8("\xC0\x80"));             /* overlong NUL */
+    ck_assert(!valid_utf8("\xC1\xBF"));             /* overlong U+007F */
+    ck_assert(!valid_utf8("\xE0\x80\xAF"));         /* overlong '/' */
+    ck_assert(!valid_utf8("\xE0\x9F\xBF"));         /* overlong U+07FF */
+    ck_assert(!valid_utf8("\xF0\x80\x80\xAF"));     /* overlong '/' */
+    ck_assert(!valid_utf8("\xF0\x8F\xBF\xBF"));     /* overlong U+FFFF */
+    ck_assert(!valid_utf8("\x80"));                 /* lone continuation byte */
+    ck_assert(!valid_utf8("abc\xBF"));              /* lone continuation byte */
+    ck_assert(!valid_utf8("Ph\xF2ng"));             /* Latin-1 / Windows-1258 */
+    ck_assert(!valid_utf8("\xC3"));                 /* truncated at the end */
+    ck_assert(!valid_utf8("\xE1\xBB"));             /* truncated at the end */
+    ck_assert(!valid_utf8("\xE1\xBB!"));            /* truncated before ASCII */
+    ck_assert(!valid_utf8("\xED\xA0\x80"));         /* UTF-16 surrogate */
+    ck_assert(!valid_utf8("\xF4\x90\x80\x80"));     /* above U+10FFFF */
+    ck_assert(!valid_utf8("\xF8\x88\x80\x80\x80")); /* 5-byte form */
+    ck_assert(!valid_utf8("\xFE"));
+    ck_assert(!valid_utf8("\xFF"));
+}
+END_TEST
+
+START_TEST(test_valid_code)
+{
+    ck_assert(valid_code("SO"));
+    ck_assert(valid_code("PTNMT-HX"));
+    ck_assert(valid_code("cb_0001.a"));
+    ck_assert(valid_code("12345678901234567890123456789012"));   /* 32 */
+    ck_assert(!valid_code("123456789012345678901234567890123")); /* 33 */
+    ck_assert(!valid_code(""));
+    ck_assert(!valid_code("A B"));
+    ck_assert(!valid_code("A/B"));
+    ck_assert(!valid_code("A,B"));
+    ck_assert(!valid_code("A:B"));
+    ck_assert(!valid_code("Sở"));
+    ck_assert(!valid_code("A\tB"));
+}
+END_TEST
+
+START_TEST(test_valid_email)
+{
+    ck_assert(valid_email("a@b.vn"));
+    ck_assert(valid_email("tran.bich.hang@snnmt.example.vn"));
+    ck_assert(!valid_email("not-an-email"));
+    ck_assert(!valid_email("@b.vn"));
+    ck_assert(!valid_email("a@b"));
+    ck_assert(!valid_email("a@b."));
+    ck_assert(!valid_email("a@.vn"));
+    ck_assert(!valid_email("a@b@c.vn"));
+    ck_assert(!valid_email("a b@c.vn"));
+    ck_assert(!valid_email("a@b.vn,c@d.vn"));
+}
+END_TEST
+
+static Suite *csv_suite(void)
+{
+    Suite *s = suite_create("csv_import");
+
+    TCase *demo = tcase_create("demo");
+    tcase_add_checked_fixture(demo, setup, teardown);
+    tcase_set_timeout(demo, 60);
+    tcase_add_test(demo, test_demo_import);
+    tcase_add_test(demo, test_demo_reimport_changes_nothing);
+    suite_add_tcase(s, demo);
+
+    TCase *exports = tcase_create("exports");
+    tcase_add_checked_fixture(exports, setup, teardown);
+    tcase_set_timeout(exports, 60);
+    tcase_add_test(exports, test_bom_crlf_quotes);
+    tcase_add_test(exports, test_columns_in_any_order);
+    suite_add_tcase(s, exports);
+
+    TCase *changes = tcase_create("changes");
+    tcase_add_checked_fixture(changes, setup_demo, teardown);
+    tcase_set_timeout(changes, 60);
+    tcase_add_test(changes, test_head_moves_within_file);
+    tcase_add_test(changes, test_units_change_is_counted);
+    suite_add_tcase(s, changes);
+
+    TCase *bad = tcase_create("bad_files");
+    tcase_add_checked_fixture(bad, setup_demo, teardown);
+    tcase_set_timeout(bad, 60);
+    tcase_add_loop_test(bad, test_bad_file, 0, (int)(sizeof bad_files / sizeof bad_files[0]));
+    tcase_add_test(bad, test_several_bad_rows);
+    tcase_add_test(bad, test_short_row);
+    tcase_add_test(bad, test_row_numbers_count_blank_lines);
+    tcase_add_test(bad, test_unreadable_files);
+    tcase_add_test(bad, test_units_parent_cycle_through_database);
+    suite_add_tcase(s, bad);
+
+    TCase *validators = tcase_create("validators");
+    tcase_add_test(validators, test_phone_to_e164);
+    tcase_add_test(validators, test_valid_date);
+    tcase_add_test(validators, test_valid_date_digits_only);
+    tcase_add_test(validators, test_valid_utf8);
+    tcase_add_test(validators, test_valid_code);
+    tcase_add_test(validators, test_valid_email);
+    suite_add_tcase(s, validators);
+    return s;
+}
+
+int main(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(root, sizeof root, "%s/thidua-test-csv-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(root)) {
+        perror("mkdtemp");
+        return EXIT_FAILURE;
+    }
+    SRunner *sr = srunner_create(csv_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    remove_tree(root);
+    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
