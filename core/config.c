@@ -14,17 +14,54 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Removes "." segments and folds "name/.." pairs, lexically: etc/../var -> var. */
+static void normalise_path(char *path)
+{
+    bool absolute = path[0] == '/';
+    char *segments[256];
+    int count = 0;
+    char *save = NULL;
+    char *copy = strdup(path);
+    if (!copy) return;
+    for (char *seg = strtok_r(copy, "/", &save); seg && count < 256;
+         seg = strtok_r(NULL, "/", &save)) {
+        if (strcmp(seg, ".") == 0) continue;
+        if (strcmp(seg, "..") == 0 && count > 0 && strcmp(segments[count - 1], "..") != 0) {
+            count--;
+            continue;
+        }
+        if (strcmp(seg, "..") == 0 && absolute) continue;
+        segments[count++] = seg;
+    }
+    size_t used = 0;
+    if (absolute) path[used++] = '/';
+    for (int i = 0; i < count; i++) {
+        size_t len = strlen(segments[i]);
+        if (i) path[used++] = '/';
+        memmove(path + used, segments[i], len);
+        used += len;
+    }
+    if (used == 0) path[used++] = '.';
+    path[used] = '\0';
+    free(copy);
+}
+
 char *config_resolve_path(const char *dir, const char *path)
 {
-    if (path[0] == '/' || dir == NULL || dir[0] == '\0' || strcmp(dir, ".") == 0)
-        return strdup(path);
-    size_t n = strlen(dir) + strlen(path) + 2;
-    char *out = malloc(n);
-    if (out) snprintf(out, n, "%s/%s", dir, path);
+    char *out;
+    if (path[0] == '/' || dir == NULL || dir[0] == '\0' || strcmp(dir, ".") == 0) {
+        out = strdup(path);
+    } else {
+        size_t n = strlen(dir) + strlen(path) + 2;
+        out = malloc(n);
+        if (out) snprintf(out, n, "%s/%s", dir, path);
+    }
+    if (out) normalise_path(out);
     return out;
 }
 

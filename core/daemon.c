@@ -92,6 +92,7 @@ int daemon_serve(const struct config *cfg)
     d.base = event_base_new();
     if (!d.base) {
         log_error("cannot create the event loop");
+        ruleset_free(&d.rules);
         store_close(st);
         return 1;
     }
@@ -100,6 +101,7 @@ int daemon_serve(const struct config *cfg)
     if (!d.http) {
         log_error("%s", err);
         event_base_free(d.base);
+        ruleset_free(&d.rules);
         store_close(st);
         return 1;
     }

@@ -38,7 +38,8 @@ CMakeFiles/thidua_core.dir/core/config.c.o: /work/main/core/config.c \
  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
  /usr/include/lua5.4/lua.h /usr/include/lua5.4/lua.h \
- /usr/include/lua5.4/lualib.h /usr/include/stdlib.h \
+ /usr/include/lua5.4/lualib.h \
+ /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h /usr/include/stdlib.h \
  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
  /usr/include/x86_64-linux-gnu/sys/types.h \
