@@ -68,6 +68,15 @@ void api_reply(struct api_call *call, int status, cJSON *body)
     call->resp->body_len = strlen(text);
 }
 
+void api_reply_text(struct api_call *call, int status, char *json_text)
+{
+    free(call->resp->body);
+    call->resp->status = status;
+    call->resp->content_type = "application/json; charset=utf-8";
+    call->resp->body = json_text;
+    call->resp->body_len = strlen(json_text);
+}
+
 void api_error(struct api_call *call, int status, const char *code, const char *message)
 {
     http_response_error(call->resp, status, code, message);
@@ -184,6 +193,8 @@ static bool match(const char *pattern, const char *path, struct api_call *call)
 static bool authenticate(struct api_call *call)
 {
     const char *auth = http_request_header(call->req, "Authorization");
+    snprintf(call->resp->extra_headers, sizeof call->resp->extra_headers,
+             "WWW-Authenticate: Bearer realm=\"thidua\"\r\n");
     if (!auth) {
         api_error(call, 401, "unauthorized", "send Authorization: Bearer <token>");
         return false;
@@ -193,6 +204,7 @@ static bool authenticate(struct api_call *call)
         api_error(call, 401, "unauthorized", "the token is not valid");
         return false;
     }
+    call->resp->extra_headers[0] = '\0';
     return true;
 }
 

@@ -20,6 +20,8 @@ struct api_call {
 
 /* Replies with a JSON value (consumed). */
 void api_reply(struct api_call *call, int status, cJSON *body);
+/* Replies with JSON text already serialised (malloc'd; consumed). */
+void api_reply_text(struct api_call *call, int status, char *json_text);
 void api_error(struct api_call *call, int status, const char *code, const char *message);
 /* 422 with details: an array of {"field", "message"} (consumed). */
 void api_invalid(struct api_call *call, const char *message, cJSON *details);

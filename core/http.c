@@ -34,8 +34,14 @@
 #include <time.h>
 
 #include "log.h"
+#include "metrics.h"
 
-enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_CLOSING };
+/* LINGER: after an error reply, the write side is shut and what the client still sends is
+ * read and dropped for a moment, so it sees our 413 rather than a connection reset. */
+enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_CLOSING, CONN_LINGER };
+
+#define LINGER_SECONDS   2.0
+#define LINGER_MAX_BYTES (16u << 20)
 
 struct connection {
     struct http_server *srv;
@@ -48,6 +54,8 @@ struct connection {
     size_t body_len;
     struct http_request req;
     bool keep_alive;
+    bool linger;     /* close through CONN_LINGER */
+    size_t lingered; /* bytes dropped while lingering */
     struct connection *prev, *next;
 };
 
@@ -256,8 +264,10 @@ static void fail_connection(struct connection *c, int status, const char *code, 
 {
     struct http_response resp = {0};
     http_response_error(&resp, status, code, message);
+    metrics_observe("(protocol)", status, 0);
     send_response(c, &resp, true);
     c->state = CONN_CLOSING;
+    c->linger = true;
     bufferevent_disable(c->bev, EV_READ);
     event_del(c->timer);
     reset_request(c);
@@ -299,7 +309,7 @@ static int parse_head(struct connection *c, long long *content_length)
     c->keep_alive = !http10;
 
     *content_length = 0;
-    bool chunked = false;
+    bool chunked = false, have_length = false;
     char *line = line_end + 2;
     while (*line) {
         char *end = strstr(line, "\r\n");
@@ -318,6 +328,9 @@ static int parse_head(struct connection *c, long long *content_length)
             errno = 0;
             long long n = strtoll(value, &tail, 10);
             if (errno || *tail || n < 0 || value[0] == '\0') return 400;
+            /* Two lengths that differ are how requests get smuggled: refuse (RFC 9112 6.3). */
+            if (have_length && n != *content_length) return 400;
+            have_length = true;
             *content_length = n;
         } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
             chunked = strcasecmp(value, "identity") != 0;
@@ -327,7 +340,7 @@ static int parse_head(struct connection *c, long long *content_length)
         }
         line = end + 2;
     }
-    if (chunked) return 411;
+    if (chunked) return have_length ? 400 : 411;
     return 0;
 }
 
@@ -427,15 +440,30 @@ static void process_input(struct connection *c)
 
 static void conn_read(struct bufferevent *bev, void *arg)
 {
-    (void)bev;
-    process_input(arg);
+    struct connection *c = arg;
+    if (c->state == CONN_LINGER) {
+        struct evbuffer *in = bufferevent_get_input(bev);
+        c->lingered += evbuffer_get_length(in);
+        evbuffer_drain(in, evbuffer_get_length(in));
+        if (c->lingered > LINGER_MAX_BYTES) conn_free(c);
+        return;
+    }
+    process_input(c);
 }
 
 static void conn_write(struct bufferevent *bev, void *arg)
 {
     struct connection *c = arg;
-    if (c->state == CONN_CLOSING && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+    if (c->state != CONN_CLOSING || evbuffer_get_length(bufferevent_get_output(bev)) > 0) return;
+    if (!c->linger) {
         conn_free(c);
+        return;
+    }
+    c->state = CONN_LINGER;
+    shutdown(bufferevent_getfd(bev), SHUT_WR);
+    evbuffer_drain(bufferevent_get_input(bev), evbuffer_get_length(bufferevent_get_input(bev)));
+    bufferevent_enable(bev, EV_READ);
+    arm_timer(c, LINGER_SECONDS);
 }
 
 static void conn_event(struct bufferevent *bev, short events, void *arg)
@@ -450,7 +478,7 @@ static void conn_timeout(evutil_socket_t fd, short events, void *arg)
     (void)fd;
     (void)events;
     struct connection *c = arg;
-    if (c->state == CONN_IDLE) {
+    if (c->state == CONN_IDLE || c->state == CONN_LINGER) {
         conn_free(c);
     } else if (c->state == CONN_HEAD || c->state == CONN_BODY) {
         fail_connection(c, 408, "request_timeout",

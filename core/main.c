@@ -98,6 +98,7 @@ static int load_config(const struct cli *cli, struct config *cfg)
     if (path) {
         if (config_load(cfg, path, err, sizeof err) != 0) {
             fprintf(stderr, "%s\n", err);
+            config_free(cfg);
             return -1;
         }
     } else {

@@ -7,7 +7,6 @@ so the limit tests stay fast: body 2048 bytes, headers 4096 bytes, read_timeout 
 import os
 import sqlite3
 import sys
-import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

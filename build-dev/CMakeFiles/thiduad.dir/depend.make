@@ -1,2 +1,0 @@
-# Empty dependencies file for thiduad.
-# This may be replaced when dependencies are built.
