@@ -81,9 +81,16 @@ local function list_of_ids(at, what, field, value)
 end
 
 -- A declaration function: `kind "id" { spec }`.
+local in_tests = false -- set once the tests/ folder starts loading
+
 local function declarer(kind, on_spec)
   return function(id)
     local at = where(2)
+    if in_tests then
+      problem(at, '%s "%s": rules are declared in the ruleset\'s files, not in tests/', kind,
+        tostring(id))
+      return function() end
+    end
     if not valid_id(id) then
       problem(at, '%s: the name must be a code like "TT1" (letters, digits, _), got %s',
         kind, tostring(id))
@@ -114,6 +121,10 @@ end
 
 local function campaign(spec)
   local at = where(2)
+  if in_tests then
+    problem(at, "campaign: declared in tests/; it belongs in the ruleset's files")
+    return
+  end
   if campaign_decl then
     problem(at, "campaign: declared twice (first at %s)", campaign_decl.at)
     return
@@ -280,12 +291,28 @@ local function copy(t)
   return c
 end
 
+-- pcall for rules: a rule may catch its own errors, never the sandbox's (an exhausted
+-- instruction budget or memory cap), or a loop around pcall would run for ever.
+local function rule_pcall(fn, ...)
+  local results = table.pack(pcall(fn, ...))
+  if not results[1] and host.exhausted() then error(results[2], 0) end
+  return table.unpack(results, 1, results.n)
+end
+
+-- setmetatable for rules: no finalizers (__gc), which would run outside any budget.
+local function rule_setmetatable(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("__gc finalizers are not allowed in rules", 2)
+  end
+  return setmetatable(t, mt)
+end
+
 local rule_env = {
   string = copy(string), table = copy(table), math = copy(math), utf8 = copy(utf8),
   os = { time = os.time, date = os.date },
   pairs = pairs, ipairs = ipairs, next = next, type = type, tostring = tostring,
-  tonumber = tonumber, select = select, error = error, assert = assert, pcall = pcall,
-  rawget = rawget, rawequal = rawequal, rawlen = rawlen, setmetatable = setmetatable,
+  tonumber = tonumber, select = select, error = error, assert = assert, pcall = rule_pcall,
+  rawget = rawget, rawequal = rawequal, rawlen = rawlen, setmetatable = rule_setmetatable,
   getmetatable = getmetatable,
   thidua = host.thidua,
   campaign = campaign, fact = fact, criterion = criterion, title = title,
@@ -400,8 +427,13 @@ local function facts_view(kind, values)
   })
 end
 
+-- Where the rule being run was declared: C names it when memory runs out, since an
+-- allocation failure carries no position of its own.
+local running = ""
+
 -- Runs a check and normalises its answer to ok, reasons.
-local function run_check(fn, s, f, ctx)
+local function run_check(fn, s, f, ctx, at)
+  running = at
   local ok, why = fn(s, f, ctx)
   local reasons = array()
   if type(why) == "string" then
@@ -493,9 +525,10 @@ end
 
 local function eval_criterion(r, c)
   local applicable = true
+  running = c.at
   if c.applies then applicable = c.applies(r.subject, r.facts, r.ctx) == true end
   local passed, reasons = false, nil
-  if applicable then passed, reasons = run_check(c.check, r.subject, r.facts, r.ctx) end
+  if applicable then passed, reasons = run_check(c.check, r.subject, r.facts, r.ctx, c.at) end
   r.criteria[c.id] = { passed = passed, applicable = applicable,
     points = (applicable and passed) and c.points or 0,
     reason = (not passed and applicable) and (reasons[1] or "Không đạt") or nil }
@@ -513,7 +546,7 @@ local function eval_titles(r)
     end
     if t.check then
       r.ctx._title = t
-      local cok, why = run_check(t.check, r.subject, r.facts, r.ctx)
+      local cok, why = run_check(t.check, r.subject, r.facts, r.ctx, t.at)
       r.ctx._title = nil
       if not cok then
         ok = false
@@ -532,7 +565,7 @@ local function eval_nominations(r)
   for _, code in ipairs(nomination_order) do
     local n = nominations[code]
     if n.subjects[r.kind] then
-      local ok, why = run_check(n.check, r.subject, r.facts, r.ctx)
+      local ok, why = run_check(n.check, r.subject, r.facts, r.ctx, n.at)
       r.nominations[code] = ok
       r.reasons[code] = why
     end
@@ -829,6 +862,14 @@ function M.finish()
 end
 
 M.run_tests = run_tests
+
+function M.begin_tests()
+  in_tests = true
+end
+
+function M.running_rule()
+  return running
+end
 
 function M.evaluate_unit(period_code, unit_input, member_inputs)
   local period = find_period(period_code)

@@ -25,6 +25,7 @@
 #include <lua.h>
 #include <lualib.h>
 #include <math.h>
+#include <stdbool.h>
 #include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@
 
 struct lua_memory {
     size_t used, limit;
+    bool refused; /* an allocation was refused since the last guarded call began */
 };
 
 struct rules_generation {
@@ -102,7 +104,10 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         mem->used -= osize;
         return NULL;
     }
-    if (nsize > osize && mem->used + (nsize - osize) > mem->limit) return NULL;
+    if (nsize > osize && mem->used + (nsize - osize) > mem->limit) {
+        mem->refused = true;
+        return NULL;
+    }
     void *block = realloc(ptr, nsize);
     if (block) mem->used = mem->used - osize + nsize;
     return block;
@@ -148,6 +153,27 @@ static int host_where(lua_State *L)
     return 1;
 }
 
+/* exhausted() -> true once the budget or the memory cap has been hit: the rules' pcall
+ * re-raises such errors instead of letting a rule swallow them. */
+static int host_exhausted(lua_State *L)
+{
+    struct rules_generation *gen = generation_of(L);
+    lua_pushboolean(L, gen->budget_left < 0 || gen->memory.refused);
+    return 1;
+}
+
+/* A full collection under a budget: what a failed call left behind is freed so the next
+ * call gets its whole memory cap, and a finalizer cannot run for ever. */
+static void collect_garbage(struct rules_generation *gen)
+{
+    gen->budget_left = gen->limits.eval_instructions;
+    lua_sethook(gen->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    lua_gc(gen->L, LUA_GCCOLLECT);
+    lua_sethook(gen->L, NULL, 0, 0);
+}
+
+static const char *running_rule(struct rules_generation *gen);
+
 /* Calls the function below nargs on the stack under the budget and the memory cap.
  * On failure writes the message to err and leaves nothing on the stack. */
 static int guarded_call(struct rules_generation *gen, int nargs, int nresults,
@@ -157,23 +183,29 @@ static int guarded_call(struct rules_generation *gen, int nargs, int nresults,
     size_t idle_limit = gen->memory.limit;
     gen->memory.limit = memory_limit;
     gen->budget_left = instructions;
+    gen->memory.refused = false;
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
     int rc = lua_pcall(L, nargs, nresults, 0);
     lua_sethook(L, NULL, 0, 0);
     gen->memory.limit = idle_limit;
     if (rc == LUA_OK) return 0;
-    if (rc == LUA_ERRMEM) {
+    if (rc == LUA_ERRMEM || gen->memory.refused) {
         size_t cap = memory_limit == gen->limits.load_memory ? gen->limits.load_memory
                                                              : gen->limits.eval_memory;
+        lua_pop(L, 1);
+        collect_garbage(gen);
+        /* An allocation failure has no position: name the rule that was running. */
+        const char *rule = running_rule(gen);
         snprintf(err, errlen,
-                 "a rule needed more memory than it may use (%zu MiB): does it build an "
+                 "%s%sa rule needed more memory than it may use (%zu MiB): does it build an "
                  "endless table?",
-                 cap >> 20);
-    } else {
-        const char *msg = lua_tostring(L, -1);
-        snprintf(err, errlen, "%s", msg ? msg : "a rule raised an error that is not a string");
+                 rule, rule[0] ? ": " : "", cap >> 20);
+        return -1;
     }
+    const char *msg = lua_tostring(L, -1);
+    snprintf(err, errlen, "%s", msg ? msg : "a rule raised an error that is not a string");
     lua_pop(L, 1);
+    collect_garbage(gen);
     return -1;
 }
 
@@ -259,6 +291,19 @@ static void push_engine_function(struct rules_generation *gen, const char *name)
     lua_rawgeti(gen->L, LUA_REGISTRYINDEX, gen->engine_ref);
     lua_getfield(gen->L, -1, name);
     lua_remove(gen->L, -2);
+}
+
+/* Where the rule that was running was declared ("" if none): engine.lua keeps it. */
+static const char *running_rule(struct rules_generation *gen)
+{
+    static char place[512];
+    place[0] = '\0';
+    if (!gen->engine_ref) return place;
+    push_engine_function(gen, "running_rule");
+    if (lua_pcall(gen->L, 0, 1, 0) == LUA_OK && lua_type(gen->L, -1) == LUA_TSTRING)
+        snprintf(place, sizeof place, "%s", lua_tostring(gen->L, -1));
+    lua_pop(gen->L, 1);
+    return place;
 }
 
 /* ---- loading ----------------------------------------------------------------------------- */
@@ -352,13 +397,21 @@ static int load_folder(struct rules_generation *gen, const char *folder, const c
         }
         char name[600];
         snprintf(name, sizeof name, "%s%s", prefix, entries[i]->d_name);
-        EVP_DigestUpdate(digest, name, strlen(name) + 1);
-        EVP_DigestUpdate(digest, source, len);
+        if (digest) {
+            EVP_DigestUpdate(digest, name, strlen(name) + 1);
+            EVP_DigestUpdate(digest, source, len);
+        }
         char chunkname[1100];
         snprintf(chunkname, sizeof chunkname, "@%s", path);
         if (luaL_loadbufferx(gen->L, source, len, chunkname, "t") != LUA_OK) {
             const char *msg = lua_tostring(gen->L, -1);
-            report_problem(report, msg ? msg : "cannot load the file");
+            if (!msg) msg = "cannot load the file";
+            if (strncmp(msg, path, strlen(path)) == 0) {
+                report_problem(report, msg);
+            } else { /* "attempt to load a binary chunk" names no file */
+                snprintf(err, sizeof err, "%s: %s", path, msg);
+                report_problem(report, err);
+            }
             lua_pop(gen->L, 1);
             failures++;
         } else {
@@ -390,8 +443,8 @@ static bool run_self_tests(struct rules_generation *gen, struct rules_report *re
 {
     char err[1024];
     push_engine_function(gen, "run_tests");
-    if (guarded_call(gen, 0, 1, gen->limits.load_instructions, gen->limits.load_memory, err,
-                     sizeof err) != 0) {
+    long long left = gen->budget_left > 0 ? gen->budget_left : 0;
+    if (guarded_call(gen, 0, 1, left, gen->limits.load_memory, err, sizeof err) != 0) {
         report_problem(report, err);
         return false;
     }
@@ -467,6 +520,12 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
     luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 1);
     lua_pop(L, 6);
+    /* getmetatable("") would hand rules the string library the engine itself uses. */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
 
     /* The engine, with what it needs from C. */
     if (luaL_loadbufferx(L, engine_lua, sizeof engine_lua, "=engine.lua", "t") != LUA_OK) {
@@ -477,6 +536,8 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     lua_createtable(L, 0, 4);
     lua_pushcfunction(L, host_where);
     lua_setfield(L, -2, "where");
+    lua_pushcfunction(L, host_exhausted);
+    lua_setfield(L, -2, "exhausted");
     lua_newtable(L);
     lua_pushliteral(L, "array");
     lua_setfield(L, -2, "__name");
@@ -500,9 +561,15 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     EVP_DigestInit_ex(digest, EVP_sha256(), NULL);
     gen->budget_left = limits->load_instructions;
     int failures = load_folder(gen, dir, "", digest, report);
+    /* tests/ is not part of the rules: it may not declare any, and it is not hashed, so
+     * editing a test does not make every stored evaluation look out of date. */
     char tests_dir[1024];
     snprintf(tests_dir, sizeof tests_dir, "%s/tests", dir);
-    if (failures == 0) failures += load_folder(gen, tests_dir, "tests/", digest, report);
+    if (failures == 0) {
+        push_engine_function(gen, "begin_tests");
+        lua_call(L, 0, 0);
+        failures += load_folder(gen, tests_dir, "tests/", NULL, report);
+    }
     unsigned char hash[EVP_MAX_MD_SIZE];
     unsigned int hash_len = 0;
     EVP_DigestFinal_ex(digest, hash, &hash_len);
@@ -516,8 +583,8 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
 
     /* Declarations checked together, then the self-tests. */
     push_engine_function(gen, "finish");
-    if (guarded_call(gen, 0, 1, limits->load_instructions, limits->load_memory, err, sizeof err) !=
-        0) {
+    /* The checks and the self-tests share what is left of the load budget. */
+    if (guarded_call(gen, 0, 1, gen->budget_left, limits->load_memory, err, sizeof err) != 0) {
         report_problem(report, err);
         rules_free(gen);
         return NULL;
@@ -546,14 +613,19 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
         rules_free(gen);
         return NULL;
     }
-    lua_gc(L, LUA_GCCOLLECT);
+    collect_garbage(gen);
     return gen;
 }
 
 void rules_free(struct rules_generation *gen)
 {
     if (!gen) return;
-    if (gen->L) lua_close(gen->L);
+    if (gen->L) {
+        /* Finalizers run here; the budget hook stops one that would never end. */
+        gen->budget_left = gen->limits.eval_instructions;
+        lua_sethook(gen->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+        lua_close(gen->L);
+    }
     cJSON_Delete(gen->periods);
     cJSON_Delete(gen->catalog);
     free(gen->dir);
