@@ -94,9 +94,11 @@ void api_invalid(struct api_call *call, const char *message, cJSON *details)
 
 cJSON *api_body_object(struct api_call *call)
 {
-    /* The body is read as JSON whatever Content-Type says: curl -d labels JSON as a form. */
+    /* The body is read as JSON whatever Content-Type says: curl -d labels JSON as a form.
+     * One value and nothing after it: the length includes the NUL http.c puts at the end,
+     * which cJSON requires to follow the value. */
     const char *end = NULL;
-    cJSON *body = cJSON_ParseWithLengthOpts(call->req->body, call->req->body_len, &end, 0);
+    cJSON *body = cJSON_ParseWithLengthOpts(call->req->body, call->req->body_len + 1, &end, 1);
     if (!body) {
         char msg[160];
         size_t at = end ? (size_t)(end - call->req->body) : 0;

@@ -68,6 +68,17 @@ static bool is_late(const char *submitted_at, const char *due)
     return strcmp(date, due) > 0;
 }
 
+/* A person hired after the period ended was no member during it: nothing to report or
+ * evaluate. Writes the hiring date to hired (dd/mm/yyyy) when so. */
+static bool hired_after(struct store *st, const char *code, const cJSON *period, char hired[11])
+{
+    char *on = model_person_hired_on(st, code);
+    bool after = on && strcmp(on, period_field(period, "to")) > 0;
+    if (after) snprintf(hired, 11, "%.2s/%.2s/%.4s", on + 8, on + 5, on);
+    free(on);
+    return after;
+}
+
 static void add_detail(cJSON *details, const char *field, const char *message)
 {
     cJSON *d = cJSON_CreateObject();
@@ -209,10 +220,23 @@ void api_person_facts_put(struct api_call *call)
     struct rules_generation *gen = active_rules(call);
     if (!gen) return;
     const char *period = call->params[0], *code = call->params[1];
-    if (!known_period(call, gen, period)) return;
+    const cJSON *p = known_period(call, gen, period);
+    if (!p) return;
     char *unit_code = valid_code(code) ? model_person_unit(call->api->store, code) : NULL;
     if (!unit_code) {
         api_error(call, 404, "person_not_found", "no person has this code");
+        return;
+    }
+    char hired[11];
+    if (hired_after(call->api->store, code, p, hired)) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s được tuyển dụng ngày %s, sau khi kỳ %s kết thúc", code, hired,
+                 period);
+        cJSON *details = cJSON_CreateArray();
+        add_detail(details, "person", msg);
+        api_invalid(call, "the person was not a member during this period; nothing was stored",
+                    details);
+        free(unit_code);
         return;
     }
     cJSON *body = NULL;
@@ -235,10 +259,10 @@ void api_person_facts_put(struct api_call *call)
     cJSON *evaluation = NULL;
     cJSON *people = cJSON_GetObjectItemCaseSensitive(result, "people");
     int i = 0;
-    const cJSON *p;
-    cJSON_ArrayForEach(p, people)
+    const cJSON *member;
+    cJSON_ArrayForEach(member, people)
     {
-        if (strcmp(cJSON_GetObjectItemCaseSensitive(p, "code")->valuestring, code) == 0) {
+        if (strcmp(cJSON_GetObjectItemCaseSensitive(member, "code")->valuestring, code) == 0) {
             evaluation = cJSON_DetachItemFromArray(people, i);
             break;
         }
@@ -259,13 +283,21 @@ static void evaluation_reply(struct api_call *call, const char *subject)
     struct rules_generation *gen = active_rules(call);
     if (!gen) return;
     const char *period = call->params[0], *code = call->params[1];
-    if (!known_period(call, gen, period)) return;
+    const cJSON *p = known_period(call, gen, period);
+    if (!p) return;
     bool person = strcmp(subject, "person") == 0;
     struct store *st = call->api->store;
     if (!valid_code(code) ||
         !(person ? model_person_exists(st, code) : model_unit_exists(st, code))) {
         api_error(call, 404, person ? "person_not_found" : "unit_not_found",
                   person ? "no person has this code" : "no unit has this code");
+        return;
+    }
+    char hired[11];
+    if (person && hired_after(st, code, p, hired)) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s was hired on %s, after period %s ended", code, hired, period);
+        api_error(call, 404, "not_in_period", msg);
         return;
     }
     /* The stored evaluation is JSON already: send it as it is. */

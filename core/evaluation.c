@@ -66,6 +66,7 @@ cJSON *evaluation_of_unit(struct store *st, struct rules_generation *gen, const 
     return result;
 }
 
+/* Evaluates and stores every unit of one period; the caller holds the transaction. */
 static long recompute_period(struct store *st, struct rules_generation *gen, const char *period,
                              char *err, size_t errlen)
 {
@@ -78,43 +79,37 @@ static long recompute_period(struct store *st, struct rules_generation *gen, con
         snprintf(err, errlen, "cannot list units: %s", sqlite3_errmsg(store_db(st)));
         return -1;
     }
-    if (store_begin(st) != 0) {
-        snprintf(err, errlen, "the database is busy: %s", sqlite3_errmsg(store_db(st)));
-        cJSON_Delete(units);
-        return -1;
-    }
     long stored = 0;
     const cJSON *code;
     cJSON_ArrayForEach(code, units)
     {
-        char why[512];
+        char why[1024];
         cJSON *result =
             evaluation_of_unit(st, gen, period, code->valuestring, true, why, sizeof why);
         if (!result) {
             snprintf(err, errlen, "%s, unit %s: %s", period, code->valuestring, why);
-            store_rollback(st);
-            cJSON_Delete(units);
-            return -1;
+            stored = -1;
+            break;
         }
         stored += 1 + cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(result, "people"));
         cJSON_Delete(result);
     }
     cJSON_Delete(units);
-    if (store_commit(st) != 0) {
-        snprintf(err, errlen, "commit failed: %s", sqlite3_errmsg(store_db(st)));
-        store_rollback(st);
-        return -1;
-    }
     return stored;
 }
 
 long evaluation_recompute(struct store *st, struct rules_generation *gen, const char *period,
                           char *err, size_t errlen)
 {
-    if (period) return recompute_period(st, gen, period, err, errlen);
-    cJSON *periods = model_periods_with_facts(st);
+    cJSON *periods = period ? cJSON_CreateStringArray(&period, 1) : model_periods_with_facts(st);
     if (!periods) {
         snprintf(err, errlen, "cannot list periods: %s", sqlite3_errmsg(store_db(st)));
+        return -1;
+    }
+    /* One transaction: either every evaluation carries the new rules, or none does. */
+    if (store_begin(st) != 0) {
+        snprintf(err, errlen, "the database is busy: %s", sqlite3_errmsg(store_db(st)));
+        cJSON_Delete(periods);
         return -1;
     }
     long total = 0;
@@ -129,6 +124,11 @@ long evaluation_recompute(struct store *st, struct rules_generation *gen, const 
         total += n;
     }
     cJSON_Delete(periods);
+    if (total >= 0 && store_commit(st) != 0) {
+        snprintf(err, errlen, "commit failed: %s", sqlite3_errmsg(store_db(st)));
+        total = -1;
+    }
+    if (total < 0) store_rollback(st);
     return total;
 }
 

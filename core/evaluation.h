@@ -15,7 +15,7 @@ cJSON *evaluation_of_unit(struct store *st, struct rules_generation *gen, const 
                           const char *unit_code, bool keep, char *err, size_t errlen);
 
 /* Re-evaluates every unit that has to be evaluated in every period with facts (or in one
- * period), in one transaction per period, stamping the generation's hash.
+ * period), all in one transaction, stamping the generation's hash.
  * Returns the number of subjects stored, or -1 with err. */
 long evaluation_recompute(struct store *st, struct rules_generation *gen, const char *period,
                           char *err, size_t errlen);

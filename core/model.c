@@ -173,6 +173,11 @@ char *model_person_unit(struct store *st, const char *code)
     return single_text(st, "SELECT unit_code FROM people WHERE code = ?", code);
 }
 
+char *model_person_hired_on(struct store *st, const char *code)
+{
+    return single_text(st, "SELECT hired_on FROM people WHERE code = ?", code);
+}
+
 char *model_unit_parent(struct store *st, const char *code)
 {
     return single_text(st, "SELECT parent_code FROM units WHERE code = ?", code);

@@ -24,6 +24,8 @@ bool model_unit_exists(struct store *st, const char *code);
 bool model_person_exists(struct store *st, const char *code);
 /* The unit a person belongs to (malloc'd) or NULL. */
 char *model_person_unit(struct store *st, const char *code);
+/* A person's hiring date (malloc'd, YYYY-MM-DD) or NULL when unknown. */
+char *model_person_hired_on(struct store *st, const char *code);
 /* A unit's parent code (malloc'd) or NULL. */
 char *model_unit_parent(struct store *st, const char *code);
 /* The person who is head of a unit (malloc'd) or NULL. */

@@ -34,6 +34,24 @@ int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *re
                    long *recomputed)
 {
     struct rules_generation *next = rules_load(rs->dir, &rs->limits, report);
+    /* The stored evaluations are redone with the new rules before the swap, in one
+     * transaction: if a rule fails on real data, the reload is refused like any other
+     * broken ruleset and nothing changes. A restart with unchanged rules has nothing to
+     * redo. */
+    long n = 0;
+    if (next && st && (rs->active || model_evaluations_stale(st, rules_hash(next)) != 0)) {
+        char err[1024];
+        n = evaluation_recompute(st, next, NULL, err, sizeof err);
+        if (n < 0) {
+            char line[1200];
+            snprintf(line, sizeof line, "%s (while re-evaluating the stored reports)", err);
+            report->problems =
+                realloc(report->problems, (report->problem_count + 1) * sizeof *report->problems);
+            if (report->problems) report->problems[report->problem_count++] = strdup(line);
+            rules_free(next);
+            next = NULL;
+        }
+    }
     if (!next) {
         for (size_t i = 0; i < report->problem_count; i++)
             log_warn("rules: %s", report->problems[i]);
@@ -45,21 +63,11 @@ int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *re
     rs->active = next;
     rs->generation++;
     rules_free(previous);
-    log_info("rules %s loaded from %s: %s; %zu self-tests passed", rules_hash(next), rs->dir,
-             rules_summary(next), report->passed);
+    log_info("rules %s loaded from %s: %s; %zu self-tests passed; %ld evaluation(s) redone",
+             rules_hash(next), rs->dir, rules_summary(next), report->passed, n);
     metrics_set_gauge("thidua_rules_generation", "Rules generations loaded since start.",
                       (double)rs->generation);
-    /* A restart with unchanged rules has nothing to redo. */
-    if (st && !previous && model_evaluations_stale(st, rules_hash(next)) == 0) st = NULL;
-    if (st) {
-        char err[1024];
-        long n = evaluation_recompute(st, next, NULL, err, sizeof err);
-        if (n < 0)
-            log_error("re-evaluation with rules %s failed: %s", rules_hash(next), err);
-        else
-            log_info("re-evaluated %ld stored evaluation(s) with rules %.12s", n, rules_hash(next));
-        if (recomputed) *recomputed = n;
-    }
+    if (recomputed) *recomputed = n;
     return 0;
 }
 

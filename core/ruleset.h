@@ -16,9 +16,9 @@ struct ruleset {
 
 /* Finds the ruleset under rules_root (or uses `dir` as is). Does not load. */
 int ruleset_init(struct ruleset *rs, const char *rules_root, char *err, size_t errlen);
-/* Loads a new generation; on success swaps it in, frees the old one and re-evaluates every
- * stored evaluation with it. On failure the active generation keeps serving and report
- * says why. Returns 0 or -1. */
+/* Loads a new generation and re-evaluates every stored evaluation with it (one
+ * transaction); only if both succeed is it swapped in and the old one freed. On failure the
+ * active generation keeps serving and report says why. Returns 0 or -1. */
 int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *report,
                    long *recomputed);
 void ruleset_free(struct ruleset *rs);

@@ -13,6 +13,8 @@ API tokens (admin, read, unit:VP) and a running `thiduad serve` answering /healt
         result = d.cli("import", "units", "some.csv")  # same config; .returncode/.stdout/.stderr
         d.stop()        # SIGTERM; returns the exit code
         d.restart()     # serve again on the same database
+        d.rules_hash()  # the active rules hash from /healthz
+        d.db_rows("SELECT count(*) FROM fact_versions")  # read-only SQL on its database
 
 Everything the harness starts is stopped when the `with` block ends (also on failure), and
 the temporary folder is removed. The daemon's stderr goes to a file (`d.log` reads it), so
@@ -39,6 +41,7 @@ import select
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -579,3 +582,19 @@ class Daemon:
         status, _, text = self.request("GET", "/metrics", token=token)
         assert status == 200, "GET /metrics -> %d: %r" % (status, text)
         return parse_metrics(text)
+
+    def rules_hash(self):
+        """The active rules hash, as GET /healthz reports it."""
+        status, _, body = self.request("GET", "/healthz", token=None)
+        assert status == 200, "GET /healthz -> %d: %r" % (status, body)
+        return body["rules_hash"]
+
+    # -- the database ------------------------------------------------------------------------
+
+    def db_rows(self, sql, params=()):
+        """Runs a query on the daemon's database file, read-only (safe while it serves)."""
+        conn = sqlite3.connect("file:%s?mode=ro" % self.database, uri=True, timeout=30)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
