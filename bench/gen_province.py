@@ -2,10 +2,12 @@
 """bench/gen_province.py — writes a generated province into a folder, for scripts/bench.
 
     gen_province.py OUTDIR [--units 1000] [--per-unit 50] [--period 2025-H1] [--seed 2025]
+                           [--facts-parts N]
 
 Writes OUTDIR/units.csv, OUTDIR/people.csv and OUTDIR/facts.csv in the shapes of the public
 contract (DESIGN.md), with every fact of the 2025 ruleset for every unit and person of the
-period. Deterministic for a given seed. Standard library only.
+period (facts.csv; with --facts-parts N also facts-01.csv ... facts-NN.csv, the same rows
+split by whole units). Deterministic for a given seed. Standard library only.
 
 The tree: one department (SO) at the root; offices, public-service units and districts under
 it; the rest of the units under the districts. Every unit has exactly one head (its first
@@ -74,6 +76,8 @@ def main():
     ap.add_argument("--per-unit", type=int, default=50)
     ap.add_argument("--period", default="2025-H1")
     ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--facts-parts", type=int, default=1,
+                    help="also write facts.csv split by whole units into N files")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(args.outdir, exist_ok=True)
@@ -106,33 +110,36 @@ def main():
                             f"{pcode.lower()}@so.example.vn", phone(rng), hired])
                 people.append((pcode, code))
 
-    with open(os.path.join(args.outdir, "facts.csv"), "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["period", "subject", "code", "fact", "value", "submitted_at"])
-        p = args.period
-        for code, _, _, _ in units:
-            at = f"2025-06-{rng.randrange(1, 21):02d}"  # a few after the 15th: late
-            assigned = rng.randrange(10, 120)
-            done = assigned if rng.random() < 0.85 else rng.randrange(assigned // 2, assigned)
-            legal = rng.randrange(0, 6)
-            legal_done = legal if rng.random() < 0.9 else max(0, legal - 1)
-            facts = [
-                ("response_plan", "1" if rng.random() < 0.97 else "0"),
-                ("work_programme_approved", "1" if rng.random() < 0.97 else "0"),
-                ("tasks_assigned", assigned),
-                ("tasks_completed", done),
-                ("legal_docs_assigned", legal),
-                ("legal_docs_completed", legal_done),
-                ("restructuring_on_time", "1" if rng.random() < 0.95 else "0"),
-                ("discipline_violations", 0 if rng.random() < 0.9 else rng.randrange(1, 4)),
-                ("exemplary_models", rng.randrange(0, 8)),
-                ("internal_solidarity", "1" if rng.random() < 0.97 else "0"),
-                ("unit_rating", weighted(rng, [("HTXS", 0.25), ("HTT", 0.6), ("HT", 0.12),
-                                               ("KHT", 0.03)])),
-            ]
-            for fact, value in facts:
-                w.writerow([p, "unit", code, fact, value, at])
-        for pcode, _ in people:
+    # Facts, grouped by unit: the unit's own rows, then its members' rows.
+    members = {}
+    for pcode, ucode in people:
+        members.setdefault(ucode, []).append(pcode)
+    p = args.period
+    by_unit = []
+    for code, _, _, _ in units:
+        rows = []
+        at = f"2025-06-{rng.randrange(1, 21):02d}"  # a few after the 15th: late
+        assigned = rng.randrange(10, 120)
+        done = assigned if rng.random() < 0.85 else rng.randrange(assigned // 2, assigned)
+        legal = rng.randrange(0, 6)
+        legal_done = legal if rng.random() < 0.9 else max(0, legal - 1)
+        facts = [
+            ("response_plan", "1" if rng.random() < 0.97 else "0"),
+            ("work_programme_approved", "1" if rng.random() < 0.97 else "0"),
+            ("tasks_assigned", assigned),
+            ("tasks_completed", done),
+            ("legal_docs_assigned", legal),
+            ("legal_docs_completed", legal_done),
+            ("restructuring_on_time", "1" if rng.random() < 0.95 else "0"),
+            ("discipline_violations", 0 if rng.random() < 0.9 else rng.randrange(1, 4)),
+            ("exemplary_models", rng.randrange(0, 8)),
+            ("internal_solidarity", "1" if rng.random() < 0.97 else "0"),
+            ("unit_rating", weighted(rng, [("HTXS", 0.25), ("HTT", 0.6), ("HT", 0.12),
+                                           ("KHT", 0.03)])),
+        ]
+        for fact, value in facts:
+            rows.append([p, "unit", code, fact, value, at])
+        for pcode in members.get(code, []):
             facts = [
                 ("rating", weighted(rng, [("HTXS", 0.2), ("HTT", 0.65), ("HT", 0.12),
                                           ("KHT", 0.03)])),
@@ -145,8 +152,26 @@ def main():
                                               ("canh_cao", 0.01)])),
             ]
             for fact, value in facts:
-                w.writerow([p, "person", pcode, fact, value, ""])
+                rows.append([p, "person", pcode, fact, value, ""])
+        by_unit.append(rows)
 
+    header = ["period", "subject", "code", "fact", "value", "submitted_at"]
+
+    def write_facts(name, groups):
+        with open(os.path.join(args.outdir, name), "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            for rows in groups:
+                w.writerows(rows)
+
+    write_facts("facts.csv", by_unit)
+    # The same rows split by whole units into N files (facts-01.csv ...), for an import in
+    # parts: every file holds complete units (a unit's rows and its members' rows).
+    n = max(1, args.facts_parts)
+    if n > 1:
+        size = -(-len(by_unit) // n)
+        for k in range(n):
+            write_facts(f"facts-{k + 1:02d}.csv", by_unit[k * size:(k + 1) * size])
 
 if __name__ == "__main__":
     main()
