@@ -239,11 +239,18 @@ void api_handle(const struct http_request *req, struct http_response *resp, void
         api_error(&call, 404, "not_found", "no such resource");
     } else if (call.api->shutting_down && found->access != ACCESS_PUBLIC) {
         api_error(&call, 503, "shutting_down", "the server is stopping");
-    } else if (found->access == ACCESS_PUBLIC || authenticate(&call)) {
-        if (found->access == ACCESS_ADMIN && call.who.scope != SCOPE_ADMIN)
-            api_error(&call, 403, "forbidden", "this needs an admin token");
-        else
-            found->handler(&call);
+    } else {
+        /* A GET's reads (token, data) share one snapshot and one lock round trip; writers
+         * open their own IMMEDIATE transaction. */
+        bool read_only = strcmp(req->method, "GET") == 0;
+        if (read_only) store_begin_read(call.api->store);
+        if (found->access == ACCESS_PUBLIC || authenticate(&call)) {
+            if (found->access == ACCESS_ADMIN && call.who.scope != SCOPE_ADMIN)
+                api_error(&call, 403, "forbidden", "this needs an admin token");
+            else
+                found->handler(&call);
+        }
+        if (read_only) store_end_read(call.api->store);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;

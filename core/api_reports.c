@@ -285,8 +285,16 @@ static void evaluation_reply(struct api_call *call, const char *subject)
     const char *period = call->params[0], *code = call->params[1];
     const cJSON *p = known_period(call, gen, period);
     if (!p) return;
-    bool person = strcmp(subject, "person") == 0;
     struct store *st = call->api->store;
+    /* The common case first: a stored evaluation is JSON already, sent as it is. Only a
+     * subject without one needs its code checked and a fresh evaluation. */
+    char *stored =
+        valid_code(code) ? model_evaluation_get(st, period, subject, code, NULL, 0) : NULL;
+    if (stored) {
+        api_reply_text(call, 200, stored);
+        return;
+    }
+    bool person = strcmp(subject, "person") == 0;
     if (!valid_code(code) ||
         !(person ? model_person_exists(st, code) : model_unit_exists(st, code))) {
         api_error(call, 404, person ? "person_not_found" : "unit_not_found",
@@ -298,12 +306,6 @@ static void evaluation_reply(struct api_call *call, const char *subject)
         char msg[200];
         snprintf(msg, sizeof msg, "%s was hired on %s, after period %s ended", code, hired, period);
         api_error(call, 404, "not_in_period", msg);
-        return;
-    }
-    /* The stored evaluation is JSON already: send it as it is. */
-    char *stored = model_evaluation_get(st, period, subject, code, NULL, 0);
-    if (stored) {
-        api_reply_text(call, 200, stored);
         return;
     }
     char err[1024];

@@ -10,8 +10,11 @@
  * An optional submitted_at column (YYYY-MM-DD, local time) dates a report received on paper,
  * so lateness is judged on when the unit reported, not when the Office typed it in.
  */
+#define _GNU_SOURCE /* hsearch_r */
 #include "facts_import.h"
 
+#include <search.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,9 @@
 #include "model.h"
 
 struct fact_group {
+    char key[96]; /* period, subject and code: the index's key */
     char period[32], subject[8], code[40];
+    bool known;            /* the code names an existing unit or person */
     char submitted_at[40]; /* from the optional column, or "" for now */
     cJSON *facts;
     cJSON *rows; /* fact name -> row number, to place errors */
@@ -62,16 +67,6 @@ static cJSON *cell_value(const cJSON *fact, const char *text)
     return cJSON_CreateString(text);
 }
 
-static struct fact_group *find_group(struct fact_group *groups, size_t n, const char *period,
-                                     const char *subject, const char *code)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(groups[i].period, period) && !strcmp(groups[i].subject, subject) &&
-            !strcmp(groups[i].code, code))
-            return &groups[i];
-    return NULL;
-}
-
 static void free_groups(struct fact_group *groups, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -102,8 +97,15 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
         csv_table_free(&t);
         return -1;
     }
+    /* Groups found by hsearch_r on "period/subject/code": linear in the file's size. */
     struct fact_group *groups = calloc(t.count, sizeof *groups);
     size_t ngroups = 0;
+    struct hsearch_data index;
+    memset(&index, 0, sizeof index);
+    if (groups && !hcreate_r(t.count * 2 + 16, &index)) {
+        free(groups);
+        groups = NULL;
+    }
     for (size_t r = 1; r < t.count && groups; r++) {
         const char *v[5];
         for (int i = 0; i < 5; i++) {
@@ -120,13 +122,34 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
             ok = false;
         }
         bool unit = strcmp(v[1], "unit") == 0, person = strcmp(v[1], "person") == 0;
+        struct fact_group *g = NULL;
         if (!unit && !person) {
             import_error(errors, t.lines[r], "subject", "\"%s\" must be unit or person", v[1]);
             ok = false;
-        } else if (!valid_code(v[2]) ||
-                   !(unit ? model_unit_exists(st, v[2]) : model_person_exists(st, v[2]))) {
-            import_error(errors, t.lines[r], "code", "no %s has the code \"%s\"", v[1], v[2]);
-            ok = false;
+        } else if (ok) {
+            char key[sizeof g->key];
+            snprintf(key, sizeof key, "%s\x1f%s\x1f%s", v[0], v[1], v[2]);
+            ENTRY probe = {key, NULL}, *found = NULL;
+            if (hsearch_r(probe, FIND, &found, &index) && found) {
+                g = &groups[(uintptr_t)found->data];
+            } else {
+                g = &groups[ngroups];
+                snprintf(g->key, sizeof g->key, "%s", key);
+                snprintf(g->period, sizeof g->period, "%s", v[0]);
+                snprintf(g->subject, sizeof g->subject, "%s", v[1]);
+                snprintf(g->code, sizeof g->code, "%s", v[2]);
+                g->known = valid_code(v[2]) &&
+                           (unit ? model_unit_exists(st, v[2]) : model_person_exists(st, v[2]));
+                g->facts = cJSON_CreateObject();
+                g->rows = cJSON_CreateObject();
+                ENTRY entry = {g->key, (void *)(uintptr_t)ngroups};
+                hsearch_r(entry, ENTER, &found, &index);
+                ngroups++;
+            }
+            if (!g->known) {
+                import_error(errors, t.lines[r], "code", "no %s has the code \"%s\"", v[1], v[2]);
+                ok = false;
+            }
         }
         const cJSON *fact = (unit || person) ? declared_fact(gen, v[1], v[3]) : NULL;
         if ((unit || person) && !fact) {
@@ -147,21 +170,11 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
             cJSON_Delete(value);
             continue;
         }
-        struct fact_group *g = find_group(groups, ngroups, v[0], v[1], v[2]);
-        if (g && at[0] && g->submitted_at[0] && strncmp(g->submitted_at, at, 10) != 0) {
+        if (at[0] && g->submitted_at[0] && strncmp(g->submitted_at, at, 10) != 0) {
             import_error(errors, t.lines[r], "submitted_at", "%s %s already has the date %.10s",
                          v[1], v[2], g->submitted_at);
             cJSON_Delete(value);
             continue;
-        }
-        if (!g) {
-            g = &groups[ngroups++];
-            snprintf(g->period, sizeof g->period, "%s", v[0]);
-            snprintf(g->subject, sizeof g->subject, "%s", v[1]);
-            snprintf(g->code, sizeof g->code, "%s", v[2]);
-            g->facts = cJSON_CreateObject();
-            g->submitted_at[0] = '\0';
-            g->rows = cJSON_CreateObject();
         }
         if (cJSON_GetObjectItemCaseSensitive(g->facts, v[3])) {
             int first = cJSON_GetObjectItemCaseSensitive(g->rows, v[3])->valueint;
@@ -175,8 +188,10 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
         cJSON_AddItemToObject(g->facts, v[3], value);
         cJSON_AddNumberToObject(g->rows, v[3], (double)t.lines[r]);
     }
+    hdestroy_r(&index);
     /* The rules' own checks (ranges, enum values), placed on their rows. */
     for (size_t i = 0; i < ngroups; i++) {
+        if (!groups[i].known) continue;
         cJSON *problems = rules_validate_facts(gen, groups[i].subject, groups[i].facts);
         const cJSON *p;
         cJSON_ArrayForEach(p, problems)

@@ -379,7 +379,10 @@ int model_evaluation_put(struct store *st, const char *period, const char *subje
     sqlite3_stmt *stmt = store_prepare(
         st, "INSERT INTO evaluations (period, subject, code, rules_hash, score, result, "
             "evaluated_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(period, subject, code) DO "
-            "UPDATE SET rules_hash=?4, score=?5, result=?6, evaluated_at=?7");
+            "UPDATE SET rules_hash=?4, score=?5, result=?6, evaluated_at=?7 "
+            /* An unchanged evaluation is not rewritten: a report re-evaluates its whole unit,
+             * and most members' results stay the same. */
+            "WHERE evaluations.result IS NOT ?6 OR evaluations.rules_hash IS NOT ?4");
     if (!stmt) return -1;
     char now[40];
     store_now(now, sizeof now);

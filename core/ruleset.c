@@ -42,6 +42,7 @@ int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *re
     if (next && st && (rs->active || model_evaluations_stale(st, rules_hash(next)) != 0)) {
         char err[1024];
         n = evaluation_recompute(st, next, NULL, err, sizeof err);
+        if (n > 10000) store_checkpoint(st); /* a rewrite that large leaves a large WAL */
         if (n < 0) {
             char line[1200];
             snprintf(line, sizeof line, "%s (while re-evaluating the stored reports)", err);

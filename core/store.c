@@ -277,6 +277,29 @@ int store_backup(struct store *st, const char *dest, char *err, size_t errlen)
     return rc == SQLITE_OK ? 0 : -1;
 }
 
+void store_checkpoint(struct store *st)
+{
+    sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
+int store_begin_read(struct store *st)
+{
+    sqlite3_stmt *stmt = store_prepare(st, "BEGIN DEFERRED");
+    int rc = stmt ? sqlite3_step(stmt) : SQLITE_ERROR;
+    if (stmt) sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void store_end_read(struct store *st)
+{
+    if (sqlite3_get_autocommit(st->db)) return;
+    sqlite3_stmt *stmt = store_prepare(st, "COMMIT");
+    if (stmt) {
+        sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+    }
+}
+
 long long store_size_bytes(struct store *st)
 {
     sqlite3_stmt *stmt = store_prepare(

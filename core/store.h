@@ -30,6 +30,14 @@ void store_rollback(struct store *st);
 /* Copies the live database to dest with SQLite's online backup API. */
 int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 
+/* Folds the write-ahead log back into the database and truncates it (after a large
+ * rewrite such as re-evaluating everything). */
+void store_checkpoint(struct store *st);
+
+/* A read transaction around several reads, so they share one snapshot and one lock. */
+int store_begin_read(struct store *st);
+void store_end_read(struct store *st);
+
 /* Size in bytes of the main database file (page_count * page_size). */
 long long store_size_bytes(struct store *st);
 
