@@ -134,7 +134,8 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
     return facts;
 }
 
-/* Stores one version of facts and re-evaluates the unit concerned, atomically. */
+/* Stores one version of facts and re-evaluates the unit concerned, atomically. Returns the
+ * submitted subject's new evaluation. */
 static cJSON *store_and_evaluate(struct api_call *call, struct rules_generation *gen,
                                  const char *period, const char *subject, const char *code,
                                  const char *unit_code, const cJSON *facts, const char *note,
@@ -152,12 +153,16 @@ static cJSON *store_and_evaluate(struct api_call *call, struct rules_generation 
                                   submitted_at, at_len);
     char detail[200];
     snprintf(detail, sizeof detail, "{\"period\":\"%s\",\"version\":%d}", period, *version);
-    cJSON *result = NULL;
+    struct rules_results results = {0};
+    int rc = -1;
     if (*version > 0 && model_audit(st, call->who.name, "submit", subject, code, detail) == 0)
-        result = evaluation_of_unit(st, gen, period, unit_code, true, err, sizeof err);
+        rc = evaluation_of_unit(st, gen, period, unit_code, true, &results, err, sizeof err);
     else
         snprintf(err, sizeof err, "%s", sqlite3_errmsg(store_db(st)));
     free(facts_text);
+    cJSON *result = rc == 0 ? evaluation_find(&results, subject, code) : NULL;
+    rules_results_free(&results);
+    if (rc == 0 && !result) snprintf(err, sizeof err, "%s %s was not evaluated", subject, code);
     if (!result) {
         store_rollback(st);
         log_error("%s %s %s: %s", period, subject, code, err);
@@ -209,9 +214,7 @@ void api_unit_report_put(struct api_call *call)
     cJSON_AddStringToObject(out, "submitted_at", submitted_at);
     cJSON_AddBoolToObject(out, "late",
                           is_late(first, period_field(rules_period(gen, period), "report_due")));
-    cJSON_AddItemToObject(out, "evaluation",
-                          cJSON_DetachItemFromObjectCaseSensitive(result, "unit"));
-    cJSON_Delete(result);
+    cJSON_AddItemToObject(out, "evaluation", result);
     api_reply(call, 200, out);
 }
 
@@ -256,25 +259,12 @@ void api_person_facts_put(struct api_call *call)
     cJSON_Delete(body);
     free(unit_code);
     if (!result) return;
-    cJSON *evaluation = NULL;
-    cJSON *people = cJSON_GetObjectItemCaseSensitive(result, "people");
-    int i = 0;
-    const cJSON *member;
-    cJSON_ArrayForEach(member, people)
-    {
-        if (strcmp(cJSON_GetObjectItemCaseSensitive(member, "code")->valuestring, code) == 0) {
-            evaluation = cJSON_DetachItemFromArray(people, i);
-            break;
-        }
-        i++;
-    }
-    cJSON_Delete(result);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "period", period);
     cJSON_AddStringToObject(out, "person", code);
     cJSON_AddNumberToObject(out, "version", version);
     cJSON_AddStringToObject(out, "submitted_at", submitted_at);
-    cJSON_AddItemToObject(out, "evaluation", evaluation ? evaluation : cJSON_CreateNull());
+    cJSON_AddItemToObject(out, "evaluation", result);
     api_reply(call, 200, out);
 }
 

@@ -413,28 +413,44 @@ local function fact_error(kind, name, level)
     SUBJECTS[kind] or kind), level)
 end
 
-local function facts_view(kind, values)
-  return setmetatable({}, {
+-- A subject's facts as rules see them: a plain copy of the reported values (so reading
+-- one is a table access, the hot path of every evaluation), whose metatable answers only
+-- for what is absent: nil for a declared fact not reported, an error for a name no fact
+-- declares. Assigning a fact is an error; the copy is per evaluation, so nothing a rule
+-- does to it outlives the call.
+local facts_mt = {}
+for kind in pairs(SUBJECTS) do
+  facts_mt[kind] = {
     __index = function(_, name)
       local d = facts[name]
       if not d or d.subject ~= kind then fact_error(kind, name, 3) end
-      local v = values[name]
-      if v == null then return nil end
-      return v
+      return nil
     end,
     __newindex = function() error("facts are read-only", 2) end,
-    __pairs = function() return next, values, nil end,
-  })
+    __metatable = false,
+  }
+end
+
+local function facts_view(kind, values)
+  local view = {}
+  for name, v in next, values do
+    if v ~= null then view[name] = v end
+  end
+  return setmetatable(view, facts_mt[kind])
 end
 
 -- Where the rule being run was declared: C names it when memory runs out, since an
 -- allocation failure carries no position of its own.
 local running = ""
 
+-- Shared by every check that gives no reason: never appended to.
+local NO_REASONS = array()
+
 -- Runs a check and normalises its answer to ok, reasons.
 local function run_check(fn, s, f, ctx, at)
   running = at
   local ok, why = fn(s, f, ctx)
+  if why == nil then return ok == true, NO_REASONS end
   local reasons = array()
   if type(why) == "string" then
     reasons[1] = why

@@ -16,54 +16,46 @@
 
 #include "model.h"
 
-static int keep_result(struct store *st, const char *period, const cJSON *evaluation)
+cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code)
 {
-    const cJSON *subject = cJSON_GetObjectItemCaseSensitive(evaluation, "subject");
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(evaluation, "code");
-    const cJSON *score = cJSON_GetObjectItemCaseSensitive(evaluation, "score");
-    const cJSON *hash = cJSON_GetObjectItemCaseSensitive(evaluation, "rules_hash");
-    if (!cJSON_IsString(subject) || !cJSON_IsString(code) || !cJSON_IsString(hash)) return -1;
-    char *text = cJSON_PrintUnformatted(evaluation);
-    if (!text) return -1;
-    int rc =
-        model_evaluation_put(st, period, subject->valuestring, code->valuestring, hash->valuestring,
-                             cJSON_IsNumber(score) ? score->valueint : 0, text);
-    free(text);
-    return rc;
+    for (size_t i = 0; i < results->count; i++)
+        if (strcmp(results->items[i].subject, subject) == 0 &&
+            strcmp(results->items[i].code, code) == 0)
+            return cJSON_Parse(results->items[i].json);
+    return NULL;
 }
 
-cJSON *evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
-                          const char *unit_code, bool keep, char *err, size_t errlen)
+int evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
+                       const char *unit_code, bool keep, struct rules_results *out, char *err,
+                       size_t errlen)
 {
+    memset(out, 0, sizeof *out);
+    const cJSON *p = rules_period(gen, period);
+    if (!p) {
+        snprintf(err, errlen, "unknown period \"%s\"", period);
+        return -1;
+    }
     cJSON *unit = model_unit_input(st, period, unit_code);
     if (!unit) {
         snprintf(err, errlen, "unknown unit \"%s\"", unit_code);
-        return NULL;
-    }
-    const cJSON *p = rules_period(gen, period);
-    if (!p) {
-        cJSON_Delete(unit);
-        snprintf(err, errlen, "unknown period \"%s\"", period);
-        return NULL;
+        return -1;
     }
     cJSON *members = model_members_input(st, period, unit_code,
                                          cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring);
-    cJSON *result = members ? rules_evaluate_unit(gen, period, unit, members, err, errlen) : NULL;
+    int rc = members ? rules_evaluate_unit_text(gen, period, unit, members, out, err, errlen) : -1;
     cJSON_Delete(unit);
     cJSON_Delete(members);
-    if (!result || !keep) return result;
-    int rc = keep_result(st, period, cJSON_GetObjectItemCaseSensitive(result, "unit"));
-    const cJSON *person;
-    cJSON_ArrayForEach(person, cJSON_GetObjectItemCaseSensitive(result, "people"))
-    {
-        if (rc == 0) rc = keep_result(st, period, person);
+    if (rc != 0 || !keep) return rc;
+    for (size_t i = 0; i < out->count && rc == 0; i++) {
+        const struct rules_result *r = &out->items[i];
+        rc = model_evaluation_put(st, period, r->subject, r->code, rules_hash(gen), r->score,
+                                  r->json);
     }
     if (rc != 0) {
         snprintf(err, errlen, "cannot store the evaluation: %s", sqlite3_errmsg(store_db(st)));
-        cJSON_Delete(result);
-        return NULL;
+        rules_results_free(out);
     }
-    return result;
+    return rc;
 }
 
 /* Evaluates and stores every unit of one period; the caller holds the transaction. */
@@ -84,15 +76,15 @@ static long recompute_period(struct store *st, struct rules_generation *gen, con
     cJSON_ArrayForEach(code, units)
     {
         char why[1024];
-        cJSON *result =
-            evaluation_of_unit(st, gen, period, code->valuestring, true, why, sizeof why);
-        if (!result) {
+        struct rules_results results;
+        if (evaluation_of_unit(st, gen, period, code->valuestring, true, &results, why,
+                               sizeof why) != 0) {
             snprintf(err, errlen, "%s, unit %s: %s", period, code->valuestring, why);
             stored = -1;
             break;
         }
-        stored += 1 + cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(result, "people"));
-        cJSON_Delete(result);
+        stored += (long)results.count;
+        rules_results_free(&results);
     }
     cJSON_Delete(units);
     return stored;
@@ -147,27 +139,12 @@ cJSON *evaluation_get(struct store *st, struct rules_generation *gen, const char
         snprintf(err, errlen, "unknown person \"%s\"", code);
         return NULL;
     }
-    cJSON *group = evaluation_of_unit(st, gen, period, unit_code, false, err, errlen);
+    struct rules_results results;
+    int rc = evaluation_of_unit(st, gen, period, unit_code, false, &results, err, errlen);
     free(unit_code);
-    if (!group) return NULL;
-    cJSON *found = NULL;
-    if (!person) {
-        found = cJSON_DetachItemFromObjectCaseSensitive(group, "unit");
-    } else {
-        cJSON *people = cJSON_GetObjectItemCaseSensitive(group, "people");
-        int i = 0;
-        const cJSON *p;
-        cJSON_ArrayForEach(p, people)
-        {
-            const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "code");
-            if (cJSON_IsString(c) && strcmp(c->valuestring, code) == 0) {
-                found = cJSON_DetachItemFromArray(people, i);
-                break;
-            }
-            i++;
-        }
-    }
-    cJSON_Delete(group);
+    if (rc != 0) return NULL;
+    cJSON *found = evaluation_find(&results, subject, code);
+    rules_results_free(&results);
     if (!found) snprintf(err, errlen, "no evaluation for %s \"%s\"", subject, code);
     return found;
 }

@@ -9,10 +9,14 @@
 #include "rules.h"
 #include "store.h"
 
-/* Evaluates a unit and its members for a period. With `keep`, stores every result (the
- * caller holds the transaction). Returns {"unit": ..., "people": [...]}, or NULL with err. */
-cJSON *evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
-                          const char *unit_code, bool keep, char *err, size_t errlen);
+/* Evaluates a unit and its members for a period, as JSON text (the unit first). With
+ * `keep`, stores every result (the caller holds the transaction). Returns 0, or -1 with
+ * err ("file:line: message" when a rule failed). */
+int evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
+                       const char *unit_code, bool keep, struct rules_results *out, char *err,
+                       size_t errlen);
+/* One subject's evaluation from a unit's results, parsed; NULL if absent. */
+cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code);
 
 /* Re-evaluates every unit that has to be evaluated in every period with facts (or in one
  * period), all in one transaction, stamping the generation's hash.

@@ -97,7 +97,7 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
         csv_table_free(&t);
         return -1;
     }
-    /* Groups found by hsearch_r on "period/subject/code": linear in the file's size. */
+    /* Groups found by hsearch_r on "code/subject/period": linear in the file's size. */
     struct fact_group *groups = calloc(t.count, sizeof *groups);
     size_t ngroups = 0;
     struct hsearch_data index;
@@ -128,7 +128,9 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
             ok = false;
         } else if (ok) {
             char key[sizeof g->key];
-            snprintf(key, sizeof key, "%s\x1f%s\x1f%s", v[0], v[1], v[2]);
+            /* Code first: glibc's hsearch hash is dominated by a key's first bytes, and
+             * every row shares its period. */
+            snprintf(key, sizeof key, "%s\x1f%s\x1f%s", v[2], v[1], v[0]);
             ENTRY probe = {key, NULL}, *found = NULL;
             if (hsearch_r(probe, FIND, &found, &index) && found) {
                 g = &groups[(uintptr_t)found->data];
@@ -248,12 +250,12 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
         char period[32];
         const char *tab = strchr(k->string, '\t');
         snprintf(period, sizeof period, "%.*s", (int)(tab - k->string), k->string);
-        cJSON *result = evaluation_of_unit(st, gen, period, tab + 1, true, err, sizeof err);
-        if (!result) {
+        struct rules_results results;
+        if (evaluation_of_unit(st, gen, period, tab + 1, true, &results, err, sizeof err) != 0) {
             import_error(errors, 0, NULL, "evaluating %s %s: %s", period, tab + 1, err);
             rc = -1;
         }
-        cJSON_Delete(result);
+        rules_results_free(&results);
     }
     cJSON_Delete(touched);
     if (rc == 0 && store_commit(st) != 0) rc = -1;

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "csv_import.h"
+#include "batch_eval.h"
 #include "daemon.h"
 #include "evaluation.h"
 #include "facts_import.h"
@@ -264,24 +265,6 @@ static int cmd_test(const struct config *cfg, const struct cli *cli)
     return rc;
 }
 
-static void print_evaluation(const cJSON *e, const char *indent)
-{
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(e, "name");
-    printf("%s%s %s: %d điểm", indent, cJSON_GetObjectItemCaseSensitive(e, "code")->valuestring,
-           cJSON_IsString(name) ? name->valuestring : "",
-           cJSON_GetObjectItemCaseSensitive(e, "score")->valueint);
-    const char *lists[] = {"titles", "nominations"};
-    for (int l = 0; l < 2; l++) {
-        const cJSON *t;
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(e, lists[l]))
-        {
-            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible")))
-                printf("; %s", cJSON_GetObjectItemCaseSensitive(t, "code")->valuestring);
-        }
-    }
-    printf("\n");
-}
-
 static int cmd_eval(const struct config *cfg, const struct cli *cli)
 {
     if (!cli->period) return usage();
@@ -308,41 +291,13 @@ static int cmd_eval(const struct config *cfg, const struct cli *cli)
             st, cli->period, cJSON_GetObjectItemCaseSensitive(period, "from")->valuestring,
             cJSON_GetObjectItemCaseSensitive(period, "to")->valuestring);
     }
-    int rc = units ? 0 : 1;
-    bool first = true;
-    if (units && cli->json) printf("[");
-    const cJSON *code;
-    cJSON_ArrayForEach(code, units)
-    {
-        char err[1024];
-        cJSON *result =
-            evaluation_of_unit(st, gen, cli->period, code->valuestring, false, err, sizeof err);
-        if (!result) {
-            fprintf(stderr, "%s: %s\n", code->valuestring, err);
-            rc = 1;
-            continue;
-        }
-        if (cli->json) {
-            cJSON *items = cJSON_GetObjectItemCaseSensitive(result, "people");
-            cJSON_InsertItemInArray(items, 0,
-                                    cJSON_DetachItemFromObjectCaseSensitive(result, "unit"));
-            const cJSON *e;
-            cJSON_ArrayForEach(e, items)
-            {
-                char *text = cJSON_PrintUnformatted(e);
-                printf("%s\n%s", first ? "" : ",", text);
-                free(text);
-                first = false;
-            }
-        } else {
-            print_evaluation(cJSON_GetObjectItemCaseSensitive(result, "unit"), "");
-            const cJSON *p;
-            cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(result, "people"))
-                print_evaluation(p, "    ");
-        }
-        cJSON_Delete(result);
+    int rc = 1;
+    if (units) {
+        /* Workers open their own connections: the CLI's own is closed first. */
+        store_close(st);
+        st = NULL;
+        rc = batch_eval(cfg->database, gen, cli->period, units, cli->json, stdout);
     }
-    if (units && cli->json) printf("\n]\n");
     cJSON_Delete(units);
     rules_free(gen);
     store_close(st);

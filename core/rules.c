@@ -132,6 +132,7 @@ static void format_place(lua_Debug *ar, char *out, size_t outlen)
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     struct rules_generation *gen = generation_of(L);
+
     gen->budget_left -= HOOK_EVERY;
     if (gen->budget_left >= 0) return;
     char place[512];
@@ -283,6 +284,135 @@ static cJSON *to_json(struct rules_generation *gen, int index, int depth)
         lua_pop(L, 1);
     }
     return object;
+}
+
+/* ---- Lua -> JSON text ------------------------------------------------------------------
+ * Evaluations go from Lua to JSON text directly, without a cJSON tree in between: a
+ * province's 51,000 evaluations are 160 MB of JSON, and building and freeing a tree for
+ * each cost more than the rules themselves. */
+
+struct text_buffer {
+    char *data;
+    size_t len, cap;
+    bool failed;
+};
+
+static void text_put(struct text_buffer *b, const char *s, size_t n)
+{
+    if (b->failed) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown) {
+            b->failed = true;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void text_puts(struct text_buffer *b, const char *s)
+{
+    text_put(b, s, strlen(s));
+}
+
+static void text_string(struct text_buffer *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    text_put(b, "\"", 1);
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        text_put(b, s + start, i - start);
+        char esc[7] = {'\\', (char)c, 0};
+        if (c == '"' || c == '\\') {
+            text_put(b, esc, 2);
+        } else if (c == '\n') {
+            text_put(b, "\\n", 2);
+        } else {
+            char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            text_put(b, u, 6);
+        }
+        start = i + 1;
+    }
+    text_put(b, s + start, n - start);
+    text_put(b, "\"", 1);
+}
+
+static void to_json_text(struct rules_generation *gen, int index, int depth, struct text_buffer *b)
+{
+    lua_State *L = gen->L;
+    index = lua_absindex(L, index);
+    char number[64];
+    switch (lua_type(L, index)) {
+    case LUA_TBOOLEAN: text_puts(b, lua_toboolean(L, index) ? "true" : "false"); return;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, index)) {
+            snprintf(number, sizeof number, "%lld", (long long)lua_tointeger(L, index));
+        } else {
+            double v = lua_tonumber(L, index);
+            if (!isfinite(v)) {
+                text_puts(b, "null");
+                return;
+            }
+            snprintf(number, sizeof number, "%.17g", v);
+        }
+        text_puts(b, number);
+        return;
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, index, &n);
+        text_string(b, s, n);
+        return;
+    }
+    case LUA_TTABLE: break;
+    default: text_puts(b, "null"); return;
+    }
+    if (depth > JSON_MAX_DEPTH) {
+        text_puts(b, "null");
+        return;
+    }
+    bool is_array = false;
+    if (lua_getmetatable(L, index)) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, gen->array_mt_ref);
+        is_array = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    if (is_array) {
+        text_put(b, "[", 1);
+        lua_Integer n = (lua_Integer)lua_rawlen(L, index);
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (i > 1) text_put(b, ",", 1);
+            lua_rawgeti(L, index, i);
+            to_json_text(gen, -1, depth + 1, b);
+            lua_pop(L, 1);
+        }
+        text_put(b, "]", 1);
+        return;
+    }
+    text_put(b, "{", 1);
+    bool first = true;
+    lua_pushnil(L);
+    while (lua_next(L, index)) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            if (!first) text_put(b, ",", 1);
+            first = false;
+            size_t n;
+            const char *key = lua_tolstring(L, -2, &n);
+            text_string(b, key, n);
+            text_put(b, ":", 1);
+            to_json_text(gen, -1, depth + 1, b);
+        }
+        lua_pop(L, 1);
+    }
+    text_put(b, "}", 1);
 }
 
 /* Pushes engine.<name>. */
@@ -614,6 +744,9 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
         return NULL;
     }
     collect_garbage(gen);
+    /* Evaluations make many small, short-lived tables and a generation holds a few MiB:
+     * let garbage grow to 4x before a cycle (pause 400) rather than sweep twice as often. */
+    lua_gc(L, LUA_GCINC, 400, 0, 0);
     return gen;
 }
 
@@ -694,21 +827,92 @@ static void stamp_hash(cJSON *evaluation, const char *hash)
     if (cJSON_IsObject(evaluation)) cJSON_AddStringToObject(evaluation, "rules_hash", hash);
 }
 
-cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, const cJSON *unit,
-                           const cJSON *members, char *err, size_t errlen)
+void rules_results_free(struct rules_results *results)
 {
+    for (size_t i = 0; i < results->count; i++)
+        free(results->items[i].json);
+    free(results->items);
+    results->items = NULL;
+    results->count = 0;
+}
+
+/* Appends the evaluation at the top of the stack as one result. */
+static int add_result(struct rules_generation *gen, struct rules_results *out)
+{
+    lua_State *L = gen->L;
+    struct rules_result *r = &out->items[out->count];
+    memset(r, 0, sizeof *r);
+    lua_getfield(L, -1, "subject");
+    snprintf(r->subject, sizeof r->subject, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_getfield(L, -2, "code");
+    snprintf(r->code, sizeof r->code, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_getfield(L, -3, "score");
+    r->score = (int)lua_tointeger(L, -1);
+    lua_pop(L, 3);
+    /* The hash is set on the table itself, so the text carries it like any field. */
+    lua_pushstring(L, gen->hash);
+    lua_setfield(L, -2, "rules_hash");
+    struct text_buffer b = {0};
+    to_json_text(gen, -1, 0, &b);
+    if (b.failed) {
+        free(b.data);
+        return -1;
+    }
+    r->json = b.data;
+    out->count++;
+    return 0;
+}
+
+int rules_evaluate_unit_text(struct rules_generation *gen, const char *period, const cJSON *unit,
+                             const cJSON *members, struct rules_results *out, char *err,
+                             size_t errlen)
+{
+    memset(out, 0, sizeof *out);
     push_engine_function(gen, "evaluate_unit");
     lua_pushstring(gen->L, period);
     push_json(gen->L, unit, 0);
     push_json(gen->L, members, 0);
     long long budget = gen->limits.eval_instructions +
                        gen->limits.eval_instructions_per_member * cJSON_GetArraySize(members);
-    if (guarded_call(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return NULL;
-    cJSON *out = to_json(gen, -1, 0);
-    lua_pop(gen->L, 1);
-    stamp_hash(cJSON_GetObjectItemCaseSensitive(out, "unit"), gen->hash);
-    cJSON *p;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(out, "people")) stamp_hash(p, gen->hash);
+    if (guarded_call(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return -1;
+    lua_State *L = gen->L;
+    lua_getfield(L, -1, "people");
+    size_t people = lua_rawlen(L, -1);
+    out->items = calloc(people + 1, sizeof *out->items);
+    int rc = out->items ? 0 : -1;
+    lua_getfield(L, -2, "unit");
+    if (rc == 0) rc = add_result(gen, out);
+    lua_pop(L, 1);
+    for (size_t i = 1; rc == 0 && i <= people; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        rc = add_result(gen, out);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+    if (rc != 0) {
+        rules_results_free(out);
+        snprintf(err, errlen, "out of memory while writing the evaluation");
+    }
+    return rc;
+}
+
+cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, const cJSON *unit,
+                           const cJSON *members, char *err, size_t errlen)
+{
+    struct rules_results results;
+    if (rules_evaluate_unit_text(gen, period, unit, members, &results, err, errlen) != 0)
+        return NULL;
+    cJSON *out = cJSON_CreateObject();
+    cJSON *people = cJSON_CreateArray();
+    for (size_t i = 0; i < results.count; i++) {
+        cJSON *e = cJSON_Parse(results.items[i].json);
+        if (i == 0)
+            cJSON_AddItemToObject(out, "unit", e);
+        else
+            cJSON_AddItemToArray(people, e);
+    }
+    cJSON_AddItemToObject(out, "people", people);
+    rules_results_free(&results);
     return out;
 }
 

@@ -56,6 +56,27 @@ const cJSON *rules_catalog(const struct rules_generation *gen);
  * Returns an array of {field, message} (empty when valid); caller frees. */
 cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts);
 
+/* One evaluated subject: its evaluation as JSON text (the shape of DESIGN.md, stamped with
+ * the rules hash), and the fields callers index it by. */
+struct rules_result {
+    char subject[8]; /* "unit" or "person" */
+    char code[64];
+    int score;
+    char *json;
+};
+
+struct rules_results {
+    struct rules_result *items; /* the unit first, then its people in order */
+    size_t count;
+};
+
+void rules_results_free(struct rules_results *results);
+
+/* Evaluates a unit with its members straight to JSON text: what is stored and served. */
+int rules_evaluate_unit_text(struct rules_generation *gen, const char *period, const cJSON *unit,
+                             const cJSON *members, struct rules_results *out, char *err,
+                             size_t errlen);
+
 /* Evaluates a unit ({code,name,kind,facts}) with its members ([{code,full_name,position,
  * is_head,unit_code,facts}]). Returns {"unit": evaluation, "people": [evaluations]}, each
  * stamped with the rules hash; NULL with err ("file:line: message") if a rule failed. */
