@@ -671,8 +671,10 @@ local function to_public(r, period)
     local d = criteria[id]
     local c = r.criteria[id]
     if d.subject == r.kind and c then
-      crit[#crit + 1] = { id = id, title = d.title, passed = c.passed, applicable = c.applicable,
-        points = c.points, max_points = d.points, reason = c.reason or null }
+      -- The result table itself becomes the public entry: one table less per criterion.
+      c.id, c.title, c.max_points = id, d.title, d.points
+      if c.reason == nil then c.reason = null end
+      crit[#crit + 1] = c
     end
   end
   out.criteria = crit

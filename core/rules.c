@@ -301,7 +301,7 @@ static void text_put(struct text_buffer *b, const char *s, size_t n)
 {
     if (b->failed) return;
     if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
+        size_t cap = b->cap ? b->cap : 64 * 1024;
         while (cap < b->len + n + 1)
             cap *= 2;
         char *grown = realloc(b->data, cap);
@@ -829,15 +829,16 @@ static void stamp_hash(cJSON *evaluation, const char *hash)
 
 void rules_results_free(struct rules_results *results)
 {
-    for (size_t i = 0; i < results->count; i++)
-        free(results->items[i].json);
     free(results->items);
-    results->items = NULL;
-    results->count = 0;
+    free(results->text);
+    memset(results, 0, sizeof *results);
 }
 
-/* Appends the evaluation at the top of the stack as one result. */
-static int add_result(struct rules_generation *gen, struct rules_results *out)
+/* Appends the evaluation at the top of the stack as one result, its text to b (one block
+ * per unit: one allocation instead of one per subject, each of which would make glibc
+ * consolidate its fast bins). r->json holds the offset until the block is final. */
+static int add_result(struct rules_generation *gen, struct rules_results *out,
+                      struct text_buffer *b)
 {
     lua_State *L = gen->L;
     struct rules_result *r = &out->items[out->count];
@@ -852,13 +853,10 @@ static int add_result(struct rules_generation *gen, struct rules_results *out)
     /* The hash is set on the table itself, so the text carries it like any field. */
     lua_pushstring(L, gen->hash);
     lua_setfield(L, -2, "rules_hash");
-    struct text_buffer b = {0};
-    to_json_text(gen, -1, 0, &b);
-    if (b.failed) {
-        free(b.data);
-        return -1;
-    }
-    r->json = b.data;
+    r->json = (char *)(uintptr_t)b->len;
+    to_json_text(gen, -1, 0, b);
+    text_put(b, "", 1); /* the NUL that ends this item */
+    if (b->failed) return -1;
     out->count++;
     return 0;
 }
@@ -880,15 +878,19 @@ int rules_evaluate_unit_text(struct rules_generation *gen, const char *period, c
     size_t people = lua_rawlen(L, -1);
     out->items = calloc(people + 1, sizeof *out->items);
     int rc = out->items ? 0 : -1;
+    struct text_buffer b = {0};
     lua_getfield(L, -2, "unit");
-    if (rc == 0) rc = add_result(gen, out);
+    if (rc == 0) rc = add_result(gen, out, &b);
     lua_pop(L, 1);
     for (size_t i = 1; rc == 0 && i <= people; i++) {
         lua_rawgeti(L, -1, (lua_Integer)i);
-        rc = add_result(gen, out);
+        rc = add_result(gen, out, &b);
         lua_pop(L, 1);
     }
     lua_pop(L, 2);
+    out->text = b.data;
+    for (size_t i = 0; rc == 0 && i < out->count; i++)
+        out->items[i].json = out->text + (uintptr_t)out->items[i].json;
     if (rc != 0) {
         rules_results_free(out);
         snprintf(err, errlen, "out of memory while writing the evaluation");

@@ -68,6 +68,7 @@ struct rules_result {
 struct rules_results {
     struct rules_result *items; /* the unit first, then its people in order */
     size_t count;
+    char *text; /* every item's json, NUL-separated, in one block */
 };
 
 void rules_results_free(struct rules_results *results);
