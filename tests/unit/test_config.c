@@ -8,7 +8,6 @@
  * Config files are written under one mkdtemp() root that main() removes at the end.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,40 +18,21 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "support.h"
 
 static char root[256]; /* created by main() */
 static char dir[512];  /* this test's folder */
-static int test_counter;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            char child[4096];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "%s/t%d-%ld", root, test_counter++, (long)getpid());
-    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    test_make_dir(dir, sizeof dir, root);
 }
 
 static void teardown(void)
 {
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* Writes text to dir/name and returns the path (static buffer, one at a time). */
@@ -508,16 +488,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/thidua-test-config-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    remove_tree(root);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(config_suite(), "config", root, sizeof root);
 }

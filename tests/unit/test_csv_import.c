@@ -9,7 +9,6 @@
  * Files and databases live under one mkdtemp() root that main() removes at the end.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +18,10 @@
 #include "csv_import.h"
 #include "model.h"
 #include "store.h"
+#include "support.h"
 
 static char root[256]; /* created by main() */
 static char dir[512];  /* this test's folder */
-static int test_counter;
 static struct store *st;
 
 #define UNITS_HEADER  "code,name,parent_code,kind,email,phone,valid_from,valid_to,merged_into\n"
@@ -30,40 +29,16 @@ static struct store *st;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            char child[4096];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "%s/t%d-%ld", root, test_counter++, (long)getpid());
-    ck_assert_int_eq(mkdir(dir, 0700), 0);
-    char path[1024], err[512] = "";
-    snprintf(path, sizeof path, "%s/thidua.db", dir);
-    st = store_open(path, err, sizeof err);
-    ck_assert_msg(st != NULL, "store_open: %s", err);
-    ck_assert_msg(store_migrate(st, err, sizeof err) == 0, "store_migrate: %s", err);
+    st = test_fresh_store(dir, sizeof dir, root);
 }
 
 static void teardown(void)
 {
     store_close(st);
     st = NULL;
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 static const char *demo_path(const char *name)
@@ -807,16 +782,5 @@ static Suite *csv_suite(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/thidua-test-csv-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(csv_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    remove_tree(root);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(csv_suite(), "csv", root, sizeof root);
 }

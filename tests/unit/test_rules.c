@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "rules.h"
+#include "support.h"
 
 static char root[256]; /* created by main() */
 static char dir[512];  /* this test's ruleset folder */
@@ -57,24 +58,6 @@ static struct rules_generation *gen;
     "\"obeys_assignment\":true,\"movement_participation\":true,\"discipline\":\"none\"}"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            char child[4096];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 /* Writes `len` bytes to dir/name ("tests/x.lua" creates tests/). */
 static void put_bytes(const char *name, const char *data, size_t len)
@@ -280,7 +263,7 @@ static void teardown(void)
     rules_free(gen);
     gen = NULL;
     rules_report_free(&rep);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* ---- loader: the real ruleset ----------------------------------------------------------- */
@@ -1036,16 +1019,5 @@ static Suite *rules_suite(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/thidua-test-rules-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(rules_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    remove_tree(root);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(rules_suite(), "rules", root, sizeof root);
 }

@@ -9,7 +9,6 @@
  */
 #include <check.h>
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 
 #include "rules.h"
 #include "ruleset.h"
+#include "support.h"
 
 static char root[256]; /* created by main() */
 static char dir[512];  /* this test's rules root */
@@ -34,24 +34,6 @@ static struct rules_report rep;
     "return true end }\n"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            char child[4096];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 /* Writes dir/name ("2025/a.lua" creates 2025/). */
 static void put(const char *name, const char *text)
@@ -129,7 +111,7 @@ static void teardown(void)
 {
     ruleset_free(&rs);
     rules_report_free(&rep);
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 /* ---- tests ------------------------------------------------------------------------------ */
@@ -263,16 +245,5 @@ static Suite *ruleset_suite(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/thidua-test-ruleset-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(ruleset_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    remove_tree(root);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(ruleset_suite(), "ruleset", root, sizeof root);
 }

@@ -8,7 +8,6 @@
  * so nothing is left behind even when a forked test dies half-way.
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,42 +19,23 @@
 
 #include "model.h"
 #include "store.h"
+#include "support.h"
 
 static char root[256]; /* created by main() */
 static char dir[512];  /* this test's folder */
 static char db_path[1024];
-static int test_counter;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            char child[PATH_MAX];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "%s/t%d-%ld", root, test_counter++, (long)getpid());
-    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    test_make_dir(dir, sizeof dir, root);
     snprintf(db_path, sizeof db_path, "%s/thidua.db", dir);
 }
 
 static void teardown(void)
 {
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 static struct store *open_store(const char *path)
@@ -63,14 +43,6 @@ static struct store *open_store(const char *path)
     char err[512] = "";
     struct store *st = store_open(path, err, sizeof err);
     ck_assert_msg(st != NULL, "store_open(%s): %s", path, err);
-    return st;
-}
-
-static struct store *open_migrated(const char *path)
-{
-    struct store *st = open_store(path);
-    char err[512] = "";
-    ck_assert_msg(store_migrate(st, err, sizeof err) == 0, "store_migrate: %s", err);
     return st;
 }
 
@@ -233,7 +205,7 @@ END_TEST
 
 START_TEST(test_migrate_twice_is_noop)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     sqlite3 *db = store_db(st);
     char *schema_before = query_text(db, "SELECT group_concat(sql, ';') FROM sqlite_master");
     int changes_before = sqlite3_total_changes(db);
@@ -258,7 +230,7 @@ END_TEST
 
 START_TEST(test_migrate_keeps_data)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     upsert_unit(st, "SO", "Sở", NULL);
     char err[512] = "";
     ck_assert_msg(store_migrate(st, err, sizeof err) == 0, "%s", err);
@@ -355,7 +327,7 @@ START_TEST(test_migrate_failure_keeps_earlier_migrations)
     ck_assert_int_eq(sqlite3_open(db_path, &plain), SQLITE_OK);
     exec_sql(plain, "DROP TABLE evaluations");
     sqlite3_close(plain);
-    st = open_migrated(db_path);
+    st = test_open_migrated(db_path);
     ck_assert_int_eq(store_schema_version(st), store_schema_latest());
     ck_assert(table_exists(store_db(st), "fact_versions"));
     store_close(st);
@@ -366,7 +338,7 @@ END_TEST
 
 START_TEST(test_begin_rollback_commit)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     sqlite3 *db = store_db(st);
     ck_assert_int_eq(store_begin(st), 0);
     upsert_unit(st, "SO", "Sở", NULL);
@@ -386,7 +358,7 @@ END_TEST
 
 START_TEST(test_backup_copies_data)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     upsert_unit(st, "SO", "Sở Nông nghiệp và Môi trường", NULL);
     upsert_unit(st, "VP", "Văn phòng Sở", "SO");
     upsert_unit(st, "TTRA", "Thanh tra Sở", "SO");
@@ -415,7 +387,7 @@ END_TEST
 
 START_TEST(test_backup_bad_destination)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     char copy[1024], err[512] = "";
     snprintf(copy, sizeof copy, "%s/missing/folder/backup.db", dir);
     ck_assert_int_eq(store_backup(st, copy, err, sizeof err), -1);
@@ -431,7 +403,7 @@ static const char select_param_twin[] = "SELECT ?"; /* same text, another addres
 
 START_TEST(test_prepare_caches_by_address)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     sqlite3_stmt *a = store_prepare(st, select_param_sql);
     ck_assert_ptr_nonnull(a);
     sqlite3_stmt *b = store_prepare(st, select_param_sql);
@@ -446,7 +418,7 @@ END_TEST
 
 START_TEST(test_prepare_resets_and_clears)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     sqlite3_stmt *stmt = store_prepare(st, select_param_sql);
     ck_assert_ptr_nonnull(stmt);
     sqlite3_bind_int(stmt, 1, 42);
@@ -463,7 +435,7 @@ END_TEST
 
 START_TEST(test_prepare_bad_sql)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     static const char bad_sql[] = "SELEC nonsense";
     ck_assert_ptr_null(store_prepare(st, bad_sql));
     store_close(st);
@@ -472,7 +444,7 @@ END_TEST
 
 START_TEST(test_size_bytes)
 {
-    struct store *st = open_migrated(db_path);
+    struct store *st = test_open_migrated(db_path);
     long long size = store_size_bytes(st);
     long long expected =
         query_int(store_db(st), "PRAGMA page_count") * query_int(store_db(st), "PRAGMA page_size");
@@ -605,16 +577,5 @@ static Suite *store_suite(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/thidua-test-store-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(store_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    remove_tree(root);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(store_suite(), "store", root, sizeof root);
 }

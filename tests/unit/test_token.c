@@ -8,7 +8,6 @@
  * Each test has its own migrated database under one mkdtemp() root that main() removes.
  */
 #include <check.h>
-#include <dirent.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,33 +18,15 @@
 #include "model.h"
 #include "store.h"
 #include "token.h"
+#include "support.h"
 
 static char root[256]; /* created by main() */
 static char dir[512];  /* this test's folder */
-static int test_counter;
 static struct store *st;
 
 #define TOKEN_LEN (4 + 43)
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            char child[4096];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static void add_unit(const char *code, const char *parent)
 {
@@ -63,13 +44,7 @@ static void add_unit(const char *code, const char *parent)
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "%s/t%d-%ld", root, test_counter++, (long)getpid());
-    ck_assert_int_eq(mkdir(dir, 0700), 0);
-    char path[1024], err[512] = "";
-    snprintf(path, sizeof path, "%s/thidua.db", dir);
-    st = store_open(path, err, sizeof err);
-    ck_assert_msg(st != NULL, "store_open: %s", err);
-    ck_assert_msg(store_migrate(st, err, sizeof err) == 0, "store_migrate: %s", err);
+    st = test_fresh_store(dir, sizeof dir, root);
     add_unit("SO", NULL);
     add_unit("VP", "SO");
 }
@@ -78,7 +53,7 @@ static void teardown(void)
 {
     store_close(st);
     st = NULL;
-    remove_tree(dir);
+    test_remove_tree(dir);
 }
 
 static long long count_where(const char *sql, const char *arg)
@@ -366,16 +341,5 @@ static Suite *token_suite(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/thidua-test-token-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return EXIT_FAILURE;
-    }
-    SRunner *sr = srunner_create(token_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    remove_tree(root);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_main(token_suite(), "token", root, sizeof root);
 }
