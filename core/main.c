@@ -9,17 +9,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "batch_eval.h"
 #include "config.h"
 #include "csv_import.h"
-#include "batch_eval.h"
 #include "daemon.h"
-#include "evaluation.h"
 #include "facts_import.h"
 #include "model.h"
-#include "rules.h"
 #include "log.h"
+#include "rules.h"
 #include "store.h"
 #include "token.h"
 
