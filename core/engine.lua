@@ -134,7 +134,7 @@ local function campaign(spec)
     return
   end
   check_fields(at, "campaign", spec, { year = 1, name = 1, theme = 1, contents = 1,
-    registration_due = 1, periods = 1, holidays = 1, effective = 1 })
+    registration_due = 1, periods = 1, holidays = 1 })
   if mtype(spec.year) ~= "integer" then problem(at, "campaign: year must be a whole number") end
   if type(spec.name) ~= "string" then problem(at, "campaign: name is missing") end
   if spec.registration_due ~= nil and not date_ok(spec.registration_due) then
@@ -185,7 +185,7 @@ local fact = declarer("fact", function(at, id, spec)
     return
   end
   check_fields(at, what, spec, { subject = 1, type = 1, label = 1, min = 1, max = 1, values = 1,
-    optional = 1, max_length = 1, unit = 1 })
+    optional = 1, max_length = 1 })
   if not SUBJECTS[spec.subject] then problem(at, '%s: subject must be "unit" or "person"', what) end
   if not FACT_TYPES[spec.type] then
     problem(at, '%s: type must be "boolean", "integer", "enum" or "string"', what)
@@ -204,7 +204,7 @@ local fact = declarer("fact", function(at, id, spec)
   for _, v in ipairs(spec.values or {}) do allowed[v] = true end
   facts[id] = { at = at, id = id, subject = spec.subject, type = spec.type, label = spec.label,
     min = spec.min, max = spec.max, values = spec.values, allowed = allowed,
-    optional = spec.optional == true, max_length = spec.max_length, unit = spec.unit }
+    optional = spec.optional == true, max_length = spec.max_length }
   fact_order[#fact_order + 1] = id
 end)
 
@@ -215,7 +215,7 @@ local criterion = declarer("criterion", function(at, id, spec)
     return
   end
   check_fields(at, what, spec, { subject = 1, points = 1, title = 1, check = 1, applies = 1,
-    after = 1, group = 1 })
+    after = 1 })
   if not SUBJECTS[spec.subject] then problem(at, '%s: subject must be "unit" or "person"', what) end
   if type(spec.title) ~= "string" or spec.title == "" then
     problem(at, "%s: title (the plan's wording) is missing", what)
@@ -227,8 +227,7 @@ local criterion = declarer("criterion", function(at, id, spec)
   local points = spec.points or 0
   if type(points) ~= "number" or points < 0 then problem(at, "%s: points must be a number >= 0", what) end
   criteria[id] = { at = at, id = id, subject = spec.subject, points = points, title = spec.title,
-    check = spec.check, applies = spec.applies, after = list_of_ids(at, what, "after", spec.after),
-    group = spec.group }
+    check = spec.check, applies = spec.applies, after = list_of_ids(at, what, "after", spec.after) }
   criterion_order[#criterion_order + 1] = id
 end)
 
@@ -239,7 +238,7 @@ local title = declarer("title", function(at, id, spec)
     return
   end
   check_fields(at, what, spec, { subject = 1, name = 1, decided_by = 1, requires = 1, after = 1,
-    check = 1, prize = 1 })
+    check = 1 })
   if not SUBJECTS[spec.subject] then problem(at, '%s: subject must be "unit" or "person"', what) end
   if type(spec.name) ~= "string" then problem(at, "%s: name is missing", what) end
   if spec.check ~= nil and type(spec.check) ~= "function" then problem(at, "%s: check must be a function", what) end
@@ -248,7 +247,7 @@ local title = declarer("title", function(at, id, spec)
   for _, a in ipairs(after) do after_set[a] = true end
   titles[id] = { at = at, code = id, subject = spec.subject, name = spec.name,
     decided_by = spec.decided_by or "", requires = list_of_ids(at, what, "requires", spec.requires),
-    after = after, after_set = after_set, check = spec.check, prize = spec.prize }
+    after = after, after_set = after_set, check = spec.check }
   title_order[#title_order + 1] = id
 end)
 
