@@ -205,15 +205,17 @@ void api_unit_report_put(struct api_call *call)
                                        submitted_at, sizeof submitted_at);
     cJSON_Delete(body);
     if (!result) return;
-    char first[40];
-    model_first_submission(call->api->store, period, "unit", code, first, sizeof first, NULL);
+    char first[40] = "";
+    bool submitted =
+        model_first_submission(call->api->store, period, "unit", code, first, sizeof first, NULL);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "period", period);
     cJSON_AddStringToObject(out, "unit", code);
     cJSON_AddNumberToObject(out, "version", version);
     cJSON_AddStringToObject(out, "submitted_at", submitted_at);
-    cJSON_AddBoolToObject(out, "late",
-                          is_late(first, period_field(rules_period(gen, period), "report_due")));
+    cJSON_AddBoolToObject(
+        out, "late",
+        is_late(submitted ? first : NULL, period_field(rules_period(gen, period), "report_due")));
     cJSON_AddItemToObject(out, "evaluation", result);
     api_reply(call, 200, out);
 }
@@ -228,6 +230,10 @@ void api_person_facts_put(struct api_call *call)
     char *unit_code = valid_code(code) ? model_person_unit(call->api->store, code) : NULL;
     if (!unit_code) {
         api_error(call, 404, "person_not_found", "no person has this code");
+        return;
+    }
+    if (!api_may_write_unit(call, unit_code)) { /* 403 before any word on the content */
+        free(unit_code);
         return;
     }
     char hired[11];
@@ -245,7 +251,7 @@ void api_person_facts_put(struct api_call *call)
     cJSON *body = NULL;
     const char *note;
     cJSON *facts = NULL;
-    if (api_may_write_unit(call, unit_code) && (body = api_body_object(call)))
+    if ((body = api_body_object(call)))
         facts = checked_submission(call, gen, "person", body, &note);
     if (!facts) {
         cJSON_Delete(body);
@@ -647,7 +653,7 @@ void api_evaluate_post(struct api_call *call)
         return;
     }
     cJSON_Delete(details);
-    char err[1024];
+    char err[1024] = "the evaluation could not be read back";
     cJSON *result;
     const cJSON *is_head = cJSON_GetObjectItemCaseSensitive(body, "is_head");
     if (person) {

@@ -33,8 +33,10 @@ void api_unit_get(struct api_call *call)
 void api_people_list(struct api_call *call)
 {
     char unit[64];
-    bool filtered = http_query_param(call->req, "unit", unit, sizeof unit);
-    if (filtered && !(valid_code(unit) && model_unit_exists(call->api->store, unit))) {
+    int found = http_query_param(call->req, "unit", unit, sizeof unit);
+    bool filtered = found != 0;
+    if (found < 0 ||
+        (filtered && !(valid_code(unit) && model_unit_exists(call->api->store, unit)))) {
         api_error(call, 404, "unit_not_found", "no unit has this code");
         return;
     }

@@ -11,6 +11,8 @@
  */
 #include "batch_eval.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -95,19 +97,20 @@ int batch_eval(const char *database, struct rules_generation *gen, const char *p
         pid_t pid;
         FILE *file;
     } children[MAX_WORKERS] = {{0}};
+    /* Slice w is [total * w / workers, total * (w + 1) / workers). Slices whose worker
+     * could not be started are evaluated by the parent, in their place in the output. */
+#define SLICE_START(w) ((int)((long)total * (w) / workers))
+    int started = 1;
+    signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would reap the workers unseen */
     int rc = 0;
     fflush(out);
     fflush(stderr);
     for (int w = 1; w < workers; w++) {
         children[w].file = tmpfile();
-        if (!children[w].file) {
-            workers = w;
-            break;
-        }
+        if (!children[w].file) break;
         pid_t pid = fork();
         if (pid < 0) {
             fclose(children[w].file);
-            workers = w;
             break;
         }
         if (pid == 0) {
@@ -117,16 +120,15 @@ int batch_eval(const char *database, struct rules_generation *gen, const char *p
                 fprintf(stderr, "worker %d: %s\n", w, err);
                 _exit(2);
             }
-            int from = (int)((long)total * w / workers),
-                to = (int)((long)total * (w + 1) / workers);
-            int status =
-                eval_slice(st, gen, period, units, from, to, json, false, children[w].file);
+            int status = eval_slice(st, gen, period, units, SLICE_START(w), SLICE_START(w + 1),
+                                    json, false, children[w].file);
             fflush(children[w].file);
             fflush(stderr);
             /* No store_close, no exit handlers: leave the parent's resources alone. */
             _exit(status);
         }
         children[w].pid = pid;
+        started = w + 1;
     }
 
     char err[512];
@@ -136,16 +138,23 @@ int batch_eval(const char *database, struct rules_generation *gen, const char *p
         rc = 1;
     }
     if (json) fputc('[', out);
-    if (st)
-        rc |= eval_slice(st, gen, period, units, 0, (int)((long)total / workers), json, true, out);
+    if (st) rc |= eval_slice(st, gen, period, units, 0, SLICE_START(1), json, true, out);
     for (int w = 1; w < workers; w++) {
-        int status = 0;
-        while (waitpid(children[w].pid, &status, 0) < 0) {
+        if (w >= started) { /* no worker for this slice: do it here */
+            if (st)
+                rc |= eval_slice(st, gen, period, units, SLICE_START(w), SLICE_START(w + 1), json,
+                                 false, out);
+            continue;
         }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) rc = 1;
+        int status = 0;
+        pid_t waited;
+        while ((waited = waitpid(children[w].pid, &status, 0)) < 0 && errno == EINTR) {
+        }
+        if (waited < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) rc = 1;
         if (copy_out(children[w].file, out) != 0) rc = 1;
         fclose(children[w].file);
     }
+#undef SLICE_START
     if (json) fputs("\n]\n", out);
     store_close(st);
     return rc;

@@ -225,7 +225,9 @@ local criterion = declarer("criterion", function(at, id, spec)
     problem(at, "%s: applies must be a function", what)
   end
   local points = spec.points or 0
-  if type(points) ~= "number" or points < 0 then problem(at, "%s: points must be a number >= 0", what) end
+  if mtype(points) ~= "integer" or points < 0 then
+    problem(at, "%s: points must be a whole number >= 0", what)
+  end
   criteria[id] = { at = at, id = id, subject = spec.subject, points = points, title = spec.title,
     check = spec.check, applies = spec.applies, after = list_of_ids(at, what, "after", spec.after) }
   criterion_order[#criterion_order + 1] = id
@@ -459,83 +461,106 @@ local function run_check(fn, s, f, ctx, at)
   return ok == true, reasons
 end
 
-local ctx_methods = {}
+-- What a ctx stands for (its result, the title being decided, the unit's members, the
+-- person's unit) is kept here, out of the rules' reach: a rule holds the ctx, never the
+-- engine's tables behind it.
+local ctx_state = setmetatable({}, { __mode = "k" })
+
+local ctx_methods = { __metatable = false }
 ctx_methods.__index = ctx_methods
 
+local function state_of(ctx)
+  local st = ctx_state[ctx]
+  if not st then error("call ctx methods as ctx:method(...)", 3) end
+  return st
+end
+
 function ctx_methods:passed(id)
-  local c = self._result.criteria[id]
+  local st = state_of(self)
   if not criteria[id] then error(sfmt('ctx:passed: unknown criterion "%s"', tostring(id)), 2) end
+  local c = st.result.criteria[id]
   return c ~= nil and c.applicable and c.passed
 end
 
 function ctx_methods:has(code)
+  local st = state_of(self)
   if not titles[code] then error(sfmt('ctx:has: unknown title "%s"', tostring(code)), 2) end
-  local current = self._title
+  local current = st.title
   if current and not current.after_set[code] and current.code ~= code then
     error(sfmt('title "%s" uses ctx:has("%s"): list "%s" in its after = { ... }', current.code,
       code, code), 2)
   end
-  return self._result.titles[code] == true
+  return st.result.titles[code] == true
 end
 
-local function need_unit(self, name)
-  if not self._members then error("ctx:" .. name .. "() is for unit rules only", 3) end
+local function members_of(self, name)
+  local st = state_of(self)
+  if not st.members then error("ctx:" .. name .. "() is for unit rules only", 3) end
+  return st.members
 end
 
 function ctx_methods:members()
-  need_unit(self, "members")
-  return self._members
+  return members_of(self, "members")
 end
 
 function ctx_methods:member_count()
-  need_unit(self, "member_count")
-  return #self._members
+  return #members_of(self, "member_count")
 end
 
 function ctx_methods:count(code)
-  need_unit(self, "count")
+  local members = members_of(self, "count")
   if not titles[code] then error(sfmt('ctx:count: unknown title "%s"', tostring(code)), 2) end
   local n = 0
-  for _, m in ipairs(self._members) do
+  for _, m in ipairs(members) do
     if m.titles[code] then n = n + 1 end
   end
   return n
 end
 
 function ctx_methods:share(code)
-  need_unit(self, "share")
-  if #self._members == 0 then return 0 end
-  return self:count(code) / #self._members
+  local members = members_of(self, "share")
+  if #members == 0 then return 0 end
+  return self:count(code) / #members
 end
 
 function ctx_methods:count_where(fn)
-  need_unit(self, "count_where")
+  local members = members_of(self, "count_where")
   local n = 0
-  for _, m in ipairs(self._members) do
+  for _, m in ipairs(members) do
     if fn(m) then n = n + 1 end
   end
   return n
 end
 
 function ctx_methods:unit()
-  if not self._unit_view then error("ctx:unit() is for person rules only", 2) end
-  return self._unit_view
+  local st = state_of(self)
+  if not st.unit_view then error("ctx:unit() is for person rules only", 2) end
+  return st.unit_view
 end
 
+-- A result: `subject` is what rules see (a copy they may scribble on); `info` is the
+-- engine's own copy, the only one the evaluation's text is written from.
 local function new_result(kind, input, period)
-  local subject
+  local info
   if kind == "unit" then
-    subject = { code = input.code or "", name = input.name or "", kind = input.kind or "" }
+    info = { code = tostring(input.code or ""), name = tostring(input.name or ""),
+      kind = tostring(input.kind or "") }
   else
-    subject = { code = input.code or "", full_name = input.full_name or "",
-      position = input.position or "", is_head = input.is_head == true,
-      unit_code = input.unit_code or "" }
+    info = { code = tostring(input.code or ""), full_name = tostring(input.full_name or ""),
+      position = tostring(input.position or ""), is_head = input.is_head == true,
+      unit_code = tostring(input.unit_code or "") }
   end
+  local subject = {}
+  for k, v in next, info do subject[k] = v end
   local values = input.facts or {}
-  return { kind = kind, subject = subject, values = values, facts = facts_view(kind, values),
-    criteria = {}, titles = {}, reasons = {}, nominations = {}, ctx = setmetatable({
-      subject = kind, period = period.code, period_kind = period.kind, _result = nil },
-      ctx_methods) }
+  local ctx = setmetatable({ subject = kind, period = period.code, period_kind = period.kind },
+    ctx_methods)
+  local r = { kind = kind, info = info, subject = subject, values = values,
+    facts = facts_view(kind, values), criteria = {}, titles = {}, reasons = {}, nominations = {},
+    ctx = ctx }
+  r.state = { result = r }
+  ctx_state[ctx] = r.state
+  return r
 end
 
 local function eval_criterion(r, c)
@@ -560,9 +585,9 @@ local function eval_titles(r)
       end
     end
     if t.check then
-      r.ctx._title = t
+      r.state.title = t
       local cok, why = run_check(t.check, r.subject, r.facts, r.ctx, t.at)
-      r.ctx._title = nil
+      r.state.title = nil
       if not cok then
         ok = false
         for _, w in ipairs(why) do reasons[#reasons + 1] = w end
@@ -596,8 +621,8 @@ local function member_view(r)
   for code, ok in pairs(r.titles) do
     if ok then held[code] = true end
   end
-  return { code = r.subject.code, full_name = r.subject.full_name, is_head = r.subject.is_head,
-    position = r.subject.position, facts = r.facts, titles = held, criteria = passed }
+  return { code = r.info.code, full_name = r.info.full_name, is_head = r.info.is_head,
+    position = r.info.position, facts = r.facts, titles = held, criteria = passed }
 end
 
 local function score_of(r)
@@ -611,7 +636,6 @@ local function evaluate_group(period, unit_input, member_inputs)
   local people = {}
   for i, m in ipairs(member_inputs) do
     local r = new_result("person", m, period)
-    r.ctx._result = r
     people[i] = r
     for _, c in ipairs(early_criteria.person) do eval_criterion(r, c) end
     eval_titles(r)
@@ -621,22 +645,21 @@ local function evaluate_group(period, unit_input, member_inputs)
   local unit_view = { code = "", name = "", facts = facts_view("unit", {}), titles = {} }
   if unit_input then
     unit = new_result("unit", unit_input, period)
-    unit.ctx._result = unit
     local members = {}
     for i, r in ipairs(people) do members[i] = member_view(r) end
-    unit.ctx._members = members
+    unit.state.members = members
     for _, c in ipairs(early_criteria.unit) do eval_criterion(unit, c) end
     eval_titles(unit)
     local held = {}
     for code, ok in pairs(unit.titles) do
       if ok then held[code] = true end
     end
-    unit_view = { code = unit.subject.code, name = unit.subject.name, facts = unit.facts,
+    unit_view = { code = unit.info.code, name = unit.info.name, facts = unit.facts,
       titles = held }
   end
 
   for _, r in ipairs(people) do
-    r.ctx._unit_view = unit_view
+    r.state.unit_view = unit_view
     if #late_criteria > 0 then
       local any = false
       for _, c in ipairs(late_criteria) do
@@ -657,13 +680,13 @@ end
 
 -- The evaluation shape of DESIGN.md ("An evaluation").
 local function to_public(r, period)
-  local out = { period = period.code, subject = r.kind, code = r.subject.code, score = r.score }
+  local out = { period = period.code, subject = r.kind, code = r.info.code, score = r.score }
   if r.kind == "unit" then
-    out.name = r.subject.name
+    out.name = r.info.name
   else
-    out.name = r.subject.full_name
-    out.unit_code = r.subject.unit_code
-    out.is_head = r.subject.is_head
+    out.name = r.info.full_name
+    out.unit_code = r.info.unit_code
+    out.is_head = r.info.is_head
   end
   local crit = array()
   for _, id in ipairs(criterion_order) do
@@ -800,7 +823,7 @@ function test_api.evaluate_unit(spec)
     name = unit_spec.name or "", kind = unit_spec.kind or "office",
     facts = unit_spec.facts or {} }, members)
   local out = { unit = friendly(unit), people = {} }
-  for _, r in ipairs(people) do out.people[r.subject.code] = friendly(r) end
+  for _, r in ipairs(people) do out.people[r.info.code] = friendly(r) end
   return out
 end
 
@@ -872,8 +895,37 @@ local M = {}
 
 M.env = rule_env
 
+-- Reads pass through to t, writes are errors, the metatable is hidden. Evaluations share
+-- the rules' environment: what one evaluation could change there would change the next.
+local function read_only_mt(t, what)
+  return {
+    __index = t,
+    __newindex = function(_, k)
+      error(sfmt("%s is read-only while rules run (cannot set %s); use a local", what,
+        tostring(k)), 2)
+    end,
+    __metatable = false,
+  }
+end
+
+-- Once every file has run, globals and libraries stop changing: rule_env (the _ENV of
+-- every rule chunk) is emptied into a hidden table it then reads through.
+local function freeze_environment()
+  local globals = {}
+  for k, v in next, rule_env do
+    if type(v) == "table" and k ~= "_G" then
+      v = setmetatable({}, read_only_mt(v, k))
+    end
+    globals[k] = v
+    rule_env[k] = nil
+  end
+  globals._G = rule_env
+  setmetatable(rule_env, read_only_mt(globals, "the global environment"))
+end
+
 function M.finish()
   if #problems == 0 then finish() end
+  freeze_environment()
   if #problems == 0 then probe() end
   return array(problems)
 end

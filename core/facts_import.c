@@ -195,6 +195,11 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
     for (size_t i = 0; i < ngroups; i++) {
         if (!groups[i].known) continue;
         cJSON *problems = rules_validate_facts(gen, groups[i].subject, groups[i].facts);
+        if (!problems) {
+            import_error(errors, 0, NULL, "the rules could not check the facts of %s %s",
+                         groups[i].subject, groups[i].code);
+            continue;
+        }
         const cJSON *p;
         cJSON_ArrayForEach(p, problems)
         {

@@ -40,8 +40,12 @@
  * read and dropped for a moment, so it sees our 413 rather than a connection reset. */
 enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_CLOSING, CONN_LINGER };
 
-#define LINGER_SECONDS   2.0
-#define LINGER_MAX_BYTES (16u << 20)
+#define LINGER_SECONDS 2.0
+/* A client that pipelines requests without reading the answers would make us queue them
+ * without end: past this much unsent output, reading stops until the client catches up. */
+#define OUTPUT_HIGH_WATER    (1u << 20)
+#define ACCEPT_RETRY_SECONDS 0.1
+#define LINGER_MAX_BYTES     (16u << 20)
 
 struct connection {
     struct http_server *srv;
@@ -55,6 +59,8 @@ struct connection {
     struct http_request req;
     bool keep_alive;
     bool linger;     /* close through CONN_LINGER */
+    bool paused;     /* reading stopped: too much output waiting */
+    bool eof;        /* the client shut its side: answer what came, then close */
     size_t lingered; /* bytes dropped while lingering */
     struct connection *prev, *next;
 };
@@ -70,6 +76,7 @@ struct http_server {
     bool listener_paused;
     bool draining;
     struct event *grace_timer;
+    struct event *accept_retry; /* re-enables the listener after EMFILE and the like */
     void (*drained)(void *);
     void *drained_arg;
     struct connection *all;
@@ -152,7 +159,7 @@ static int hex_value(char c)
     return -1;
 }
 
-bool http_query_param(const struct http_request *req, const char *name, char *out, size_t outlen)
+int http_query_param(const struct http_request *req, const char *name, char *out, size_t outlen)
 {
     size_t name_len = strlen(name);
     const char *q = req->query;
@@ -170,15 +177,15 @@ bool http_query_param(const struct http_request *req, const char *name, char *ou
                     c = (char)(hex_value(q[i + 1]) * 16 + hex_value(q[i + 2]));
                     i += 2;
                 }
-                if (used + 1 >= outlen) return false;
+                if (used + 1 >= outlen) return -1;
                 out[used++] = c;
             }
             out[used] = '\0';
-            return true;
+            return 1;
         }
         q = end ? end + 1 : NULL;
     }
-    return false;
+    return 0;
 }
 
 /* ---- connection life cycle -------------------------------------------------------------- */
@@ -309,7 +316,7 @@ static int parse_head(struct connection *c, long long *content_length)
     c->keep_alive = !http10;
 
     *content_length = 0;
-    bool chunked = false, have_length = false;
+    bool chunked = false, have_length = false, have_encoding = false;
     char *line = line_end + 2;
     while (*line) {
         char *end = strstr(line, "\r\n");
@@ -333,7 +340,10 @@ static int parse_head(struct connection *c, long long *content_length)
             have_length = true;
             *content_length = n;
         } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
-            chunked = strcasecmp(value, "identity") != 0;
+            /* Only a single "identity" means no encoding; anything else, a repeated header
+             * included, is a body we do not accept. */
+            chunked = chunked || have_encoding || strcasecmp(value, "identity") != 0;
+            have_encoding = true;
         } else if (strcasecmp(name, "Connection") == 0) {
             if (strcasecmp(value, "close") == 0) c->keep_alive = false;
             if (strcasecmp(value, "keep-alive") == 0) c->keep_alive = true;
@@ -369,6 +379,13 @@ static void process_input(struct connection *c)
     struct evbuffer *in = bufferevent_get_input(c->bev);
     for (;;) {
         if (c->state == CONN_CLOSING) return;
+        if (c->state == CONN_IDLE &&
+            evbuffer_get_length(bufferevent_get_output(c->bev)) > OUTPUT_HIGH_WATER) {
+            c->paused = true;
+            bufferevent_disable(c->bev, EV_READ);
+            event_del(c->timer); /* the write timeout watches a client that stops reading */
+            return;
+        }
         size_t available = evbuffer_get_length(in);
         if (c->state == CONN_IDLE) {
             if (available == 0) return;
@@ -454,7 +471,19 @@ static void conn_read(struct bufferevent *bev, void *arg)
 static void conn_write(struct bufferevent *bev, void *arg)
 {
     struct connection *c = arg;
-    if (c->state != CONN_CLOSING || evbuffer_get_length(bufferevent_get_output(bev)) > 0) return;
+    if (evbuffer_get_length(bufferevent_get_output(bev)) > 0) return;
+    if (c->paused && c->state != CONN_CLOSING) {
+        /* The client caught up: go on with the requests it already sent. */
+        c->paused = false;
+        if (!c->eof) bufferevent_enable(bev, EV_READ);
+        if (c->state == CONN_IDLE) arm_timer(c, c->srv->limits.idle_timeout);
+        process_input(c);
+        if (evbuffer_get_length(bufferevent_get_output(bev)) > 0 || c->paused) return;
+    }
+    if (c->state != CONN_CLOSING) {
+        if (c->eof) conn_free(c); /* everything it sent is answered */
+        return;
+    }
     if (!c->linger) {
         conn_free(c);
         return;
@@ -468,8 +497,19 @@ static void conn_write(struct bufferevent *bev, void *arg)
 
 static void conn_event(struct bufferevent *bev, short events, void *arg)
 {
-    (void)bev;
     struct connection *c = arg;
+    if ((events & BEV_EVENT_EOF) && !(events & (BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) &&
+        c->state != CONN_LINGER) {
+        /* A half-close: the client may still be reading what we owe it. Requests it sent
+         * whole are answered (paused ones once it reads); a partial one never will be. */
+        c->eof = true;
+        c->keep_alive = false;
+        bufferevent_disable(bev, EV_READ);
+        bool owed = evbuffer_get_length(bufferevent_get_output(bev)) > 0 ||
+                    (c->paused && evbuffer_get_length(bufferevent_get_input(bev)) > 0);
+        if (!owed) conn_free(c);
+        return;
+    }
     if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) conn_free(c);
 }
 
@@ -533,12 +573,28 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
     }
 }
 
+static void retry_accept(evutil_socket_t fd, short events, void *arg)
+{
+    (void)fd;
+    (void)events;
+    struct http_server *srv = arg;
+    if (srv->listener && !srv->draining && srv->connections < srv->limits.connections) {
+        evconnlistener_enable(srv->listener);
+        srv->listener_paused = false;
+    }
+}
+
 static void on_listener_error(struct evconnlistener *listener, void *arg)
 {
-    (void)listener;
-    (void)arg;
-    /* EMFILE and the like: the listener stays; the next accept tries again. */
-    log_warn("accept failed: %s", strerror(errno));
+    struct http_server *srv = arg;
+    /* Out of descriptors or memory, the connection stays in the backlog and the socket
+     * stays readable: accepting again at once would spin. Pause, then retry. */
+    log_warn("accept failed: %s; pausing new connections for %g s", strerror(errno),
+             ACCEPT_RETRY_SECONDS);
+    evconnlistener_disable(listener);
+    srv->listener_paused = true;
+    struct timeval tv = {0, (suseconds_t)(ACCEPT_RETRY_SECONDS * 1e6)};
+    if (srv->accept_retry) event_add(srv->accept_retry, &tv);
 }
 
 struct http_server *http_server_start(struct event_base *base, const char *host, int port,
@@ -580,6 +636,7 @@ struct http_server *http_server_start(struct event_base *base, const char *host,
         return NULL;
     }
     evconnlistener_set_error_cb(srv->listener, on_listener_error);
+    srv->accept_retry = evtimer_new(base, retry_accept, srv);
     struct sockaddr_storage bound;
     socklen_t blen = sizeof bound;
     getsockname(evconnlistener_get_fd(srv->listener), (struct sockaddr *)&bound, &blen);
@@ -622,11 +679,18 @@ void http_server_shutdown(struct http_server *srv, void (*done)(void *), void *a
     struct connection *c = srv->all;
     while (c) {
         struct connection *next = c->next;
+        bool no_input = evbuffer_get_length(bufferevent_get_input(c->bev)) == 0;
         if (c->state == CONN_IDLE && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
-            evbuffer_get_length(bufferevent_get_input(c->bev)) == 0)
+            no_input) {
             conn_free(c);
-        else if (c->state == CONN_IDLE)
+        } else if (c->state == CONN_IDLE && !c->paused && no_input) {
+            /* Its last answer is still being written: close once it is. */
+            c->state = CONN_CLOSING;
+            bufferevent_disable(c->bev, EV_READ);
+            event_del(c->timer);
+        } else {
             c->keep_alive = false;
+        }
         c = next;
     }
     if (srv->connections > 0) {
@@ -647,5 +711,6 @@ void http_server_free(struct http_server *srv)
     }
     if (srv->listener) evconnlistener_free(srv->listener);
     if (srv->grace_timer) event_free(srv->grace_timer);
+    if (srv->accept_retry) event_free(srv->accept_retry);
     free(srv);
 }

@@ -55,8 +55,9 @@ void http_server_free(struct http_server *srv);
 
 /* Case-insensitive header lookup; NULL if absent. */
 const char *http_request_header(const struct http_request *req, const char *name);
-/* The percent-decoded value of a query parameter; false if absent or too long. */
-bool http_query_param(const struct http_request *req, const char *name, char *out, size_t outlen);
+/* The percent-decoded value of a query parameter: 1 when found, 0 when absent, -1 when it
+ * does not fit in out (a caller must not read that as "absent"). */
+int http_query_param(const struct http_request *req, const char *name, char *out, size_t outlen);
 /* Sets a JSON error body {"error":{"code","message"}}. */
 void http_response_error(struct http_response *resp, int status, const char *code,
                          const char *message);

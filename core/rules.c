@@ -34,10 +34,12 @@
 #include <sys/stat.h>
 
 #include "engine_lua.h"
+#include "log.h"
 #include "lua_api.h"
 
 #define HOOK_EVERY     1000
 #define JSON_MAX_DEPTH 32
+#define JSON_MAX_NODES 1000000 /* one evaluation is a few hundred; a DAG could be 2^depth */
 
 struct lua_memory {
     size_t used, limit;
@@ -50,6 +52,8 @@ struct rules_generation {
     struct rules_limits limits;
     long long budget_left;
     int engine_ref, array_mt_ref;
+    size_t eval_base;  /* bytes held once loaded: an evaluation may add limits.eval_memory */
+    size_t json_nodes; /* values converted by the current to_json call */
     char hash[65];
     char *dir;
     char summary[256];
@@ -142,6 +146,14 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
+/* An error outside any protected call: nothing can recover, but the log says why. */
+static int rules_panic(lua_State *L)
+{
+    const char *msg = lua_tostring(L, -1);
+    log_error("rules: unprotected Lua error: %s", msg ? msg : "(not a string)");
+    return 0; /* Lua aborts */
+}
+
 /* where(level) -> "file:line" of the function `level` calls up (engine.lua uses it). */
 static int host_where(lua_State *L)
 {
@@ -214,6 +226,7 @@ static int guarded_call(struct rules_generation *gen, int nargs, int nresults,
 
 static void push_json(lua_State *L, const cJSON *item, int depth)
 {
+    luaL_checkstack(L, 3, "JSON input nested too deeply");
     if (depth > JSON_MAX_DEPTH || !item) {
         lua_pushnil(L);
     } else if (cJSON_IsObject(item)) {
@@ -248,6 +261,7 @@ static cJSON *to_json(struct rules_generation *gen, int index, int depth)
 {
     lua_State *L = gen->L;
     index = lua_absindex(L, index);
+    if (++gen->json_nodes > JSON_MAX_NODES || !lua_checkstack(L, 3)) return cJSON_CreateNull();
     switch (lua_type(L, index)) {
     case LUA_TBOOLEAN: return cJSON_CreateBool(lua_toboolean(L, index));
     case LUA_TNUMBER: {
@@ -294,6 +308,7 @@ static cJSON *to_json(struct rules_generation *gen, int index, int depth)
 struct text_buffer {
     char *data;
     size_t len, cap;
+    size_t nodes; /* values written, bounded by JSON_MAX_NODES */
     bool failed;
 };
 
@@ -350,6 +365,10 @@ static void to_json_text(struct rules_generation *gen, int index, int depth, str
 {
     lua_State *L = gen->L;
     index = lua_absindex(L, index);
+    if (++b->nodes > JSON_MAX_NODES || !lua_checkstack(L, 3)) {
+        b->failed = true;
+        return;
+    }
     char number[64];
     switch (lua_type(L, index)) {
     case LUA_TBOOLEAN: text_puts(b, lua_toboolean(L, index) ? "true" : "false"); return;
@@ -614,6 +633,7 @@ static cJSON *call_for_json(struct rules_generation *gen, const char *function)
     if (guarded_call(gen, 0, 1, gen->limits.load_instructions, gen->limits.load_memory, err,
                      sizeof err) != 0)
         return NULL;
+    gen->json_nodes = 0;
     cJSON *out = to_json(gen, -1, 0);
     lua_pop(gen->L, 1);
     return out;
@@ -643,6 +663,7 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     }
     lua_State *L = gen->L;
     *(struct rules_generation **)lua_getextraspace(L) = gen;
+    lua_atpanic(L, rules_panic);
     luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
     luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
     luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
@@ -671,6 +692,8 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     lua_newtable(L);
     lua_pushliteral(L, "array");
     lua_setfield(L, -2, "__name");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
     lua_pushvalue(L, -1);
     gen->array_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_setfield(L, -2, "array_mt");
@@ -697,7 +720,10 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     snprintf(tests_dir, sizeof tests_dir, "%s/tests", dir);
     if (failures == 0) {
         push_engine_function(gen, "begin_tests");
-        lua_call(L, 0, 0);
+        if (guarded_call(gen, 0, 0, gen->budget_left, limits->load_memory, err, sizeof err) != 0) {
+            report_problem(report, err);
+            failures++;
+        }
         failures += load_folder(gen, tests_dir, "tests/", NULL, report);
     }
     unsigned char hash[EVP_MAX_MD_SIZE];
@@ -747,6 +773,11 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     /* Evaluations make many small, short-lived tables and a generation holds a few MiB:
      * let garbage grow to 4x before a cycle (pause 400) rather than sweep twice as often. */
     lua_gc(L, LUA_GCINC, 400, 0, 0);
+    /* From now on the cap applies inside calls only (eval_base + eval_memory); between
+     * calls C pushes inputs, bounded by the HTTP and CSV limits, without a cap that could
+     * turn into an unprotected error. */
+    gen->eval_base = gen->memory.used;
+    gen->memory.limit = SIZE_MAX;
     return gen;
 }
 
@@ -803,9 +834,10 @@ const cJSON *rules_catalog(const struct rules_generation *gen)
 
 /* ---- asking the generation ---------------------------------------------------------------- */
 
+/* Fixed at load: a rule that keeps what it allocates cannot raise its own cap. */
 static size_t eval_memory_limit(const struct rules_generation *gen)
 {
-    return gen->memory.used + gen->limits.eval_memory;
+    return gen->eval_base + gen->limits.eval_memory;
 }
 
 cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts)
@@ -817,6 +849,7 @@ cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, c
     if (guarded_call(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
                      sizeof err) != 0)
         return NULL;
+    gen->json_nodes = 0;
     cJSON *details = to_json(gen, -1, 0);
     lua_pop(gen->L, 1);
     return details;
@@ -927,6 +960,7 @@ cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, c
     if (guarded_call(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
                      errlen) != 0)
         return NULL;
+    gen->json_nodes = 0;
     cJSON *out = to_json(gen, -1, 0);
     lua_pop(gen->L, 1);
     stamp_hash(out, gen->hash);
