@@ -677,6 +677,21 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 2);
+    /* Defence in depth: rules never see the state's globals (engine.lua gives them their
+     * own environment), but nothing here needs to reach files or processes either. */
+    static const char *const unused_os[] = {"execute", "exit",      "getenv", "remove",
+                                            "rename",  "setlocale", "tmpname"};
+    lua_getglobal(L, "os");
+    for (size_t i = 0; i < sizeof unused_os / sizeof unused_os[0]; i++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, unused_os[i]);
+    }
+    lua_pop(L, 1);
+    static const char *const unused_base[] = {"dofile", "loadfile", "load", "collectgarbage"};
+    for (size_t i = 0; i < sizeof unused_base / sizeof unused_base[0]; i++) {
+        lua_pushnil(L);
+        lua_setglobal(L, unused_base[i]);
+    }
 
     /* The engine, with what it needs from C. */
     if (luaL_loadbufferx(L, engine_lua, sizeof engine_lua, "=engine.lua", "t") != LUA_OK) {
