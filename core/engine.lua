@@ -466,8 +466,10 @@ end
 -- engine's tables behind it.
 local ctx_state = setmetatable({}, { __mode = "k" })
 
-local ctx_methods = { __metatable = false }
-ctx_methods.__index = ctx_methods
+-- The methods live in their own table, reached through a hidden metatable: neither
+-- getmetatable(ctx) nor ctx.__index hands a rule the table every ctx shares.
+local ctx_methods = {}
+local ctx_mt = { __index = ctx_methods, __metatable = false }
 
 local function state_of(ctx)
   local st = ctx_state[ctx]
@@ -554,7 +556,7 @@ local function new_result(kind, input, period)
   for k, v in next, info do subject[k] = v end
   local values = input.facts or {}
   local ctx = setmetatable({ subject = kind, period = period.code, period_kind = period.kind },
-    ctx_methods)
+    ctx_mt)
   local r = { kind = kind, info = info, subject = subject, values = values,
     facts = facts_view(kind, values), criteria = {}, titles = {}, reasons = {}, nominations = {},
     ctx = ctx }

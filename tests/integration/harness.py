@@ -37,6 +37,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import select
 import shutil
 import signal
@@ -278,13 +279,15 @@ class Daemon:
       start         start `serve` on entering the `with` block (default True)
       log_level     the config's log_level (default "info")
       rules         the config's `rules` folder (default: the repository's rules/)
+      nofile        RLIMIT_NOFILE (soft and hard) for `serve` only, e.g. 40 to make it run
+                    out of descriptors (default None: inherited); the CLI set-up is not limited
 
     Attributes: dir (the temporary folder), config_path, database, port, base_url,
     tokens (dict: "admin", "read", "unit:VP" -> token), proc (the serve process or None).
     """
 
     def __init__(self, limits=None, config_extra=None, init_db=True, demo=True, tokens=True,
-                 start=True, log_level="info", rules=RULES_DIR):
+                 start=True, log_level="info", rules=RULES_DIR, nofile=None):
         self.limits = {
             "body_bytes": 1048576, "header_bytes": 16384, "read_timeout": 30,
             "write_timeout": 30, "idle_timeout": 60, "connections": 1024, "shutdown_grace": 10,
@@ -293,6 +296,7 @@ class Daemon:
         self.config_extra = dict(config_extra or {})
         self.init_db, self.demo, self.want_tokens = init_db, demo, tokens
         self.autostart, self.log_level, self.rules = start, log_level, rules
+        self.nofile = nofile
         self.dir = None
         self.proc = None
         self.port = None
@@ -444,7 +448,8 @@ class Daemon:
             self._log_file = open(self.log_path, "wb")
             self.proc = subprocess.Popen([THIDUAD, "serve", "-c", self.config_path],
                                          cwd=self.dir, stdin=subprocess.DEVNULL,
-                                         stdout=self._log_file, stderr=self._log_file)
+                                         stdout=self._log_file, stderr=self._log_file,
+                                         preexec_fn=self._serve_limits())
             if self._wait_ready():
                 return self
             if "cannot listen" in self.log and attempt + 1 < attempts:
@@ -454,6 +459,16 @@ class Daemon:
             break
         raise AssertionError("thiduad serve did not come up (exit %s):\n%s" % (
             self.proc.poll(), self.log_tail()))
+
+    def _serve_limits(self):
+        """The preexec_fn for `serve`: applies `nofile`, or None when there is nothing to do."""
+        if self.nofile is None:
+            return None
+        nofile = int(self.nofile)
+
+        def apply():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+        return apply
 
     def _wait_ready(self):
         deadline = time.monotonic() + START_TIMEOUT

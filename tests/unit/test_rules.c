@@ -13,6 +13,10 @@
  *   evaluation  the evaluation shape and CN7 (a head whose unit misses TTLDXS is not LDTT) on
  *               the real 2025 ruleset;
  *   known bugs  tests that fail until core is fixed (see the "bugs" test case at the bottom).
+ *   review      regressions for what commit 117adfd fixed: ctx's metatable is hidden (no
+ *               finalizer through it, no replacing its methods), globals and libraries are
+ *               read-only at evaluation, the evaluation memory cap is fixed at load, and a rule
+ *               scribbling on its subject does not change the evaluation's code or name.
  *
  * Each test writes a tiny ruleset into its own mkdtemp() folder under one root that main()
  * removes. The hang tests rely on Check's fork mode (ctest sets CK_FORK=yes) for their timeout.
@@ -958,6 +962,242 @@ START_TEST(test_bug_load_budget_not_shared_with_self_tests)
 }
 END_TEST
 
+/* ---- review regressions: sandbox escapes fixed in 117adfd -------------------------------- */
+
+/* getmetatable(ctx) is false for rules: they cannot reach the engine's ctx methods. */
+START_TEST(test_review_ctx_metatable_hidden)
+{
+    put_campaign();
+    put("b.lua", "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s, f, ctx) return getmetatable(ctx) == false end }\n");
+    load_ok();
+    assert_still_serves(); /* score 1: the check saw false */
+}
+END_TEST
+
+/* ctx.__index used to be the shared method table itself: a rule could replace a method,
+ * or add __gc, for every later ctx. Now ctx.__index is nil and the table out of reach. */
+START_TEST(test_review_ctx_index_out_of_reach)
+{
+    needs_fork_mode();
+    put_campaign();
+    put("b.lua", "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s, f, ctx)\n"
+                 "    local methods = ctx.__index\n"
+                 "    if methods then methods.__gc = function() while true do end end end\n"
+                 "    return methods == nil\n"
+                 "  end }\n");
+    load_ok();
+    for (int i = 0; i < 5; i++)
+        assert_still_serves(); /* score 1: the check saw no __index */
+    rules_free(gen);
+    gen = NULL;
+}
+END_TEST
+
+/* A finalizer hung on ctx's metatable would run with hooks off (no budget) in a collection:
+ * at the end of the load, during an evaluation, or in rules_free. Before 117adfd the rule
+ * below reached the engine's ctx metatable and the load hung (ended by the tcase timeout). */
+START_TEST(test_review_ctx_metatable_gc_cannot_hang)
+{
+    needs_fork_mode();
+    put_campaign();
+    put("b.lua", "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s, f, ctx)\n"
+                 "    local mt = getmetatable(ctx)\n"
+                 "    if mt then mt.__gc = function() while true do end end end\n"
+                 "    return true\n"
+                 "  end }\n");
+    load_ok();
+    for (int i = 0; i < 5; i++)
+        assert_still_serves();
+    rules_free(gen);
+    gen = NULL;
+}
+END_TEST
+
+/* Rules whose C1 changes shared state when n is 13, and whose other rules depend on that
+ * state: C2 on string.format, string.upper and NEWGLOBAL being absent, TB on ctx:has. For
+ * n = 1 the answer is C1, C2 passed (score 3), TA not eligible, TB eligible. */
+static void put_tamper_ruleset(const char *tamper)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+             "  check = function(s, f, ctx)\n"
+             "    if f.n == 13 then %s end\n"
+             "    return true\n"
+             "  end }\n"
+             "criterion \"C2\" { subject = \"unit\", points = 2, title = \"u\",\n"
+             "  check = function(s, f, ctx)\n"
+             "    return string.format(\"%%s\", f.n) == \"1\" and string.upper(\"a\") == \"A\"\n"
+             "      and NEWGLOBAL == nil\n"
+             "  end }\n"
+             "title \"TA\" { subject = \"unit\", name = \"A\", requires = { \"C1\" },\n"
+             "  check = function(s, f, ctx) return f.n == 2 end }\n"
+             "title \"TB\" { subject = \"unit\", name = \"B\", after = { \"TA\" },\n"
+             "  check = function(s, f, ctx) return not ctx:has(\"TA\") end }\n",
+             tamper);
+    put_campaign();
+    put("b.lua", text);
+}
+
+/* An evaluation that changes shared state fails with an error containing `needle` (and
+ * naming b.lua), and evaluations before and after it give the same answer. */
+static void assert_tamper_refused(const char *tamper, const char *needle)
+{
+    put_tamper_ruleset(tamper);
+    load_ok();
+    char err[1024];
+    cJSON *before = evaluate_n(1, err, sizeof err);
+    ck_assert_msg(before != NULL, "[%s] %s", tamper, err);
+    const cJSON *unit = item(before, "unit");
+    ck_assert_double_eq(item(unit, "score")->valuedouble, 3);
+    ck_assert(!is_true(find_by(item(unit, "titles"), "code", "TA"), "eligible"));
+    ck_assert(is_true(find_by(item(unit, "titles"), "code", "TB"), "eligible"));
+
+    for (int round = 0; round < 2; round++) {
+        cJSON *tampered = evaluate_n(13, err, sizeof err);
+        ck_assert_msg(tampered == NULL, "`%s` in a check was allowed (round %d)", tamper, round);
+        ck_assert_msg(strstr(err, "b.lua:3:"), "[%s] the error does not name the rule: %s", tamper,
+                      err);
+        ck_assert_msg(strstr(err, needle), "[%s] err = %s", tamper, err);
+
+        cJSON *after = evaluate_n(1, err, sizeof err);
+        ck_assert_msg(after != NULL, "[%s] after the refused call: %s", tamper, err);
+        char *b = cJSON_PrintUnformatted(before), *a = cJSON_PrintUnformatted(after);
+        ck_assert_msg(cJSON_Compare(before, after, true),
+                      "[%s] the answer changed:\nbefore %s\nafter  %s", tamper, b, a);
+        free(b);
+        free(a);
+        cJSON_Delete(after);
+    }
+    cJSON_Delete(before);
+    rules_free(gen);
+    gen = NULL;
+    rules_report_free(&rep);
+}
+
+START_TEST(test_review_ctx_methods_cannot_be_replaced)
+{
+    /* getmetatable(ctx) is false: indexing it is the error. */
+    assert_tamper_refused("getmetatable(ctx).has = function() return true end", "boolean");
+}
+END_TEST
+
+START_TEST(test_review_library_read_only_at_evaluation)
+{
+    assert_tamper_refused("string.format = nil", "read-only");
+    assert_tamper_refused("string.upper = function() return \"B\" end", "read-only");
+}
+END_TEST
+
+START_TEST(test_review_globals_read_only_at_evaluation)
+{
+    assert_tamper_refused("NEWGLOBAL = 1", "read-only");
+    assert_tamper_refused("_G.NEWGLOBAL = 1", "read-only");
+}
+END_TEST
+
+/* The memory cap is fixed at load. A rule that keeps 1 MiB per call in a file-level table
+ * used to get "what is held + eval_memory" each call, so it grew without end; then C, pushing
+ * the next input outside any protected call, hit the idle cap and Lua aborted the process. */
+START_TEST(test_review_memory_cap_fixed_at_load)
+{
+    limits.eval_instructions = 200LL * 1000 * 1000; /* the cap, not the budget, must stop it */
+    put_campaign();
+    put("b.lua", "local KEEP = {}\n"
+                 "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s, f)\n"
+                 "    KEEP[#KEEP + 1] = string.rep(\"x\", 1 << 20)\n"
+                 "    return true\n"
+                 "  end }\n");
+    load_ok();
+    int ok = 0, failed = 0;
+    char first_failure[1024] = "";
+    for (int i = 0; i < 40; i++) {
+        char err[1024];
+        cJSON *out = evaluate_n(1, err, sizeof err);
+        if (out) {
+            ok++;
+            cJSON_Delete(out);
+            continue;
+        }
+        ck_assert_msg(strstr(err, "memory"), "call %d failed without naming memory: %s", i, err);
+        if (failed++ == 0) snprintf(first_failure, sizeof first_failure, "%s", err);
+    }
+    ck_assert_msg(ok >= 1, "not even the first call passed");
+    ck_assert_msg(failed >= 1,
+                  "40 calls kept 40 MiB on an 8 MiB evaluation cap (%d passed): the cap grows "
+                  "with what rules keep",
+                  ok);
+    ck_assert_msg(ok <= 8, "%d calls of 1 MiB kept passed an 8 MiB cap", ok);
+}
+END_TEST
+
+/* What a rule writes into its subject table is not what the evaluation reports. */
+START_TEST(test_review_subject_mutation_not_reported)
+{
+    put_campaign();
+    put("b.lua", "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s) s.code = \"HACK\"; s.name = { deep = {} }; return true "
+                 "end }\n"
+                 "criterion \"P1\" { subject = \"person\", points = 1, title = \"p\",\n"
+                 "  check = function(s)\n"
+                 "    s.code = \"HACK\"; s.full_name = { deep = {} }; s.unit_code = \"X\"\n"
+                 "    s.is_head = \"yes\"; return true\n"
+                 "  end }\n");
+    load_ok();
+    cJSON *unit = json("{\"code\":\"U\",\"name\":\"Unit\",\"facts\":{\"n\":1}}");
+    cJSON *members = json("[{\"code\":\"P\",\"full_name\":\"Person P\",\"is_head\":true,"
+                          "\"unit_code\":\"U\",\"facts\":{}}]");
+    char err[1024] = "";
+    cJSON *out = rules_evaluate_unit(gen, "2025-Y", unit, members, err, sizeof err);
+    ck_assert_msg(out != NULL, "%s", err);
+    const cJSON *u = item(out, "unit");
+    ck_assert_str_eq(str_of(u, "code"), "U");
+    ck_assert_str_eq(str_of(u, "name"), "Unit");
+    ck_assert_double_eq(item(u, "score")->valuedouble, 1);
+    const cJSON *people = item(out, "people");
+    ck_assert_int_eq(cJSON_GetArraySize(people), 1);
+    const cJSON *p = cJSON_GetArrayItem(people, 0);
+    ck_assert_str_eq(str_of(p, "code"), "P");
+    ck_assert_str_eq(str_of(p, "name"), "Person P");
+    ck_assert_str_eq(str_of(p, "unit_code"), "U");
+    ck_assert(is_true(p, "is_head"));
+    cJSON_Delete(out);
+
+    cJSON *person = json("{\"code\":\"P\",\"full_name\":\"Person P\",\"is_head\":false,"
+                         "\"unit_code\":\"U\",\"facts\":{}}");
+    out = rules_evaluate_person(gen, "2025-Y", person, err, sizeof err);
+    ck_assert_msg(out != NULL, "%s", err);
+    ck_assert_str_eq(str_of(out, "code"), "P");
+    ck_assert_str_eq(str_of(out, "name"), "Person P");
+    ck_assert_str_eq(str_of(out, "unit_code"), "U");
+    ck_assert(!is_true(out, "is_head"));
+    cJSON_Delete(out);
+    cJSON_Delete(person);
+
+    /* The text path (what is stored and served) writes from the input too. */
+    struct rules_results results = {0};
+    ck_assert_msg(
+        rules_evaluate_unit_text(gen, "2025-Y", unit, members, &results, err, sizeof err) == 0,
+        "%s", err);
+    ck_assert_uint_eq(results.count, 2);
+    static const char *const codes[] = {"U", "P"}, *const names[] = {"Unit", "Person P"};
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_str_eq(results.items[i].code, codes[i]);
+        cJSON *e = json(results.items[i].json);
+        ck_assert_str_eq(str_of(e, "code"), codes[i]);
+        ck_assert_str_eq(str_of(e, "name"), names[i]);
+        cJSON_Delete(e);
+    }
+    rules_results_free(&results);
+    cJSON_Delete(unit);
+    cJSON_Delete(members);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------------------ */
 
 static Suite *rules_suite(void)
@@ -1014,6 +1254,19 @@ static Suite *rules_suite(void)
     tcase_add_test(bugs, test_bug_bytecode_refusal_names_no_file);
     tcase_add_test(bugs, test_bug_load_budget_not_shared_with_self_tests);
     suite_add_tcase(s, bugs);
+
+    TCase *review = tcase_create("review");
+    tcase_add_checked_fixture(review, setup, teardown);
+    tcase_set_timeout(review, 10); /* the working cases take well under a second */
+    tcase_add_test(review, test_review_ctx_metatable_hidden);
+    tcase_add_test(review, test_review_ctx_metatable_gc_cannot_hang);
+    tcase_add_test(review, test_review_ctx_index_out_of_reach);
+    tcase_add_test(review, test_review_ctx_methods_cannot_be_replaced);
+    tcase_add_test(review, test_review_library_read_only_at_evaluation);
+    tcase_add_test(review, test_review_globals_read_only_at_evaluation);
+    tcase_add_test(review, test_review_memory_cap_fixed_at_load);
+    tcase_add_test(review, test_review_subject_mutation_not_reported);
+    suite_add_tcase(s, review);
     return s;
 }
 
