@@ -61,6 +61,7 @@ struct connection {
     bool linger;     /* close through CONN_LINGER */
     bool paused;     /* reading stopped: too much output waiting */
     bool eof;        /* the client shut its side: answer what came, then close */
+    bool head_only;  /* a HEAD request: the GET's headers, no body */
     size_t lingered; /* bytes dropped while lingering */
     struct connection *prev, *next;
 };
@@ -207,6 +208,7 @@ static void reset_request(struct connection *c)
     free(c->body);
     c->head = c->body = NULL;
     c->body_len = 0;
+    c->head_only = false;
     memset(&c->req, 0, sizeof c->req);
 }
 
@@ -261,7 +263,7 @@ static void send_response(struct connection *c, struct http_response *resp, bool
                         resp->content_type ? resp->content_type : "application/json; charset=utf-8",
                         resp->body_len, date, c->keep_alive ? "keep-alive" : "close",
                         resp->extra_headers);
-    if (resp->body_len) evbuffer_add(out, resp->body, resp->body_len);
+    if (resp->body_len && !c->head_only) evbuffer_add(out, resp->body, resp->body_len);
     free(resp->body);
     resp->body = NULL;
 }
@@ -358,6 +360,9 @@ static void dispatch(struct connection *c)
 {
     c->req.body = c->body ? c->body : "";
     c->req.body_len = c->body_len;
+    /* HEAD is answered as the GET it asks about, less the body (RFC 9110 9.3.2). */
+    c->head_only = strcmp(c->req.method, "HEAD") == 0;
+    if (c->head_only) c->req.method = "GET";
     struct http_response resp = {.status = 200};
     c->srv->handler(&c->req, &resp, c->srv->ctx);
     send_response(c, &resp, false);

@@ -4,6 +4,7 @@ protocol limits it promises (400, 401, 404, 405, 408, 411, 413, 431), keep-alive
 so the limit tests stay fast: body 2048 bytes, headers 4096 bytes, read_timeout 1 s.
 """
 
+import json
 import os
 import sqlite3
 import sys
@@ -187,6 +188,26 @@ class HttpApiTest(unittest.TestCase):
                      "/healthz/x"):
             status, headers, body = self.get(path)
             self.assertJsonError(status, headers, body, 404, path)
+
+    def test_head_answers_like_get_without_a_body(self):
+        conn = self.d.connection(10)
+        try:
+            conn.request("GET", "/api/v1/units/VP", headers={"Authorization": "Bearer " + self.d.bearer("admin")})
+            got = conn.getresponse()
+            get_body = got.read()
+            conn.request("HEAD", "/api/v1/units/VP", headers={"Authorization": "Bearer " + self.d.bearer("admin")})
+            head = conn.getresponse()
+            self.assertEqual(head.status, 200)
+            self.assertEqual(head.read(), b"")
+            self.assertEqual(int(head.getheader("Content-Length")), len(get_body))
+            self.assertEqual(head.getheader("Content-Type"), JSON_TYPE)
+            # The connection is still in step: the next request gets its own answer.
+            conn.request("GET", "/healthz")
+            after = conn.getresponse()
+            self.assertEqual(after.status, 200)
+            self.assertEqual(json.loads(after.read())["status"], "ok")
+        finally:
+            conn.close()
 
     def test_wrong_method_is_405_with_allow(self):
         for method, path in (("POST", "/api/v1/units"), ("DELETE", "/api/v1/units/VP"),
