@@ -326,7 +326,7 @@ static bool map_columns(const struct csv_table *t, struct column_map *cols, size
     for (size_t i = 0; i < ncols; i++) {
         cols[i].index = csv_column(t, cols[i].name);
         if (cols[i].index < 0 && cols[i].required) {
-            import_error(errors, 1, cols[i].name, "the header has no such column");
+            import_error(errors, 1, cols[i].name, "dòng tiêu đề thiếu cột này");
             ok = false;
         }
     }
@@ -349,12 +349,12 @@ static const char *field(const struct csv_table *t, size_t row, const struct col
 static void check_row_shape(const struct csv_table *t, size_t row, struct import_errors *errors)
 {
     if (t->widths[row] != t->widths[0])
-        import_error(errors, t->lines[row], NULL, "has %zu fields, the header has %zu",
-                     t->widths[row], t->widths[0]);
+        import_error(errors, t->lines[row], NULL, "có %zu ô, dòng tiêu đề có %zu", t->widths[row],
+                     t->widths[0]);
     for (size_t j = 0; j < t->widths[row]; j++)
         if (!valid_utf8(t->rows[row][j]))
             import_error(errors, t->lines[row], j < t->widths[0] ? t->rows[0][j] : "?",
-                         "not valid UTF-8 (save the file as \"CSV UTF-8\")");
+                         "không phải UTF-8 (hãy lưu tệp dạng \"CSV UTF-8\")");
 }
 
 /* The rows of a table by one column's value, first occurrence winning: glibc's hsearch_r,
@@ -396,13 +396,13 @@ static void check_contact(const struct csv_table *t, size_t row, const struct co
 {
     const char *e = field(t, row, email);
     if (e[0] && !valid_email(e))
-        import_error(errors, t->lines[row], "email", "\"%s\" is not an email address", e);
+        import_error(errors, t->lines[row], "email", "\"%s\" không phải địa chỉ email", e);
     char e164[24];
     const char *p = field(t, row, phone);
     if (p[0] && !phone_to_e164(p, e164, sizeof e164))
-        import_error(errors, t->lines[row], "phone",
-                     "\"%s\" is not a Vietnamese phone number (e.g. 0912345678 or +84912345678)",
-                     p);
+        import_error(
+            errors, t->lines[row], "phone",
+            "\"%s\" không phải số điện thoại Việt Nam (ví dụ 0912345678 hoặc +84912345678)", p);
 }
 
 static int write_summary(struct store *st, struct import_summary *summary, size_t changed,
@@ -443,7 +443,7 @@ int import_units(struct store *st, const char *path, const char *actor,
         return -1;
     }
     if (!row_index_build(&codes, &t, &cols[U_CODE], NULL, NULL)) {
-        import_error(errors, 0, NULL, "out of memory");
+        import_error(errors, 0, NULL, "hết bộ nhớ");
         csv_table_free(&t);
         return -1;
     }
@@ -451,47 +451,53 @@ int import_units(struct store *st, const char *path, const char *actor,
         check_row_shape(&t, r, errors);
         const char *code = field(&t, r, &cols[U_CODE]);
         if (!code[0])
-            import_error(errors, t.lines[r], "code", "is empty");
+            import_error(errors, t.lines[r], "code", "đang để trống");
         else if (!valid_code(code))
-            import_error(errors, t.lines[r], "code",
-                         "\"%s\" may hold only letters A-Z, digits, '-', '_' and '.' (32 at most)",
-                         code);
+            import_error(
+                errors, t.lines[r], "code",
+                "\"%s\" chỉ được gồm chữ cái không dấu, chữ số, '-', '_' và '.' (tối đa 32 ký tự)",
+                code);
         else {
             int dup = row_index_find(&codes, code);
             if (dup > 0 && (size_t)dup != r)
-                import_error(errors, t.lines[r], "code", "\"%s\" repeats row %zu", code,
+                import_error(errors, t.lines[r], "code", "\"%s\" trùng với dòng %zu", code,
                              t.lines[dup]);
         }
-        if (!field(&t, r, &cols[U_NAME])[0]) import_error(errors, t.lines[r], "name", "is empty");
+        if (!field(&t, r, &cols[U_NAME])[0])
+            import_error(errors, t.lines[r], "name", "đang để trống");
         const char *parent = field(&t, r, &cols[U_PARENT]);
         if (parent[0]) {
             if (strcmp(parent, code) == 0)
-                import_error(errors, t.lines[r], "parent_code", "a unit cannot be its own parent");
+                import_error(errors, t.lines[r], "parent_code",
+                             "đơn vị không thể là cấp trên của chính nó");
             else if (row_index_find(&codes, parent) < 0 && !model_unit_exists(st, parent))
-                import_error(errors, t.lines[r], "parent_code", "unknown unit \"%s\"", parent);
+                import_error(errors, t.lines[r], "parent_code", "không có đơn vị \"%s\"", parent);
         }
         const char *kind = field(&t, r, &cols[U_KIND]);
         if (strcmp(kind, "department") && strcmp(kind, "office") && strcmp(kind, "unit") &&
             strcmp(kind, "district"))
             import_error(errors, t.lines[r], "kind",
-                         "\"%s\" is not one of department, office, unit, district", kind);
+                         "\"%s\" phải là một trong department, office, unit, district", kind);
         check_contact(&t, r, &cols[U_EMAIL], &cols[U_PHONE], errors);
         const char *from = field(&t, r, &cols[U_FROM]), *to = field(&t, r, &cols[U_TO]);
         if (from[0] && !valid_date(from))
-            import_error(errors, t.lines[r], "valid_from", "\"%s\" is not a date YYYY-MM-DD", from);
+            import_error(errors, t.lines[r], "valid_from", "\"%s\" không phải ngày dạng YYYY-MM-DD",
+                         from);
         if (to[0] && !valid_date(to))
-            import_error(errors, t.lines[r], "valid_to", "\"%s\" is not a date YYYY-MM-DD", to);
+            import_error(errors, t.lines[r], "valid_to", "\"%s\" không phải ngày dạng YYYY-MM-DD",
+                         to);
         if (from[0] && to[0] && valid_date(from) && valid_date(to) && strcmp(to, from) < 0)
-            import_error(errors, t.lines[r], "valid_to", "%s is before valid_from %s", to, from);
+            import_error(errors, t.lines[r], "valid_to", "%s trước ngày valid_from %s", to, from);
         const char *merged = field(&t, r, &cols[U_MERGED]);
         if (merged[0]) {
             if (!to[0])
                 import_error(errors, t.lines[r], "merged_into",
-                             "a unit merged into another needs a valid_to date");
+                             "đơn vị đã sáp nhập phải có ngày valid_to");
             if (strcmp(merged, code) == 0)
-                import_error(errors, t.lines[r], "merged_into", "a unit cannot merge into itself");
+                import_error(errors, t.lines[r], "merged_into",
+                             "đơn vị không thể sáp nhập vào chính nó");
             else if (row_index_find(&codes, merged) < 0 && !model_unit_exists(st, merged))
-                import_error(errors, t.lines[r], "merged_into", "unknown unit \"%s\"", merged);
+                import_error(errors, t.lines[r], "merged_into", "không có đơn vị \"%s\"", merged);
         }
     }
     /* A parent chain must end, following the file first and the database beyond it. */
@@ -501,7 +507,7 @@ int import_units(struct store *st, const char *path, const char *actor,
         for (size_t steps = 0; at && at[0] && steps <= t.count + 10000; steps++) {
             if (strcmp(at, start) == 0) {
                 import_error(errors, t.lines[r], "parent_code",
-                             "the parent chain loops back to \"%s\"", start);
+                             "chuỗi đơn vị cấp trên quay vòng về \"%s\"", start);
                 break;
             }
             int row = row_index_find(&codes, at);
@@ -518,7 +524,7 @@ int import_units(struct store *st, const char *path, const char *actor,
         return -1;
     }
     if (store_begin(st) != 0) {
-        import_error(errors, 0, NULL, "the database is busy: %s", sqlite3_errmsg(store_db(st)));
+        import_error(errors, 0, NULL, "cơ sở dữ liệu đang bận: %s", sqlite3_errmsg(store_db(st)));
         csv_table_free(&t);
         return -1;
     }
@@ -558,14 +564,14 @@ int import_units(struct store *st, const char *path, const char *actor,
     }
     free(inserted);
     if (rc != 0) {
-        import_error(errors, 0, NULL, "database error: %s", sqlite3_errmsg(store_db(st)));
+        import_error(errors, 0, NULL, "lỗi cơ sở dữ liệu: %s", sqlite3_errmsg(store_db(st)));
         store_rollback(st);
         csv_table_free(&t);
         return -1;
     }
     rc = write_summary(st, summary, changed, t.count - 1);
     csv_table_free(&t);
-    if (rc != 0) import_error(errors, 0, NULL, "commit failed: %s", sqlite3_errmsg(store_db(st)));
+    if (rc != 0) import_error(errors, 0, NULL, "không ghi được: %s", sqlite3_errmsg(store_db(st)));
     return rc;
 }
 
@@ -594,13 +600,13 @@ int import_people(struct store *st, const char *path, const char *actor,
         return -1;
     }
     if (!row_index_build(&codes, &t, &cols[P_CODE], NULL, NULL)) {
-        import_error(errors, 0, NULL, "out of memory");
+        import_error(errors, 0, NULL, "hết bộ nhớ");
         csv_table_free(&t);
         return -1;
     }
     if (!row_index_build(&heads, &t, &cols[P_UNIT], &cols[P_HEAD], "1")) {
         row_index_free(&codes);
-        import_error(errors, 0, NULL, "out of memory");
+        import_error(errors, 0, NULL, "hết bộ nhớ");
         csv_table_free(&t);
         return -1;
     }
@@ -608,33 +614,34 @@ int import_people(struct store *st, const char *path, const char *actor,
         check_row_shape(&t, r, errors);
         const char *code = field(&t, r, &cols[P_CODE]);
         if (!code[0])
-            import_error(errors, t.lines[r], "code", "is empty");
+            import_error(errors, t.lines[r], "code", "đang để trống");
         else if (!valid_code(code))
-            import_error(errors, t.lines[r], "code",
-                         "\"%s\" may hold only letters A-Z, digits, '-', '_' and '.' (32 at most)",
-                         code);
+            import_error(
+                errors, t.lines[r], "code",
+                "\"%s\" chỉ được gồm chữ cái không dấu, chữ số, '-', '_' và '.' (tối đa 32 ký tự)",
+                code);
         else {
             int dup = row_index_find(&codes, code);
             if (dup > 0 && (size_t)dup != r)
-                import_error(errors, t.lines[r], "code", "\"%s\" repeats row %zu", code,
+                import_error(errors, t.lines[r], "code", "\"%s\" trùng với dòng %zu", code,
                              t.lines[dup]);
         }
         if (!field(&t, r, &cols[P_NAME])[0])
-            import_error(errors, t.lines[r], "full_name", "is empty");
+            import_error(errors, t.lines[r], "full_name", "đang để trống");
         const char *unit = field(&t, r, &cols[P_UNIT]);
         if (!unit[0])
-            import_error(errors, t.lines[r], "unit_code", "is empty");
+            import_error(errors, t.lines[r], "unit_code", "đang để trống");
         else if (!model_unit_exists(st, unit))
             import_error(errors, t.lines[r], "unit_code",
-                         "unknown unit \"%s\" (import units.csv first)", unit);
+                         "không có đơn vị \"%s\" (hãy nhập units.csv trước)", unit);
         const char *head = field(&t, r, &cols[P_HEAD]);
         if (strcmp(head, "1") && strcmp(head, "0") && head[0])
-            import_error(errors, t.lines[r], "is_head", "\"%s\" must be 1 or 0", head);
+            import_error(errors, t.lines[r], "is_head", "\"%s\" phải là 1 hoặc 0", head);
         if (strcmp(head, "1") == 0 && unit[0]) {
             int first = row_index_find(&heads, unit);
             if (first > 0 && (size_t)first != r)
                 import_error(errors, t.lines[r], "is_head",
-                             "unit \"%s\" already has a head on row %zu", unit, t.lines[first]);
+                             "đơn vị \"%s\" đã có người đứng đầu ở dòng %zu", unit, t.lines[first]);
             char *stored = model_unit_head(st, unit);
             if (stored && strcmp(stored, code) != 0) {
                 /* The stored head is only replaced if the file demotes or moves them. */
@@ -643,8 +650,8 @@ int import_people(struct store *st, const char *path, const char *actor,
                     strcmp(field(&t, (size_t)row, &cols[P_UNIT]), unit) != 0) {
                     if (row < 0)
                         import_error(errors, t.lines[r], "is_head",
-                                     "unit \"%s\" already has head %s in the database", unit,
-                                     stored);
+                                     "đơn vị \"%s\" đã có người đứng đầu %s trong cơ sở dữ liệu",
+                                     unit, stored);
                 }
             }
             free(stored);
@@ -652,7 +659,8 @@ int import_people(struct store *st, const char *path, const char *actor,
         check_contact(&t, r, &cols[P_EMAIL], &cols[P_PHONE], errors);
         const char *hired = field(&t, r, &cols[P_HIRED]);
         if (hired[0] && !valid_date(hired))
-            import_error(errors, t.lines[r], "hired_on", "\"%s\" is not a date YYYY-MM-DD", hired);
+            import_error(errors, t.lines[r], "hired_on", "\"%s\" không phải ngày dạng YYYY-MM-DD",
+                         hired);
     }
     row_index_free(&codes);
     row_index_free(&heads);
@@ -661,7 +669,7 @@ int import_people(struct store *st, const char *path, const char *actor,
         return -1;
     }
     if (store_begin(st) != 0) {
-        import_error(errors, 0, NULL, "the database is busy: %s", sqlite3_errmsg(store_db(st)));
+        import_error(errors, 0, NULL, "cơ sở dữ liệu đang bận: %s", sqlite3_errmsg(store_db(st)));
         csv_table_free(&t);
         return -1;
     }
@@ -694,13 +702,13 @@ int import_people(struct store *st, const char *path, const char *actor,
         }
     }
     if (rc != 0) {
-        import_error(errors, 0, NULL, "database error: %s", sqlite3_errmsg(store_db(st)));
+        import_error(errors, 0, NULL, "lỗi cơ sở dữ liệu: %s", sqlite3_errmsg(store_db(st)));
         store_rollback(st);
         csv_table_free(&t);
         return -1;
     }
     rc = write_summary(st, summary, changed, t.count - 1);
     csv_table_free(&t);
-    if (rc != 0) import_error(errors, 0, NULL, "commit failed: %s", sqlite3_errmsg(store_db(st)));
+    if (rc != 0) import_error(errors, 0, NULL, "không ghi được: %s", sqlite3_errmsg(store_db(st)));
     return rc;
 }

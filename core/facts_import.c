@@ -90,7 +90,7 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
     int col[5];
     for (int i = 0; i < 5; i++) {
         col[i] = csv_column(&t, names[i]);
-        if (col[i] < 0) import_error(errors, 1, names[i], "the header has no such column");
+        if (col[i] < 0) import_error(errors, 1, names[i], "dòng tiêu đề thiếu cột này");
     }
     int at_col = csv_column(&t, "submitted_at");
     if (errors->count) {
@@ -111,20 +111,20 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
         for (int i = 0; i < 5; i++) {
             v[i] = (size_t)col[i] < t.widths[r] ? t.rows[r][col[i]] : "";
             if (!valid_utf8(v[i])) {
-                import_error(errors, t.lines[r], names[i], "not valid UTF-8");
+                import_error(errors, t.lines[r], names[i], "không phải UTF-8");
                 v[i] = "";
             }
         }
         bool ok = true;
         if (!rules_period(gen, v[0])) {
-            import_error(errors, t.lines[r], "period", "\"%s\" is not a period of the campaign",
-                         v[0]);
+            import_error(errors, t.lines[r], "period",
+                         "\"%s\" không phải kỳ báo cáo của phong trào", v[0]);
             ok = false;
         }
         bool unit = strcmp(v[1], "unit") == 0, person = strcmp(v[1], "person") == 0;
         struct fact_group *g = NULL;
         if (!unit && !person) {
-            import_error(errors, t.lines[r], "subject", "\"%s\" must be unit or person", v[1]);
+            import_error(errors, t.lines[r], "subject", "\"%s\" phải là unit hoặc person", v[1]);
             ok = false;
         } else if (ok) {
             char key[sizeof g->key];
@@ -149,39 +149,40 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
                 ngroups++;
             }
             if (!g->known) {
-                import_error(errors, t.lines[r], "code", "no %s has the code \"%s\"", v[1], v[2]);
+                import_error(errors, t.lines[r], "code", "không có %s mã \"%s\"", v[1], v[2]);
                 ok = false;
             }
         }
         const cJSON *fact = (unit || person) ? declared_fact(gen, v[1], v[3]) : NULL;
         if ((unit || person) && !fact) {
-            import_error(errors, t.lines[r], "fact", "the rules declare no %s fact \"%s\"", v[1],
-                         v[3]);
+            import_error(errors, t.lines[r], "fact", "bộ quy tắc không khai báo chỉ tiêu %s \"%s\"",
+                         v[1], v[3]);
             ok = false;
         }
         if (!ok) continue;
         cJSON *value = cell_value(fact, v[4]);
         if (!value) {
-            import_error(errors, t.lines[r], "value", "\"%s\" is not a %s", v[4],
+            import_error(errors, t.lines[r], "value", "\"%s\" không phải giá trị kiểu %s", v[4],
                          cJSON_GetObjectItemCaseSensitive(fact, "type")->valuestring);
             continue;
         }
         const char *at = at_col >= 0 && (size_t)at_col < t.widths[r] ? t.rows[r][at_col] : "";
         if (at[0] && !valid_date(at)) {
-            import_error(errors, t.lines[r], "submitted_at", "\"%s\" is not a date YYYY-MM-DD", at);
+            import_error(errors, t.lines[r], "submitted_at",
+                         "\"%s\" không phải ngày dạng YYYY-MM-DD", at);
             cJSON_Delete(value);
             continue;
         }
         if (at[0] && g->submitted_at[0] && strncmp(g->submitted_at, at, 10) != 0) {
-            import_error(errors, t.lines[r], "submitted_at", "%s %s already has the date %.10s",
-                         v[1], v[2], g->submitted_at);
+            import_error(errors, t.lines[r], "submitted_at", "%s %s đã có ngày %.10s", v[1], v[2],
+                         g->submitted_at);
             cJSON_Delete(value);
             continue;
         }
         if (cJSON_GetObjectItemCaseSensitive(g->facts, v[3])) {
             int first = cJSON_GetObjectItemCaseSensitive(g->rows, v[3])->valueint;
-            import_error(errors, t.lines[r], "fact", "\"%s\" of %s %s is already on row %d", v[3],
-                         v[1], v[2], first);
+            import_error(errors, t.lines[r], "fact", "\"%s\" của %s %s đã có ở dòng %d", v[3], v[1],
+                         v[2], first);
             cJSON_Delete(value);
             continue;
         }
@@ -196,7 +197,7 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
         if (!groups[i].known) continue;
         cJSON *problems = rules_validate_facts(gen, groups[i].subject, groups[i].facts);
         if (!problems) {
-            import_error(errors, 0, NULL, "the rules could not check the facts of %s %s",
+            import_error(errors, 0, NULL, "bộ quy tắc không kiểm tra được chỉ tiêu của %s %s",
                          groups[i].subject, groups[i].code);
             continue;
         }
@@ -217,7 +218,7 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
         return -1;
     }
     if (store_begin(st) != 0) {
-        import_error(errors, 0, NULL, "the database is busy: %s", sqlite3_errmsg(store_db(st)));
+        import_error(errors, 0, NULL, "cơ sở dữ liệu đang bận: %s", sqlite3_errmsg(store_db(st)));
         free_groups(groups, ngroups);
         return -1;
     }
@@ -257,7 +258,7 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
         snprintf(period, sizeof period, "%.*s", (int)(tab - k->string), k->string);
         struct rules_results results;
         if (evaluation_of_unit(st, gen, period, tab + 1, true, &results, err, sizeof err) != 0) {
-            import_error(errors, 0, NULL, "evaluating %s %s: %s", period, tab + 1, err);
+            import_error(errors, 0, NULL, "đánh giá %s %s: %s", period, tab + 1, err);
             rc = -1;
         }
         rules_results_free(&results);
@@ -266,7 +267,7 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
     if (rc == 0 && store_commit(st) != 0) rc = -1;
     if (rc != 0) {
         if (!errors->count)
-            import_error(errors, 0, NULL, "database error: %s", sqlite3_errmsg(store_db(st)));
+            import_error(errors, 0, NULL, "lỗi cơ sở dữ liệu: %s", sqlite3_errmsg(store_db(st)));
         store_rollback(st);
     } else {
         summary->rows = ngroups;

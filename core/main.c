@@ -330,8 +330,7 @@ static int cmd_import(const struct config *cfg, const struct cli *cli)
     if (rc != 0) {
         for (size_t i = 0; i < errors.count; i++)
             fprintf(stderr, "%s: %s\n", file, errors.lines[i]);
-        fprintf(stderr, "%s: nothing imported (%zu problem%s)\n", file, errors.count,
-                errors.count == 1 ? "" : "s");
+        fprintf(stderr, "%s: không nhập dòng nào (%zu lỗi)\n", file, errors.count);
     } else {
         printf("%s: %zu rows, %zu changed, %zu unchanged\n", file, summary.rows, summary.changed,
                summary.unchanged);
