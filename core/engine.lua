@@ -25,9 +25,9 @@ local host = ...
 
 local array_mt, null = host.array_mt, host.null
 local where = host.where
-local sfmt, srep = string.format, string.rep
+local sfmt = string.format
 local tconcat, tsort, tinsert = table.concat, table.sort, table.insert
-local mtype, mfloor = math.type, math.floor
+local mtype = math.type
 local type, pairs, ipairs, tostring, error, select = type, pairs, ipairs, tostring, error, select
 local pcall, setmetatable, next = pcall, setmetatable, next
 
@@ -80,10 +80,12 @@ local function list_of_ids(at, what, field, value)
   return value
 end
 
--- A declaration function: `kind "id" { spec }`.
 local in_tests = false -- set once the tests/ folder starts loading
 
-local function declarer(kind, on_spec)
+-- A declaration function: `kind "id" { spec }`. What every kind checks the same way is
+-- here: the place, the name, a table, a second declaration of the same id (`taken` says
+-- where an id is already used), fields nobody reads, and the subject when the kind has one.
+local function declarer(kind, fields, taken, on_spec)
   return function(id)
     local at = where(2)
     if in_tests then
@@ -100,7 +102,17 @@ local function declarer(kind, on_spec)
         problem(at, '%s "%s": expected a table { ... }', kind, tostring(id))
         return
       end
-      on_spec(at, id, spec)
+      local what = sfmt('%s "%s"', kind, tostring(id))
+      local first = taken(id)
+      if first then
+        problem(at, "%s: declared twice (first at %s)", what, first.at)
+        return
+      end
+      check_fields(at, what, spec, fields)
+      if fields.subject and not SUBJECTS[spec.subject] then
+        problem(at, '%s: subject must be "unit" or "person"', what)
+      end
+      on_spec(at, id, spec, what)
     end
   end
 end
@@ -178,15 +190,8 @@ local function campaign(spec)
     holidays = holidays }
 end
 
-local fact = declarer("fact", function(at, id, spec)
-  local what = sfmt('fact "%s"', id)
-  if facts[id] then
-    problem(at, "%s: declared twice (first at %s)", what, facts[id].at)
-    return
-  end
-  check_fields(at, what, spec, { subject = 1, type = 1, label = 1, min = 1, max = 1, values = 1,
-    optional = 1, max_length = 1 })
-  if not SUBJECTS[spec.subject] then problem(at, '%s: subject must be "unit" or "person"', what) end
+local fact = declarer("fact", { subject = 1, type = 1, label = 1, min = 1, max = 1, values = 1,
+  optional = 1, max_length = 1 }, function(id) return facts[id] end, function(at, id, spec, what)
   if not FACT_TYPES[spec.type] then
     problem(at, '%s: type must be "boolean", "integer", "enum" or "string"', what)
   end
@@ -208,15 +213,8 @@ local fact = declarer("fact", function(at, id, spec)
   fact_order[#fact_order + 1] = id
 end)
 
-local criterion = declarer("criterion", function(at, id, spec)
-  local what = sfmt('criterion "%s"', id)
-  if criteria[id] then
-    problem(at, "%s: declared twice (first at %s)", what, criteria[id].at)
-    return
-  end
-  check_fields(at, what, spec, { subject = 1, points = 1, title = 1, check = 1, applies = 1,
-    after = 1 })
-  if not SUBJECTS[spec.subject] then problem(at, '%s: subject must be "unit" or "person"', what) end
+local criterion = declarer("criterion", { subject = 1, points = 1, title = 1, check = 1,
+  applies = 1, after = 1 }, function(id) return criteria[id] end, function(at, id, spec, what)
   if type(spec.title) ~= "string" or spec.title == "" then
     problem(at, "%s: title (the plan's wording) is missing", what)
   end
@@ -233,15 +231,8 @@ local criterion = declarer("criterion", function(at, id, spec)
   criterion_order[#criterion_order + 1] = id
 end)
 
-local title = declarer("title", function(at, id, spec)
-  local what = sfmt('title "%s"', id)
-  if titles[id] then
-    problem(at, "%s: declared twice (first at %s)", what, titles[id].at)
-    return
-  end
-  check_fields(at, what, spec, { subject = 1, name = 1, decided_by = 1, requires = 1, after = 1,
-    check = 1 })
-  if not SUBJECTS[spec.subject] then problem(at, '%s: subject must be "unit" or "person"', what) end
+local title = declarer("title", { subject = 1, name = 1, decided_by = 1, requires = 1, after = 1,
+  check = 1 }, function(id) return titles[id] or nominations[id] end, function(at, id, spec, what)
   if type(spec.name) ~= "string" then problem(at, "%s: name is missing", what) end
   if spec.check ~= nil and type(spec.check) ~= "function" then problem(at, "%s: check must be a function", what) end
   local after = list_of_ids(at, what, "after", spec.after)
@@ -253,13 +244,8 @@ local title = declarer("title", function(at, id, spec)
   title_order[#title_order + 1] = id
 end)
 
-local nomination = declarer("nomination", function(at, id, spec)
-  local what = sfmt('nomination "%s"', id)
-  if nominations[id] or titles[id] then
-    problem(at, "%s: the code is already used at %s", what, (nominations[id] or titles[id]).at)
-    return
-  end
-  check_fields(at, what, spec, { name = 1, decided_by = 1, subjects = 1, check = 1 })
+local nomination = declarer("nomination", { name = 1, decided_by = 1, subjects = 1, check = 1 },
+  function(id) return nominations[id] or titles[id] end, function(at, id, spec, what)
   if type(spec.name) ~= "string" then problem(at, "%s: name is missing", what) end
   if type(spec.check) ~= "function" then problem(at, "%s: check = function(s, f, ctx) is missing", what) end
   local subjects = {}
@@ -1011,8 +997,5 @@ function M.summary()
     #fact_order, #criterion_order, #title_order, #nomination_order,
     campaign_decl and count(campaign_decl.periods) or 0, #tests)
 end
-
--- Unused locals kept out of luacheck's way.
-local _ = srep, mfloor, select
 
 return M
