@@ -57,15 +57,11 @@ void api_reply(struct api_call *call, int status, cJSON *body)
 {
     char *text = cJSON_PrintUnformatted(body);
     cJSON_Delete(body);
-    free(call->resp->body);
     if (!text) {
         http_response_error(call->resp, 500, "internal", "out of memory");
         return;
     }
-    call->resp->status = status;
-    call->resp->content_type = "application/json; charset=utf-8";
-    call->resp->body = text;
-    call->resp->body_len = strlen(text);
+    api_reply_text(call, status, text);
 }
 
 void api_reply_text(struct api_call *call, int status, char *json_text)

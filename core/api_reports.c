@@ -305,7 +305,7 @@ static void evaluation_reply(struct api_call *call, const char *subject)
         return;
     }
     char err[1024];
-    cJSON *evaluation = evaluation_get(st, gen, period, subject, code, err, sizeof err);
+    cJSON *evaluation = evaluation_fresh(st, gen, period, subject, code, err, sizeof err);
     if (!evaluation) {
         api_error(call, 500, "rule_error", err);
         return;

@@ -124,15 +124,9 @@ long evaluation_recompute(struct store *st, struct rules_generation *gen, const 
     return total;
 }
 
-cJSON *evaluation_get(struct store *st, struct rules_generation *gen, const char *period,
-                      const char *subject, const char *code, char *err, size_t errlen)
+cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const char *period,
+                        const char *subject, const char *code, char *err, size_t errlen)
 {
-    char *stored = model_evaluation_get(st, period, subject, code, NULL, 0);
-    if (stored) {
-        cJSON *parsed = cJSON_Parse(stored);
-        free(stored);
-        if (parsed) return parsed;
-    }
     bool person = strcmp(subject, "person") == 0;
     char *unit_code = person ? model_person_unit(st, code) : strdup(code);
     if (!unit_code) {

@@ -24,9 +24,10 @@ cJSON *evaluation_find(const struct rules_results *results, const char *subject,
 long evaluation_recompute(struct store *st, struct rules_generation *gen, const char *period,
                           char *err, size_t errlen);
 
-/* The stored evaluation (parsed), or a fresh one (not stored) if none exists yet.
- * subject is "unit" or "person". NULL with err when the code or a rule fails. */
-cJSON *evaluation_get(struct store *st, struct rules_generation *gen, const char *period,
-                      const char *subject, const char *code, char *err, size_t errlen);
+/* A fresh evaluation of one subject (its unit evaluated, nothing stored), for a subject
+ * without a stored one. subject is "unit" or "person". NULL with err when the code or a
+ * rule fails. */
+cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const char *period,
+                        const char *subject, const char *code, char *err, size_t errlen);
 
 #endif
