@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "lua/config_file.h"
 #include "support.h"
 
 static char root[256]; /* created by main() */

@@ -15,9 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csv_import.h"
-#include "model.h"
-#include "store.h"
+#include "import/import.h"
+#include "store/internal.h"
+#include "store/units.h"
+#include "store/store.h"
+#include "util/validate.h"
 #include "support.h"
 
 static char root[256]; /* created by main() */
@@ -205,7 +207,7 @@ START_TEST(test_demo_import)
     assert_column("SELECT valid_to FROM units WHERE code = ?", "PTNMT-HX", "2025-06-30");
     assert_column("SELECT full_name FROM people WHERE code = ?", "CB0001", "Trần Bích Hằng");
     assert_column("SELECT phone FROM people WHERE code = ?", "CB0001", "+84853513864");
-    char *head = model_unit_head(st, "SO");
+    char *head = units_head(st, "SO");
     ck_assert_pstr_eq(head, "CB0001");
     free(head);
     import_errors_free(&errors);
@@ -328,7 +330,7 @@ START_TEST(test_head_moves_within_file)
     ck_assert_msg(import_people(st, people, "test", &summary, &errors) == 0, "%s",
                   errors_text(&errors));
     ck_assert_uint_eq(summary.changed, 2);
-    char *head = model_unit_head(st, "SO");
+    char *head = units_head(st, "SO");
     ck_assert_pstr_eq(head, "CB0002");
     free(head);
     ck_assert_int_eq(count_rows("people WHERE is_head = 1"), 16);

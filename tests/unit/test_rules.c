@@ -1,5 +1,6 @@
 /*
- * test_rules.c — unit tests for the rules engine (core/rules.c with core/engine.lua):
+ * test_rules.c — unit tests for the rules engine (core/rules/ with the chunks in
+ * core/rules/engine/):
  *
  *   loader      the real rules/2025 loads with its self-tests and a stable 64-hex hash that
  *               follows the content; syntax errors, undeclared facts, `after` cycles, unknown
@@ -32,7 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 #include "support.h"
 
 static char root[256]; /* created by main() */
@@ -368,7 +369,7 @@ START_TEST(test_undeclared_fact_refused_at_its_access)
                  "  end }\n");
     load_refused();
     assert_problem_at("b.lua", 3, "no_such_fact", NULL);
-    ck_assert_msg(problem_with("engine.lua") == NULL, "blames the engine:%s", problems());
+    ck_assert_msg(problem_with("engine/") == NULL, "blames the engine:%s", problems());
 }
 END_TEST
 

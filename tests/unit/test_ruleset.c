@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rules.h"
-#include "ruleset.h"
+#include "rules/rules.h"
+#include "domain/ruleset.h"
 #include "support.h"
 
 static char root[256]; /* created by main() */

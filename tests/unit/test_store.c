@@ -2,7 +2,7 @@
  * test_store.c — unit tests for core/store.c: opening a database (file creation, WAL,
  * synchronous=FULL, foreign keys), forward migrations (0 -> latest, idempotence, refusal of a
  * newer file, rollback of a failed migration), the online backup, the prepared-statement
- * cache and the store_now() timestamp format.
+ * cache and the clock_now_iso() timestamp format.
  *
  * Every test works in its own folder under one mkdtemp() root that main() removes at the end,
  * so nothing is left behind even when a forked test dies half-way.
@@ -17,8 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "store.h"
+#include "store/internal.h"
+#include "store/units.h"
+#include "store/store.h"
+#include "util/clock.h"
 #include "support.h"
 
 static char root[256]; /* created by main() */
@@ -115,7 +117,7 @@ static void upsert_unit(struct store *st, const char *code, const char *name, co
         .valid_from = "2020-01-01",
     };
     bool changed = false;
-    ck_assert_msg(model_unit_upsert(st, &u, &changed) == 0, "upsert %s: %s", code,
+    ck_assert_msg(units_upsert(st, &u, &changed) == 0, "upsert %s: %s", code,
                   sqlite3_errmsg(store_db(st)));
     ck_assert(changed);
 }
@@ -401,17 +403,47 @@ END_TEST
 static const char select_param_sql[] = "SELECT ?";
 static const char select_param_twin[] = "SELECT ?"; /* same text, another address */
 
-START_TEST(test_prepare_caches_by_address)
+START_TEST(test_prepare_caches_by_text)
 {
     struct store *st = test_open_migrated(db_path);
     sqlite3_stmt *a = store_prepare(st, select_param_sql);
     ck_assert_ptr_nonnull(a);
     sqlite3_stmt *b = store_prepare(st, select_param_sql);
     ck_assert_ptr_eq(a, b);
-    sqlite3_stmt *twin = store_prepare(st, select_param_twin);
-    ck_assert_ptr_nonnull(twin);
-    ck_assert_ptr_ne(a, twin);
-    ck_assert_ptr_eq(store_prepare(st, select_param_twin), twin);
+    /* The same text at another address is the same statement. */
+    ck_assert_ptr_eq(store_prepare(st, select_param_twin), a);
+    /* Another text in the same buffer (an address reused) is another statement. */
+    char buffer[32];
+    snprintf(buffer, sizeof buffer, "SELECT 1");
+    sqlite3_stmt *one = store_prepare(st, buffer);
+    snprintf(buffer, sizeof buffer, "SELECT 2");
+    sqlite3_stmt *two = store_prepare(st, buffer);
+    ck_assert_ptr_ne(one, two);
+    ck_assert_int_eq(sqlite3_step(two), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(two, 0), 2);
+    store_done(st, two);
+    store_close(st);
+}
+END_TEST
+
+/* More distinct statements than the cache holds: each still works, and the ones beyond the
+ * cache are finalized by store_done (the ASan build's leak check sees any left behind). */
+START_TEST(test_prepare_beyond_cache)
+{
+    struct store *st = test_open_migrated(db_path);
+    for (int i = 0; i < 1000; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SELECT %d", i);
+        sqlite3_stmt *stmt = store_prepare(st, sql);
+        ck_assert_ptr_nonnull(stmt);
+        ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+        ck_assert_int_eq(sqlite3_column_int(stmt, 0), i);
+        store_done(st, stmt);
+    }
+    /* Cached ones come back from the cache. */
+    sqlite3_stmt *first = store_prepare(st, "SELECT 0");
+    ck_assert_ptr_eq(store_prepare(st, "SELECT 0"), first);
+    store_done(st, first);
     store_close(st);
 }
 END_TEST
@@ -476,13 +508,13 @@ static void now_in_zone(const char *tz, char *buf, size_t len)
 {
     setenv("TZ", tz, 1);
     tzset();
-    store_now(buf, len);
+    clock_now_iso(buf, len);
 }
 
 START_TEST(test_now_format)
 {
     char buf[40];
-    store_now(buf, sizeof buf);
+    clock_now_iso(buf, sizeof buf);
     assert_timestamp_shape(buf);
 
     now_in_zone("ICT-7", buf, sizeof buf); /* POSIX: seven hours east of UTC */
@@ -562,7 +594,8 @@ static Suite *store_suite(void)
     TCase *prepare = tcase_create("prepare");
     tcase_add_checked_fixture(prepare, setup, teardown);
     tcase_set_timeout(prepare, 30);
-    tcase_add_test(prepare, test_prepare_caches_by_address);
+    tcase_add_test(prepare, test_prepare_caches_by_text);
+    tcase_add_test(prepare, test_prepare_beyond_cache);
     tcase_add_test(prepare, test_prepare_resets_and_clears);
     tcase_add_test(prepare, test_prepare_bad_sql);
     tcase_add_test(prepare, test_size_bytes);

@@ -15,9 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "store.h"
-#include "token.h"
+#include "store/internal.h"
+#include "store/units.h"
+#include "store/store.h"
+#include "domain/tokens.h"
 #include "support.h"
 
 static char root[256]; /* created by main() */
@@ -39,7 +40,7 @@ static void add_unit(const char *code, const char *parent)
         .phone = "",
     };
     bool changed;
-    ck_assert_int_eq(model_unit_upsert(st, &u, &changed), 0);
+    ck_assert_int_eq(units_upsert(st, &u, &changed), 0);
 }
 
 static void setup(void)

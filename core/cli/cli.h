@@ -1,0 +1,53 @@
+/*
+ * cli.h — the `thiduad` commands: each in its own file, each a function of the parsed
+ * command line and the loaded configuration, returning the process's exit code. What the
+ * commands share (opening the store, loading the rules, the usage text) is in common.c.
+ */
+#ifndef THIDUA_CLI_CLI_H
+#define THIDUA_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "rules/rules.h"
+#include "store/store.h"
+#include "util/config.h"
+
+/* The command line, parsed. */
+struct cli {
+    const char *config_path;
+    const char *name;
+    const char *scope;
+    const char *rules;
+    const char *period;
+    const char *unit;
+    bool json;
+    int argc; /* the command and its positional words */
+    char **argv;
+};
+
+/* Prints the usage to stderr; returns the exit code of a usage error (2). */
+int cli_usage(void);
+/* The usage text, for `thiduad help`. */
+extern const char cli_usage_text[];
+
+/* Reads -c FILE (or etc/thiduad.conf when present, or the defaults), sets the time zone
+ * and the log level. 0, or -1 after printing why. */
+int cli_load_config(const struct cli *cli, struct config *cfg);
+/* Opens the configured database; with must_be_current, refuses an old schema. */
+struct store *cli_open_store(const struct config *cfg, bool must_be_current);
+/* The ruleset folder (--rules, or the newest under the config's rules folder), malloc'd. */
+char *cli_ruleset_dir(const struct config *cfg, const struct cli *cli);
+/* Loads the rules as serve does, printing problems (and a summary unless quiet). */
+struct rules_generation *cli_load_rules(const struct config *cfg, const struct cli *cli,
+                                        bool quiet);
+void cli_print_problems(const struct rules_report *report);
+
+int cmd_serve(const struct config *cfg, const struct cli *cli);
+int cmd_db(const struct config *cfg, const struct cli *cli);
+int cmd_import(const struct config *cfg, const struct cli *cli);
+int cmd_check(const struct config *cfg, const struct cli *cli);
+int cmd_test(const struct config *cfg, const struct cli *cli);
+int cmd_eval(const struct config *cfg, const struct cli *cli);
+int cmd_token(const struct config *cfg, const struct cli *cli);
+
+#endif

@@ -1,0 +1,111 @@
+/* common.c — what every command needs: the usage, the configuration, the store, the rules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "lua/config_file.h"
+#include "util/files.h"
+#include "util/log.h"
+
+#define DEFAULT_CONFIG "etc/thiduad.conf"
+#define ERR_LEN        512
+
+const char cli_usage_text[] =
+    "usage: thiduad COMMAND [-c FILE] [options]\n"
+    "\n"
+    "  serve                          run the daemon in the foreground\n"
+    "  db init|migrate                create or upgrade the database schema\n"
+    "  db backup FILE                 copy the live database to FILE\n"
+    "  import units|people|facts FILE.csv\n"
+    "                                 import a spreadsheet (all rows or none)\n"
+    "  check [--rules DIR]            load the rules as serve would; report file:line problems\n"
+    "  test [--rules DIR]             run the ruleset's own tests\n"
+    "  eval --period P [--unit CODE] [--json]\n"
+    "                                 evaluate units and their people from stored facts\n"
+    "  token create --name N --scope admin|read|unit:CODE\n"
+    "                                 print a new API token (shown once)\n"
+    "\n"
+    "  -c FILE   configuration file (default " DEFAULT_CONFIG ", if present)\n";
+
+int cli_usage(void)
+{
+    fputs(cli_usage_text, stderr);
+    return 2;
+}
+
+int cli_load_config(const struct cli *cli, struct config *cfg)
+{
+    char err[ERR_LEN];
+    const char *path = cli->config_path;
+    if (!path && files_is_regular(DEFAULT_CONFIG)) path = DEFAULT_CONFIG;
+    if (path) {
+        if (config_load(cfg, path, err, sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            config_free(cfg);
+            return -1;
+        }
+    } else {
+        config_defaults(cfg, ".");
+    }
+    setenv("TZ", cfg->timezone, 1);
+    tzset();
+    int level = log_level_from_name(cfg->log_level);
+    if (level >= 0) log_set_level(level);
+    return 0;
+}
+
+struct store *cli_open_store(const struct config *cfg, bool must_be_current)
+{
+    char err[ERR_LEN];
+    struct store *st = store_open(cfg->database, err, sizeof err);
+    if (!st) {
+        fprintf(stderr, "database: %s\n", err);
+        return NULL;
+    }
+    int version = store_schema_version(st);
+    if (must_be_current && version != store_schema_latest()) {
+        fprintf(stderr,
+                "database %s is at schema version %d, this build needs %d: run `thiduad db %s`\n",
+                cfg->database, version, store_schema_latest(), version == 0 ? "init" : "migrate");
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+char *cli_ruleset_dir(const struct config *cfg, const struct cli *cli)
+{
+    const char *root = cli->rules ? cli->rules : cfg->rules;
+    char *dir = rules_find_ruleset(root);
+    if (!dir)
+        fprintf(stderr, "%s: no ruleset here (a folder of .lua files, or one per year)\n", root);
+    return dir;
+}
+
+void cli_print_problems(const struct rules_report *report)
+{
+    for (size_t i = 0; i < report->problem_count; i++)
+        fprintf(stderr, "%s\n", report->problems[i]);
+}
+
+struct rules_generation *cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet)
+{
+    char *dir = cli_ruleset_dir(cfg, cli);
+    if (!dir) return NULL;
+    struct rules_limits limits;
+    rules_limits_default(&limits);
+    struct rules_report report;
+    struct rules_generation *gen = rules_load(dir, &limits, &report);
+    if (!gen) {
+        cli_print_problems(&report);
+        fprintf(stderr, "%s: the rules do not load (%zu problem%s)\n", dir, report.problem_count,
+                report.problem_count == 1 ? "" : "s");
+    } else if (!quiet) {
+        printf("%s: ok, rules %s\n  %s; %zu self-tests passed\n", dir, rules_hash(gen),
+               rules_summary(gen), report.passed);
+    }
+    rules_report_free(&report);
+    free(dir);
+    return gen;
+}

@@ -1,0 +1,41 @@
+/* eval.c — `thiduad eval --period P [--unit CODE] [--json]`: evaluate units and their
+ * people from the stored facts, nothing stored (cli/batch_eval.c spreads the work). */
+#include <stdio.h>
+
+#include "cli/batch_eval.h"
+#include "cli/cli.h"
+#include "store/units.h"
+
+/* The units to evaluate: the one asked for, or every unit of the period. */
+static cJSON *units_of(struct store *st, const cJSON *period, const struct cli *cli)
+{
+    if (!cli->unit)
+        return units_to_evaluate(st, cli->period,
+                                 cJSON_GetObjectItemCaseSensitive(period, "from")->valuestring,
+                                 cJSON_GetObjectItemCaseSensitive(period, "to")->valuestring);
+    if (!units_exists(st, cli->unit)) {
+        fprintf(stderr, "no unit has the code \"%s\"\n", cli->unit);
+        return NULL;
+    }
+    cJSON *units = cJSON_CreateArray();
+    cJSON_AddItemToArray(units, cJSON_CreateString(cli->unit));
+    return units;
+}
+
+int cmd_eval(const struct config *cfg, const struct cli *cli)
+{
+    if (!cli->period) return cli_usage();
+    struct store *st = cli_open_store(cfg, true);
+    if (!st) return 1;
+    struct rules_generation *gen = cli_load_rules(cfg, cli, true);
+    const cJSON *period = gen ? rules_period(gen, cli->period) : NULL;
+    cJSON *units = NULL;
+    if (gen && !period) fprintf(stderr, "the campaign has no period \"%s\"\n", cli->period);
+    if (period) units = units_of(st, period, cli);
+    /* Workers open their own connections: the CLI's own is closed first. */
+    store_close(st);
+    int rc = units ? batch_eval(cfg->database, gen, cli->period, units, cli->json, stdout) : 1;
+    cJSON_Delete(units);
+    rules_free(gen);
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* rules.c — `thiduad check` (load the rules as serve would) and `thiduad test` (run the
+ * ruleset's own tests, one line each, then "N passed, N failed"). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+
+int cmd_check(const struct config *cfg, const struct cli *cli)
+{
+    struct rules_generation *gen = cli_load_rules(cfg, cli, false);
+    rules_free(gen);
+    return gen ? 0 : 1;
+}
+
+static void print_tests(const struct rules_report *report)
+{
+    for (size_t i = 0; i < report->test_count; i++) {
+        const struct rules_test_result *t = &report->tests[i];
+        if (t->passed)
+            printf("ok   %s\n", t->name);
+        else
+            printf("FAIL %s\n     %s\n", t->name, t->message ? t->message : t->at);
+    }
+}
+
+int cmd_test(const struct config *cfg, const struct cli *cli)
+{
+    char *dir = cli_ruleset_dir(cfg, cli);
+    if (!dir) return 1;
+    struct rules_limits limits;
+    rules_limits_default(&limits);
+    struct rules_report report;
+    struct rules_generation *gen = rules_load(dir, &limits, &report);
+    print_tests(&report);
+    if (!gen && report.test_count == 0) {
+        cli_print_problems(&report);
+        fprintf(stderr, "%s: the rules do not load, so no test ran\n", dir);
+    } else if (!gen && report.failed == 0) {
+        cli_print_problems(&report);
+    }
+    printf("%zu passed, %zu failed\n", report.passed, report.failed);
+    int rc = gen && report.failed == 0 ? 0 : 1;
+    rules_report_free(&report);
+    rules_free(gen);
+    free(dir);
+    return rc;
+}

@@ -1,0 +1,141 @@
+/*
+ * daemon.c — `thiduad serve`: opens the store, starts the HTTP server on one libevent loop,
+ * and handles signals.
+ *
+ * SIGTERM and SIGINT stop accepting connections and let in-flight requests finish (up to
+ * limits.shutdown_grace), then the loop ends and the process exits 0. SIGHUP reloads the
+ * rules; a failed reload leaves the running rules serving. Signals arrive through libevent,
+ * so handlers run on the loop like everything else and need no async-signal care.
+ */
+#include "daemon/daemon.h"
+
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/ruleset.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "util/log.h"
+
+#define ERR_LEN 512
+
+struct daemon {
+    struct event_base *base;
+    struct http_server *http;
+    struct api api;
+    struct ruleset rules;
+    const struct config *config;
+};
+
+static void drained(void *arg)
+{
+    struct daemon *d = arg;
+    log_info("all requests finished; stopping");
+    event_base_loopexit(d->base, NULL);
+}
+
+static void on_stop_signal(evutil_socket_t sig, short events, void *arg)
+{
+    (void)events;
+    struct daemon *d = arg;
+    if (d->api.shutting_down) return;
+    log_info("%s received: finishing %d open connection(s)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+             http_server_connections(d->http));
+    d->api.shutting_down = true;
+    http_server_shutdown(d->http, drained, d);
+}
+
+static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
+{
+    (void)sig;
+    (void)events;
+    struct daemon *d = arg;
+    log_info("SIGHUP received: reloading the rules from %s", d->rules.dir);
+    struct rules_report report;
+    ruleset_reload(&d->rules, d->api.store, &report, NULL);
+    rules_report_free(&report);
+}
+
+/* The store, at the schema this build writes. */
+static struct store *open_current_store(const struct config *cfg)
+{
+    char err[ERR_LEN];
+    struct store *st = store_open(cfg->database, err, sizeof err);
+    if (!st) {
+        log_error("database: %s", err);
+        return NULL;
+    }
+    int version = store_schema_version(st);
+    if (version == store_schema_latest()) return st;
+    log_error("database %s is at schema version %d, this build needs %d: run `thiduad db %s`",
+              cfg->database, version, store_schema_latest(), version == 0 ? "init" : "migrate");
+    store_close(st);
+    return NULL;
+}
+
+/* The first rules generation; the daemon does not start without one. */
+static int load_first_rules(struct daemon *d, struct store *st)
+{
+    char err[ERR_LEN];
+    if (ruleset_init(&d->rules, d->config->rules, err, sizeof err) != 0) {
+        log_error("rules: %s", err);
+        return -1;
+    }
+    struct rules_report report;
+    int loaded = ruleset_reload(&d->rules, st, &report, NULL);
+    rules_report_free(&report);
+    if (loaded == 0) return 0;
+    log_error("the rules in %s do not load; fix them (thiduad check) and start again",
+              d->rules.dir);
+    return -1;
+}
+
+/* Runs the loop until a stop signal has drained the server. */
+static void run_loop(struct daemon *d)
+{
+    static const int stop_signals[] = {SIGTERM, SIGINT};
+    struct event *events[3] = {NULL};
+    signal(SIGPIPE, SIG_IGN);
+    for (size_t i = 0; i < 2; i++)
+        events[i] = evsignal_new(d->base, stop_signals[i], on_stop_signal, d);
+    events[2] = evsignal_new(d->base, SIGHUP, on_reload_signal, d);
+    for (size_t i = 0; i < 3; i++)
+        event_add(events[i], NULL);
+    log_info("serving http://%s:%d/ (database %s)", d->config->listen_host,
+             http_server_port(d->http), d->config->database);
+    event_base_dispatch(d->base);
+    for (size_t i = 0; i < 3; i++)
+        event_free(events[i]);
+}
+
+int daemon_serve(const struct config *cfg)
+{
+    char err[ERR_LEN];
+    int rc = 1;
+    struct daemon d = {.config = cfg};
+    struct store *st = open_current_store(cfg);
+    if (!st || load_first_rules(&d, st) != 0) goto done;
+    d.api = (struct api){.store = st, .config = cfg, .rules = &d.rules};
+    d.base = event_base_new();
+    if (!d.base) {
+        log_error("cannot create the event loop");
+        goto done;
+    }
+    d.http = http_server_start(d.base, cfg->listen_host, cfg->listen_port, &cfg->limits, api_handle,
+                               &d.api, err, sizeof err);
+    if (!d.http) {
+        log_error("%s", err);
+        goto done;
+    }
+    run_loop(&d);
+    log_info("stopped");
+    rc = 0;
+done:
+    http_server_free(d.http);
+    if (d.base) event_base_free(d.base);
+    ruleset_free(&d.rules);
+    store_close(st);
+    return rc;
+}

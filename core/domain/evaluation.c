@@ -1,0 +1,219 @@
+/*
+ * evaluation.c — joins the store and the rules: reads a unit's and its people's latest facts,
+ * has the active rules generation evaluate them together (a unit's titles depend on its
+ * members' and a head's on the unit's, so the unit is the unit of work), and stores each
+ * result with the rules hash that made it.
+ *
+ * Writes happen inside the caller's transaction (a report submission stores its facts and
+ * their evaluation atomically) or, for a recompute after a rules reload, in one transaction
+ * per period.
+ */
+#include "domain/evaluation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/evaluations.h"
+#include "store/facts.h"
+#include "store/people.h"
+#include "store/units.h"
+
+cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code)
+{
+    for (size_t i = 0; i < results->count; i++)
+        if (strcmp(results->items[i].subject, subject) == 0 &&
+            strcmp(results->items[i].code, code) == 0)
+            return cJSON_Parse(results->items[i].json);
+    return NULL;
+}
+
+int evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
+                       const char *unit_code, bool keep, struct rules_results *out, char *err,
+                       size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    const cJSON *p = rules_period(gen, period);
+    if (!p) {
+        snprintf(err, errlen, "unknown period \"%s\"", period);
+        return -1;
+    }
+    cJSON *unit = units_input_json(st, period, unit_code);
+    if (!unit) {
+        snprintf(err, errlen, "unknown unit \"%s\"", unit_code);
+        return -1;
+    }
+    cJSON *members = people_members_input(st, period, unit_code,
+                                          cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring);
+    int rc = members ? rules_evaluate_unit_text(gen, period, unit, members, out, err, errlen) : -1;
+    cJSON_Delete(unit);
+    cJSON_Delete(members);
+    if (rc != 0 || !keep) return rc;
+    for (size_t i = 0; i < out->count && rc == 0; i++) {
+        const struct rules_result *r = &out->items[i];
+        rc = evaluations_put(st, period, r->subject, r->code, rules_hash(gen), r->score, r->json);
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot store the evaluation: %s", store_errmsg(st));
+        rules_results_free(out);
+    }
+    return rc;
+}
+
+/* Evaluates and stores every unit of one period; the caller holds the transaction. */
+static long recompute_period(struct store *st, struct rules_generation *gen, const char *period,
+                             char *err, size_t errlen)
+{
+    const cJSON *p = rules_period(gen, period);
+    if (!p) return 0; /* facts of a period this ruleset does not know: left as they are */
+    const char *from = cJSON_GetObjectItemCaseSensitive(p, "from")->valuestring;
+    const char *to = cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring;
+    cJSON *units = units_to_evaluate(st, period, from, to);
+    if (!units) {
+        snprintf(err, errlen, "cannot list units: %s", store_errmsg(st));
+        return -1;
+    }
+    long stored = 0;
+    const cJSON *code;
+    cJSON_ArrayForEach(code, units)
+    {
+        char why[1024];
+        struct rules_results results;
+        if (evaluation_of_unit(st, gen, period, code->valuestring, true, &results, why,
+                               sizeof why) != 0) {
+            snprintf(err, errlen, "%s, unit %s: %s", period, code->valuestring, why);
+            stored = -1;
+            break;
+        }
+        stored += (long)results.count;
+        rules_results_free(&results);
+    }
+    cJSON_Delete(units);
+    return stored;
+}
+
+long evaluation_recompute(struct store *st, struct rules_generation *gen, const char *period,
+                          char *err, size_t errlen)
+{
+    cJSON *periods = period ? cJSON_CreateStringArray(&period, 1) : facts_periods(st);
+    if (!periods) {
+        snprintf(err, errlen, "cannot list periods: %s", store_errmsg(st));
+        return -1;
+    }
+    /* One transaction: either every evaluation carries the new rules, or none does. */
+    if (store_begin(st) != 0) {
+        snprintf(err, errlen, "the database is busy: %s", store_errmsg(st));
+        cJSON_Delete(periods);
+        return -1;
+    }
+    long total = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, periods)
+    {
+        long n = recompute_period(st, gen, p->valuestring, err, errlen);
+        if (n < 0) {
+            total = -1;
+            break;
+        }
+        total += n;
+    }
+    cJSON_Delete(periods);
+    if (total >= 0 && store_commit(st) != 0) {
+        snprintf(err, errlen, "commit failed: %s", store_errmsg(st));
+        total = -1;
+    }
+    if (total < 0) store_rollback(st);
+    return total;
+}
+
+cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const char *period,
+                        const char *subject, const char *code, char *err, size_t errlen)
+{
+    bool person = strcmp(subject, "person") == 0;
+    char *unit_code = person ? people_unit_of(st, code) : strdup(code);
+    if (!unit_code) {
+        snprintf(err, errlen, "unknown person \"%s\"", code);
+        return NULL;
+    }
+    struct rules_results results;
+    int rc = evaluation_of_unit(st, gen, period, unit_code, false, &results, err, errlen);
+    free(unit_code);
+    if (rc != 0) return NULL;
+    cJSON *found = evaluation_find(&results, subject, code);
+    rules_results_free(&results);
+    if (!found) snprintf(err, errlen, "no evaluation for %s \"%s\"", subject, code);
+    return found;
+}
+
+cJSON *evaluation_stored_of_period(struct store *st, const char *period, const char *subject)
+{
+    cJSON *rows = evaluations_of_period(st, period, subject);
+    if (!rows) return NULL;
+    cJSON *parsed = cJSON_CreateArray();
+    const cJSON *row;
+    cJSON_ArrayForEach(row, rows)
+    {
+        cJSON *e = cJSON_Parse(cJSON_GetObjectItemCaseSensitive(row, "result")->valuestring);
+        if (e) cJSON_AddItemToArray(parsed, e);
+    }
+    cJSON_Delete(rows);
+    return parsed;
+}
+
+/* The person input of a stateless evaluation. */
+static cJSON *lone_person_input(const cJSON *facts, bool is_head)
+{
+    cJSON *input = cJSON_CreateObject();
+    cJSON_AddStringToObject(input, "code", "");
+    cJSON_AddBoolToObject(input, "is_head", is_head);
+    cJSON_AddItemToObject(input, "facts", cJSON_Duplicate(facts, 1));
+    return input;
+}
+
+/* Members as the rules read them; a member without a code is named M1, M2, ... */
+static cJSON *members_input(const cJSON *members)
+{
+    cJSON *inputs = cJSON_CreateArray();
+    int index = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, members)
+    {
+        cJSON *member = cJSON_CreateObject();
+        const cJSON *code = cJSON_GetObjectItemCaseSensitive(m, "code");
+        char fallback[16];
+        snprintf(fallback, sizeof fallback, "M%d", ++index);
+        cJSON_AddStringToObject(member, "code",
+                                cJSON_IsString(code) ? code->valuestring : fallback);
+        cJSON_AddBoolToObject(member, "is_head",
+                              cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "is_head")));
+        cJSON_AddItemToObject(member, "facts",
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(m, "facts"), 1));
+        cJSON_AddItemToArray(inputs, member);
+    }
+    return inputs;
+}
+
+cJSON *evaluation_stateless(struct rules_generation *gen, const char *period, bool unit,
+                            const cJSON *facts, bool is_head, const cJSON *members, char *err,
+                            size_t errlen)
+{
+    if (!unit) {
+        cJSON *input = lone_person_input(facts, is_head);
+        cJSON *result = rules_evaluate_person(gen, period, input, err, errlen);
+        cJSON_Delete(input);
+        return result;
+    }
+    cJSON *input = cJSON_CreateObject();
+    cJSON_AddStringToObject(input, "code", "");
+    cJSON_AddItemToObject(input, "facts", cJSON_Duplicate(facts, 1));
+    cJSON *inputs = members_input(members);
+    cJSON *group = rules_evaluate_unit(gen, period, input, inputs, err, errlen);
+    cJSON_Delete(input);
+    cJSON_Delete(inputs);
+    cJSON *result = group ? cJSON_DetachItemFromObjectCaseSensitive(group, "unit") : NULL;
+    if (result)
+        cJSON_AddItemToObject(result, "members",
+                              cJSON_DetachItemFromObjectCaseSensitive(group, "people"));
+    cJSON_Delete(group);
+    return result;
+}

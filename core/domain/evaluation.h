@@ -1,0 +1,45 @@
+/* evaluation.h — evaluating units and people from stored facts, keeping the results, and
+ * reading them back. */
+#ifndef THIDUA_DOMAIN_EVALUATION_H
+#define THIDUA_DOMAIN_EVALUATION_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rules/rules.h"
+#include "store/store.h"
+
+/* Evaluates a unit and its members for a period, as JSON text (the unit first). With
+ * `keep`, stores every result (the caller holds the transaction). Returns 0, or -1 with
+ * err ("file:line: message" when a rule failed). */
+int evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
+                       const char *unit_code, bool keep, struct rules_results *out, char *err,
+                       size_t errlen);
+/* One subject's evaluation from a unit's results, parsed; NULL if absent. */
+cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code);
+
+/* Re-evaluates every unit that has to be evaluated in every period with facts (or in one
+ * period), all in one transaction, stamping the generation's hash.
+ * Returns the number of subjects stored, or -1 with err. */
+long evaluation_recompute(struct store *st, struct rules_generation *gen, const char *period,
+                          char *err, size_t errlen);
+
+/* A fresh evaluation of one subject (its unit evaluated, nothing stored), for a subject
+ * without a stored one. subject is "unit" or "person". NULL with err when the code or a
+ * rule fails. */
+cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const char *period,
+                        const char *subject, const char *code, char *err, size_t errlen);
+
+/* The stored evaluations of a period, parsed (units first); subject "unit", "person" or
+ * NULL for both. NULL when the store fails. */
+cJSON *evaluation_stored_of_period(struct store *st, const char *period, const char *subject);
+
+/* A stateless evaluation (nothing read or stored): a lone person (is_head says whether they
+ * head a unit), or a unit with its members [{code?, is_head?, facts}], whose result then
+ * carries "members". NULL with err when a rule fails. */
+cJSON *evaluation_stateless(struct rules_generation *gen, const char *period, bool unit,
+                            const cJSON *facts, bool is_head, const cJSON *members, char *err,
+                            size_t errlen);
+
+#endif

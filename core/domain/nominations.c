@@ -1,0 +1,118 @@
+/*
+ * nominations.c — nomination lists from stored evaluations: for each title and nomination
+ * the ruleset declares, who is eligible and why. One pass over the evaluations indexes
+ * every eligible entry under its code, so building the lists is linear in the entries.
+ */
+#include "domain/nominations.h"
+
+#include <string.h>
+
+#include "domain/evaluation.h"
+
+static const char *text_of(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static cJSON *entry_of(const cJSON *evaluation, const cJSON *title)
+{
+    cJSON *entry = cJSON_CreateObject();
+    static const char *const copied[] = {"subject", "code", "name"};
+    for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++)
+        cJSON_AddItemToObject(
+            entry, copied[i],
+            cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(evaluation, copied[i]), 1));
+    const cJSON *unit = cJSON_GetObjectItemCaseSensitive(evaluation, "unit_code");
+    if (unit) cJSON_AddItemToObject(entry, "unit_code", cJSON_Duplicate(unit, 1));
+    cJSON_AddItemToObject(entry, "reasons",
+                          cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(title, "reasons"), 1));
+    return entry;
+}
+
+/* Every eligible entry of `list_name` ("titles"/"nominations"), filed under its code:
+ * {code: [entries in evaluation order]}. */
+static void index_eligible(cJSON *index, const cJSON *evaluations, const char *list_name)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, evaluations)
+    {
+        const cJSON *t;
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(e, list_name))
+        {
+            if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible"))) continue;
+            const char *code = text_of(t, "code");
+            cJSON *entries = cJSON_GetObjectItemCaseSensitive(index, code);
+            if (!entries) entries = cJSON_AddArrayToObject(index, code);
+            cJSON_AddItemToArray(entries, entry_of(e, t));
+        }
+    }
+}
+
+static void add_lists(cJSON *lists, const cJSON *declared, const char *kind, cJSON *index)
+{
+    const cJSON *d;
+    cJSON_ArrayForEach(d, declared)
+    {
+        const char *code = text_of(d, "code");
+        cJSON *list = cJSON_CreateObject();
+        cJSON_AddStringToObject(list, "title", code);
+        cJSON_AddItemToObject(list, "name",
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(d, "name"), 1));
+        cJSON_AddItemToObject(
+            list, "decided_by",
+            cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(d, "decided_by"), 1));
+        cJSON_AddStringToObject(list, "kind", kind);
+        cJSON *entries = cJSON_DetachItemFromObjectCaseSensitive(index, code);
+        cJSON_AddItemToObject(list, "entries", entries ? entries : cJSON_CreateArray());
+        cJSON_AddItemToArray(lists, list);
+    }
+}
+
+/* Groups list codes by who decides, in the order first met. */
+static cJSON *group_by_decider(const cJSON *lists)
+{
+    cJSON *groups = cJSON_CreateArray();
+    const cJSON *l;
+    cJSON_ArrayForEach(l, lists)
+    {
+        const char *by = text_of(l, "decided_by");
+        cJSON *group = NULL, *g;
+        cJSON_ArrayForEach(g, groups)
+        {
+            if (strcmp(text_of(g, "decided_by"), by) == 0) group = g;
+        }
+        if (!group) {
+            group = cJSON_CreateObject();
+            cJSON_AddStringToObject(group, "decided_by", by);
+            cJSON_AddArrayToObject(group, "titles");
+            cJSON_AddItemToArray(groups, group);
+        }
+        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(group, "titles"),
+                             cJSON_CreateString(text_of(l, "title")));
+    }
+    return groups;
+}
+
+cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period)
+{
+    cJSON *evaluations = evaluation_stored_of_period(st, period, NULL);
+    if (!evaluations) return NULL;
+    const cJSON *catalog = rules_catalog(gen);
+    cJSON *titles = cJSON_CreateObject(), *nominations = cJSON_CreateObject();
+    index_eligible(titles, evaluations, "titles");
+    index_eligible(nominations, evaluations, "nominations");
+    cJSON_Delete(evaluations);
+    cJSON *lists = cJSON_CreateArray();
+    add_lists(lists, cJSON_GetObjectItemCaseSensitive(catalog, "titles"), "title", titles);
+    add_lists(lists, cJSON_GetObjectItemCaseSensitive(catalog, "nominations"), "nomination",
+              nominations);
+    cJSON_Delete(titles);
+    cJSON_Delete(nominations);
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "period", period);
+    cJSON_AddStringToObject(out, "rules_hash", rules_hash(gen));
+    cJSON_AddItemToObject(out, "lists", lists);
+    cJSON_AddItemToObject(out, "groups", group_by_decider(lists));
+    return out;
+}

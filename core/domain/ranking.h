@@ -1,0 +1,15 @@
+/* ranking.h — units of a period by score. */
+#ifndef THIDUA_DOMAIN_RANKING_H
+#define THIDUA_DOMAIN_RANKING_H
+
+#include <cjson/cJSON.h>
+
+#include "store/store.h"
+
+/* {"period","rules_hash","units":[{code,name,score,submitted,titles,rank}]}: every unit
+ * with a stored evaluation and every unit expected to report (0 points if never
+ * evaluated), by score then code; equal scores share a rank. NULL when the store fails. */
+cJSON *ranking_of_period(struct store *st, const char *rules_hash, const char *period,
+                         const char *due);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * status.c — the reporting status of a period: every unit expected to report (all but the
+ * department, existing on the due date), whether and when it first reported, and whether
+ * that was late. A report is on time on its due date and late from the next day.
+ */
+#include "domain/status.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/facts.h"
+#include "store/units.h"
+#include "util/clock.h"
+
+bool status_is_late(const char *submitted_at, const char *due)
+{
+    char date[CLOCK_DATE_LEN];
+    if (submitted_at)
+        snprintf(date, sizeof date, "%.10s", submitted_at);
+    else
+        clock_today(date);
+    return strcmp(date, due) > 0;
+}
+
+bool status_report_late(struct store *st, const char *period, const char *unit_code,
+                        const char *due)
+{
+    char first[CLOCK_ISO_LEN] = "";
+    bool submitted =
+        facts_first_submission(st, period, "unit", unit_code, first, sizeof first, NULL);
+    return status_is_late(submitted ? first : NULL, due);
+}
+
+cJSON *status_of_period(struct store *st, const char *period, const char *due)
+{
+    cJSON *units = units_reporting(st, period, due);
+    if (!units) return NULL;
+    int submitted = 0, late = 0;
+    cJSON *u;
+    cJSON_ArrayForEach(u, units)
+    {
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(u, "submitted_at");
+        bool done = cJSON_IsString(at);
+        bool is_late = status_is_late(done ? at->valuestring : NULL, due);
+        cJSON_AddBoolToObject(u, "submitted", done);
+        cJSON_AddBoolToObject(u, "late", is_late);
+        submitted += done;
+        late += is_late;
+    }
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "period", period);
+    cJSON_AddStringToObject(out, "due", due);
+    cJSON_AddNumberToObject(out, "expected", cJSON_GetArraySize(units));
+    cJSON_AddNumberToObject(out, "submitted", submitted);
+    cJSON_AddNumberToObject(out, "late", late);
+    cJSON_AddItemToObject(out, "units", units);
+    return out;
+}

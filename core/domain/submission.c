@@ -1,0 +1,157 @@
+/*
+ * submission.c — the write path of facts: versions, audit, re-evaluation, one transaction.
+ *
+ * A unit's titles depend on its members' results and a head's on the unit's, so whatever a
+ * submission touches, its whole unit is evaluated again; a batch (the facts import)
+ * re-evaluates each (period, unit) once, after all its versions are in. Evaluations are
+ * written inside the same transaction as the facts that made them, so a reader never sees
+ * facts without their evaluation, and a rule that fails on the new facts stores nothing.
+ */
+#include "domain/submission.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/evaluation.h"
+#include "store/audit.h"
+#include "store/facts.h"
+#include "store/people.h"
+
+#define AUDIT_DETAIL_LEN 200
+
+/* The (period, unit) pairs to re-evaluate, in the order first touched, without repeats. */
+struct touched_units {
+    cJSON *set; /* "period\tunit" -> true; an object keeps insertion order */
+};
+
+static void touch(struct touched_units *t, const char *period, const char *unit)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%s\t%s", period, unit);
+    if (!cJSON_GetObjectItemCaseSensitive(t->set, key)) cJSON_AddTrueToObject(t->set, key);
+}
+
+/* The unit whose evaluation a subject's facts change (malloc'd), or NULL. */
+static char *unit_of(struct store *st, const struct submission *s)
+{
+    return strcmp(s->subject, "unit") == 0 ? strdup(s->code) : people_unit_of(st, s->code);
+}
+
+/* Appends one version and its audit line; skipped when equal and asked to. */
+static int store_version(struct store *st, const struct submission *s,
+                         const struct submission_options *o, struct submission_result *r)
+{
+    if (o->skip_unchanged) {
+        cJSON *latest = facts_latest(st, s->period, s->subject, s->code, NULL, NULL, 0);
+        bool same = latest && cJSON_Compare(latest, s->facts, 1);
+        cJSON_Delete(latest);
+        if (same) return 0;
+    }
+    char *text = cJSON_PrintUnformatted(s->facts);
+    if (!text) return -1;
+    if (s->submitted_at)
+        snprintf(r->submitted_at, sizeof r->submitted_at, "%s", s->submitted_at);
+    else
+        clock_now_iso(r->submitted_at, sizeof r->submitted_at);
+    r->version = facts_append_at(st, s->period, s->subject, s->code, text, s->note, o->actor,
+                                 r->submitted_at);
+    free(text);
+    if (r->version <= 0) return -1;
+    char detail[AUDIT_DETAIL_LEN];
+    snprintf(detail, sizeof detail, "{\"period\":\"%s\",\"version\":%d}", s->period, r->version);
+    if (audit_append(st, o->actor, o->action, s->subject, s->code, detail) != 0) return -1;
+    r->stored = true;
+    return 0;
+}
+
+/* Evaluates and stores one (period, unit); hands out the evaluations asked for. */
+static int evaluate_touched(struct store *st, struct rules_generation *gen, const char *key,
+                            const struct submission *subs, size_t n,
+                            const struct submission_options *o, struct submission_result *results,
+                            char *err, size_t errlen)
+{
+    char period[64], why[1024];
+    const char *tab = strchr(key, '\t');
+    snprintf(period, sizeof period, "%.*s", (int)(tab - key), key);
+    struct rules_results evaluated;
+    if (evaluation_of_unit(st, gen, period, tab + 1, true, &evaluated, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s %s: %s", period, tab + 1, why);
+        return -1;
+    }
+    for (size_t i = 0; o->want_evaluation && i < n; i++) {
+        if (strcmp(subs[i].period, period) != 0 || results[i].evaluation) continue;
+        results[i].evaluation = evaluation_find(&evaluated, subs[i].subject, subs[i].code);
+    }
+    rules_results_free(&evaluated);
+    return 0;
+}
+
+/* Everything between BEGIN and COMMIT. */
+static enum submission_status apply_in_transaction(struct store *st, struct rules_generation *gen,
+                                                   const struct submission *subs, size_t n,
+                                                   const struct submission_options *o,
+                                                   struct submission_result *results, char *err,
+                                                   size_t errlen)
+{
+    struct touched_units touched = {cJSON_CreateObject()};
+    enum submission_status status = SUBMISSION_OK;
+    for (size_t i = 0; i < n && status == SUBMISSION_OK; i++) {
+        if (store_version(st, &subs[i], o, &results[i]) != 0) {
+            snprintf(err, errlen, "%s", store_errmsg(st));
+            status = SUBMISSION_STORE_FAILED;
+            break;
+        }
+        char *unit = results[i].stored ? unit_of(st, &subs[i]) : NULL;
+        if (unit) touch(&touched, subs[i].period, unit);
+        free(unit);
+    }
+    const cJSON *k;
+    cJSON_ArrayForEach(k, touched.set)
+    {
+        if (status != SUBMISSION_OK) break;
+        if (evaluate_touched(st, gen, k->string, subs, n, o, results, err, errlen) != 0)
+            status = SUBMISSION_EVALUATION;
+    }
+    cJSON_Delete(touched.set);
+    for (size_t i = 0; status == SUBMISSION_OK && o->want_evaluation && i < n; i++) {
+        if (results[i].stored && !results[i].evaluation) {
+            snprintf(err, errlen, "%s %s was not evaluated", subs[i].subject, subs[i].code);
+            status = SUBMISSION_EVALUATION;
+        }
+    }
+    return status;
+}
+
+enum submission_status submissions_apply(struct store *st, struct rules_generation *gen,
+                                         const struct submission *subs, size_t n,
+                                         const struct submission_options *options,
+                                         struct submission_result *results, char *err,
+                                         size_t errlen)
+{
+    memset(results, 0, n * sizeof *results);
+    if (store_begin(st) != 0) {
+        snprintf(err, errlen, "%s", store_errmsg(st));
+        return SUBMISSION_BUSY;
+    }
+    enum submission_status status =
+        apply_in_transaction(st, gen, subs, n, options, results, err, errlen);
+    if (status == SUBMISSION_OK && store_commit(st) != 0) {
+        snprintf(err, errlen, "%s", store_errmsg(st));
+        status = SUBMISSION_COMMIT_FAILED;
+    }
+    if (status != SUBMISSION_OK) {
+        store_rollback(st);
+        submission_results_free(results, n);
+        memset(results, 0, n * sizeof *results);
+    }
+    return status;
+}
+
+void submission_results_free(struct submission_result *results, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        cJSON_Delete(results[i].evaluation);
+        results[i].evaluation = NULL;
+    }
+}

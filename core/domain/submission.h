@@ -1,0 +1,60 @@
+/*
+ * submission.h — storing facts: each subject's facts become a new version with its audit
+ * line, every unit concerned is re-evaluated, and it all commits together or not at all.
+ * The one way facts enter the database: PUT .../report, PUT .../facts and the facts import
+ * all come here.
+ */
+#ifndef THIDUA_DOMAIN_SUBMISSION_H
+#define THIDUA_DOMAIN_SUBMISSION_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rules/rules.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+/* One subject's facts for a period, already checked against the ruleset. */
+struct submission {
+    const char *period;
+    const char *subject; /* "unit" or "person" */
+    const char *code;
+    const cJSON *facts;
+    const char *note;         /* "" for none */
+    const char *submitted_at; /* NULL: now (a paper report gives the day it arrived) */
+};
+
+/* What became of one submission. */
+struct submission_result {
+    bool stored; /* false when skipped as equal to the latest version */
+    int version;
+    char submitted_at[CLOCK_ISO_LEN];
+    cJSON *evaluation; /* the subject's new evaluation, when asked for; caller frees */
+};
+
+struct submission_options {
+    const char *actor;   /* the token's name, or "cli" */
+    const char *action;  /* the audit line's action: "submit", "import" */
+    bool skip_unchanged; /* a submission equal to the latest version stores nothing */
+    bool want_evaluation;
+};
+
+enum submission_status {
+    SUBMISSION_OK = 0,
+    SUBMISSION_BUSY,          /* no write transaction could be had: nothing was stored */
+    SUBMISSION_EVALUATION,    /* a rule failed on the new facts: nothing was stored */
+    SUBMISSION_STORE_FAILED,  /* the database refused a write: nothing was stored */
+    SUBMISSION_COMMIT_FAILED, /* the commit failed: nothing was stored */
+};
+
+/* Stores n submissions in one transaction (results has n entries). On failure err says why
+ * ("PERIOD UNIT: reason" when a rule failed) and the database is as it was. */
+enum submission_status submissions_apply(struct store *st, struct rules_generation *gen,
+                                         const struct submission *subs, size_t n,
+                                         const struct submission_options *options,
+                                         struct submission_result *results, char *err,
+                                         size_t errlen);
+void submission_results_free(struct submission_result *results, size_t n);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * call.h — what a route handler sees: the call (request, response, the authenticated
+ * principal, the path's parameters), the reply helpers, and the route table each
+ * routes_*.c exports. A handler parses, authorises, calls one domain function and replies;
+ * it never opens a transaction and never sees SQLite or libevent.
+ */
+#ifndef THIDUA_HTTP_CALL_H
+#define THIDUA_HTTP_CALL_H
+
+#include <cjson/cJSON.h>
+
+#include "domain/tokens.h"
+#include "http/api.h"
+
+#define API_MAX_PARAMS    4
+#define API_PARAM_STORAGE 256
+
+struct api_call {
+    struct api *api;
+    const struct http_request *req;
+    struct http_response *resp;
+    struct principal who;
+    const char *params[API_MAX_PARAMS]; /* the {…} segments of the route, in order */
+    char param_storage[API_PARAM_STORAGE];
+};
+
+enum route_access { ACCESS_PUBLIC, ACCESS_ANY_TOKEN, ACCESS_ADMIN };
+
+/* One route; a table ends with a NULL method. */
+struct route {
+    const char *method;
+    const char *pattern; /* segments; "{x}" matches one segment */
+    enum route_access access;
+    void (*handler)(struct api_call *call);
+};
+
+/* The route tables, one per family (routes_*.c). */
+extern const struct route routes_system[];
+extern const struct route routes_units[];
+extern const struct route routes_reports[];
+extern const struct route routes_results[];
+extern const struct route routes_rules[];
+
+/* Replies with a JSON value (consumed). */
+void api_reply(struct api_call *call, int status, cJSON *body);
+/* Replies with JSON text already serialised (malloc'd; consumed). */
+void api_reply_text(struct api_call *call, int status, char *json_text);
+void api_error(struct api_call *call, int status, const char *code, const char *message);
+/* 422 with details: an array of {"field", "message"} (consumed). */
+void api_invalid(struct api_call *call, const char *message, cJSON *details);
+/* Adds {"field", "message"} to a details array. */
+void api_detail(cJSON *details, const char *field, const char *message);
+/* Parses the body as a JSON object; on failure replies 400 and returns NULL. */
+cJSON *api_body_object(struct api_call *call);
+/* True when the caller may write data of `unit_code`; replies 403 otherwise. */
+bool api_may_write_unit(struct api_call *call, const char *unit_code);
+/* The rules in service, or NULL after replying 503. */
+struct rules_generation *api_active_rules(struct api_call *call);
+/* The period in the path, known to the rules; NULL after replying 404. */
+const cJSON *api_known_period(struct api_call *call, struct rules_generation *gen,
+                              const char *code);
+/* A string field of a period ("" when absent). */
+const char *api_period_field(const cJSON *period, const char *name);
+
+#endif

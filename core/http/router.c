@@ -1,0 +1,131 @@
+/*
+ * router.c — routes each request to its handler: matches the path against the route
+ * tables, authenticates the bearer token, checks the route's scope, times the call for
+ * /metrics, and answers 404/405/503 in the JSON error shape.
+ *
+ * Handlers live in routes_*.c, one file per family, each exporting its table; they get a
+ * struct api_call and answer through reply.c. Nothing here touches libevent (server.c owns
+ * that) or the database beyond the read snapshot around a GET.
+ */
+#include "http/api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http/call.h"
+#include "util/log.h"
+#include "util/metrics.h"
+
+#define BEARER      "Bearer "
+#define ALLOWED_LEN 64
+#define MESSAGE_LEN 128
+
+/* Every family's table, searched in this order. */
+static const struct route *const route_tables[] = {
+    routes_system, routes_units, routes_reports, routes_results, routes_rules,
+};
+
+/* ---- routing -------------------------------------------------------------------------- */
+
+/* Matches path against pattern, collecting {params}. */
+static bool match(const char *pattern, const char *path, struct api_call *call)
+{
+    int nparams = 0;
+    size_t used = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            const char *seg_end = strchr(s, '/');
+            size_t len = seg_end ? (size_t)(seg_end - s) : strlen(s);
+            if (len == 0 || nparams == API_MAX_PARAMS ||
+                used + len + 1 > sizeof call->param_storage)
+                return false;
+            memcpy(call->param_storage + used, s, len);
+            call->param_storage[used + len] = '\0';
+            call->params[nparams++] = call->param_storage + used;
+            used += len + 1;
+            p = close + 1;
+            s += len;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else {
+            return false;
+        }
+    }
+    return *p == '\0' && (*s == '\0' || (s[0] == '/' && s[1] == '\0'));
+}
+
+/* The route for the request's method and path; when only the path matches, NULL with the
+ * methods it allows listed in `allowed`. */
+static const struct route *find_route(struct api_call *call, char *allowed, size_t allowed_len)
+{
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++) {
+        for (const struct route *r = route_tables[t]; r->method; r++) {
+            if (!match(r->pattern, call->req->path, call)) continue;
+            if (strcmp(r->method, call->req->method) == 0) return r;
+            if (strstr(allowed, r->method)) continue;
+            size_t used = strlen(allowed);
+            snprintf(allowed + used, allowed_len - used, "%s%s", used ? ", " : "", r->method);
+        }
+    }
+    return NULL;
+}
+
+static bool authenticate(struct api_call *call)
+{
+    const char *auth = http_request_header(call->req, "Authorization");
+    snprintf(call->resp->extra_headers, sizeof call->resp->extra_headers,
+             "WWW-Authenticate: Bearer realm=\"thidua\"\r\n");
+    if (!auth) {
+        api_error(call, 401, "unauthorized", "send Authorization: Bearer <token>");
+        return false;
+    }
+    if (strncasecmp(auth, BEARER, strlen(BEARER)) != 0 ||
+        !token_verify(call->api->store, auth + strlen(BEARER), &call->who)) {
+        api_error(call, 401, "unauthorized", "the token is not valid");
+        return false;
+    }
+    call->resp->extra_headers[0] = '\0';
+    return true;
+}
+
+void api_handle(const struct http_request *req, struct http_response *resp, void *ctx)
+{
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct api_call call = {.api = ctx, .req = req, .resp = resp};
+    char allowed[ALLOWED_LEN] = "";
+    const struct route *found = find_route(&call, allowed, sizeof allowed);
+    const char *route_name = found ? found->pattern : allowed[0] ? "(method)" : "(unknown)";
+    if (!found && allowed[0]) {
+        char msg[MESSAGE_LEN];
+        snprintf(msg, sizeof msg, "%s is not allowed here; use %s", req->method, allowed);
+        api_error(&call, 405, "method_not_allowed", msg);
+        snprintf(resp->extra_headers, sizeof resp->extra_headers, "Allow: %s\r\n", allowed);
+    } else if (!found) {
+        api_error(&call, 404, "not_found", "no such resource");
+    } else if (call.api->shutting_down && found->access != ACCESS_PUBLIC) {
+        api_error(&call, 503, "shutting_down", "the server is stopping");
+    } else {
+        /* A GET's reads (token, data) share one snapshot and one lock round trip; writers
+         * open their own IMMEDIATE transaction. */
+        bool read_only = strcmp(req->method, "GET") == 0;
+        if (read_only) store_begin_read(call.api->store);
+        if (found->access == ACCESS_PUBLIC || authenticate(&call)) {
+            if (found->access == ACCESS_ADMIN && call.who.scope != SCOPE_ADMIN)
+                api_error(&call, 403, "forbidden", "this needs an admin token");
+            else
+                found->handler(&call);
+        }
+        if (read_only) store_end_read(call.api->store);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    double seconds = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
+    metrics_observe(route_name, resp->status, seconds);
+    if (resp->status >= 500) log_warn("%s %s -> %d", req->method, req->path, resp->status);
+}

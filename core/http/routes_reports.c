@@ -1,0 +1,192 @@
+/*
+ * routes_reports.c — what units send: a unit's report (its facts and a note) and one
+ * person's facts for a period. The body is checked whole — its shape, then every fact
+ * against the ruleset's declarations — and a request with any problem gets one 422 listing
+ * them all and changes nothing. A clean one goes to the domain's submission, which stores
+ * the version, its audit line and the re-evaluated unit in one transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/status.h"
+#include "domain/submission.h"
+#include "http/call.h"
+#include "store/facts.h"
+#include "store/people.h"
+#include "store/units.h"
+#include "util/log.h"
+#include "util/validate.h"
+
+#define NOTE_MAX_BYTES (4000 * 4) /* 4,000 characters of up to 4 bytes */
+#define MESSAGE_LEN    200
+#define ERR_LEN        1024
+
+/* Checks {"facts": {...}, "note": "..."}; returns the facts or NULL (reply sent). */
+static cJSON *checked_submission(struct api_call *call, struct rules_generation *gen,
+                                 const char *subject, cJSON *body, const char **note)
+{
+    cJSON *details = cJSON_CreateArray();
+    cJSON *facts = cJSON_GetObjectItemCaseSensitive(body, "facts");
+    const cJSON *note_item = cJSON_GetObjectItemCaseSensitive(body, "note");
+    *note = "";
+    for (const cJSON *f = body->child; f; f = f->next) {
+        if (strcmp(f->string, "facts") != 0 && strcmp(f->string, "note") != 0) {
+            char msg[MESSAGE_LEN];
+            snprintf(msg, sizeof msg, "trường \"%.60s\" không được nhận (chỉ có facts và note)",
+                     f->string);
+            api_detail(details, f->string, msg);
+        }
+    }
+    if (note_item && !cJSON_IsNull(note_item)) {
+        if (!cJSON_IsString(note_item))
+            api_detail(details, "note", "note phải là chuỗi ký tự");
+        else if (strlen(note_item->valuestring) > NOTE_MAX_BYTES)
+            api_detail(details, "note", "note dài quá giới hạn");
+        else
+            *note = note_item->valuestring;
+    }
+    if (!cJSON_IsObject(facts)) {
+        api_detail(details, "facts",
+                   "facts phải là một đối tượng JSON {\"tên chỉ tiêu\": giá trị}");
+    } else {
+        cJSON *problems = rules_validate_facts(gen, subject, facts);
+        if (!problems) {
+            cJSON_Delete(details);
+            api_error(call, 500, "rule_error", "the rules could not check the facts");
+            return NULL;
+        }
+        cJSON *d;
+        while ((d = cJSON_DetachItemFromArray(problems, 0)))
+            cJSON_AddItemToArray(details, d);
+        cJSON_Delete(problems);
+    }
+    if (cJSON_GetArraySize(details) > 0) {
+        api_invalid(call, "the submission has problems; nothing was stored", details);
+        return NULL;
+    }
+    cJSON_Delete(details);
+    return facts;
+}
+
+/* Stores one subject's facts through the domain; its new evaluation, or NULL (replied). */
+static cJSON *submit(struct api_call *call, struct rules_generation *gen,
+                     const struct submission *s, struct submission_result *result)
+{
+    char err[ERR_LEN], msg[ERR_LEN + 64];
+    const struct submission_options options = {
+        .actor = call->who.name, .action = "submit", .want_evaluation = true};
+    switch (submissions_apply(call->api->store, gen, s, 1, &options, result, err, sizeof err)) {
+    case SUBMISSION_OK: return result->evaluation;
+    case SUBMISSION_BUSY: api_error(call, 503, "busy", "the database is busy; try again"); break;
+    case SUBMISSION_COMMIT_FAILED:
+        api_error(call, 503, "busy", "the database could not commit; nothing was stored");
+        break;
+    case SUBMISSION_EVALUATION:
+    case SUBMISSION_STORE_FAILED:
+        log_error("%s %s %s: %s", s->period, s->subject, s->code, err);
+        snprintf(msg, sizeof msg, "nothing was stored: %s", err);
+        api_error(call, 500, "rule_error", msg);
+        break;
+    }
+    return NULL;
+}
+
+/* The reply to a stored submission: {period, unit|person, version, submitted_at, ...}. */
+static cJSON *stored_reply(const struct submission *s, const char *subject_field,
+                           const struct submission_result *result)
+{
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "period", s->period);
+    cJSON_AddStringToObject(out, subject_field, s->code);
+    cJSON_AddNumberToObject(out, "version", result->version);
+    cJSON_AddStringToObject(out, "submitted_at", result->submitted_at);
+    return out;
+}
+
+static void unit_report_put(struct api_call *call)
+{
+    struct rules_generation *gen = api_active_rules(call);
+    if (!gen) return;
+    const char *period = call->params[0], *code = call->params[1];
+    const cJSON *p = api_known_period(call, gen, period);
+    if (!p) return;
+    if (!valid_code(code) || !units_exists(call->api->store, code)) {
+        api_error(call, 404, "unit_not_found", "no unit has this code");
+        return;
+    }
+    if (!api_may_write_unit(call, code)) return;
+    cJSON *body = api_body_object(call);
+    const char *note;
+    cJSON *facts = body ? checked_submission(call, gen, "unit", body, &note) : NULL;
+    struct submission s = {period, "unit", code, facts, NULL, NULL};
+    struct submission_result result;
+    cJSON *evaluation = facts ? (s.note = note, submit(call, gen, &s, &result)) : NULL;
+    if (evaluation) {
+        cJSON *out = stored_reply(&s, "unit", &result);
+        cJSON_AddBoolToObject(
+            out, "late",
+            status_report_late(call->api->store, period, code, api_period_field(p, "report_due")));
+        cJSON_AddItemToObject(out, "evaluation", evaluation);
+        api_reply(call, 200, out);
+    }
+    cJSON_Delete(body);
+}
+
+/* A person hired after the period ended was no member during it: 422, nothing stored. */
+static bool hired_in_period(struct api_call *call, const char *code, const cJSON *period)
+{
+    char *on = people_hired_on(call->api->store, code);
+    bool after = on && strcmp(on, api_period_field(period, "to")) > 0;
+    if (after) {
+        char hired[CLOCK_DATE_LEN], msg[MESSAGE_LEN];
+        clock_date_vn(on, hired);
+        snprintf(msg, sizeof msg, "%s được tuyển dụng ngày %s, sau khi kỳ %s kết thúc", code, hired,
+                 api_period_field(period, "code"));
+        cJSON *details = cJSON_CreateArray();
+        api_detail(details, "person", msg);
+        api_invalid(call, "the person was not a member during this period; nothing was stored",
+                    details);
+    }
+    free(on);
+    return !after;
+}
+
+static void person_facts_put(struct api_call *call)
+{
+    struct rules_generation *gen = api_active_rules(call);
+    if (!gen) return;
+    const char *period = call->params[0], *code = call->params[1];
+    const cJSON *p = api_known_period(call, gen, period);
+    if (!p) return;
+    char *unit_code = valid_code(code) ? people_unit_of(call->api->store, code) : NULL;
+    cJSON *body = NULL;
+    if (!unit_code) {
+        api_error(call, 404, "person_not_found", "no person has this code");
+        goto done;
+    }
+    /* 403 before any word on the content. */
+    if (!api_may_write_unit(call, unit_code) || !hired_in_period(call, code, p)) goto done;
+    const char *note;
+    cJSON *facts = (body = api_body_object(call))
+                       ? checked_submission(call, gen, "person", body, &note)
+                       : NULL;
+    if (!facts) goto done;
+    struct submission s = {period, "person", code, facts, note, NULL};
+    struct submission_result result;
+    cJSON *evaluation = submit(call, gen, &s, &result);
+    if (evaluation) {
+        cJSON *out = stored_reply(&s, "person", &result);
+        cJSON_AddItemToObject(out, "evaluation", evaluation);
+        api_reply(call, 200, out);
+    }
+done:
+    cJSON_Delete(body);
+    free(unit_code);
+}
+
+const struct route routes_reports[] = {
+    {"PUT", "/api/v1/periods/{period}/units/{code}/report", ACCESS_ANY_TOKEN, unit_report_put},
+    {"PUT", "/api/v1/periods/{period}/people/{code}/facts", ACCESS_ANY_TOKEN, person_facts_put},
+    {NULL, NULL, ACCESS_PUBLIC, NULL},
+};

@@ -1,0 +1,127 @@
+/*
+ * routes_results.c — what the movement's data says for a period: a unit's or a person's
+ * evaluation, the reporting status, the ranking and the nomination lists. All reads; each
+ * is one call into the domain (or, for a stored evaluation, the stored text as it is).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/evaluation.h"
+#include "domain/nominations.h"
+#include "domain/ranking.h"
+#include "domain/status.h"
+#include "http/call.h"
+#include "store/evaluations.h"
+#include "store/people.h"
+#include "store/units.h"
+#include "util/clock.h"
+#include "util/validate.h"
+
+#define MESSAGE_LEN 200
+#define ERR_LEN     1024
+
+/* A person hired after the period ended has no evaluation in it: 404 said so. */
+static bool hired_after_period(struct api_call *call, const char *code, const cJSON *period)
+{
+    char *on = people_hired_on(call->api->store, code);
+    bool after = on && strcmp(on, api_period_field(period, "to")) > 0;
+    if (after) {
+        char hired[CLOCK_DATE_LEN], msg[MESSAGE_LEN];
+        clock_date_vn(on, hired);
+        snprintf(msg, sizeof msg, "%s was hired on %s, after period %s ended", code, hired,
+                 api_period_field(period, "code"));
+        api_error(call, 404, "not_in_period", msg);
+    }
+    free(on);
+    return after;
+}
+
+static void evaluation_reply(struct api_call *call, const char *subject)
+{
+    struct rules_generation *gen = api_active_rules(call);
+    if (!gen) return;
+    const char *period = call->params[0], *code = call->params[1];
+    const cJSON *p = api_known_period(call, gen, period);
+    if (!p) return;
+    struct store *st = call->api->store;
+    /* The common case first: a stored evaluation is JSON already, sent as it is. Only a
+     * subject without one needs its code checked and a fresh evaluation. */
+    char *stored = valid_code(code) ? evaluations_get(st, period, subject, code, NULL, 0) : NULL;
+    if (stored) {
+        api_reply_text(call, 200, stored);
+        return;
+    }
+    bool person = strcmp(subject, "person") == 0;
+    if (!valid_code(code) || !(person ? people_exists(st, code) : units_exists(st, code))) {
+        api_error(call, 404, person ? "person_not_found" : "unit_not_found",
+                  person ? "no person has this code" : "no unit has this code");
+        return;
+    }
+    if (person && hired_after_period(call, code, p)) return;
+    char err[ERR_LEN];
+    cJSON *evaluation = evaluation_fresh(st, gen, period, subject, code, err, sizeof err);
+    if (!evaluation) {
+        api_error(call, 500, "rule_error", err);
+        return;
+    }
+    api_reply(call, 200, evaluation);
+}
+
+static void unit_evaluation_get(struct api_call *call)
+{
+    evaluation_reply(call, "unit");
+}
+
+static void person_evaluation_get(struct api_call *call)
+{
+    evaluation_reply(call, "person");
+}
+
+static void status_get(struct api_call *call)
+{
+    struct rules_generation *gen = api_active_rules(call);
+    const cJSON *p = gen ? api_known_period(call, gen, call->params[0]) : NULL;
+    if (!p) return;
+    cJSON *status =
+        status_of_period(call->api->store, call->params[0], api_period_field(p, "report_due"));
+    if (!status)
+        api_error(call, 500, "internal", "cannot read the reports");
+    else
+        api_reply(call, 200, status);
+}
+
+static void ranking_get(struct api_call *call)
+{
+    struct rules_generation *gen = api_active_rules(call);
+    const cJSON *p = gen ? api_known_period(call, gen, call->params[0]) : NULL;
+    if (!p) return;
+    cJSON *ranking = ranking_of_period(call->api->store, rules_hash(gen), call->params[0],
+                                       api_period_field(p, "report_due"));
+    if (!ranking)
+        api_error(call, 500, "internal", "cannot read the evaluations");
+    else
+        api_reply(call, 200, ranking);
+}
+
+static void nominations_get(struct api_call *call)
+{
+    struct rules_generation *gen = api_active_rules(call);
+    if (!gen || !api_known_period(call, gen, call->params[0])) return;
+    cJSON *lists = nominations_of_period(call->api->store, gen, call->params[0]);
+    if (!lists)
+        api_error(call, 500, "internal", "cannot read the evaluations");
+    else
+        api_reply(call, 200, lists);
+}
+
+const struct route routes_results[] = {
+    {"GET", "/api/v1/periods/{period}/units/{code}/evaluation", ACCESS_ANY_TOKEN,
+     unit_evaluation_get},
+    {"GET", "/api/v1/periods/{period}/people/{code}/evaluation", ACCESS_ANY_TOKEN,
+     person_evaluation_get},
+    {"GET", "/api/v1/periods/{period}/status", ACCESS_ANY_TOKEN, status_get},
+    {"GET", "/api/v1/periods/{period}/ranking", ACCESS_ANY_TOKEN, ranking_get},
+    {"GET", "/api/v1/periods/{period}/nominations", ACCESS_ANY_TOKEN, nominations_get},
+    {NULL, NULL, ACCESS_PUBLIC, NULL},
+};

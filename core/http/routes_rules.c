@@ -1,0 +1,165 @@
+/*
+ * routes_rules.c — the rules themselves over HTTP: the active ruleset's catalog, a
+ * stateless evaluation (nothing read or stored: another system asks "what would these
+ * facts give?"), and the reload an administrator triggers after editing a rule file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/evaluation.h"
+#include "http/call.h"
+
+#define FIELD_LEN 96
+#define ERR_LEN   1024
+
+/* Moves every {field, message} of problems into details, prefixing each field. */
+static void add_problems(cJSON *details, cJSON *problems, const char *prefix)
+{
+    cJSON *d;
+    while (problems && (d = cJSON_DetachItemFromArray(problems, 0))) {
+        if (prefix[0]) {
+            char prefixed[FIELD_LEN];
+            snprintf(prefixed, sizeof prefixed, "%s%s", prefix,
+                     cJSON_GetObjectItemCaseSensitive(d, "field")->valuestring);
+            cJSON_ReplaceItemInObjectCaseSensitive(d, "field", cJSON_CreateString(prefixed));
+        }
+        cJSON_AddItemToArray(details, d);
+    }
+    cJSON_Delete(problems);
+}
+
+/* The period asked for, or the year's period (titles are decided at year end). */
+static void choose_period(struct rules_generation *gen, const cJSON *period, cJSON *details,
+                          char *out, size_t outlen)
+{
+    if (period && !cJSON_IsNull(period)) {
+        if (!cJSON_IsString(period) || !rules_period(gen, period->valuestring))
+            api_detail(details, "period", "kỳ báo cáo không có trong phong trào");
+        snprintf(out, outlen, "%s", cJSON_IsString(period) ? period->valuestring : "");
+        return;
+    }
+    const cJSON *p, *chosen = NULL;
+    cJSON_ArrayForEach(p, rules_periods(gen))
+    {
+        if (!chosen || strcmp(api_period_field(p, "kind"), "Y") == 0) chosen = p;
+    }
+    snprintf(out, outlen, "%s", chosen ? api_period_field(chosen, "code") : "");
+}
+
+static void check_members(struct rules_generation *gen, const cJSON *members, cJSON *details)
+{
+    int index = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, members)
+    {
+        char field[FIELD_LEN];
+        const cJSON *mf = cJSON_GetObjectItemCaseSensitive(m, "facts");
+        if (!cJSON_IsObject(m) || !cJSON_IsObject(mf)) {
+            snprintf(field, sizeof field, "members[%d].facts", index);
+            api_detail(details, field, "mỗi thành viên cần facts là một đối tượng JSON");
+        } else {
+            snprintf(field, sizeof field, "members[%d].", index);
+            add_problems(details, rules_validate_facts(gen, "person", mf), field);
+        }
+        index++;
+    }
+}
+
+/* Every problem of {"subject", "period"?, "facts", "is_head"?, "members"?}. */
+static cJSON *check_request(struct rules_generation *gen, const cJSON *body, char *period_code,
+                            size_t period_len)
+{
+    cJSON *details = cJSON_CreateArray();
+    const cJSON *subject = cJSON_GetObjectItemCaseSensitive(body, "subject");
+    const cJSON *facts = cJSON_GetObjectItemCaseSensitive(body, "facts");
+    const cJSON *members = cJSON_GetObjectItemCaseSensitive(body, "members");
+    bool unit = cJSON_IsString(subject) && strcmp(subject->valuestring, "unit") == 0;
+    bool person = cJSON_IsString(subject) && strcmp(subject->valuestring, "person") == 0;
+    if (!unit && !person)
+        api_detail(details, "subject", "subject phải là \"unit\" hoặc \"person\"");
+    choose_period(gen, cJSON_GetObjectItemCaseSensitive(body, "period"), details, period_code,
+                  period_len);
+    if (!cJSON_IsObject(facts))
+        api_detail(details, "facts", "facts phải là một đối tượng JSON");
+    else if (unit || person)
+        add_problems(details, rules_validate_facts(gen, unit ? "unit" : "person", facts), "");
+    if (members && (!unit || !cJSON_IsArray(members)))
+        api_detail(details, "members",
+                   "members là danh sách thành viên, chỉ dùng khi subject là unit");
+    if (unit && cJSON_IsArray(members)) check_members(gen, members, details);
+    return details;
+}
+
+static void evaluate_post(struct api_call *call)
+{
+    struct rules_generation *gen = api_active_rules(call);
+    cJSON *body = gen ? api_body_object(call) : NULL;
+    if (!body) return;
+    char period[32], err[ERR_LEN] = "the evaluation could not be read back";
+    cJSON *details = check_request(gen, body, period, sizeof period);
+    if (cJSON_GetArraySize(details) > 0) {
+        api_invalid(call, "the request has problems", details);
+        cJSON_Delete(body);
+        return;
+    }
+    cJSON_Delete(details);
+    const cJSON *subject = cJSON_GetObjectItemCaseSensitive(body, "subject");
+    bool unit = strcmp(subject->valuestring, "unit") == 0;
+    cJSON *result =
+        evaluation_stateless(gen, period, unit, cJSON_GetObjectItemCaseSensitive(body, "facts"),
+                             cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "is_head")),
+                             cJSON_GetObjectItemCaseSensitive(body, "members"), err, sizeof err);
+    cJSON_Delete(body);
+    if (!result)
+        api_error(call, 500, "rule_error", err);
+    else
+        api_reply(call, 200, result);
+}
+
+static void rules_get(struct api_call *call)
+{
+    struct rules_generation *gen = api_active_rules(call);
+    if (!gen) return;
+    cJSON *out = cJSON_Duplicate(rules_catalog(gen), 1);
+    cJSON_AddStringToObject(out, "rules_hash", rules_hash(gen));
+    cJSON_AddStringToObject(out, "dir", rules_dir(gen));
+    api_reply(call, 200, out);
+}
+
+static void reload_post(struct api_call *call)
+{
+    if (!call->api->rules) {
+        api_error(call, 503, "no_rules", "the daemon runs without a rules folder");
+        return;
+    }
+    struct rules_report report;
+    long recomputed = 0;
+    int rc = ruleset_reload(call->api->rules, call->api->store, &report, &recomputed);
+    if (rc != 0) {
+        cJSON *details = cJSON_CreateArray();
+        for (size_t i = 0; i < report.problem_count; i++) {
+            cJSON *d = cJSON_CreateObject();
+            cJSON_AddStringToObject(d, "message", report.problems[i]);
+            cJSON_AddItemToArray(details, d);
+        }
+        rules_report_free(&report);
+        api_invalid(call, "the rules were refused; the previous rules keep serving", details);
+        return;
+    }
+    struct rules_generation *gen = call->api->rules->active;
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "rules_hash", rules_hash(gen));
+    cJSON_AddStringToObject(out, "summary", rules_summary(gen));
+    cJSON_AddNumberToObject(out, "tests_passed", (double)report.passed);
+    cJSON_AddNumberToObject(out, "recomputed", (double)recomputed);
+    rules_report_free(&report);
+    api_reply(call, 200, out);
+}
+
+const struct route routes_rules[] = {
+    {"POST", "/api/v1/evaluate", ACCESS_ANY_TOKEN, evaluate_post},
+    {"GET", "/api/v1/rules", ACCESS_ANY_TOKEN, rules_get},
+    {"POST", "/api/v1/admin/reload", ACCESS_ADMIN, reload_post},
+    {NULL, NULL, ACCESS_PUBLIC, NULL},
+};

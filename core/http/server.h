@@ -1,0 +1,66 @@
+/*
+ * http.h — the HTTP/1.1 server, behind a small interface: a request in, a response out.
+ * Handlers never see libevent; the server owns sockets, parsing, limits and shutdown.
+ */
+#ifndef THIDUA_HTTP_SERVER_H
+#define THIDUA_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/config.h"
+
+struct event_base;
+
+#define HTTP_MAX_HEADERS 64
+
+struct http_header {
+    const char *name;
+    const char *value;
+};
+
+struct http_request {
+    const char *method;
+    const char *path;  /* without the query string, not percent-decoded */
+    const char *query; /* after '?', or "" */
+    struct http_header headers[HTTP_MAX_HEADERS];
+    int header_count;
+    const char *body; /* NUL-terminated for convenience; body_len excludes the NUL */
+    size_t body_len;
+    const char *remote; /* peer address */
+};
+
+struct http_response {
+    int status;
+    const char *content_type; /* static string; default JSON */
+    char *body;               /* malloc'd; the server frees it */
+    size_t body_len;
+    char extra_headers[256]; /* "Name: value\r\n" lines */
+};
+
+typedef void (*http_handler)(const struct http_request *req, struct http_response *resp, void *ctx);
+
+struct http_server;
+
+struct http_server *http_server_start(struct event_base *base, const char *host, int port,
+                                      const struct config_limits *limits, http_handler handler,
+                                      void *ctx, char *err, size_t errlen);
+/* The port actually bound (useful when 0 was asked for). */
+int http_server_port(const struct http_server *srv);
+int http_server_connections(const struct http_server *srv);
+/* Stops accepting, lets in-flight requests finish (up to limits->shutdown_grace), then calls
+ * done(arg). Idle keep-alive connections are closed at once. */
+void http_server_shutdown(struct http_server *srv, void (*done)(void *), void *arg);
+void http_server_free(struct http_server *srv);
+
+/* Case-insensitive header lookup; NULL if absent. */
+const char *http_request_header(const struct http_request *req, const char *name);
+/* The percent-decoded value of a query parameter: 1 when found, 0 when absent, -1 when it
+ * does not fit in out (a caller must not read that as "absent"). */
+int http_query_param(const struct http_request *req, const char *name, char *out, size_t outlen);
+/* Sets a JSON error body {"error":{"code","message"}}. */
+void http_response_error(struct http_response *resp, int status, const char *code,
+                         const char *message);
+const char *http_status_text(int status);
+
+#endif

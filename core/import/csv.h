@@ -1,0 +1,59 @@
+/* csv.h — a CSV file read whole, and the checks every import makes on it. Private to
+ * core/import/. */
+#ifndef THIDUA_IMPORT_CSV_H
+#define THIDUA_IMPORT_CSV_H
+
+#include <search.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "import/import.h"
+
+/* A CSV file read whole: row 0 is the header. Fields are NUL-terminated UTF-8. */
+struct csv_table {
+    char ***rows;
+    size_t *widths;
+    size_t *lines; /* each row's line number in the file (blank lines are skipped but counted) */
+    size_t count, capacity;
+};
+
+/* Reads a whole file (a UTF-8 BOM is skipped). Returns -1 with err on I/O or CSV syntax errors. */
+int csv_table_read(const char *path, struct csv_table *table, char *err, size_t errlen);
+void csv_table_free(struct csv_table *table);
+/* Index of a header column, or -1. */
+int csv_column(const struct csv_table *table, const char *name);
+
+/* A column the import reads, found in the header by name. */
+struct column_map {
+    const char *name;
+    bool required; /* the column must be in the header */
+    int index;
+};
+
+/* Finds every column; a missing required one is a problem on row 1. */
+bool csv_map_columns(const struct csv_table *t, struct column_map *cols, size_t ncols,
+                     struct import_errors *errors);
+/* The trimmed field of a row, "" when the column is absent or the row short. */
+const char *csv_field(const struct csv_table *t, size_t row, const struct column_map *col);
+
+/* The rows of a table by one column's value, first occurrence winning. `only` keeps rows
+ * whose `filter` column equals it (the heads of units), or every row when NULL. */
+struct csv_index {
+    struct hsearch_data table;
+};
+bool csv_index_build(struct csv_index *ix, const struct csv_table *t, const struct column_map *col,
+                     const struct column_map *filter, const char *only);
+/* The row whose column holds key, or -1. */
+int csv_index_find(struct csv_index *ix, const char *key);
+void csv_index_free(struct csv_index *ix);
+
+/* Checks shared by the imports, each adding its problems to errors. */
+void csv_check_row_shape(const struct csv_table *t, size_t row, struct import_errors *errors);
+void csv_check_code(const struct csv_table *t, size_t row, const struct column_map *col,
+                    struct csv_index *codes, struct import_errors *errors);
+void csv_check_date(const struct csv_table *t, size_t row, const struct column_map *col,
+                    struct import_errors *errors);
+void csv_check_contact(const struct csv_table *t, size_t row, const struct column_map *email,
+                       const struct column_map *phone, struct import_errors *errors);
+
+#endif

@@ -1,0 +1,325 @@
+/*
+ * facts.c — facts.csv (period,subject,code,fact,value), one row per fact, as an
+ * Office would collect them in a spreadsheet.
+ *
+ * Values are read by the declared type of their fact (booleans as 1/0, true/false, có/không,
+ * x or empty), then each subject's facts are checked by the same rules code the HTTP API
+ * uses, so a value refused over HTTP is refused here too, with its row and column. The
+ * rows of one (period, subject, code) form that subject's facts: they become one new
+ * version, unless equal to the latest stored version (so re-importing changes nothing).
+ * An optional submitted_at column (YYYY-MM-DD, local time) dates a report received on paper,
+ * so lateness is judged on when the unit reported, not when the Office typed it in.
+ */
+
+#include <search.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "domain/submission.h"
+#include "import/csv.h"
+#include "store/people.h"
+#include "store/units.h"
+#include "util/validate.h"
+
+struct fact_group {
+    char key[96]; /* period, subject and code: the index's key */
+    char period[32], subject[8], code[40];
+    bool known;            /* the code names an existing unit or person */
+    char submitted_at[40]; /* from the optional column, or "" for now */
+    cJSON *facts;
+    cJSON *rows; /* fact name -> row number, to place errors */
+};
+
+static const cJSON *declared_fact(struct rules_generation *gen, const char *subject,
+                                  const char *name)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(rules_catalog(gen), "facts"))
+    {
+        if (strcmp(cJSON_GetObjectItemCaseSensitive(f, "name")->valuestring, name) == 0 &&
+            strcmp(cJSON_GetObjectItemCaseSensitive(f, "subject")->valuestring, subject) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* Converts a spreadsheet cell to the JSON value of the fact's type; NULL if it cannot. */
+static cJSON *cell_value(const cJSON *fact, const char *text)
+{
+    const char *type = cJSON_GetObjectItemCaseSensitive(fact, "type")->valuestring;
+    if (strcmp(type, "boolean") == 0) {
+        static const char *const yes[] = {"1", "true", "x", "có", "co", "yes", "TRUE"};
+        static const char *const no[] = {"0", "false", "", "không", "khong", "no", "FALSE"};
+        for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+            if (strcasecmp(text, yes[i]) == 0) return cJSON_CreateTrue();
+        for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+            if (strcasecmp(text, no[i]) == 0) return cJSON_CreateFalse();
+        return NULL;
+    }
+    if (strcmp(type, "integer") == 0) {
+        char *end;
+        long long v = strtoll(text, &end, 10);
+        if (!text[0] || *end) return NULL;
+        return cJSON_CreateNumber((double)v);
+    }
+    return cJSON_CreateString(text);
+}
+
+static void free_groups(struct fact_group *groups, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        cJSON_Delete(groups[i].facts);
+        cJSON_Delete(groups[i].rows);
+    }
+    free(groups);
+}
+
+enum { F_PERIOD, F_SUBJECT, F_CODE, F_FACT, F_VALUE, F_COUNT };
+static const char *const fact_columns[F_COUNT] = {"period", "subject", "code", "fact", "value"};
+
+/* A facts import in progress: the groups, found by hsearch_r on "code/subject/period",
+ * so the file is read in linear time. */
+struct facts_import {
+    struct store *st;
+    struct rules_generation *gen;
+    struct csv_table table;
+    int col[F_COUNT], at_col;
+    struct fact_group *groups;
+    size_t ngroups;
+    struct hsearch_data index;
+    bool indexed;
+    struct import_errors *errors;
+};
+
+/* The group of (period, subject, code), made on first sight. */
+static struct fact_group *group_of(struct facts_import *fi, const char *const v[F_COUNT])
+{
+    char key[sizeof fi->groups->key];
+    /* Code first: glibc's hsearch hash is dominated by a key's first bytes, and every row
+     * shares its period. */
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s", v[F_CODE], v[F_SUBJECT], v[F_PERIOD]);
+    ENTRY probe = {key, NULL}, *found = NULL;
+    if (hsearch_r(probe, FIND, &found, &fi->index) && found)
+        return &fi->groups[(uintptr_t)found->data];
+    struct fact_group *g = &fi->groups[fi->ngroups];
+    bool unit = strcmp(v[F_SUBJECT], "unit") == 0;
+    snprintf(g->key, sizeof g->key, "%s", key);
+    snprintf(g->period, sizeof g->period, "%s", v[F_PERIOD]);
+    snprintf(g->subject, sizeof g->subject, "%s", v[F_SUBJECT]);
+    snprintf(g->code, sizeof g->code, "%s", v[F_CODE]);
+    g->known = valid_code(v[F_CODE]) &&
+               (unit ? units_exists(fi->st, v[F_CODE]) : people_exists(fi->st, v[F_CODE]));
+    g->facts = cJSON_CreateObject();
+    g->rows = cJSON_CreateObject();
+    ENTRY entry = {g->key, (void *)(uintptr_t)fi->ngroups};
+    hsearch_r(entry, ENTER, &found, &fi->index);
+    fi->ngroups++;
+    return g;
+}
+
+/* The row's cells; a cell that is not UTF-8 is reported and read as "". */
+static void row_cells(struct facts_import *fi, size_t r, const char *v[F_COUNT])
+{
+    const struct csv_table *t = &fi->table;
+    for (int i = 0; i < F_COUNT; i++) {
+        v[i] = (size_t)fi->col[i] < t->widths[r] ? t->rows[r][fi->col[i]] : "";
+        if (!valid_utf8(v[i])) {
+            import_error(fi->errors, t->lines[r], fact_columns[i], "không phải UTF-8");
+            v[i] = "";
+        }
+    }
+}
+
+/* Where a row belongs: its group and its declared fact; NULL when the row is refused. */
+static struct fact_group *place_row(struct facts_import *fi, size_t r, const char *const v[],
+                                    const cJSON **fact)
+{
+    size_t line = fi->table.lines[r];
+    bool ok = true;
+    struct fact_group *g = NULL;
+    if (!rules_period(fi->gen, v[F_PERIOD])) {
+        import_error(fi->errors, line, "period", "\"%s\" không phải kỳ báo cáo của phong trào",
+                     v[F_PERIOD]);
+        ok = false;
+    }
+    bool unit = strcmp(v[F_SUBJECT], "unit") == 0, person = strcmp(v[F_SUBJECT], "person") == 0;
+    if (!unit && !person) {
+        import_error(fi->errors, line, "subject", "\"%s\" phải là unit hoặc person", v[F_SUBJECT]);
+        return NULL;
+    }
+    if (ok) {
+        g = group_of(fi, v);
+        if (!g->known) {
+            import_error(fi->errors, line, "code", "không có %s mã \"%s\"", v[F_SUBJECT],
+                         v[F_CODE]);
+            ok = false;
+        }
+    }
+    *fact = declared_fact(fi->gen, v[F_SUBJECT], v[F_FACT]);
+    if (!*fact) {
+        import_error(fi->errors, line, "fact", "bộ quy tắc không khai báo chỉ tiêu %s \"%s\"",
+                     v[F_SUBJECT], v[F_FACT]);
+        ok = false;
+    }
+    return ok ? g : NULL;
+}
+
+/* The optional submitted_at cell: a date, the same for every row of a group. */
+static bool check_submitted_at(struct facts_import *fi, size_t r, const char *const v[],
+                               struct fact_group *g, const char **at)
+{
+    const struct csv_table *t = &fi->table;
+    *at = fi->at_col >= 0 && (size_t)fi->at_col < t->widths[r] ? t->rows[r][fi->at_col] : "";
+    if ((*at)[0] && !valid_date(*at)) {
+        import_error(fi->errors, t->lines[r], "submitted_at",
+                     "\"%s\" không phải ngày dạng YYYY-MM-DD", *at);
+        return false;
+    }
+    if ((*at)[0] && g->submitted_at[0] && strncmp(g->submitted_at, *at, 10) != 0) {
+        import_error(fi->errors, t->lines[r], "submitted_at", "%s %s đã có ngày %.10s",
+                     v[F_SUBJECT], v[F_CODE], g->submitted_at);
+        return false;
+    }
+    return true;
+}
+
+/* Reads one row into its group. */
+static void read_row(struct facts_import *fi, size_t r)
+{
+    const char *v[F_COUNT], *at;
+    const cJSON *fact = NULL;
+    size_t line = fi->table.lines[r];
+    row_cells(fi, r, v);
+    struct fact_group *g = place_row(fi, r, v, &fact);
+    if (!g) return;
+    cJSON *value = cell_value(fact, v[F_VALUE]);
+    if (!value) {
+        import_error(fi->errors, line, "value", "\"%s\" không phải giá trị kiểu %s", v[F_VALUE],
+                     cJSON_GetObjectItemCaseSensitive(fact, "type")->valuestring);
+        return;
+    }
+    if (!check_submitted_at(fi, r, v, g, &at)) {
+        cJSON_Delete(value);
+        return;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(g->facts, v[F_FACT])) {
+        int first = cJSON_GetObjectItemCaseSensitive(g->rows, v[F_FACT])->valueint;
+        import_error(fi->errors, line, "fact", "\"%s\" của %s %s đã có ở dòng %d", v[F_FACT],
+                     v[F_SUBJECT], v[F_CODE], first);
+        cJSON_Delete(value);
+        return;
+    }
+    /* A paper report counts from the morning of the day it arrived. */
+    if (at[0] && !g->submitted_at[0])
+        snprintf(g->submitted_at, sizeof g->submitted_at, "%sT08:00:00+07:00", at);
+    cJSON_AddItemToObject(g->facts, v[F_FACT], value);
+    cJSON_AddNumberToObject(g->rows, v[F_FACT], (double)line);
+}
+
+/* The rules' own checks (ranges, enum values), placed on their rows. */
+static void validate_groups(struct facts_import *fi)
+{
+    for (size_t i = 0; i < fi->ngroups; i++) {
+        struct fact_group *g = &fi->groups[i];
+        if (!g->known) continue;
+        cJSON *problems = rules_validate_facts(fi->gen, g->subject, g->facts);
+        if (!problems) {
+            import_error(fi->errors, 0, NULL, "bộ quy tắc không kiểm tra được chỉ tiêu của %s %s",
+                         g->subject, g->code);
+            continue;
+        }
+        const cJSON *p;
+        cJSON_ArrayForEach(p, problems)
+        {
+            const char *field = cJSON_GetObjectItemCaseSensitive(p, "field")->valuestring;
+            const char *name = strncmp(field, "facts.", 6) == 0 ? field + 6 : field;
+            const cJSON *row = cJSON_GetObjectItemCaseSensitive(g->rows, name);
+            import_error(fi->errors, row ? (size_t)row->valueint : 0, "value", "%s",
+                         cJSON_GetObjectItemCaseSensitive(p, "message")->valuestring);
+        }
+        cJSON_Delete(problems);
+    }
+}
+
+/* Every group as one submission, through the domain: one transaction. */
+static int write_groups(struct facts_import *fi, const char *actor, struct import_summary *summary)
+{
+    size_t n = fi->ngroups;
+    struct submission *subs = calloc(n ? n : 1, sizeof *subs);
+    struct submission_result *results = calloc(n ? n : 1, sizeof *results);
+    char err[1200];
+    int rc = -1;
+    if (!subs || !results) {
+        import_error(fi->errors, 0, NULL, "hết bộ nhớ");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct fact_group *g = &fi->groups[i];
+        subs[i] =
+            (struct submission){g->period, g->subject, g->code,
+                                g->facts,  "import",   g->submitted_at[0] ? g->submitted_at : NULL};
+    }
+    const struct submission_options options = {
+        .actor = actor, .action = "import", .skip_unchanged = true};
+    enum submission_status status =
+        submissions_apply(fi->st, fi->gen, subs, n, &options, results, err, sizeof err);
+    if (status == SUBMISSION_BUSY)
+        import_error(fi->errors, 0, NULL, "cơ sở dữ liệu đang bận: %s", err);
+    else if (status == SUBMISSION_EVALUATION)
+        import_error(fi->errors, 0, NULL, "đánh giá %s", err);
+    else if (status != SUBMISSION_OK)
+        import_error(fi->errors, 0, NULL, "lỗi cơ sở dữ liệu: %s", err);
+    if (status != SUBMISSION_OK) goto done;
+    summary->rows = n;
+    for (size_t i = 0; i < n; i++)
+        summary->changed += results[i].stored;
+    summary->unchanged = n - summary->changed;
+    rc = 0;
+done:
+    free(subs);
+    free(results);
+    return rc;
+}
+
+/* The header's columns, and room for the groups. */
+static int begin_import(struct facts_import *fi)
+{
+    for (int i = 0; i < F_COUNT; i++) {
+        fi->col[i] = csv_column(&fi->table, fact_columns[i]);
+        if (fi->col[i] < 0)
+            import_error(fi->errors, 1, fact_columns[i], "dòng tiêu đề thiếu cột này");
+    }
+    fi->at_col = csv_column(&fi->table, "submitted_at");
+    if (fi->errors->count) return -1;
+    fi->groups = calloc(fi->table.count, sizeof *fi->groups);
+    fi->indexed = fi->groups && hcreate_r(fi->table.count * 2 + 16, &fi->index);
+    if (fi->indexed) return 0;
+    import_error(fi->errors, 0, NULL, "hết bộ nhớ");
+    return -1;
+}
+
+int import_facts(struct store *st, struct rules_generation *gen, const char *path,
+                 const char *actor, struct import_summary *summary, struct import_errors *errors)
+{
+    struct facts_import fi = {.st = st, .gen = gen, .errors = errors};
+    char err[1024];
+    int rc = -1;
+    memset(summary, 0, sizeof *summary);
+    if (csv_table_read(path, &fi.table, err, sizeof err) != 0) {
+        import_error(errors, 0, NULL, "%s", err);
+        return -1;
+    }
+    if (begin_import(&fi) != 0) goto done;
+    for (size_t r = 1; r < fi.table.count; r++)
+        read_row(&fi, r);
+    validate_groups(&fi);
+    if (errors->count == 0) rc = write_groups(&fi, actor, summary);
+done:
+    if (fi.indexed) hdestroy_r(&fi.index);
+    free_groups(fi.groups, fi.ngroups);
+    csv_table_free(&fi.table);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * import.h — spreadsheet imports: units.csv, people.csv and facts.csv. Every row is
+ * checked first and every problem reported as "row N, column X: why"; only a clean file is
+ * written, all of it or nothing, through the domain layer. Importing the same file twice
+ * changes nothing.
+ */
+#ifndef THIDUA_IMPORT_IMPORT_H
+#define THIDUA_IMPORT_IMPORT_H
+
+#include <stddef.h>
+
+#include "rules/rules.h"
+#include "store/store.h"
+
+/* Collected problems, each "row N, column X: why". */
+struct import_errors {
+    char **lines;
+    size_t count, capacity;
+};
+
+struct import_summary {
+    size_t rows, changed, unchanged;
+};
+
+void import_error(struct import_errors *errors, size_t row, const char *column, const char *fmt,
+                  ...) __attribute__((format(printf, 4, 5)));
+void import_errors_free(struct import_errors *errors);
+
+/* Each returns 0 with summary filled, or -1 with errors filled. */
+int import_units(struct store *st, const char *path, const char *actor,
+                 struct import_summary *summary, struct import_errors *errors);
+int import_people(struct store *st, const char *path, const char *actor,
+                  struct import_summary *summary, struct import_errors *errors);
+/* period,subject,code,fact,value rows (and an optional submitted_at): each (period,
+ * subject, code) becomes one new facts version unless equal to the stored one; values are
+ * read by their fact's declared type and checked by the rules as the HTTP API checks them. */
+int import_facts(struct store *st, struct rules_generation *gen, const char *path,
+                 const char *actor, struct import_summary *summary, struct import_errors *errors);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * people.c — people.csv: code,full_name,unit_code,position,is_head,email,phone,hired_on.
+ * Each person belongs to a unit that already exists; a unit has at most one head, in the
+ * file and in the database together (a head may change hands within one file).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/organisation.h"
+#include "import/records.h"
+#include "util/validate.h"
+
+#define E164_LEN 24
+
+enum { P_CODE, P_NAME, P_UNIT, P_POSITION, P_HEAD, P_EMAIL, P_PHONE, P_HIRED, P_COUNT };
+
+static const struct column_map person_columns[P_COUNT] = {
+    {"code", true, -1},    {"full_name", true, -1}, {"unit_code", true, -1}, {"position", true, -1},
+    {"is_head", true, -1}, {"email", true, -1},     {"phone", true, -1},     {"hired_on", true, -1},
+};
+
+static const char *cell(const struct record_import *ri, size_t row, int column)
+{
+    return csv_field(&ri->table, row, &ri->cols[column]);
+}
+
+/* The state: the file's heads, by unit. */
+static bool prepare(struct record_import *ri)
+{
+    struct csv_index *heads = malloc(sizeof *heads);
+    if (!heads) return false;
+    if (!csv_index_build(heads, &ri->table, &ri->cols[P_UNIT], &ri->cols[P_HEAD], "1")) {
+        free(heads);
+        return false;
+    }
+    ri->state = heads;
+    return true;
+}
+
+static void release(struct record_import *ri)
+{
+    csv_index_free(ri->state);
+    free(ri->state);
+}
+
+/* One head per unit: not two in the file, and not beside a stored head the file keeps. */
+static void check_head(struct record_import *ri, size_t r, const char *code, const char *unit)
+{
+    size_t line = ri->table.lines[r];
+    int first = csv_index_find(ri->state, unit);
+    if (first > 0 && (size_t)first != r)
+        import_error(ri->errors, line, "is_head", "đơn vị \"%s\" đã có người đứng đầu ở dòng %zu",
+                     unit, ri->table.lines[first]);
+    char *stored = units_head(ri->st, unit);
+    /* The stored head is only replaced if the file demotes or moves them. */
+    if (stored && strcmp(stored, code) != 0 && csv_index_find(&ri->codes, stored) < 0)
+        import_error(ri->errors, line, "is_head",
+                     "đơn vị \"%s\" đã có người đứng đầu %s trong cơ sở dữ liệu", unit, stored);
+    free(stored);
+}
+
+static void check_row(struct record_import *ri, size_t r)
+{
+    size_t line = ri->table.lines[r];
+    if (!cell(ri, r, P_NAME)[0]) import_error(ri->errors, line, "full_name", "đang để trống");
+    const char *unit = cell(ri, r, P_UNIT);
+    if (!unit[0])
+        import_error(ri->errors, line, "unit_code", "đang để trống");
+    else if (!units_exists(ri->st, unit))
+        import_error(ri->errors, line, "unit_code",
+                     "không có đơn vị \"%s\" (hãy nhập units.csv trước)", unit);
+    const char *head = cell(ri, r, P_HEAD);
+    if (strcmp(head, "1") && strcmp(head, "0") && head[0])
+        import_error(ri->errors, line, "is_head", "\"%s\" phải là 1 hoặc 0", head);
+    if (strcmp(head, "1") == 0 && unit[0]) check_head(ri, r, cell(ri, r, P_CODE), unit);
+    csv_check_contact(&ri->table, r, &ri->cols[P_EMAIL], &ri->cols[P_PHONE], ri->errors);
+    csv_check_date(&ri->table, r, &ri->cols[P_HIRED], ri->errors);
+}
+
+static int write_rows(struct record_import *ri, size_t *changed, char *err, size_t errlen)
+{
+    size_t n = ri->table.count - 1;
+    struct person_row *rows = calloc(n ? n : 1, sizeof *rows);
+    char(*phones)[E164_LEN] = calloc(n ? n : 1, sizeof *phones);
+    int rc = -1;
+    if (!rows || !phones) {
+        snprintf(err, errlen, "hết bộ nhớ");
+        goto done;
+    }
+    for (size_t r = 1; r <= n; r++) {
+        const char *raw_phone = cell(ri, r, P_PHONE);
+        if (raw_phone[0]) phone_to_e164(raw_phone, phones[r - 1], E164_LEN);
+        rows[r - 1] = (struct person_row){
+            .code = cell(ri, r, P_CODE),
+            .full_name = cell(ri, r, P_NAME),
+            .unit_code = cell(ri, r, P_UNIT),
+            .position = cell(ri, r, P_POSITION),
+            .is_head = strcmp(cell(ri, r, P_HEAD), "1") == 0,
+            .email = cell(ri, r, P_EMAIL),
+            .phone = phones[r - 1],
+            .hired_on = cell(ri, r, P_HIRED),
+        };
+    }
+    rc = organisation_put_people(ri->st, rows, n, ri->actor, changed, err, errlen);
+done:
+    free(rows);
+    free(phones);
+    return rc;
+}
+
+static const struct record_kind people_kind = {
+    .columns = person_columns,
+    .column_count = P_COUNT,
+    .prepare = prepare,
+    .check_row = check_row,
+    .write = write_rows,
+    .release = release,
+};
+
+int import_people(struct store *st, const char *path, const char *actor,
+                  struct import_summary *summary, struct import_errors *errors)
+{
+    return import_records(st, path, actor, &people_kind, summary, errors);
+}

@@ -1,0 +1,218 @@
+/*
+ * config_file.c — reads etc/thiduad.conf, a Lua table, into struct config.
+ *
+ * The file is Lua so administrators write the same language as the rules, but it runs in
+ * the sandbox with an empty environment (no libraries at all), under an instruction budget
+ * and a memory cap: a config file can compute a value, never touch the system. It may
+ * either `return { ... }` or assign globals. Every field is checked for its type and range;
+ * an error names the file and, where Lua knows it, the line: "etc/thiduad.conf:12: ..." or
+ * "etc/thiduad.conf: listen: ...". Relative paths are relative to the config file's folder,
+ * so the daemon can be started from anywhere.
+ */
+#include "lua/config_file.h"
+
+#include <lua.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua/sandbox.h"
+#include "util/files.h"
+
+#define CONFIG_INSTRUCTIONS (10LL * 1000 * 1000)
+#define CONFIG_MEMORY       (16u << 20)
+
+static char *dirname_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+static void replace(char **slot, char *value)
+{
+    free(*slot);
+    *slot = value;
+}
+
+/* Field readers: leave the value in place when the field is absent (nil). */
+static int read_string(lua_State *L, const char *field, char **out, const char *file, char *err,
+                       size_t errlen)
+{
+    int type = lua_getfield(L, -1, field);
+    int rc = 0;
+    if (type == LUA_TSTRING) {
+        replace(out, strdup(lua_tostring(L, -1)));
+    } else if (type != LUA_TNIL) {
+        snprintf(err, errlen, "%s: %s: expected a string, got %s", file, field,
+                 lua_typename(L, type));
+        rc = -1;
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
+static int read_path(lua_State *L, const char *field, char **out, const char *dir, const char *file,
+                     char *err, size_t errlen)
+{
+    char *raw = NULL;
+    if (read_string(L, field, &raw, file, err, errlen) != 0) return -1;
+    if (raw) {
+        replace(out, config_resolve_path(dir, raw));
+        free(raw);
+    }
+    return 0;
+}
+
+static int read_number(lua_State *L, const char *field, double min, double max, double *out,
+                       const char *file, char *err, size_t errlen)
+{
+    int type = lua_getfield(L, -1, field);
+    int rc = 0;
+    if (type == LUA_TNUMBER) {
+        double v = lua_tonumber(L, -1);
+        if (!(v >= min && v <= max)) { /* NaN fails too */
+            snprintf(err, errlen, "%s: limits.%s: %g is out of range (%g to %g)", file, field, v,
+                     min, max);
+            rc = -1;
+        } else {
+            *out = v;
+        }
+    } else if (type != LUA_TNIL) {
+        snprintf(err, errlen, "%s: limits.%s: expected a number, got %s", file, field,
+                 lua_typename(L, type));
+        rc = -1;
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
+static int read_limits(lua_State *L, struct config_limits *lim, const char *file, char *err,
+                       size_t errlen)
+{
+    int type = lua_getfield(L, -1, "limits");
+    if (type == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (type != LUA_TTABLE) {
+        snprintf(err, errlen, "%s: limits: expected a table", file);
+        lua_pop(L, 1);
+        return -1;
+    }
+    double body = (double)lim->body_bytes, header = (double)lim->header_bytes;
+    double conns = lim->connections;
+    int rc = read_number(L, "body_bytes", 1024, 1 << 30, &body, file, err, errlen) ||
+             read_number(L, "header_bytes", 1024, 1 << 20, &header, file, err, errlen) ||
+             read_number(L, "read_timeout", 0.1, 3600, &lim->read_timeout, file, err, errlen) ||
+             read_number(L, "write_timeout", 0.1, 3600, &lim->write_timeout, file, err, errlen) ||
+             read_number(L, "idle_timeout", 0.1, 3600, &lim->idle_timeout, file, err, errlen) ||
+             read_number(L, "connections", 1, 100000, &conns, file, err, errlen) ||
+             read_number(L, "shutdown_grace", 0, 600, &lim->shutdown_grace, file, err, errlen);
+    lim->body_bytes = (size_t)body;
+    lim->header_bytes = (size_t)header;
+    lim->connections = (int)conns;
+    lua_pop(L, 1);
+    return rc ? -1 : 0;
+}
+
+static int parse_listen(const char *listen, char **host, int *port)
+{
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen) return -1;
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || p < 0 || p > 65535 || end == colon + 1) return -1;
+    const char *h = listen;
+    size_t hlen = (size_t)(colon - listen);
+    if (h[0] == '[' && hlen >= 2 && h[hlen - 1] == ']') {
+        h++;
+        hlen -= 2;
+    }
+    replace(host, strndup(h, hlen));
+    *port = (int)p;
+    return 0;
+}
+
+/* Runs the file in an empty environment and leaves its table on the stack: the one it
+ * returns, or the globals it assigned. */
+static int run_file(struct sandbox *sb, const char *path, char *err, size_t errlen)
+{
+    lua_State *L = sandbox_state(sb);
+    size_t len = 0;
+    char *text = files_read_whole(path, &len);
+    if (!text) {
+        snprintf(err, errlen, "%s: cannot read the file", path);
+        return -1;
+    }
+    char chunkname[1100];
+    snprintf(chunkname, sizeof chunkname, "@%s", path);
+    int rc = sandbox_load(sb, text, len, chunkname, err, errlen);
+    free(text);
+    if (rc != 0) return -1;
+    lua_newtable(L); /* the environment: no library, no global but the file's own */
+    lua_pushvalue(L, -1);
+    lua_insert(L, -3);
+    lua_setupvalue(L, -2, 1);
+    if (sandbox_call(sb, 0, 1, CONFIG_INSTRUCTIONS, CONFIG_MEMORY, err, errlen) != SANDBOX_OK) {
+        if (!err[0]) snprintf(err, errlen, "%s: the configuration needs too much memory", path);
+        return -1;
+    }
+    if (lua_istable(L, -1)) {
+        lua_remove(L, -2);
+    } else {
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+/* Reads every field of the table on top of the stack into cfg. */
+static int read_fields(lua_State *L, struct config *cfg, const char *path, char *err, size_t errlen)
+{
+    char *listen = NULL;
+    if (read_string(L, "listen", &listen, path, err, errlen) != 0) return -1;
+    if (listen && parse_listen(listen, &cfg->listen_host, &cfg->listen_port) != 0) {
+        snprintf(err, errlen, "%s: listen: expected \"host:port\", got \"%s\"", path, listen);
+        free(listen);
+        return -1;
+    }
+    free(listen);
+    if (read_path(L, "database", &cfg->database, cfg->dir, path, err, errlen) ||
+        read_path(L, "rules", &cfg->rules, cfg->dir, path, err, errlen) ||
+        read_path(L, "plugins", &cfg->plugins, cfg->dir, path, err, errlen) ||
+        read_path(L, "web", &cfg->web, cfg->dir, path, err, errlen) ||
+        read_string(L, "timezone", &cfg->timezone, path, err, errlen) ||
+        read_string(L, "log_level", &cfg->log_level, path, err, errlen) ||
+        read_limits(L, &cfg->limits, path, err, errlen))
+        return -1;
+    if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
+        strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
+        snprintf(err, errlen, "%s: log_level: expected debug, info, warn or error", path);
+        return -1;
+    }
+    int type = lua_getfield(L, -1, "channels");
+    lua_pop(L, 1);
+    if (type != LUA_TNIL && type != LUA_TTABLE) {
+        snprintf(err, errlen, "%s: channels: expected a table", path);
+        return -1;
+    }
+    return 0;
+}
+
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+    char *dir = dirname_of(path);
+    config_defaults(cfg, dir);
+    free(dir);
+    cfg->path = strdup(path);
+    struct sandbox *sb =
+        sandbox_new(CONFIG_MEMORY,
+                    "the configuration takes too long to evaluate (an endless loop?)", err, errlen);
+    if (!sb) return -1;
+    int rc = run_file(sb, path, err, errlen);
+    if (rc == 0) rc = read_fields(sandbox_state(sb), cfg, path, err, errlen);
+    sandbox_free(sb, CONFIG_INSTRUCTIONS);
+    return rc;
+}

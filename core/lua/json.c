@@ -1,0 +1,348 @@
+/*
+ * json.c — Lua values to JSON text and JSON to Lua values.
+ *
+ * Evaluations go from Lua to JSON text directly, without a cJSON tree in between: a
+ * province's 51,000 evaluations are 160 MB of JSON, and building and freeing a tree for
+ * each cost more than the rules themselves. The writer fails rather than write something a
+ * client could not read back: invalid UTF-8, a value nested or repeated without end. On
+ * failure the path of the offending field is built while the recursion unwinds, so the
+ * common case pays nothing for it.
+ */
+#include "lua/json.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/validate.h"
+
+/* Integers a double holds exactly: JSON numbers in that range become Lua integers. */
+#define EXACT_INTEGER_LIMIT 9007199254740992.0
+/* Keys of a plain table sorted on the stack up to this many; beyond, on the heap. */
+#define SORTED_KEYS_ON_STACK 32
+#define PATH_MAX_LEN         256
+
+static const char array_mt_key = 'a'; /* registry key: its address */
+static char null_sentinel;            /* its address is JSON null inside Lua */
+
+void lua_json_push_array_mt(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key) != LUA_TNIL) return;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 2);
+    lua_pushliteral(L, "array");
+    lua_setfield(L, -2, "__name");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &array_mt_key);
+}
+
+void lua_json_push_null(lua_State *L)
+{
+    lua_pushlightuserdata(L, &null_sentinel);
+}
+
+/* ---- JSON -> Lua ---------------------------------------------------------------------- */
+
+static void push_value(lua_State *L, const cJSON *item, int depth)
+{
+    luaL_checkstack(L, 3, "JSON input nested too deeply");
+    if (depth > LUA_JSON_MAX_DEPTH || !item) {
+        lua_pushnil(L);
+    } else if (cJSON_IsObject(item)) {
+        lua_createtable(L, 0, cJSON_GetArraySize(item));
+        for (const cJSON *child = item->child; child; child = child->next) {
+            push_value(L, child, depth + 1);
+            lua_setfield(L, -2, child->string);
+        }
+    } else if (cJSON_IsArray(item)) {
+        lua_createtable(L, cJSON_GetArraySize(item), 0);
+        int i = 1;
+        for (const cJSON *child = item->child; child; child = child->next) {
+            push_value(L, child, depth + 1);
+            lua_rawseti(L, -2, i++);
+        }
+    } else if (cJSON_IsString(item)) {
+        lua_pushstring(L, item->valuestring);
+    } else if (cJSON_IsNumber(item)) {
+        double v = item->valuedouble;
+        if (v == floor(v) && fabs(v) < EXACT_INTEGER_LIMIT)
+            lua_pushinteger(L, (lua_Integer)v);
+        else
+            lua_pushnumber(L, v);
+    } else if (cJSON_IsBool(item)) {
+        lua_pushboolean(L, cJSON_IsTrue(item));
+    } else {
+        lua_json_push_null(L);
+    }
+}
+
+void lua_json_push(lua_State *L, const cJSON *item)
+{
+    push_value(L, item, 0);
+}
+
+/* ---- Lua -> JSON text ----------------------------------------------------------------- */
+
+struct writer {
+    lua_State *L;
+    struct buffer *out;
+    size_t nodes;
+    const char *why; /* set on failure */
+    char path[PATH_MAX_LEN];
+};
+
+static void write_string(struct buffer *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    buffer_reserve(b, n + 2);
+    buffer_putc(b, '"');
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        buffer_put(b, s + start, i - start);
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            buffer_put(b, esc, 2);
+        } else if (c == '\n') {
+            buffer_put(b, "\\n", 2);
+        } else {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            buffer_put(b, u, 6);
+        }
+        start = i + 1;
+    }
+    buffer_put(b, s + start, n - start);
+    buffer_putc(b, '"');
+}
+
+/* Prepends a path step ("key" or "[i]") as a failure unwinds. */
+static void prepend_path(struct writer *w, const char *step, bool is_index)
+{
+    char joined[PATH_MAX_LEN];
+    const char *sep = is_index || !w->path[0] || w->path[0] == '[' ? "" : ".";
+    size_t step_len = strlen(step), sep_len = strlen(sep), tail = strlen(w->path);
+    if (step_len + sep_len + tail >= sizeof joined) return; /* the deepest part is kept */
+    memcpy(joined, step, step_len);
+    memcpy(joined + step_len, sep, sep_len);
+    memcpy(joined + step_len + sep_len, w->path, tail + 1);
+    memcpy(w->path, joined, sizeof joined);
+}
+
+static bool write_value(struct writer *w, int index, int depth);
+
+static bool write_scalar(struct writer *w, int index, int type)
+{
+    lua_State *L = w->L;
+    char number[64];
+    switch (type) {
+    case LUA_TBOOLEAN: buffer_puts(w->out, lua_toboolean(L, index) ? "true" : "false"); break;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, index)) {
+            snprintf(number, sizeof number, "%lld", (long long)lua_tointeger(L, index));
+        } else {
+            double v = lua_tonumber(L, index);
+            if (isfinite(v))
+                snprintf(number, sizeof number, "%.17g", v);
+            else
+                snprintf(number, sizeof number, "null");
+        }
+        buffer_puts(w->out, number);
+        break;
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, index, &n);
+        if (!valid_utf8_n(s, n)) {
+            w->why = "chuỗi không phải UTF-8 hợp lệ (một ký tự bị cắt giữa chừng?)";
+            return false;
+        }
+        write_string(w->out, s, n);
+        break;
+    }
+    default: buffer_puts(w->out, "null"); break;
+    }
+    return true;
+}
+
+static bool write_array(struct writer *w, int index, int depth)
+{
+    lua_State *L = w->L;
+    buffer_putc(w->out, '[');
+    lua_Integer n = (lua_Integer)lua_rawlen(L, index);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (i > 1) buffer_putc(w->out, ',');
+        lua_rawgeti(L, index, i);
+        bool ok = write_value(w, -1, depth + 1);
+        lua_pop(L, 1);
+        if (!ok) {
+            char step[32];
+            snprintf(step, sizeof step, "[%lld]", (long long)(i - 1));
+            prepend_path(w, step, true);
+            return false;
+        }
+    }
+    buffer_putc(w->out, ']');
+    return true;
+}
+
+/* Writes "key":value for the value on top of the stack (popped). */
+static bool write_member(struct writer *w, const char *key, size_t len, bool first, int depth)
+{
+    if (!first) buffer_putc(w->out, ',');
+    write_string(w->out, key, len);
+    buffer_putc(w->out, ':');
+    bool ok = write_value(w, -1, depth + 1);
+    lua_pop(w->L, 1);
+    if (!ok) prepend_path(w, key, false);
+    return ok;
+}
+
+/* The keys its metatable's __order lists, in that order; absent ones are left out. */
+static bool write_ordered_object(struct writer *w, int index, int order, int depth)
+{
+    lua_State *L = w->L;
+    bool first = true;
+    lua_Integer n = (lua_Integer)lua_rawlen(L, order);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, order, i);
+        size_t len;
+        const char *key = lua_tolstring(L, -1, &len);
+        if (lua_rawget(L, index) == LUA_TNIL) { /* the key was replaced by its value */
+            lua_pop(L, 1);
+            continue;
+        }
+        if (!write_member(w, key ? key : "", len, first, depth)) return false;
+        first = false;
+    }
+    return true;
+}
+
+struct key {
+    const char *text;
+    size_t len;
+};
+
+static int by_bytes(const void *a, const void *b)
+{
+    const struct key *x = a, *y = b;
+    int c = memcmp(x->text, y->text, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Every string key, sorted bytewise. The key strings stay valid: the table holds them. */
+static bool write_sorted_object(struct writer *w, int index, int depth)
+{
+    lua_State *L = w->L;
+    struct key on_stack[SORTED_KEYS_ON_STACK], *keys = on_stack;
+    size_t count = 0, cap = SORTED_KEYS_ON_STACK;
+    bool ok = true;
+    lua_pushnil(L);
+    while (lua_next(L, index)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) continue;
+        if (count == cap) {
+            struct key *grown = malloc(2 * cap * sizeof *grown);
+            if (!grown) {
+                lua_pop(L, 1);
+                w->why = "hết bộ nhớ";
+                ok = false;
+                goto done;
+            }
+            memcpy(grown, keys, count * sizeof *keys);
+            if (keys != on_stack) free(keys);
+            keys = grown;
+            cap *= 2;
+        }
+        keys[count].text = lua_tolstring(L, -1, &keys[count].len);
+        count++;
+    }
+    qsort(keys, count, sizeof *keys, by_bytes);
+    for (size_t i = 0; i < count && ok; i++) {
+        lua_pushlstring(L, keys[i].text, keys[i].len);
+        lua_rawget(L, index);
+        ok = write_member(w, keys[i].text, keys[i].len, i == 0, depth);
+    }
+done:
+    if (keys != on_stack) free(keys);
+    return ok;
+}
+
+static bool write_table(struct writer *w, int index, int depth)
+{
+    lua_State *L = w->L;
+    if (depth > LUA_JSON_MAX_DEPTH) {
+        w->why = "lồng nhau quá sâu";
+        return false;
+    }
+    int top = lua_gettop(L);
+    bool ok;
+    if (lua_getmetatable(L, index)) {
+        lua_json_push_array_mt(L);
+        if (lua_rawequal(L, -1, -2)) {
+            lua_settop(L, top);
+            return write_array(w, index, depth);
+        }
+        lua_pop(L, 1);
+        lua_pushliteral(L, "__order");
+        if (lua_rawget(L, -2) == LUA_TTABLE) {
+            buffer_putc(w->out, '{');
+            ok = write_ordered_object(w, index, lua_absindex(L, -1), depth);
+            buffer_putc(w->out, '}');
+            lua_settop(L, top);
+            return ok;
+        }
+        lua_settop(L, top);
+    }
+    buffer_putc(w->out, '{');
+    ok = write_sorted_object(w, index, depth);
+    buffer_putc(w->out, '}');
+    return ok;
+}
+
+static bool write_value(struct writer *w, int index, int depth)
+{
+    lua_State *L = w->L;
+    index = lua_absindex(L, index);
+    if (++w->nodes > LUA_JSON_MAX_NODES || !lua_checkstack(L, 4)) {
+        w->why = "giá trị quá lớn";
+        return false;
+    }
+    int type = lua_type(L, index);
+    if (type == LUA_TTABLE) return write_table(w, index, depth);
+    if (type == LUA_TLIGHTUSERDATA && lua_touserdata(L, index) == &null_sentinel) {
+        buffer_puts(w->out, "null");
+        return true;
+    }
+    return write_scalar(w, index, type);
+}
+
+int lua_json_write(lua_State *L, int index, struct buffer *b, char *err, size_t errlen)
+{
+    struct writer w = {.L = L, .out = b};
+    int top = lua_gettop(L);
+    bool ok = write_value(&w, index, 0);
+    lua_settop(L, top);
+    if (ok && b->failed) w.why = "hết bộ nhớ";
+    if (ok && !b->failed) return 0;
+    b->failed = true;
+    snprintf(err, errlen, "%s%s%s", w.path, w.path[0] ? ": " : "", w.why);
+    return -1;
+}
+
+cJSON *lua_json_to_cjson(lua_State *L, int index, char *err, size_t errlen)
+{
+    struct buffer b = {0};
+    if (lua_json_write(L, index, &b, err, errlen) != 0) {
+        buffer_free(&b);
+        return NULL;
+    }
+    cJSON *out = cJSON_Parse(b.data);
+    buffer_free(&b);
+    if (!out) snprintf(err, errlen, "the value could not be read back as JSON");
+    return out;
+}

@@ -1,0 +1,42 @@
+/*
+ * json.h — the bridge between Lua values and JSON.
+ *
+ * JSON to Lua: objects become tables, arrays become tables with the array metatable, null
+ * becomes a sentinel light userdata. Lua to JSON: a table with the array metatable is an
+ * array; any other table is an object whose keys come out in a stable order — the order
+ * its metatable's `__order` list gives (only those keys), or else sorted bytewise — so
+ * equal values are equal bytes whatever state wrote them. Every string written must be
+ * valid UTF-8: a rule that cuts "Chưa" in the middle of a character gets an error naming
+ * the field, not broken text on the wire.
+ */
+#ifndef THIDUA_LUA_JSON_H
+#define THIDUA_LUA_JSON_H
+
+#include <cjson/cJSON.h>
+#include <lua.h>
+#include <stddef.h>
+
+#include "util/buffer.h"
+
+/* Deepest nesting converted either way. */
+#define LUA_JSON_MAX_DEPTH 32
+/* Most values one conversion writes: one evaluation is a few hundred; a table that refers
+ * to itself along many paths could otherwise be 2^depth. */
+#define LUA_JSON_MAX_NODES 1000000
+
+/* The metatable that marks a table as a JSON array (created on first use). */
+void lua_json_push_array_mt(lua_State *L);
+/* The value that stands for JSON null. */
+void lua_json_push_null(lua_State *L);
+
+/* Pushes a JSON value as Lua; nesting past LUA_JSON_MAX_DEPTH becomes nil. */
+void lua_json_push(lua_State *L, const cJSON *item);
+
+/* Appends the value at index as JSON text to b. Returns 0, or -1 with err ("field.path:
+ * why") when a string is not UTF-8, the value is too large, or memory ran out. */
+int lua_json_write(lua_State *L, int index, struct buffer *b, char *err, size_t errlen);
+
+/* The value at index as a cJSON tree (through the same writer); NULL with err. */
+cJSON *lua_json_to_cjson(lua_State *L, int index, char *err, size_t errlen);
+
+#endif

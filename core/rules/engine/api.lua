@@ -1,0 +1,139 @@
+--[[
+engine/api.lua — what C calls (rules.c): the last chunk of the rule engine's Lua half, which
+builds and returns M, the table C keeps in the registry.
+
+The engine is compiled into thiduad and run first in every rules generation (a fresh
+sandboxed lua_State; see rules.c). It owns the rules DSL (campaign, fact, criterion, title,
+nomination, test), the checks made on a ruleset once its files have run (references,
+dependency order, cycles), fact validation, and the evaluation of a unit with its members
+(the order is explained in engine/evaluate.lua). Its chunks, in the order C runs them:
+
+  engine/dsl.lua       shared helpers, the declarations and the DSL, the rules' environment
+  engine/checks.lua    the checks once every file has run (finish)
+  engine/evaluate.lua  evaluation, the public shape of an evaluation, fact validation
+  engine/selftest.lua  the self-tests (run_tests) and the dry run (probe)
+  engine/api.lua       this file: M
+
+C creates one table E, the engine's shared internals, and calls each chunk with (E, host);
+chunks share state only through E (a table is aliased by a local where it is never
+replaced; a value that is reassigned, like E.campaign_decl, E.running or E.in_tests, is
+always read through E). This chunk returns M. `host` holds: where(level) -> "file:line",
+exhausted() (the budget or memory cap was hit), array_mt (marks a table as a JSON array),
+null (JSON null), thidua (the rules' module).
+--]]
+
+local E, host = ...
+
+local null = host.null
+local sfmt = string.format
+local tsort = table.sort
+local pairs, ipairs = pairs, ipairs
+
+local array, copy, problems = E.array, E.copy, E.problems
+local rule_env, finish, freeze_environment, probe =
+  E.rule_env, E.finish, E.freeze_environment, E.probe
+local run_tests, evaluate_group, to_public, find_period, validate_facts =
+  E.run_tests, E.evaluate_group, E.to_public, E.find_period, E.validate_facts
+local facts, fact_order = E.facts, E.fact_order
+local criteria, criterion_order = E.criteria, E.criterion_order
+local titles, title_order = E.titles, E.title_order
+local nominations, nomination_order = E.nominations, E.nomination_order
+local tests = E.tests
+
+---------------------------------------------------------------------------------------------
+-- What C calls (rules.c).
+
+local M = {}
+
+M.env = rule_env
+
+function M.finish()
+  if #problems == 0 then finish() end
+  freeze_environment()
+  if #problems == 0 then probe() end
+  return array(problems)
+end
+
+M.run_tests = run_tests
+
+function M.begin_tests()
+  E.in_tests = true
+end
+
+function M.running_rule()
+  return E.running
+end
+
+function M.evaluate_unit(period_code, unit_input, member_inputs)
+  local period = find_period(period_code)
+  local unit, people = evaluate_group(period, unit_input, member_inputs)
+  local out_people = array()
+  for i, r in ipairs(people) do out_people[i] = to_public(r, period) end
+  return { unit = to_public(unit, period), people = out_people }
+end
+
+function M.evaluate_person(period_code, person_input)
+  local period = find_period(period_code)
+  local _, people = evaluate_group(period, nil, { person_input })
+  return to_public(people[1], period)
+end
+
+M.validate_facts = validate_facts
+
+function M.periods()
+  local out = array()
+  local codes = {}
+  local campaign_decl = E.campaign_decl
+  for code in pairs(campaign_decl.periods) do codes[#codes + 1] = code end
+  tsort(codes)
+  for _, code in ipairs(codes) do
+    local p = campaign_decl.periods[code]
+    out[#out + 1] = { code = code, label = p.label, from = p.from, to = p.to,
+      report_due = p.report_due, kind = p.kind }
+  end
+  return out
+end
+
+function M.catalog()
+  local c = E.campaign_decl
+  local out = { campaign = { year = c.year, name = c.name, theme = c.theme, contents = c.contents,
+    registration_due = c.registration_due or null, holidays = c.holidays },
+    periods = M.periods(), facts = array(), criteria = array(), titles = array(),
+    nominations = array() }
+  for _, name in ipairs(fact_order) do
+    local d = facts[name]
+    out.facts[#out.facts + 1] = { name = name, subject = d.subject, type = d.type,
+      label = d.label, min = d.min or null, max = d.max or null,
+      values = d.values and array(copy(d.values)) or null, optional = d.optional }
+  end
+  for _, id in ipairs(criterion_order) do
+    local d = criteria[id]
+    out.criteria[#out.criteria + 1] = { id = id, subject = d.subject, title = d.title,
+      points = d.points }
+  end
+  for _, code in ipairs(title_order) do
+    local t = titles[code]
+    out.titles[#out.titles + 1] = { code = code, subject = t.subject, name = t.name,
+      decided_by = t.decided_by, requires = array(copy(t.requires)), after = array(copy(t.after)) }
+  end
+  for _, code in ipairs(nomination_order) do
+    local n = nominations[code]
+    local subjects = array()
+    for _, s in ipairs({ "unit", "person" }) do
+      if n.subjects[s] then subjects[#subjects + 1] = s end
+    end
+    out.nominations[#out.nominations + 1] = { code = code, name = n.name,
+      decided_by = n.decided_by, subjects = subjects }
+  end
+  return out
+end
+
+function M.summary()
+  local count = function(t) local n = 0; for _ in pairs(t) do n = n + 1 end; return n end
+  local campaign_decl = E.campaign_decl
+  return sfmt("%d facts, %d criteria, %d titles, %d nominations, %d periods, %d tests",
+    #fact_order, #criterion_order, #title_order, #nomination_order,
+    campaign_decl and count(campaign_decl.periods) or 0, #tests)
+end
+
+return M

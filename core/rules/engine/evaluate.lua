@@ -1,0 +1,422 @@
+--[[
+engine/evaluate.lua — evaluation and fact validation.
+
+It owns the evaluation of a unit with its members for a period (evaluate_group), in the
+order the plan needs:
+
+  1. each member: criteria, then person titles in dependency order;
+  2. the unit: criteria, then unit titles (they see the members' titles from step 1);
+  3. "late" person criteria (a criterion with `after`, e.g. CN7: the head's unit must be
+     TTLDXS) for the members they apply to, whose titles are then decided again;
+  4. nominations (GIAY_KHEN, BANG_KHEN) for the unit and its members.
+
+So a unit's shares count its members' titles as the law has them (before CN7), and a head
+whose unit misses TTLDXS then loses LDTT: counting CN7 in the shares would be circular.
+
+Also here: what rules see while they run (the facts view, ctx and its methods), the public
+shape of an evaluation (to_public, with the key order a JSON writer may keep), the period
+lookup, and fact validation (validate_facts).
+--]]
+
+local E, host = ...
+
+local null = host.null
+local sfmt = string.format
+local tconcat, tsort = table.concat, table.sort
+local mtype = math.type
+local type, pairs, ipairs, tostring, error = type, pairs, ipairs, tostring, error
+local setmetatable, next = setmetatable, next
+
+local array, SUBJECTS = E.array, E.SUBJECTS
+local facts, criteria, titles, nominations = E.facts, E.criteria, E.titles, E.nominations
+local criterion_order, title_order, nomination_order =
+  E.criterion_order, E.title_order, E.nomination_order
+local title_sequence, early_criteria, late_criteria =
+  E.title_sequence, E.early_criteria, E.late_criteria
+
+-- The key order of the public tables (to_public), for a JSON writer that keeps it: each
+-- metatable's __order lists the keys. Today's C writer walks the tables with lua_next and
+-- ignores it. Hidden like every engine metatable (rules never get these tables anyway).
+local evaluation_mt = { __order = { "period", "subject", "code", "name", "unit_code", "is_head",
+  "score", "rules_hash", "criteria", "titles", "nominations" }, __metatable = false }
+local criterion_mt = { __order = { "id", "title", "passed", "applicable", "points",
+  "max_points", "reason" }, __metatable = false }
+local title_mt = { __order = { "code", "name", "decided_by", "eligible", "reasons" },
+  __metatable = false }
+local nomination_mt = { __order = { "code", "name", "decided_by", "eligible", "reasons" },
+  __metatable = false }
+
+---------------------------------------------------------------------------------------------
+-- Evaluation
+
+local function fact_error(kind, name, level)
+  error(sfmt('fact "%s" is not declared for a %s (%s)', tostring(name), kind,
+    SUBJECTS[kind] or kind), level)
+end
+
+-- A subject's facts as rules see them: a plain copy of the reported values (so reading
+-- one is a table access, the hot path of every evaluation), whose metatable answers only
+-- for what is absent: nil for a declared fact not reported, an error for a name no fact
+-- declares. Assigning a fact is an error; the copy is per evaluation, so nothing a rule
+-- does to it outlives the call.
+local facts_mt = {}
+for kind in pairs(SUBJECTS) do
+  facts_mt[kind] = {
+    __index = function(_, name)
+      local d = facts[name]
+      if not d or d.subject ~= kind then fact_error(kind, name, 3) end
+      return nil
+    end,
+    __newindex = function() error("facts are read-only", 2) end,
+    __metatable = false,
+  }
+end
+
+local function facts_view(kind, values)
+  local view = {}
+  for name, v in next, values do
+    if v ~= null then view[name] = v end
+  end
+  return setmetatable(view, facts_mt[kind])
+end
+
+-- Where the rule being run was declared: C names it when memory runs out, since an
+-- allocation failure carries no position of its own (M.running_rule). Reassigned on every
+-- check, so it lives in E.
+E.running = ""
+
+-- Shared by every check that gives no reason: never appended to.
+local NO_REASONS = array()
+
+-- Runs a check and normalises its answer to ok, reasons.
+local function run_check(fn, s, f, ctx, at)
+  E.running = at
+  local ok, why = fn(s, f, ctx)
+  if why == nil then return ok == true, NO_REASONS end
+  local reasons = array()
+  if type(why) == "string" then
+    reasons[1] = why
+  elseif type(why) == "table" then
+    for _, r in ipairs(why) do reasons[#reasons + 1] = tostring(r) end
+  end
+  return ok == true, reasons
+end
+
+-- What a ctx stands for (its result, the title being decided, the unit's members, the
+-- person's unit) is kept here, out of the rules' reach: a rule holds the ctx, never the
+-- engine's tables behind it.
+local ctx_state = setmetatable({}, { __mode = "k" })
+
+-- The methods live in their own table, reached through a hidden metatable: neither
+-- getmetatable(ctx) nor ctx.__index hands a rule the table every ctx shares.
+local ctx_methods = {}
+local ctx_mt = { __index = ctx_methods, __metatable = false }
+
+local function state_of(ctx)
+  local st = ctx_state[ctx]
+  if not st then error("call ctx methods as ctx:method(...)", 3) end
+  return st
+end
+
+function ctx_methods:passed(id)
+  local st = state_of(self)
+  if not criteria[id] then error(sfmt('ctx:passed: unknown criterion "%s"', tostring(id)), 2) end
+  local c = st.result.criteria[id]
+  return c ~= nil and c.applicable and c.passed
+end
+
+function ctx_methods:has(code)
+  local st = state_of(self)
+  if not titles[code] then error(sfmt('ctx:has: unknown title "%s"', tostring(code)), 2) end
+  local current = st.title
+  if current and not current.after_set[code] and current.code ~= code then
+    error(sfmt('title "%s" uses ctx:has("%s"): list "%s" in its after = { ... }', current.code,
+      code, code), 2)
+  end
+  return st.result.titles[code] == true
+end
+
+local function members_of(self, name)
+  local st = state_of(self)
+  if not st.members then error("ctx:" .. name .. "() is for unit rules only", 3) end
+  return st.members
+end
+
+function ctx_methods:members()
+  return members_of(self, "members")
+end
+
+function ctx_methods:member_count()
+  return #members_of(self, "member_count")
+end
+
+function ctx_methods:count(code)
+  local members = members_of(self, "count")
+  if not titles[code] then error(sfmt('ctx:count: unknown title "%s"', tostring(code)), 2) end
+  local n = 0
+  for _, m in ipairs(members) do
+    if m.titles[code] then n = n + 1 end
+  end
+  return n
+end
+
+function ctx_methods:share(code)
+  local members = members_of(self, "share")
+  if #members == 0 then return 0 end
+  return self:count(code) / #members
+end
+
+function ctx_methods:count_where(fn)
+  local members = members_of(self, "count_where")
+  local n = 0
+  for _, m in ipairs(members) do
+    if fn(m) then n = n + 1 end
+  end
+  return n
+end
+
+function ctx_methods:unit()
+  local st = state_of(self)
+  if not st.unit_view then error("ctx:unit() is for person rules only", 2) end
+  return st.unit_view
+end
+
+-- A result: `subject` is what rules see (a copy they may scribble on); `info` is the
+-- engine's own copy, the only one the evaluation's text is written from.
+local function new_result(kind, input, period)
+  local info
+  if kind == "unit" then
+    info = { code = tostring(input.code or ""), name = tostring(input.name or ""),
+      kind = tostring(input.kind or "") }
+  else
+    info = { code = tostring(input.code or ""), full_name = tostring(input.full_name or ""),
+      position = tostring(input.position or ""), is_head = input.is_head == true,
+      unit_code = tostring(input.unit_code or "") }
+  end
+  local subject = {}
+  for k, v in next, info do subject[k] = v end
+  local values = input.facts or {}
+  local ctx = setmetatable({ subject = kind, period = period.code, period_kind = period.kind },
+    ctx_mt)
+  local r = { kind = kind, info = info, subject = subject, values = values,
+    facts = facts_view(kind, values), criteria = {}, titles = {}, reasons = {}, nominations = {},
+    ctx = ctx }
+  r.state = { result = r }
+  ctx_state[ctx] = r.state
+  return r
+end
+
+local function eval_criterion(r, c)
+  local applicable = true
+  E.running = c.at
+  if c.applies then applicable = c.applies(r.subject, r.facts, r.ctx) == true end
+  local passed, reasons = false, nil
+  if applicable then passed, reasons = run_check(c.check, r.subject, r.facts, r.ctx, c.at) end
+  -- This table becomes the criterion's public entry (to_public), hence its metatable.
+  r.criteria[c.id] = setmetatable({ passed = passed, applicable = applicable,
+    points = (applicable and passed) and c.points or 0,
+    reason = (not passed and applicable) and (reasons[1] or "Không đạt") or nil }, criterion_mt)
+end
+
+local function eval_titles(r)
+  for _, t in ipairs(title_sequence[r.kind]) do
+    local ok, reasons = true, array()
+    for _, cid in ipairs(t.requires) do
+      local c = r.criteria[cid]
+      if c and c.applicable and not c.passed then
+        ok = false
+        reasons[#reasons + 1] = sfmt("Không đạt tiêu chí %s: %s", cid, c.reason)
+      end
+    end
+    if t.check then
+      r.state.title = t
+      local cok, why = run_check(t.check, r.subject, r.facts, r.ctx, t.at)
+      r.state.title = nil
+      if not cok then
+        ok = false
+        for _, w in ipairs(why) do reasons[#reasons + 1] = w end
+        if #why == 0 then reasons[#reasons + 1] = "Không đạt điều kiện của danh hiệu" end
+      elseif ok then
+        for _, w in ipairs(why) do reasons[#reasons + 1] = w end
+      end
+    end
+    r.titles[t.code] = ok
+    r.reasons[t.code] = reasons
+  end
+end
+
+local function eval_nominations(r)
+  for _, code in ipairs(nomination_order) do
+    local n = nominations[code]
+    if n.subjects[r.kind] then
+      local ok, why = run_check(n.check, r.subject, r.facts, r.ctx, n.at)
+      r.nominations[code] = ok
+      r.reasons[code] = why
+    end
+  end
+end
+
+local function member_view(r)
+  local passed = {}
+  for id, c in pairs(r.criteria) do
+    if c.applicable and c.passed then passed[id] = true end
+  end
+  local held = {}
+  for code, ok in pairs(r.titles) do
+    if ok then held[code] = true end
+  end
+  return { code = r.info.code, full_name = r.info.full_name, is_head = r.info.is_head,
+    position = r.info.position, facts = r.facts, titles = held, criteria = passed }
+end
+
+local function score_of(r)
+  local total = 0
+  for _, c in pairs(r.criteria) do total = total + c.points end
+  return total
+end
+
+-- Evaluates a unit (may be nil: a lone person) with its members for a period.
+local function evaluate_group(period, unit_input, member_inputs)
+  local people = {}
+  for i, m in ipairs(member_inputs) do
+    local r = new_result("person", m, period)
+    people[i] = r
+    for _, c in ipairs(early_criteria.person) do eval_criterion(r, c) end
+    eval_titles(r)
+  end
+
+  local unit
+  local unit_view = { code = "", name = "", facts = facts_view("unit", {}), titles = {} }
+  if unit_input then
+    unit = new_result("unit", unit_input, period)
+    local members = {}
+    for i, r in ipairs(people) do members[i] = member_view(r) end
+    unit.state.members = members
+    for _, c in ipairs(early_criteria.unit) do eval_criterion(unit, c) end
+    eval_titles(unit)
+    local held = {}
+    for code, ok in pairs(unit.titles) do
+      if ok then held[code] = true end
+    end
+    unit_view = { code = unit.info.code, name = unit.info.name, facts = unit.facts,
+      titles = held }
+  end
+
+  for _, r in ipairs(people) do
+    r.state.unit_view = unit_view
+    if #late_criteria > 0 then
+      local any = false
+      for _, c in ipairs(late_criteria) do
+        eval_criterion(r, c)
+        any = any or r.criteria[c.id].applicable
+      end
+      if any then eval_titles(r) end
+    end
+    eval_nominations(r)
+    r.score = score_of(r)
+  end
+  if unit then
+    eval_nominations(unit)
+    unit.score = score_of(unit)
+  end
+  return unit, people
+end
+
+-- The evaluation shape of DESIGN.md ("An evaluation").
+local function to_public(r, period)
+  local out = setmetatable({ period = period.code, subject = r.kind, code = r.info.code,
+    score = r.score }, evaluation_mt)
+  if r.kind == "unit" then
+    out.name = r.info.name
+  else
+    out.name = r.info.full_name
+    out.unit_code = r.info.unit_code
+    out.is_head = r.info.is_head
+  end
+  local crit = array()
+  for _, id in ipairs(criterion_order) do
+    local d = criteria[id]
+    local c = r.criteria[id]
+    if d.subject == r.kind and c then
+      -- The result table itself becomes the public entry: one table less per criterion.
+      c.id, c.title, c.max_points = id, d.title, d.points
+      if c.reason == nil then c.reason = null end
+      crit[#crit + 1] = c
+    end
+  end
+  out.criteria = crit
+  local tl = array()
+  for _, code in ipairs(title_order) do
+    local t = titles[code]
+    if t.subject == r.kind then
+      tl[#tl + 1] = setmetatable({ code = code, name = t.name, decided_by = t.decided_by,
+        eligible = r.titles[code] == true, reasons = r.reasons[code] or array() }, title_mt)
+    end
+  end
+  out.titles = tl
+  local nl = array()
+  for _, code in ipairs(nomination_order) do
+    local n = nominations[code]
+    if r.nominations[code] ~= nil then
+      nl[#nl + 1] = setmetatable({ code = code, name = n.name, decided_by = n.decided_by,
+        eligible = r.nominations[code], reasons = r.reasons[code] or array() }, nomination_mt)
+    end
+  end
+  out.nominations = nl
+  return out
+end
+
+local function find_period(code)
+  local campaign_decl = E.campaign_decl
+  local p = campaign_decl and campaign_decl.periods[code]
+  if not p then error(sfmt('unknown period "%s"', tostring(code)), 0) end
+  return p
+end
+
+---------------------------------------------------------------------------------------------
+-- Fact validation: every problem, in declaration order, with a Vietnamese message.
+
+local function validate_facts(kind, values)
+  local details = array()
+  local function add(name, fmt, ...)
+    details[#details + 1] = { field = "facts." .. tostring(name), message = sfmt(fmt, ...) }
+  end
+  local names = {}
+  for name in pairs(values) do names[#names + 1] = tostring(name) end
+  tsort(names)
+  for _, name in ipairs(names) do
+    local v = values[name]
+    local d = facts[name]
+    if not d or d.subject ~= kind then
+      add(name, "không có chỉ tiêu \"%s\" cho %s", name, SUBJECTS[kind])
+    elseif v ~= null then
+      if d.type == "boolean" then
+        if type(v) ~= "boolean" then add(name, "%s: phải là true hoặc false", d.label) end
+      elseif d.type == "integer" then
+        if mtype(v) ~= "integer" then
+          add(name, "%s: phải là số nguyên", d.label)
+        elseif d.min and v < d.min then
+          add(name, "%s: không được nhỏ hơn %d (nhận %d)", d.label, d.min, v)
+        elseif d.max and v > d.max then
+          add(name, "%s: không được lớn hơn %d (nhận %d)", d.label, d.max, v)
+        end
+      elseif d.type == "enum" then
+        if type(v) ~= "string" or not d.allowed[v] then
+          add(name, "%s: phải là một trong %s", d.label, tconcat(d.values, ", "))
+        end
+      elseif d.type == "string" then
+        if type(v) ~= "string" then
+          add(name, "%s: phải là chuỗi ký tự", d.label)
+        elseif d.max_length and utf8.len(v) and utf8.len(v) > d.max_length then
+          add(name, "%s: dài quá %d ký tự", d.label, d.max_length)
+        end
+      end
+    end
+  end
+  return details
+end
+
+E.evaluate_group = evaluate_group
+E.to_public = to_public
+E.find_period = find_period
+E.validate_facts = validate_facts

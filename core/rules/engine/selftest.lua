@@ -1,0 +1,139 @@
+--[[
+engine/selftest.lua — the ruleset's self-tests (rules/<year>/tests/*.lua, declared with
+`test`): the `t` they are given (test_api: evaluate_person, evaluate_unit, eq, ok) and
+run_tests. Also the dry run made at the end of the load (probe), which evaluates made-up
+subjects the same way.
+--]]
+
+local E, host = ...
+
+local null = host.null
+local sfmt = string.format
+local type, pairs, ipairs, tostring, error = type, pairs, ipairs, tostring, error
+local pcall = pcall
+
+local array, problems, tests = E.array, E.problems, E.tests
+local facts, fact_order = E.facts, E.fact_order
+local evaluate_group, find_period = E.evaluate_group, E.find_period
+
+---------------------------------------------------------------------------------------------
+-- Self-tests (rules/<year>/tests/*.lua)
+
+local function friendly(r)
+  local out = { criteria = {}, titles = {}, reasons = r.reasons, nominations = {}, score = r.score }
+  for id, c in pairs(r.criteria) do
+    out.criteria[id] = { passed = c.passed, applicable = c.applicable, points = c.points,
+      reason = c.reason }
+  end
+  for code, ok in pairs(r.titles) do out.titles[code] = ok end
+  for code, ok in pairs(r.nominations) do out.nominations[code] = ok end
+  return out
+end
+
+local function default_period()
+  local campaign_decl = E.campaign_decl
+  if not campaign_decl then error("no campaign declared", 0) end
+  local year = sfmt("%d-Y", campaign_decl.year)
+  if campaign_decl.periods[year] then return campaign_decl.periods[year] end
+  local first
+  for code, p in pairs(campaign_decl.periods) do
+    if not first or code < first.code then first = p end
+  end
+  return first
+end
+
+local function show(v)
+  if type(v) == "string" then return sfmt("%q", v) end
+  return tostring(v)
+end
+
+local test_api = {}
+
+function test_api.evaluate_person(spec)
+  local period = spec.period and find_period(spec.period) or default_period()
+  local _, people = evaluate_group(period, nil, { {
+    code = spec.code or "P", full_name = spec.full_name or "", position = spec.position or "",
+    is_head = spec.is_head == true, unit_code = "", facts = spec.facts or {} } })
+  return friendly(people[1])
+end
+
+function test_api.evaluate_unit(spec)
+  local period = spec.period and find_period(spec.period) or default_period()
+  local unit_spec = spec.unit or {}
+  local members = {}
+  for i, m in ipairs(spec.members or {}) do
+    members[i] = { code = m.code or ("P" .. i), full_name = m.full_name or "",
+      position = m.position or "", is_head = m.is_head == true,
+      unit_code = unit_spec.code or "U", facts = m.facts or {} }
+  end
+  local unit, people = evaluate_group(period, { code = unit_spec.code or "U",
+    name = unit_spec.name or "", kind = unit_spec.kind or "office",
+    facts = unit_spec.facts or {} }, members)
+  local out = { unit = friendly(unit), people = {} }
+  for _, r in ipairs(people) do out.people[r.info.code] = friendly(r) end
+  return out
+end
+
+function test_api.eq(actual, expected, message)
+  if actual ~= expected then
+    error(sfmt("%s: expected %s, got %s", message or "eq", show(expected), show(actual)), 2)
+  end
+end
+
+function test_api.ok(condition, message)
+  if not condition then error(message or "expected a true value", 2) end
+end
+
+local function run_tests()
+  local results = array()
+  for _, t in ipairs(tests) do
+    local ok, err = pcall(t.fn, test_api)
+    results[#results + 1] = { name = t.name, at = t.at, ok = ok,
+      message = ok and null or tostring(err) }
+  end
+  return results
+end
+
+---------------------------------------------------------------------------------------------
+-- A dry run with a plausible value for every fact, so a check that names an undeclared fact
+-- or fails to run is refused at load, not on the first real report.
+
+local function sample_facts(kind)
+  local values = {}
+  for _, name in ipairs(fact_order) do
+    local d = facts[name]
+    if d.subject == kind then
+      if d.type == "boolean" then
+        values[name] = true
+      elseif d.type == "integer" then
+        local v = 1
+        if d.min and v < d.min then v = d.min end
+        if d.max and v > d.max then v = d.max end
+        values[name] = v
+      elseif d.type == "enum" then
+        values[name] = d.values[1]
+      else
+        values[name] = ""
+      end
+    end
+  end
+  return values
+end
+
+local function probe()
+  local period = default_period()
+  if not period then return end
+  local unit = { code = "PROBE", name = "", kind = "office", facts = sample_facts("unit") }
+  local members = {
+    { code = "PROBE-1", is_head = true, facts = sample_facts("person") },
+    { code = "PROBE-2", is_head = false, facts = sample_facts("person") },
+  }
+  local ok, err = pcall(evaluate_group, period, unit, members)
+  if not ok then problems[#problems + 1] = tostring(err) end
+  local ok2, err2 = pcall(evaluate_group, period, { code = "PROBE", facts = {} },
+    { { code = "PROBE-3", facts = {} } })
+  if not ok2 and (ok or tostring(err2) ~= tostring(err)) then problems[#problems + 1] = tostring(err2) end
+end
+
+E.run_tests = run_tests
+E.probe = probe

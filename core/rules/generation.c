@@ -1,0 +1,240 @@
+/*
+ * generation.c — asking a loaded rules generation: its identity (hash, folder, summary),
+ * its campaign's periods and catalog, fact validation, and evaluations.
+ *
+ * Every call runs in the generation's sandbox under the evaluation budget (plus a share
+ * per member) and the evaluation memory cap, fixed at load: a rule that keeps what it
+ * allocates cannot raise its own cap. Results go from Lua to JSON text by lua/json.c, in
+ * a stable key order, so equal evaluations are equal bytes.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua/json.h"
+#include "rules/internal.h"
+
+/* One unit's results are written into one block this large to start with. */
+#define RESULTS_FIRST_BLOCK (64u << 10)
+
+void rules_push_engine_function(struct rules_generation *gen, const char *name)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, gen->engine_ref);
+    lua_getfield(L, -1, name);
+    lua_remove(L, -2);
+}
+
+/* Where the rule that was running was declared ("" if none): engine.lua keeps it. */
+static void running_rule(struct rules_generation *gen, char *out, size_t outlen)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    out[0] = '\0';
+    if (!gen->engine_ref) return;
+    rules_push_engine_function(gen, "running_rule");
+    if (lua_pcall(L, 0, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+        snprintf(out, outlen, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+}
+
+int rules_call(struct rules_generation *gen, int nargs, int nresults, long long instructions,
+               size_t memory_limit, char *err, size_t errlen)
+{
+    enum sandbox_status status =
+        sandbox_call(gen->sandbox, nargs, nresults, instructions, memory_limit, err, errlen);
+    if (status != SANDBOX_OUT_OF_MEMORY) return status == SANDBOX_OK ? 0 : -1;
+    size_t cap =
+        memory_limit == gen->limits.load_memory ? gen->limits.load_memory : gen->limits.eval_memory;
+    /* An allocation failure has no position: name the rule that was running. */
+    char rule[512];
+    running_rule(gen, rule, sizeof rule);
+    snprintf(err, errlen,
+             "%s%sa rule needed more memory than it may use (%zu MiB): does it build an "
+             "endless table?",
+             rule, rule[0] ? ": " : "", cap >> 20);
+    return -1;
+}
+
+const char *rules_hash(const struct rules_generation *gen)
+{
+    return gen->hash;
+}
+
+const char *rules_dir(const struct rules_generation *gen)
+{
+    return gen->dir;
+}
+
+const char *rules_summary(const struct rules_generation *gen)
+{
+    return gen->summary;
+}
+
+const cJSON *rules_periods(const struct rules_generation *gen)
+{
+    return gen->periods;
+}
+
+const cJSON *rules_period(const struct rules_generation *gen, const char *code)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, gen->periods)
+    {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "code");
+        if (cJSON_IsString(c) && strcmp(c->valuestring, code) == 0) return p;
+    }
+    return NULL;
+}
+
+const cJSON *rules_catalog(const struct rules_generation *gen)
+{
+    return gen->catalog;
+}
+
+/* Fixed at load: a rule that keeps what it allocates cannot raise its own cap. */
+static size_t eval_memory_limit(const struct rules_generation *gen)
+{
+    return gen->eval_base + gen->limits.eval_memory;
+}
+
+/* Pops the value on top of the stack as a cJSON tree; NULL with err. */
+static cJSON *pop_json(struct rules_generation *gen, char *err, size_t errlen)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    cJSON *out = lua_json_to_cjson(L, -1, err, errlen);
+    lua_pop(L, 1);
+    return out;
+}
+
+cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts)
+{
+    char err[RULES_ERR_LEN];
+    lua_State *L = sandbox_state(gen->sandbox);
+    rules_push_engine_function(gen, "validate_facts");
+    lua_pushstring(L, subject);
+    lua_json_push(L, facts);
+    if (rules_call(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
+                   sizeof err) != 0)
+        return NULL;
+    return pop_json(gen, err, sizeof err);
+}
+
+void rules_results_free(struct rules_results *results)
+{
+    free(results->items);
+    free(results->text);
+    memset(results, 0, sizeof *results);
+}
+
+/* Appends the evaluation at the top of the stack as one result, its text to b (one block
+ * per unit: one allocation instead of one per subject, each of which would make glibc
+ * consolidate its fast bins). r->json holds the offset until the block is final. */
+static int add_result(struct rules_generation *gen, struct rules_results *out, struct buffer *b,
+                      char *err, size_t errlen)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    struct rules_result *r = &out->items[out->count];
+    memset(r, 0, sizeof *r);
+    lua_getfield(L, -1, "subject");
+    snprintf(r->subject, sizeof r->subject, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_getfield(L, -2, "code");
+    snprintf(r->code, sizeof r->code, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_getfield(L, -3, "score");
+    r->score = (int)lua_tointeger(L, -1);
+    lua_pop(L, 3);
+    /* The hash is set on the table itself, so the text carries it like any field. */
+    lua_pushstring(L, gen->hash);
+    lua_setfield(L, -2, "rules_hash");
+    r->json = (char *)(uintptr_t)b->len;
+    char why[RULES_ERR_LEN];
+    if (lua_json_write(L, -1, b, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s %s: %s", r->subject, r->code, why);
+        return -1;
+    }
+    buffer_put(b, "", 1); /* the NUL that ends this item */
+    if (b->failed) return -1;
+    out->count++;
+    return 0;
+}
+
+/* Reads {"unit": ..., "people": [...]} at the top of the stack into out (popped). */
+static int collect_results(struct rules_generation *gen, struct rules_results *out, char *err,
+                           size_t errlen)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    lua_getfield(L, -1, "people");
+    size_t people = lua_rawlen(L, -1);
+    struct buffer b = {0};
+    buffer_reserve(&b, RESULTS_FIRST_BLOCK);
+    out->items = calloc(people + 1, sizeof *out->items);
+    snprintf(err, errlen, "out of memory while writing the evaluation");
+    int rc = out->items ? 0 : -1;
+    lua_getfield(L, -2, "unit");
+    if (rc == 0) rc = add_result(gen, out, &b, err, errlen);
+    lua_pop(L, 1);
+    for (size_t i = 1; rc == 0 && i <= people; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        rc = add_result(gen, out, &b, err, errlen);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+    out->text = b.data;
+    for (size_t i = 0; rc == 0 && i < out->count; i++)
+        out->items[i].json = out->text + (uintptr_t)out->items[i].json;
+    if (rc != 0) rules_results_free(out);
+    return rc;
+}
+
+int rules_evaluate_unit_text(struct rules_generation *gen, const char *period, const cJSON *unit,
+                             const cJSON *members, struct rules_results *out, char *err,
+                             size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    lua_State *L = sandbox_state(gen->sandbox);
+    rules_push_engine_function(gen, "evaluate_unit");
+    lua_pushstring(L, period);
+    lua_json_push(L, unit);
+    lua_json_push(L, members);
+    long long budget = gen->limits.eval_instructions +
+                       gen->limits.eval_instructions_per_member * cJSON_GetArraySize(members);
+    if (rules_call(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return -1;
+    return collect_results(gen, out, err, errlen);
+}
+
+cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, const cJSON *unit,
+                           const cJSON *members, char *err, size_t errlen)
+{
+    struct rules_results results;
+    if (rules_evaluate_unit_text(gen, period, unit, members, &results, err, errlen) != 0)
+        return NULL;
+    cJSON *out = cJSON_CreateObject();
+    cJSON *people = cJSON_CreateArray();
+    for (size_t i = 0; i < results.count; i++) {
+        cJSON *e = cJSON_Parse(results.items[i].json);
+        if (i == 0)
+            cJSON_AddItemToObject(out, "unit", e);
+        else
+            cJSON_AddItemToArray(people, e);
+    }
+    cJSON_AddItemToObject(out, "people", people);
+    rules_results_free(&results);
+    return out;
+}
+
+cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, const cJSON *person,
+                             char *err, size_t errlen)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    rules_push_engine_function(gen, "evaluate_person");
+    lua_pushstring(L, period);
+    lua_json_push(L, person);
+    if (rules_call(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err, errlen) !=
+        0)
+        return NULL;
+    if (lua_istable(L, -1)) {
+        lua_pushstring(L, gen->hash);
+        lua_setfield(L, -2, "rules_hash");
+    }
+    return pop_json(gen, err, errlen);
+}

@@ -1,0 +1,36 @@
+/*
+ * internal.h — a rules generation's insides, shared by load.c (building one) and
+ * generation.c (asking one). Private to core/rules/.
+ */
+#ifndef THIDUA_RULES_INTERNAL_H
+#define THIDUA_RULES_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "lua/sandbox.h"
+#include "rules/rules.h"
+
+#define RULES_HASH_LEN    65 /* SHA-256 in hex, and its NUL */
+#define RULES_SUMMARY_LEN 256
+#define RULES_ERR_LEN     1024
+
+struct rules_generation {
+    struct sandbox *sandbox;
+    struct rules_limits limits;
+    int engine_ref;   /* the engine's table M, in the registry */
+    size_t eval_base; /* bytes held once loaded: an evaluation may add limits.eval_memory */
+    char hash[RULES_HASH_LEN];
+    char *dir;
+    char summary[RULES_SUMMARY_LEN];
+    cJSON *periods, *catalog;
+};
+
+/* Pushes engine.<name>. */
+void rules_push_engine_function(struct rules_generation *gen, const char *name);
+/* A guarded call into the engine; a memory failure is phrased with the rule that was
+ * running (memory_limit tells which cap it hit). 0 or -1 with err. */
+int rules_call(struct rules_generation *gen, int nargs, int nresults, long long instructions,
+               size_t memory_limit, char *err, size_t errlen);
+
+#endif

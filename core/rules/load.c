@@ -1,0 +1,449 @@
+/*
+ * load.c — building a rules generation: one ruleset loaded into its own sandbox.
+ *
+ * Loading runs the engine (the Lua chunks of core/rules/engine/, compiled in) and then every .lua
+ * file of the ruleset's folder in name order, then its tests/ folder; the engine checks the
+ * declarations (references, title order, cycles), dry-runs every check, and runs the
+ * self-tests. Only a generation that passed all of that is returned; the caller swaps it
+ * in (domain/ruleset.c), so a failed load never disturbs the generation serving requests.
+ *
+ * Rule files run with an environment holding only string, table, math, utf8,
+ * os.time/os.date, safe base functions and the thidua module (see engine/dsl.lua,
+ * rule_env); text chunks only. The files and the self-tests share one instruction budget
+ * and the load memory cap.
+ *
+ * The ruleset's hash (SHA-256 over each file's relative name and content, in load order)
+ * names the generation; every evaluation it makes carries it. tests/ is not hashed.
+ */
+#include <dirent.h>
+#include <lauxlib.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine_chunks.h"
+#include "lua/json.h"
+#include "lua/thidua.h"
+#include "rules/internal.h"
+#include "util/files.h"
+
+#define RULES_PATH_MAX  1024
+#define RULES_PLACE_MAX 2400
+
+void rules_limits_default(struct rules_limits *limits)
+{
+    *limits = (struct rules_limits){
+        .load_instructions = 500LL * 1000 * 1000,
+        .load_memory = 256u << 20,
+        .eval_instructions = 5LL * 1000 * 1000,
+        .eval_instructions_per_member = 200LL * 1000,
+        .eval_memory = 64u << 20,
+    };
+}
+
+/* ---- the report --------------------------------------------------------------------- */
+
+static void report_problem(struct rules_report *report, const char *text)
+{
+    char **grown = realloc(report->problems, (report->problem_count + 1) * sizeof *grown);
+    if (!grown) return;
+    report->problems = grown;
+    report->problems[report->problem_count++] = strdup(text);
+}
+
+void rules_report_add(struct rules_report *report, const char *text)
+{
+    report_problem(report, text);
+}
+
+void rules_report_free(struct rules_report *report)
+{
+    for (size_t i = 0; i < report->problem_count; i++)
+        free(report->problems[i]);
+    free(report->problems);
+    for (size_t i = 0; i < report->test_count; i++) {
+        free(report->tests[i].name);
+        free(report->tests[i].at);
+        free(report->tests[i].message);
+    }
+    free(report->tests);
+    memset(report, 0, sizeof *report);
+}
+
+/* ---- finding the ruleset ------------------------------------------------------------ */
+
+static int is_lua_file(const struct dirent *entry)
+{
+    size_t len = strlen(entry->d_name);
+    return entry->d_name[0] != '.' && len > 4 && strcmp(entry->d_name + len - 4, ".lua") == 0;
+}
+
+static bool holds_lua_files(const char *dir)
+{
+    struct dirent **entries;
+    int n = scandir(dir, &entries, is_lua_file, alphasort);
+    for (int i = 0; i < n; i++)
+        free(entries[i]);
+    if (n >= 0) free(entries);
+    return n > 0;
+}
+
+/* True when a (a folder name of digits) is a later year than b. */
+static bool later_year(const char *a, const char *b)
+{
+    return strlen(a) > strlen(b) || (strlen(a) == strlen(b) && strcmp(a, b) > 0);
+}
+
+char *rules_find_ruleset(const char *rules_root)
+{
+    if (holds_lua_files(rules_root)) return strdup(rules_root);
+    DIR *dir = opendir(rules_root);
+    if (!dir) return NULL;
+    char best[256] = "";
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        if (!e->d_name[0] || strspn(e->d_name, "0123456789") != strlen(e->d_name)) continue;
+        if (later_year(e->d_name, best)) snprintf(best, sizeof best, "%s", e->d_name);
+    }
+    closedir(dir);
+    if (!best[0]) return NULL;
+    size_t len = strlen(rules_root) + strlen(best) + 2;
+    char *out = malloc(len);
+    if (out) snprintf(out, len, "%s/%s", rules_root, best);
+    return out;
+}
+
+/* ---- the engine ----------------------------------------------------------------------- */
+
+/* where(level) -> "file:line" of the function `level` calls up (the DSL names the place
+ * of each declaration with it). */
+static int host_where(lua_State *L)
+{
+    lua_Debug ar;
+    int level = (int)luaL_optinteger(L, 1, 1);
+    char place[RULES_PATH_MAX] = "?";
+    if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar))
+        sandbox_format_place(&ar, place, sizeof place);
+    lua_pushstring(L, place);
+    return 1;
+}
+
+/* exhausted() -> true once the budget or the memory cap has been hit: the rules' pcall
+ * re-raises such errors instead of letting a rule swallow them. */
+static int host_exhausted(lua_State *L)
+{
+    lua_pushboolean(L, sandbox_exhausted(sandbox_of(L)));
+    return 1;
+}
+
+/* The table the engine's chunks get beside E: what they need from C. */
+static void push_host(lua_State *L)
+{
+    lua_createtable(L, 0, 4);
+    lua_pushcfunction(L, host_where);
+    lua_setfield(L, -2, "where");
+    lua_pushcfunction(L, host_exhausted);
+    lua_setfield(L, -2, "exhausted");
+    lua_json_push_array_mt(L);
+    lua_setfield(L, -2, "array_mt");
+    lua_json_push_null(L);
+    lua_setfield(L, -2, "null");
+    luaopen_thidua_rules(L);
+    lua_setfield(L, -2, "thidua");
+}
+
+/* Runs the engine's chunks in order with (E, host); the last one returns the engine. */
+static int load_engine(struct rules_generation *gen, struct rules_report *report)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    char err[RULES_ERR_LEN];
+    size_t count = sizeof embedded_files / sizeof embedded_files[0];
+    lua_newtable(L); /* E, shared by the chunks */
+    push_host(L);
+    for (size_t i = 0; i < count; i++) {
+        char chunkname[RULES_PATH_MAX];
+        snprintf(chunkname, sizeof chunkname, "=%s", embedded_files[i].name);
+        bool last = i + 1 == count;
+        if (sandbox_load(gen->sandbox, embedded_files[i].text, embedded_files[i].len, chunkname,
+                         err, sizeof err) != 0)
+            goto fail;
+        lua_pushvalue(L, -3);
+        lua_pushvalue(L, -3);
+        if (rules_call(gen, 2, last ? 1 : 0, gen->limits.load_instructions, gen->limits.load_memory,
+                       err, sizeof err) != 0)
+            goto fail;
+    }
+    gen->engine_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pop(L, 2);
+    return 0;
+fail:
+    report_problem(report, err);
+    lua_pop(L, 2);
+    return -1;
+}
+
+/* ---- the ruleset's files ---------------------------------------------------------------- */
+
+/* Runs one file's text as a rule chunk, in the rules' environment, under what is left of
+ * the load budget. */
+static int run_rule_file(struct rules_generation *gen, const char *path, const char *source,
+                         size_t len, struct rules_report *report)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    char chunkname[RULES_PATH_MAX + 1], err[RULES_ERR_LEN], placed[RULES_PLACE_MAX];
+    snprintf(chunkname, sizeof chunkname, "@%s", path);
+    if (sandbox_load(gen->sandbox, source, len, chunkname, err, sizeof err) != 0) {
+        report_problem(report, err);
+        return -1;
+    }
+    /* The chunk's only upvalue is _ENV: give it the rules' environment. */
+    rules_push_engine_function(gen, "env");
+    lua_setupvalue(L, -2, 1);
+    if (rules_call(gen, 0, 0, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
+                   sizeof err) == 0)
+        return 0;
+    /* A memory error has no position: name the file that was running. */
+    bool has_place = strncmp(err, path, strlen(path)) == 0;
+    snprintf(placed, sizeof placed, "%s%s%s", has_place ? "" : path, has_place ? "" : ": ", err);
+    report_problem(report, placed);
+    return -1;
+}
+
+/* Loads and runs every .lua file of folder (relative name prefix for hashing); returns the
+ * number of files that failed. */
+static int load_folder(struct rules_generation *gen, const char *folder, const char *prefix,
+                       EVP_MD_CTX *digest, struct rules_report *report)
+{
+    struct dirent **entries;
+    int n = scandir(folder, &entries, is_lua_file, alphasort);
+    if (n < 0) return 0; /* tests/ may be absent */
+    int failures = 0;
+    for (int i = 0; i < n; i++) {
+        char path[RULES_PATH_MAX], name[RULES_PATH_MAX], err[RULES_PLACE_MAX];
+        snprintf(path, sizeof path, "%s/%s", folder, entries[i]->d_name);
+        snprintf(name, sizeof name, "%s%s", prefix, entries[i]->d_name);
+        free(entries[i]);
+        if (!files_is_regular(path)) continue;
+        size_t len = 0;
+        char *source = files_read_whole(path, &len);
+        if (!source) {
+            snprintf(err, sizeof err, "%s: cannot read the file", path);
+            report_problem(report, err);
+            failures++;
+            continue;
+        }
+        if (digest) {
+            EVP_DigestUpdate(digest, name, strlen(name) + 1);
+            EVP_DigestUpdate(digest, source, len);
+        }
+        if (run_rule_file(gen, path, source, len, report) != 0) failures++;
+        free(source);
+    }
+    free(entries);
+    return failures;
+}
+
+/* The ruleset's files (hashed), then tests/ (not hashed: editing a test does not make
+ * every stored evaluation look out of date), under one load budget. */
+static int load_ruleset_files(struct rules_generation *gen, const char *dir,
+                              struct rules_report *report)
+{
+    char err[RULES_ERR_LEN], tests_dir[RULES_PATH_MAX];
+    EVP_MD_CTX *digest = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(digest, EVP_sha256(), NULL);
+    /* The budget carries over from file to file: start it full. */
+    sandbox_set_budget(gen->sandbox, gen->limits.load_instructions);
+    int failures = load_folder(gen, dir, "", digest, report);
+    snprintf(tests_dir, sizeof tests_dir, "%s/tests", dir);
+    if (failures == 0) {
+        rules_push_engine_function(gen, "begin_tests");
+        if (rules_call(gen, 0, 0, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
+                       sizeof err) != 0) {
+            report_problem(report, err);
+            failures++;
+        }
+        failures += load_folder(gen, tests_dir, "tests/", NULL, report);
+    }
+    unsigned char hash[EVP_MAX_MD_SIZE];
+    unsigned int hash_len = 0;
+    EVP_DigestFinal_ex(digest, hash, &hash_len);
+    EVP_MD_CTX_free(digest);
+    for (unsigned int i = 0; i < hash_len; i++)
+        snprintf(gen->hash + 2 * i, 3, "%02x", hash[i]);
+    return failures;
+}
+
+/* ---- checks and self-tests -------------------------------------------------------------- */
+
+/* The declarations checked together; every problem reported. */
+static int check_declarations(struct rules_generation *gen, struct rules_report *report)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    char err[RULES_ERR_LEN];
+    rules_push_engine_function(gen, "finish");
+    /* The checks and the self-tests share what is left of the load budget. */
+    if (rules_call(gen, 0, 1, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
+                   sizeof err) != 0) {
+        report_problem(report, err);
+        return -1;
+    }
+    size_t n = lua_rawlen(L, -1);
+    for (size_t i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        report_problem(report, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return n > 0 ? -1 : 0;
+}
+
+static char *field_copy(lua_State *L, int index, const char *name)
+{
+    lua_getfield(L, index, name);
+    char *out = lua_type(L, -1) == LUA_TSTRING ? strdup(lua_tostring(L, -1)) : NULL;
+    lua_pop(L, 1);
+    return out;
+}
+
+/* Reads one self-test's outcome {name, at, ok, message} at the top of the stack. */
+static void read_test_result(lua_State *L, struct rules_report *report)
+{
+    struct rules_test_result *t = &report->tests[report->test_count++];
+    t->name = field_copy(L, -1, "name");
+    t->at = field_copy(L, -1, "at");
+    t->message = field_copy(L, -1, "message");
+    lua_getfield(L, -1, "ok");
+    t->passed = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (t->passed) {
+        report->passed++;
+        return;
+    }
+    report->failed++;
+    char line[RULES_PLACE_MAX];
+    snprintf(line, sizeof line, "%s (test \"%s\" failed)", t->message ? t->message : t->at,
+             t->name);
+    report_problem(report, line);
+}
+
+static int run_self_tests(struct rules_generation *gen, struct rules_report *report)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    char err[RULES_ERR_LEN];
+    rules_push_engine_function(gen, "run_tests");
+    if (rules_call(gen, 0, 1, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
+                   sizeof err) != 0) {
+        report_problem(report, err);
+        return -1;
+    }
+    size_t n = lua_rawlen(L, -1);
+    report->tests = calloc(n ? n : 1, sizeof *report->tests);
+    for (size_t i = 1; report->tests && i <= n; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        read_test_result(L, report);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return report->failed == 0 ? 0 : -1;
+}
+
+/* Calls engine.<function>() and keeps its result as JSON; NULL if it fails. */
+static cJSON *call_for_json(struct rules_generation *gen, const char *function)
+{
+    char err[RULES_ERR_LEN];
+    rules_push_engine_function(gen, function);
+    if (rules_call(gen, 0, 1, gen->limits.load_instructions, gen->limits.load_memory, err,
+                   sizeof err) != 0)
+        return NULL;
+    lua_State *L = sandbox_state(gen->sandbox);
+    cJSON *out = lua_json_to_cjson(L, -1, err, sizeof err);
+    lua_pop(L, 1);
+    return out;
+}
+
+/* What the generation keeps from its engine: periods, catalog, summary. */
+static int describe(struct rules_generation *gen, struct rules_report *report)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    char err[RULES_ERR_LEN];
+    gen->periods = call_for_json(gen, "periods");
+    gen->catalog = call_for_json(gen, "catalog");
+    rules_push_engine_function(gen, "summary");
+    if (rules_call(gen, 0, 1, gen->limits.load_instructions, gen->limits.load_memory, err,
+                   sizeof err) == 0) {
+        snprintf(gen->summary, sizeof gen->summary, "%s", lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    if (gen->periods && gen->catalog) return 0;
+    report_problem(report, "the campaign's periods cannot be read");
+    return -1;
+}
+
+/* From now on the cap applies inside calls only (eval_base + eval_memory); between calls
+ * C pushes inputs, bounded by the HTTP and CSV limits, without a cap that could turn into
+ * an unprotected error. */
+static void settle(struct rules_generation *gen)
+{
+    sandbox_collect(gen->sandbox, gen->limits.eval_instructions);
+    /* Evaluations make many small, short-lived tables and a generation holds a few MiB:
+     * let garbage grow to 4x before a cycle (pause 400) rather than sweep twice as often. */
+    lua_gc(sandbox_state(gen->sandbox), LUA_GCINC, 400, 0, 0);
+    gen->eval_base = sandbox_memory_used(gen->sandbox);
+    sandbox_set_idle_limit(gen->sandbox, SIZE_MAX);
+}
+
+static struct rules_generation *new_generation(const char *dir, const struct rules_limits *limits,
+                                               struct rules_report *report)
+{
+    char err[RULES_ERR_LEN];
+    struct rules_generation *gen = calloc(1, sizeof *gen);
+    if (!gen) return NULL;
+    gen->limits = *limits;
+    gen->dir = strdup(dir);
+    gen->sandbox =
+        sandbox_new(limits->load_memory,
+                    "the rule ran past its instruction budget (an endless loop?)", err, sizeof err);
+    if (!gen->sandbox) {
+        report_problem(report, err);
+        rules_free(gen);
+        return NULL;
+    }
+    sandbox_set_owner(gen->sandbox, gen);
+    sandbox_open_safe_libs(gen->sandbox);
+    return gen;
+}
+
+struct rules_generation *rules_load(const char *dir, const struct rules_limits *limits,
+                                    struct rules_report *report)
+{
+    memset(report, 0, sizeof *report);
+    if (!files_is_directory(dir)) {
+        char err[RULES_PATH_MAX + 64];
+        snprintf(err, sizeof err, "%s: no such ruleset folder", dir);
+        report_problem(report, err);
+        return NULL;
+    }
+    struct rules_generation *gen = new_generation(dir, limits, report);
+    if (!gen) return NULL;
+    if (load_engine(gen, report) != 0 || load_ruleset_files(gen, dir, report) != 0 ||
+        check_declarations(gen, report) != 0 || run_self_tests(gen, report) != 0 ||
+        describe(gen, report) != 0) {
+        rules_free(gen);
+        return NULL;
+    }
+    settle(gen);
+    return gen;
+}
+
+void rules_free(struct rules_generation *gen)
+{
+    if (!gen) return;
+    sandbox_free(gen->sandbox, gen->limits.eval_instructions);
+    cJSON_Delete(gen->periods);
+    cJSON_Delete(gen->catalog);
+    free(gen->dir);
+    free(gen);
+}

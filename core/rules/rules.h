@@ -1,0 +1,92 @@
+/*
+ * rules.h — rules generations: a ruleset loaded into its own sandboxed Lua state,
+ * validated and self-tested before it may serve, then asked to validate facts and evaluate.
+ */
+#ifndef THIDUA_RULES_RULES_H
+#define THIDUA_RULES_RULES_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct rules_limits {
+    long long load_instructions; /* for all files and self-tests together */
+    size_t load_memory;          /* bytes the generation may hold while loading */
+    long long eval_instructions; /* per evaluation call, plus per member below */
+    long long eval_instructions_per_member;
+    size_t eval_memory; /* bytes one evaluation may allocate above the loaded rules */
+};
+
+void rules_limits_default(struct rules_limits *limits);
+
+/* What a load says: problems as "file:line: message", and each self-test's outcome. */
+struct rules_report {
+    char **problems;
+    size_t problem_count;
+    struct rules_test_result {
+        char *name, *at, *message; /* message NULL when it passed */
+        bool passed;
+    } * tests;
+    size_t test_count, passed, failed;
+};
+/* Adds a problem line (a copy of text). */
+void rules_report_add(struct rules_report *report, const char *text);
+void rules_report_free(struct rules_report *report);
+
+struct rules_generation;
+
+/* Finds the ruleset folder under `rules_root`: the folder itself if it holds .lua files,
+ * else its highest-numbered subfolder (the newest campaign year). Result malloc'd, or NULL. */
+char *rules_find_ruleset(const char *rules_root);
+
+/* Loads every .lua file of dir in name order, then tests/, checks, runs the self-tests.
+ * Returns NULL (report says why) if anything failed. */
+struct rules_generation *rules_load(const char *dir, const struct rules_limits *limits,
+                                    struct rules_report *report);
+void rules_free(struct rules_generation *gen);
+
+const char *rules_hash(const struct rules_generation *gen);
+const char *rules_dir(const struct rules_generation *gen);
+const char *rules_summary(const struct rules_generation *gen);
+/* The campaign's periods [{code,label,from,to,report_due,kind}] and the catalog
+ * {campaign, periods, facts, criteria, titles, nominations}; owned by the generation. */
+const cJSON *rules_periods(const struct rules_generation *gen);
+const cJSON *rules_period(const struct rules_generation *gen, const char *code);
+const cJSON *rules_catalog(const struct rules_generation *gen);
+
+/* Checks facts ({name: value}) of a subject ("unit"/"person") against the declared facts.
+ * Returns an array of {field, message} (empty when valid); caller frees. */
+cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts);
+
+/* One evaluated subject: its evaluation as JSON text (the shape of DESIGN.md, stamped with
+ * the rules hash), and the fields callers index it by. */
+struct rules_result {
+    char subject[8]; /* "unit" or "person" */
+    char code[64];
+    int score;
+    char *json;
+};
+
+struct rules_results {
+    struct rules_result *items; /* the unit first, then its people in order */
+    size_t count;
+    char *text; /* every item's json, NUL-separated, in one block */
+};
+
+void rules_results_free(struct rules_results *results);
+
+/* Evaluates a unit with its members straight to JSON text: what is stored and served. */
+int rules_evaluate_unit_text(struct rules_generation *gen, const char *period, const cJSON *unit,
+                             const cJSON *members, struct rules_results *out, char *err,
+                             size_t errlen);
+
+/* Evaluates a unit ({code,name,kind,facts}) with its members ([{code,full_name,position,
+ * is_head,unit_code,facts}]). Returns {"unit": evaluation, "people": [evaluations]}, each
+ * stamped with the rules hash; NULL with err ("file:line: message") if a rule failed. */
+cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, const cJSON *unit,
+                           const cJSON *members, char *err, size_t errlen);
+/* A lone person (no unit: a head's CN7 cannot pass). */
+cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, const cJSON *person,
+                             char *err, size_t errlen);
+
+#endif

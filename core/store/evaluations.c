@@ -1,0 +1,93 @@
+/*
+ * evaluations.c — stored evaluations: one per (period, subject, code), stamped with
+ * the hash of the rules that made it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "store/evaluations.h"
+#include "util/clock.h"
+
+int evaluations_put(struct store *st, const char *period, const char *subject, const char *code,
+                    const char *rules_hash, int score, const char *result_json)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "INSERT INTO evaluations (period, subject, code, rules_hash, score, result, "
+            "evaluated_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(period, subject, code) DO "
+            "UPDATE SET rules_hash=?4, score=?5, result=?6, evaluated_at=?7 "
+            /* An unchanged evaluation is not rewritten: a report re-evaluates its whole unit,
+             * and most members' results stay the same. */
+            "WHERE evaluations.result IS NOT ?6 OR evaluations.rules_hash IS NOT ?4");
+    if (!stmt) return -1;
+    char now[CLOCK_ISO_LEN];
+    clock_now_iso(now, sizeof now);
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    store_bind_text(stmt, 4, rules_hash);
+    sqlite3_bind_int(stmt, 5, score);
+    store_bind_text(stmt, 6, result_json);
+    store_bind_text(stmt, 7, now);
+    int rc = sqlite3_step(stmt);
+    store_done(st, stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+char *evaluations_get(struct store *st, const char *period, const char *subject, const char *code,
+                      char *hash_out, size_t hash_len)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT result, rules_hash FROM evaluations WHERE period = ? AND subject = ? AND "
+            "code = ?");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    char *out = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        out = strdup(store_column_text(stmt, 0));
+        if (hash_out) snprintf(hash_out, hash_len, "%s", store_column_text(stmt, 1));
+    }
+    store_done(st, stmt);
+    return out;
+}
+
+/* ---- inputs of the rule engine ---------------------------------------------------------- */
+
+long evaluations_stale(struct store *st, const char *rules_hash)
+{
+    sqlite3_stmt *stmt =
+        store_prepare(st, "SELECT count(*) FROM evaluations WHERE rules_hash <> ?");
+    if (!stmt) return -1;
+    store_bind_text(stmt, 1, rules_hash);
+    long n = sqlite3_step(stmt) == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : -1;
+    store_done(st, stmt);
+    return n;
+}
+
+cJSON *evaluations_of_period(struct store *st, const char *period, const char *subject)
+{
+    static const char *const all_sql =
+        "SELECT subject, code, score, result FROM evaluations WHERE period = ? "
+        "ORDER BY subject DESC, code";
+    static const char *const subject_sql =
+        "SELECT subject, code, score, result FROM evaluations WHERE period = ? AND subject = ? "
+        "ORDER BY code";
+    sqlite3_stmt *stmt = store_prepare(st, subject ? subject_sql : all_sql);
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    if (subject) store_bind_text(stmt, 2, subject);
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "subject", store_column_text(stmt, 0));
+        cJSON_AddStringToObject(e, "code", store_column_text(stmt, 1));
+        cJSON_AddNumberToObject(e, "score", sqlite3_column_int(stmt, 2));
+        cJSON_AddStringToObject(e, "result", store_column_text(stmt, 3));
+        cJSON_AddItemToArray(list, e);
+    }
+    store_done(st, stmt);
+    return list;
+}

@@ -1,0 +1,23 @@
+/* evaluations.h — stored evaluations, one per (period, subject, code), with the hash of the
+ * rules that made them. */
+#ifndef THIDUA_STORE_EVALUATIONS_H
+#define THIDUA_STORE_EVALUATIONS_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+/* Stores (or replaces) an evaluation; an unchanged one is not rewritten. 0 or -1. */
+int evaluations_put(struct store *st, const char *period, const char *subject, const char *code,
+                    const char *rules_hash, int score, const char *result_json);
+/* The stored result (malloc'd JSON text) or NULL; its rules hash is copied to hash_out. */
+char *evaluations_get(struct store *st, const char *period, const char *subject, const char *code,
+                      char *hash_out, size_t hash_len);
+/* How many stored evaluations were made by rules other than `rules_hash`. */
+long evaluations_stale(struct store *st, const char *rules_hash);
+/* Stored evaluations of a period: [{subject, code, score, result(text)}], units first;
+ * subject NULL for both kinds. */
+cJSON *evaluations_of_period(struct store *st, const char *period, const char *subject);
+
+#endif

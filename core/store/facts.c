@@ -1,0 +1,90 @@
+/*
+ * facts.c — facts as append-only versions per (period, subject, code): a submission
+ * never overwrites, it adds a version saying who and when.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "store/facts.h"
+#include "util/clock.h"
+
+int facts_append(struct store *st, const char *period, const char *subject, const char *code,
+                 const char *facts_json, const char *note, const char *actor, char *submitted_at,
+                 size_t at_len)
+{
+    char now[CLOCK_ISO_LEN];
+    clock_now_iso(now, sizeof now);
+    if (submitted_at) snprintf(submitted_at, at_len, "%s", now);
+    return facts_append_at(st, period, subject, code, facts_json, note, actor, now);
+}
+
+int facts_append_at(struct store *st, const char *period, const char *subject, const char *code,
+                    const char *facts_json, const char *note, const char *actor, const char *at)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "INSERT INTO fact_versions (period, subject, code, version, facts, note, "
+            "submitted_at, submitted_by) VALUES (?1, ?2, ?3, (SELECT coalesce(max(version), 0) + 1 "
+            "FROM fact_versions WHERE period = ?1 AND subject = ?2 AND code = ?3), ?4, ?5, ?6, ?7) "
+            "RETURNING version");
+    if (!stmt) return -1;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    store_bind_text(stmt, 4, facts_json);
+    store_bind_text(stmt, 5, note);
+    store_bind_text(stmt, 6, at);
+    store_bind_text(stmt, 7, actor);
+    int version = -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW) version = sqlite3_column_int(stmt, 0);
+    store_done(st, stmt);
+    return version;
+}
+
+cJSON *facts_latest(struct store *st, const char *period, const char *subject, const char *code,
+                    int *version, char *submitted_at, size_t at_len)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT facts, version, submitted_at FROM fact_versions WHERE period = ? AND "
+            "subject = ? AND code = ? ORDER BY version DESC LIMIT 1");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    cJSON *facts = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        facts = cJSON_Parse(store_column_text(stmt, 0));
+        if (version) *version = sqlite3_column_int(stmt, 1);
+        if (submitted_at) snprintf(submitted_at, at_len, "%s", store_column_text(stmt, 2));
+    }
+    store_done(st, stmt);
+    return facts;
+}
+
+bool facts_first_submission(struct store *st, const char *period, const char *subject,
+                            const char *code, char *at, size_t at_len, int *versions)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT min(submitted_at), count(*) FROM fact_versions WHERE period = ? AND "
+            "subject = ? AND code = ?");
+    if (!stmt) return false;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    bool found = false;
+    if (sqlite3_step(stmt) == SQLITE_ROW && store_column_text(stmt, 0)) {
+        found = true;
+        snprintf(at, at_len, "%s", store_column_text(stmt, 0));
+        if (versions) *versions = sqlite3_column_int(stmt, 1);
+    }
+    store_done(st, stmt);
+    return found;
+}
+
+cJSON *facts_periods(struct store *st)
+{
+    sqlite3_stmt *stmt =
+        store_prepare(st, "SELECT DISTINCT period FROM fact_versions ORDER BY period");
+    return stmt ? store_code_list(st, stmt) : NULL;
+}

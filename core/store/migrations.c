@@ -1,0 +1,133 @@
+/*
+ * migrations.c — the schema and its forward migrations.
+ *
+ * The schema version lives in PRAGMA user_version. Migrations only ever move forward: each
+ * entry of `migrations` takes the schema from version i to i+1 and runs in one transaction
+ * together with the user_version bump, so a crash mid-migration leaves the old version
+ * intact. A new table family adds an entry here and a file of its own beside this one.
+ */
+#include <stdio.h>
+
+#include "store/internal.h"
+
+static const char *const migrations[] = {
+    /* 1: units, people, API tokens, the audit log. */
+    "CREATE TABLE units ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  parent_code TEXT REFERENCES units(code),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('department','office','unit','district')),"
+    "  email TEXT NOT NULL DEFAULT '',"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  valid_from TEXT,"
+    "  valid_to TEXT,"
+    "  merged_into TEXT REFERENCES units(code),"
+    "  updated_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX units_parent ON units(parent_code);"
+    "CREATE TABLE people ("
+    "  code TEXT PRIMARY KEY,"
+    "  full_name TEXT NOT NULL,"
+    "  unit_code TEXT NOT NULL REFERENCES units(code),"
+    "  position TEXT NOT NULL DEFAULT '',"
+    "  is_head INTEGER NOT NULL DEFAULT 0 CHECK (is_head IN (0,1)),"
+    "  email TEXT NOT NULL DEFAULT '',"
+    "  phone TEXT NOT NULL DEFAULT '',"
+    "  hired_on TEXT,"
+    "  updated_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX people_unit ON people(unit_code);"
+    "CREATE UNIQUE INDEX people_one_head ON people(unit_code) WHERE is_head = 1;"
+    "CREATE TABLE tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  scope TEXT NOT NULL,"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  created_at TEXT NOT NULL,"
+    "  revoked_at TEXT"
+    ");"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  entity TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  detail TEXT"
+    ");",
+
+    /* 2: facts as append-only versions, and the stored evaluations with their rules hash. */
+    "CREATE TABLE fact_versions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  period TEXT NOT NULL,"
+    "  subject TEXT NOT NULL CHECK (subject IN ('unit','person')),"
+    "  code TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  facts TEXT NOT NULL,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  submitted_at TEXT NOT NULL,"
+    "  submitted_by TEXT NOT NULL,"
+    "  UNIQUE (period, subject, code, version)"
+    ");"
+    "CREATE TABLE evaluations ("
+    "  period TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  rules_hash TEXT NOT NULL,"
+    "  score INTEGER NOT NULL,"
+    "  result TEXT NOT NULL,"
+    "  evaluated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (period, subject, code)"
+    ");",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_latest(void)
+{
+    return MIGRATION_COUNT;
+}
+
+int store_schema_version(struct store *st)
+{
+    sqlite3_stmt *stmt = store_prepare(st, "PRAGMA user_version");
+    int version = -1;
+    if (stmt && sqlite3_step(stmt) == SQLITE_ROW) version = sqlite3_column_int(stmt, 0);
+    store_done(st, stmt);
+    return version;
+}
+
+/* Takes the schema from version v to v + 1, in one transaction. */
+static int migrate_one(struct store *st, int v, char *err, size_t errlen)
+{
+    char msg[512], bump[64];
+    if (store_exec(st, "BEGIN IMMEDIATE", msg, sizeof msg) != 0) goto fail;
+    snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v + 1);
+    if (store_exec(st, migrations[v], msg, sizeof msg) != 0 ||
+        store_exec(st, bump, msg, sizeof msg) != 0 ||
+        store_exec(st, "COMMIT", msg, sizeof msg) != 0)
+        goto fail;
+    return 0;
+fail:
+    store_rollback(st);
+    snprintf(err, errlen, "migration %d: %s", v + 1, msg);
+    return -1;
+}
+
+int store_migrate(struct store *st, char *err, size_t errlen)
+{
+    int version = store_schema_version(st);
+    if (version < 0) {
+        snprintf(err, errlen, "cannot read the schema version: %s", store_errmsg(st));
+        return -1;
+    }
+    if (version > MIGRATION_COUNT) {
+        snprintf(err, errlen,
+                 "the database is at schema version %d, newer than this build knows (%d)", version,
+                 MIGRATION_COUNT);
+        return -1;
+    }
+    for (int v = version; v < MIGRATION_COUNT; v++)
+        if (migrate_one(st, v, err, errlen) != 0) return -1;
+    return 0;
+}

@@ -1,0 +1,131 @@
+/*
+ * people.c — the people table: each person in one unit, at most one head per unit
+ * (a partial unique index), as rows, JSON views and the rules' input.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "store/people.h"
+#include "util/clock.h"
+
+int people_upsert(struct store *st, const struct person_row *p, bool *changed)
+{
+    static const char *const select_sql =
+        "SELECT full_name, unit_code, position, is_head, email, phone, hired_on "
+        "FROM people WHERE code = ?";
+    sqlite3_stmt *stmt = store_prepare(st, select_sql);
+    if (!stmt) return -1;
+    store_bind_text(stmt, 1, p->code);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        bool equal = store_same_text(p->full_name, store_column_text(stmt, 0)) &&
+                     store_same_text(p->unit_code, store_column_text(stmt, 1)) &&
+                     store_same_text(p->position, store_column_text(stmt, 2)) &&
+                     p->is_head == (sqlite3_column_int(stmt, 3) != 0) &&
+                     store_same_text(p->email, store_column_text(stmt, 4)) &&
+                     store_same_text(p->phone, store_column_text(stmt, 5)) &&
+                     store_same_text(p->hired_on, store_column_text(stmt, 6));
+        store_done(st, stmt);
+        if (equal) {
+            *changed = false;
+            return 0;
+        }
+    } else {
+        store_done(st, stmt);
+        if (rc != SQLITE_DONE) return -1;
+    }
+    static const char *const upsert_sql =
+        "INSERT INTO people (code, full_name, unit_code, position, is_head, email, phone, "
+        "hired_on, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) "
+        "ON CONFLICT(code) DO UPDATE SET full_name=?2, unit_code=?3, position=?4, is_head=?5, "
+        "email=?6, phone=?7, hired_on=?8, updated_at=?9";
+    stmt = store_prepare(st, upsert_sql);
+    if (!stmt) return -1;
+    char now[CLOCK_ISO_LEN];
+    clock_now_iso(now, sizeof now);
+    store_bind_text(stmt, 1, p->code);
+    store_bind_text(stmt, 2, p->full_name);
+    store_bind_text(stmt, 3, p->unit_code);
+    store_bind_text(stmt, 4, p->position);
+    sqlite3_bind_int(stmt, 5, p->is_head ? 1 : 0);
+    store_bind_text(stmt, 6, p->email);
+    store_bind_text(stmt, 7, p->phone);
+    store_bind_text_or_null(stmt, 8, p->hired_on);
+    store_bind_text(stmt, 9, now);
+    rc = sqlite3_step(stmt);
+    store_done(st, stmt);
+    *changed = true;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+bool people_exists(struct store *st, const char *code)
+{
+    return store_exists(st, "SELECT 1 FROM people WHERE code = ?", code);
+}
+
+char *people_unit_of(struct store *st, const char *code)
+{
+    return store_single_text(st, "SELECT unit_code FROM people WHERE code = ?", code);
+}
+
+char *people_hired_on(struct store *st, const char *code)
+{
+    return store_single_text(st, "SELECT hired_on FROM people WHERE code = ?", code);
+}
+
+cJSON *people_list_json(struct store *st, const char *unit_code)
+{
+    static const char *const all_sql =
+        "SELECT code, full_name, unit_code, position, is_head, email, phone, hired_on "
+        "FROM people ORDER BY code";
+    static const char *const unit_sql =
+        "SELECT code, full_name, unit_code, position, is_head, email, phone, hired_on "
+        "FROM people WHERE unit_code = ? ORDER BY is_head DESC, code";
+    sqlite3_stmt *stmt = store_prepare(st, unit_code ? unit_sql : all_sql);
+    if (!stmt) return NULL;
+    if (unit_code) store_bind_text(stmt, 1, unit_code);
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "code", store_column_text(stmt, 0));
+        cJSON_AddStringToObject(p, "full_name", store_column_text(stmt, 1));
+        cJSON_AddStringToObject(p, "unit_code", store_column_text(stmt, 2));
+        cJSON_AddStringToObject(p, "position", store_column_text(stmt, 3));
+        cJSON_AddBoolToObject(p, "is_head", sqlite3_column_int(stmt, 4) != 0);
+        cJSON_AddStringToObject(p, "email", store_column_text(stmt, 5));
+        cJSON_AddStringToObject(p, "phone", store_column_text(stmt, 6));
+        store_json_text_or_null(p, "hired_on", store_column_text(stmt, 7));
+        cJSON_AddItemToArray(list, p);
+    }
+    store_done(st, stmt);
+    return list;
+}
+
+cJSON *people_members_input(struct store *st, const char *period, const char *unit_code,
+                            const char *period_end)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT p.code, p.full_name, p.position, p.is_head, (SELECT facts FROM fact_versions f "
+            "WHERE f.period = ?1 AND f.subject = 'person' AND f.code = p.code ORDER BY version "
+            "DESC LIMIT 1) FROM people p WHERE p.unit_code = ?2 AND (p.hired_on IS NULL OR "
+            "p.hired_on <= ?3) ORDER BY p.code");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, unit_code);
+    store_bind_text(stmt, 3, period_end);
+    cJSON *members = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "code", store_column_text(stmt, 0));
+        cJSON_AddStringToObject(m, "full_name", store_column_text(stmt, 1));
+        cJSON_AddStringToObject(m, "position", store_column_text(stmt, 2));
+        cJSON_AddBoolToObject(m, "is_head", sqlite3_column_int(stmt, 3) != 0);
+        cJSON_AddStringToObject(m, "unit_code", unit_code);
+        cJSON_AddItemToObject(m, "facts", store_facts_column(stmt, 4));
+        cJSON_AddItemToArray(members, m);
+    }
+    store_done(st, stmt);
+    return members;
+}

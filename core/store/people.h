@@ -1,0 +1,30 @@
+/* people.h — the people table: rows, JSON views, and the members the rules evaluate. */
+#ifndef THIDUA_STORE_PEOPLE_H
+#define THIDUA_STORE_PEOPLE_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+struct person_row {
+    const char *code, *full_name, *unit_code, *position, *email, *phone, *hired_on;
+    bool is_head;
+};
+
+/* Inserts or updates; *changed says whether anything differed. Returns 0 or -1. */
+int people_upsert(struct store *st, const struct person_row *p, bool *changed);
+bool people_exists(struct store *st, const char *code);
+/* The unit a person belongs to (malloc'd) or NULL. */
+char *people_unit_of(struct store *st, const char *code);
+/* A person's hiring date (malloc'd, YYYY-MM-DD) or NULL when unknown. */
+char *people_hired_on(struct store *st, const char *code);
+
+/* JSON view (caller frees); unit_code NULL lists everybody. */
+cJSON *people_list_json(struct store *st, const char *unit_code);
+/* [{code,full_name,position,is_head,unit_code,facts}] for the unit's people hired by the
+ * period's end (people hired later were not members during it): the rules' input. */
+cJSON *people_members_input(struct store *st, const char *period, const char *unit_code,
+                            const char *period_end);
+
+#endif

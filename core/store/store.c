@@ -1,0 +1,296 @@
+/*
+ * store.c — owns the SQLite connection: pragmas, transactions, the statement cache and the
+ * online backup. The schema is migrations.c's; each table family has its own file.
+ *
+ * Durability: WAL with synchronous=FULL, so a transaction that COMMIT returned for survives a
+ * kill -9 or a power cut; writes take BEGIN IMMEDIATE so two writers never deadlock on a
+ * lock upgrade; busy_timeout covers the CLI writing while the daemon runs.
+ *
+ * The statement cache is an open-addressing hash table keyed by the SQL text itself (hash,
+ * then a full comparison), so two different statements can never share an entry. When it
+ * is full, a statement is prepared for one use and finalized by store_done.
+ */
+#include "store/internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STATEMENT_CACHE_SLOTS 256 /* a power of two; the code base has about 60 statements */
+#define STATEMENT_CACHE_MAX   (STATEMENT_CACHE_SLOTS * 3 / 4)
+#define BUSY_TIMEOUT_MS       5000
+#define BACKUP_PAGES_PER_STEP 256
+#define BACKUP_RETRY_MS       20
+
+struct cached_statement {
+    uint64_t hash;
+    sqlite3_stmt *stmt; /* NULL: a free slot; its SQL text is sqlite3_sql(stmt) */
+};
+
+struct store {
+    sqlite3 *db;
+    struct cached_statement cache[STATEMENT_CACHE_SLOTS];
+    int cached;
+};
+
+sqlite3 *store_db(struct store *st)
+{
+    return st->db;
+}
+
+int store_exec(struct store *st, const char *sql, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+    if (err) snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(st->db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+struct store *store_open(const char *path, char *err, size_t errlen)
+{
+    struct store *st = calloc(1, sizeof *st);
+    char msg[256];
+    if (!st) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    int rc = sqlite3_open_v2(
+        path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+        goto fail;
+    }
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                   msg, sizeof msg) != 0) {
+        snprintf(err, errlen, "%s: %s", path, msg);
+        goto fail;
+    }
+    return st;
+fail:
+    sqlite3_close(st->db);
+    free(st);
+    return NULL;
+}
+
+void store_close(struct store *st)
+{
+    if (!st) return;
+    for (int i = 0; i < STATEMENT_CACHE_SLOTS; i++)
+        sqlite3_finalize(st->cache[i].stmt);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+const char *store_errmsg(struct store *st)
+{
+    return sqlite3_errmsg(st->db);
+}
+
+/* ---- the statement cache -------------------------------------------------------------- */
+
+static uint64_t sql_hash(const char *sql) /* FNV-1a */
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return h;
+}
+
+/* The slot holding sql, or the free slot where it would go. */
+static struct cached_statement *cache_slot(struct store *st, const char *sql, uint64_t hash)
+{
+    for (size_t i = 0; i < STATEMENT_CACHE_SLOTS; i++) {
+        struct cached_statement *slot = &st->cache[(hash + i) & (STATEMENT_CACHE_SLOTS - 1)];
+        if (!slot->stmt) return slot;
+        if (slot->hash == hash && strcmp(sqlite3_sql(slot->stmt), sql) == 0) return slot;
+    }
+    return NULL; /* unreachable while the table is kept below STATEMENT_CACHE_MAX */
+}
+
+sqlite3_stmt *store_prepare(struct store *st, const char *sql)
+{
+    uint64_t hash = sql_hash(sql);
+    struct cached_statement *slot = cache_slot(st, sql, hash);
+    if (slot && slot->stmt) {
+        sqlite3_reset(slot->stmt);
+        sqlite3_clear_bindings(slot->stmt);
+        return slot->stmt;
+    }
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+        return NULL;
+    if (slot && st->cached < STATEMENT_CACHE_MAX) {
+        *slot = (struct cached_statement){hash, stmt};
+        st->cached++;
+    }
+    return stmt;
+}
+
+void store_done(struct store *st, sqlite3_stmt *stmt)
+{
+    if (!stmt) return;
+    const char *sql = sqlite3_sql(stmt);
+    struct cached_statement *slot = cache_slot(st, sql, sql_hash(sql));
+    if (slot && slot->stmt == stmt)
+        sqlite3_reset(stmt);
+    else
+        sqlite3_finalize(stmt); /* the cache was full: it was prepared for one use */
+}
+
+/* ---- helpers for the table files ------------------------------------------------------ */
+
+void store_bind_text_or_null(sqlite3_stmt *stmt, int index, const char *value)
+{
+    if (value && value[0])
+        sqlite3_bind_text(stmt, index, value, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(stmt, index);
+}
+
+void store_bind_text(sqlite3_stmt *stmt, int index, const char *value)
+{
+    sqlite3_bind_text(stmt, index, value ? value : "", -1, SQLITE_TRANSIENT);
+}
+
+const char *store_column_text(sqlite3_stmt *stmt, int index)
+{
+    const unsigned char *text = sqlite3_column_text(stmt, index);
+    return text ? (const char *)text : NULL;
+}
+
+int store_step_done(struct store *st, sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step(stmt);
+    store_done(st, stmt);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+char *store_single_text(struct store *st, const char *sql, const char *arg)
+{
+    sqlite3_stmt *stmt = store_prepare(st, sql);
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, arg);
+    char *out = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW && store_column_text(stmt, 0))
+        out = strdup(store_column_text(stmt, 0));
+    store_done(st, stmt);
+    return out;
+}
+
+bool store_exists(struct store *st, const char *sql, const char *arg)
+{
+    sqlite3_stmt *stmt = store_prepare(st, sql);
+    if (!stmt) return false;
+    store_bind_text(stmt, 1, arg);
+    bool found = sqlite3_step(stmt) == SQLITE_ROW;
+    store_done(st, stmt);
+    return found;
+}
+
+bool store_same_text(const char *a, const char *b)
+{
+    if (!a || !a[0]) return !b || !b[0];
+    return b && strcmp(a, b) == 0;
+}
+
+void store_json_text_or_null(cJSON *obj, const char *key, const char *value)
+{
+    if (value)
+        cJSON_AddStringToObject(obj, key, value);
+    else
+        cJSON_AddNullToObject(obj, key);
+}
+
+cJSON *store_facts_column(sqlite3_stmt *stmt, int index)
+{
+    const char *text = store_column_text(stmt, index);
+    cJSON *facts = text ? cJSON_Parse(text) : NULL;
+    return facts ? facts : cJSON_CreateObject();
+}
+
+cJSON *store_code_list(struct store *st, sqlite3_stmt *stmt)
+{
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        cJSON_AddItemToArray(list, cJSON_CreateString(store_column_text(stmt, 0)));
+    store_done(st, stmt);
+    return list;
+}
+
+/* ---- transactions --------------------------------------------------------------------- */
+
+static int step_cached(struct store *st, const char *sql)
+{
+    sqlite3_stmt *stmt = store_prepare(st, sql);
+    return stmt ? store_step_done(st, stmt) : -1;
+}
+
+int store_begin(struct store *st)
+{
+    return step_cached(st, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *st)
+{
+    return step_cached(st, "COMMIT");
+}
+
+void store_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db)) step_cached(st, "ROLLBACK");
+}
+
+int store_in_transaction(struct store *st)
+{
+    return !sqlite3_get_autocommit(st->db);
+}
+
+int store_begin_read(struct store *st)
+{
+    return step_cached(st, "BEGIN DEFERRED");
+}
+
+void store_end_read(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db)) step_cached(st, "COMMIT");
+}
+
+/* ---- backup and size ------------------------------------------------------------------ */
+
+int store_backup(struct store *st, const char *dest, char *err, size_t errlen)
+{
+    sqlite3 *out = NULL;
+    sqlite3_backup *backup = NULL;
+    int rc = sqlite3_open(dest, &out);
+    if (rc == SQLITE_OK) backup = sqlite3_backup_init(out, "main", st->db, "main");
+    if (!backup) goto fail;
+    do {
+        rc = sqlite3_backup_step(backup, BACKUP_PAGES_PER_STEP);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(BACKUP_RETRY_MS);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) goto fail;
+    return sqlite3_close(out) == SQLITE_OK ? 0 : -1;
+fail:
+    snprintf(err, errlen, "%s: %s", dest, out ? sqlite3_errmsg(out) : "cannot open");
+    sqlite3_close(out);
+    return -1;
+}
+
+void store_checkpoint(struct store *st)
+{
+    sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
+long long store_size_bytes(struct store *st)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+    long long size = -1;
+    if (stmt && sqlite3_step(stmt) == SQLITE_ROW) size = sqlite3_column_int64(stmt, 0);
+    store_done(st, stmt);
+    return size;
+}

@@ -1,0 +1,47 @@
+/*
+ * store.h — the SQLite database as the rest of the daemon sees it: opening, the schema
+ * version and its migrations, transactions, backup. No SQLite type crosses this header:
+ * the tables are reached through store/units.h, people.h, facts.h, evaluations.h,
+ * audit.h and tokens.h. Transactions are opened by the domain layer only.
+ */
+#ifndef THIDUA_STORE_STORE_H
+#define THIDUA_STORE_STORE_H
+
+#include <stddef.h>
+
+struct store;
+
+/* Opens (creating if needed) the database at path with WAL and synchronous=FULL.
+ * Does not migrate: call store_migrate. Returns NULL and fills err on failure. */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *st);
+
+/* The schema version this build writes, and the one in the file (-1 if unreadable). */
+int store_schema_latest(void);
+int store_schema_version(struct store *st);
+/* Applies every migration above the file's version, each in its own transaction. */
+int store_migrate(struct store *st, char *err, size_t errlen);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (a no-op outside a transaction). */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+/* True while a transaction is open. */
+int store_in_transaction(struct store *st);
+
+/* A read transaction around several reads, so they share one snapshot and one lock. */
+int store_begin_read(struct store *st);
+void store_end_read(struct store *st);
+
+/* SQLite's message for the last failure on this connection. */
+const char *store_errmsg(struct store *st);
+
+/* Copies the live database to dest with SQLite's online backup API. */
+int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
+/* Folds the write-ahead log back into the database and truncates it (after a large
+ * rewrite such as re-evaluating everything). */
+void store_checkpoint(struct store *st);
+/* Size in bytes of the main database file (page_count * page_size). */
+long long store_size_bytes(struct store *st);
+
+#endif

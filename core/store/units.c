@@ -1,0 +1,193 @@
+/*
+ * units.c — the units table: a tree of units with effective dates (valid_from,
+ * valid_to) and a "merged into" link, as rows, JSON views and the rules' input.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "store/units.h"
+#include "util/clock.h"
+
+int units_upsert(struct store *st, const struct unit_row *u, bool *changed)
+{
+    static const char *const select_sql =
+        "SELECT name, parent_code, kind, email, phone, valid_from, valid_to, merged_into "
+        "FROM units WHERE code = ?";
+    sqlite3_stmt *stmt = store_prepare(st, select_sql);
+    if (!stmt) return -1;
+    store_bind_text(stmt, 1, u->code);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        bool equal = store_same_text(u->name, store_column_text(stmt, 0)) &&
+                     store_same_text(u->parent_code, store_column_text(stmt, 1)) &&
+                     store_same_text(u->kind, store_column_text(stmt, 2)) &&
+                     store_same_text(u->email, store_column_text(stmt, 3)) &&
+                     store_same_text(u->phone, store_column_text(stmt, 4)) &&
+                     store_same_text(u->valid_from, store_column_text(stmt, 5)) &&
+                     store_same_text(u->valid_to, store_column_text(stmt, 6)) &&
+                     store_same_text(u->merged_into, store_column_text(stmt, 7));
+        store_done(st, stmt);
+        if (equal) {
+            *changed = false;
+            return 0;
+        }
+    } else {
+        store_done(st, stmt);
+        if (rc != SQLITE_DONE) return -1;
+    }
+    static const char *const upsert_sql =
+        "INSERT INTO units (code, name, parent_code, kind, email, phone, valid_from, valid_to, "
+        "merged_into, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+        "ON CONFLICT(code) DO UPDATE SET name=?2, parent_code=?3, kind=?4, email=?5, phone=?6, "
+        "valid_from=?7, valid_to=?8, merged_into=?9, updated_at=?10";
+    stmt = store_prepare(st, upsert_sql);
+    if (!stmt) return -1;
+    char now[CLOCK_ISO_LEN];
+    clock_now_iso(now, sizeof now);
+    store_bind_text(stmt, 1, u->code);
+    store_bind_text(stmt, 2, u->name);
+    store_bind_text_or_null(stmt, 3, u->parent_code);
+    store_bind_text(stmt, 4, u->kind);
+    store_bind_text(stmt, 5, u->email);
+    store_bind_text(stmt, 6, u->phone);
+    store_bind_text_or_null(stmt, 7, u->valid_from);
+    store_bind_text_or_null(stmt, 8, u->valid_to);
+    store_bind_text_or_null(stmt, 9, u->merged_into);
+    store_bind_text(stmt, 10, now);
+    rc = sqlite3_step(stmt);
+    store_done(st, stmt);
+    *changed = true;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+bool units_exists(struct store *st, const char *code)
+{
+    return store_exists(st, "SELECT 1 FROM units WHERE code = ?", code);
+}
+
+char *units_parent(struct store *st, const char *code)
+{
+    return store_single_text(st, "SELECT parent_code FROM units WHERE code = ?", code);
+}
+
+char *units_head(struct store *st, const char *unit_code)
+{
+    return store_single_text(st, "SELECT code FROM people WHERE unit_code = ? AND is_head = 1",
+                             unit_code);
+}
+
+#define UNIT_COLUMNS                                                                               \
+    "u.code, u.name, u.parent_code, u.kind, u.email, u.phone, u.valid_from, u.valid_to, "          \
+    "u.merged_into, (SELECT code FROM people WHERE unit_code = u.code AND is_head = 1), "          \
+    "(SELECT count(*) FROM people WHERE unit_code = u.code)"
+
+static cJSON *unit_from_row(sqlite3_stmt *stmt)
+{
+    cJSON *u = cJSON_CreateObject();
+    cJSON_AddStringToObject(u, "code", store_column_text(stmt, 0));
+    cJSON_AddStringToObject(u, "name", store_column_text(stmt, 1));
+    store_json_text_or_null(u, "parent_code", store_column_text(stmt, 2));
+    cJSON_AddStringToObject(u, "kind", store_column_text(stmt, 3));
+    cJSON_AddStringToObject(u, "email", store_column_text(stmt, 4));
+    cJSON_AddStringToObject(u, "phone", store_column_text(stmt, 5));
+    store_json_text_or_null(u, "valid_from", store_column_text(stmt, 6));
+    store_json_text_or_null(u, "valid_to", store_column_text(stmt, 7));
+    store_json_text_or_null(u, "merged_into", store_column_text(stmt, 8));
+    store_json_text_or_null(u, "head", store_column_text(stmt, 9));
+    cJSON_AddNumberToObject(u, "people", sqlite3_column_int(stmt, 10));
+    return u;
+}
+
+cJSON *units_get_json(struct store *st, const char *code)
+{
+    sqlite3_stmt *stmt = store_prepare(st, "SELECT " UNIT_COLUMNS " FROM units u WHERE code = ?");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, code);
+    cJSON *u = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW) u = unit_from_row(stmt);
+    store_done(st, stmt);
+    if (!u) return NULL;
+    /* The unit's place in the tree: its children. */
+    stmt = store_prepare(st, "SELECT code FROM units WHERE parent_code = ? ORDER BY code");
+    cJSON *children = cJSON_AddArrayToObject(u, "children");
+    if (stmt) {
+        store_bind_text(stmt, 1, code);
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+            cJSON_AddItemToArray(children, cJSON_CreateString(store_column_text(stmt, 0)));
+        store_done(st, stmt);
+    }
+    return u;
+}
+
+cJSON *units_list_json(struct store *st)
+{
+    sqlite3_stmt *stmt = store_prepare(st, "SELECT " UNIT_COLUMNS " FROM units u ORDER BY "
+                                           "(u.parent_code IS NOT NULL), u.code");
+    if (!stmt) return NULL;
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        cJSON_AddItemToArray(list, unit_from_row(stmt));
+    store_done(st, stmt);
+    return list;
+}
+
+cJSON *units_input_json(struct store *st, const char *period, const char *unit_code)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT u.code, u.name, u.kind, (SELECT facts FROM fact_versions f WHERE f.period = ?1 "
+            "AND f.subject = 'unit' AND f.code = u.code ORDER BY version DESC LIMIT 1) "
+            "FROM units u WHERE u.code = ?2");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, unit_code);
+    cJSON *unit = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        unit = cJSON_CreateObject();
+        cJSON_AddStringToObject(unit, "code", store_column_text(stmt, 0));
+        cJSON_AddStringToObject(unit, "name", store_column_text(stmt, 1));
+        cJSON_AddStringToObject(unit, "kind", store_column_text(stmt, 2));
+        cJSON_AddItemToObject(unit, "facts", store_facts_column(stmt, 3));
+    }
+    store_done(st, stmt);
+    return unit;
+}
+
+cJSON *units_to_evaluate(struct store *st, const char *period, const char *from, const char *to)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT code FROM units WHERE (valid_from IS NULL OR valid_from <= ?3) AND "
+            "(valid_to IS NULL OR valid_to >= ?2) UNION SELECT code FROM fact_versions WHERE "
+            "period = ?1 AND subject = 'unit' UNION SELECT p.unit_code FROM people p JOIN "
+            "fact_versions f ON f.code = p.code AND f.subject = 'person' AND f.period = ?1 "
+            "ORDER BY 1");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, from);
+    store_bind_text(stmt, 3, to);
+    return store_code_list(st, stmt);
+}
+
+cJSON *units_reporting(struct store *st, const char *period, const char *due)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT u.code, u.name, min(f.submitted_at), count(f.id) FROM units u LEFT JOIN "
+            "fact_versions f ON f.subject = 'unit' AND f.code = u.code AND f.period = ?1 "
+            "WHERE u.kind <> 'department' AND (u.valid_from IS NULL OR u.valid_from <= ?2) AND "
+            "(u.valid_to IS NULL OR u.valid_to >= ?2) GROUP BY u.code ORDER BY u.code");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, due);
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *u = cJSON_CreateObject();
+        cJSON_AddStringToObject(u, "code", store_column_text(stmt, 0));
+        cJSON_AddStringToObject(u, "name", store_column_text(stmt, 1));
+        store_json_text_or_null(u, "submitted_at", store_column_text(stmt, 2));
+        cJSON_AddNumberToObject(u, "versions", sqlite3_column_int(stmt, 3));
+        cJSON_AddItemToArray(list, u);
+    }
+    store_done(st, stmt);
+    return list;
+}

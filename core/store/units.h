@@ -1,0 +1,37 @@
+/* units.h — the units table: rows, JSON views, and what the rules and the status read. */
+#ifndef THIDUA_STORE_UNITS_H
+#define THIDUA_STORE_UNITS_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+struct unit_row {
+    const char *code, *name, *parent_code, *kind, *email, *phone, *valid_from, *valid_to,
+        *merged_into;
+};
+
+/* Inserts or updates; *changed says whether anything differed. Returns 0 or -1. */
+int units_upsert(struct store *st, const struct unit_row *u, bool *changed);
+bool units_exists(struct store *st, const char *code);
+/* A unit's parent code (malloc'd) or NULL. */
+char *units_parent(struct store *st, const char *code);
+/* The person who is head of a unit (malloc'd) or NULL. */
+char *units_head(struct store *st, const char *unit_code);
+
+/* JSON views (caller frees): one unit with its children, or NULL when not found; all. */
+cJSON *units_get_json(struct store *st, const char *code);
+cJSON *units_list_json(struct store *st);
+
+/* {code,name,kind,facts} with the unit's latest facts for the period ({} if none): the
+ * rules' input. NULL when the unit does not exist. */
+cJSON *units_input_json(struct store *st, const char *period, const char *unit_code);
+/* Codes of units to evaluate for a period: those existing at some time in [from, to], and
+ * any that has facts for the period (its own or its people's). */
+cJSON *units_to_evaluate(struct store *st, const char *period, const char *from, const char *to);
+/* Units expected to report (all but the department itself) existing on the due date, with
+ * their name and first submission: [{code,name,submitted_at|null,versions}]. */
+cJSON *units_reporting(struct store *st, const char *period, const char *due);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * clock.c — now and today in local time, and the Vietnamese way of writing a date.
+ * The zone is the process's (main sets TZ from the configuration before anything runs).
+ */
+#include "util/clock.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void clock_now_iso(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm local;
+    localtime_r(&now, &local);
+    char zone[8];
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &local);
+    strftime(zone, sizeof zone, "%z", &local);
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "%.3s:%.2s", zone, zone + 3);
+}
+
+void clock_today(char out[CLOCK_DATE_LEN])
+{
+    time_t now = time(NULL);
+    struct tm local;
+    localtime_r(&now, &local);
+    strftime(out, CLOCK_DATE_LEN, "%Y-%m-%d", &local);
+}
+
+void clock_date_vn(const char *iso, char out[CLOCK_DATE_LEN])
+{
+    snprintf(out, CLOCK_DATE_LEN, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}

@@ -1,0 +1,20 @@
+/* clock.h — the local wall clock as the daemon writes it: ISO 8601 with the zone's offset,
+ * in the time zone the configuration set (TZ). */
+#ifndef THIDUA_UTIL_CLOCK_H
+#define THIDUA_UTIL_CLOCK_H
+
+#include <stddef.h>
+
+/* Room for "YYYY-MM-DDTHH:MM:SS+07:00" and its NUL. */
+#define CLOCK_ISO_LEN 40
+/* Room for "YYYY-MM-DD" and its NUL. */
+#define CLOCK_DATE_LEN 11
+
+/* "YYYY-MM-DDTHH:MM:SS+07:00" for now, local time. */
+void clock_now_iso(char *buf, size_t len);
+/* "YYYY-MM-DD" for today, local time. */
+void clock_today(char out[CLOCK_DATE_LEN]);
+/* "dd/mm/yyyy" from "YYYY-MM-DD...": how dates are shown to people. */
+void clock_date_vn(const char *iso, char out[CLOCK_DATE_LEN]);
+
+#endif

@@ -1,0 +1,39 @@
+/* config.h — the daemon's configuration as every layer reads it (lua/config_file.h reads
+ * the file, etc/thiduad.conf). */
+#ifndef THIDUA_UTIL_CONFIG_H
+#define THIDUA_UTIL_CONFIG_H
+
+#include <stddef.h>
+
+struct config_limits {
+    size_t body_bytes;     /* largest request body; 413 past it */
+    size_t header_bytes;   /* request line + headers; 431 past it */
+    double read_timeout;   /* seconds a client may take to send a request */
+    double write_timeout;  /* seconds a client may take to read a response */
+    double idle_timeout;   /* seconds a keep-alive connection may sit idle */
+    int connections;       /* open connections at once; further ones wait in the backlog */
+    double shutdown_grace; /* seconds SIGTERM waits for in-flight requests */
+};
+
+struct config {
+    char *path;        /* the file read, as given */
+    char *dir;         /* its folder: relative paths below are resolved against it */
+    char *listen_host; /* "127.0.0.1" */
+    int listen_port;   /* 8080 */
+    char *database;    /* absolute or relative to the working directory once resolved */
+    char *rules;       /* folder of rulesets (one per campaign year) */
+    char *plugins;
+    char *web;      /* the console's static files */
+    char *timezone; /* "Asia/Ho_Chi_Minh" */
+    char *log_level;
+    struct config_limits limits;
+};
+
+/* Fills cfg with the defaults of DESIGN.md, paths relative to base_dir. */
+void config_defaults(struct config *cfg, const char *base_dir);
+void config_free(struct config *cfg);
+
+/* Joins dir and path unless path is absolute; the result is malloc'd. */
+char *config_resolve_path(const char *dir, const char *path);
+
+#endif

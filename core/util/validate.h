@@ -1,0 +1,24 @@
+/* validate.h — the shapes every layer checks input against: codes, dates, emails, phones,
+ * UTF-8. Pure functions of their argument; no I/O. */
+#ifndef THIDUA_UTIL_VALIDATE_H
+#define THIDUA_UTIL_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest code of a unit or a person. */
+#define CODE_MAX_LEN 32
+
+/* 1 to CODE_MAX_LEN of A-Z a-z 0-9 - _ . */
+bool valid_code(const char *code);
+/* YYYY-MM-DD, a real calendar day. */
+bool valid_date(const char *text);
+bool valid_email(const char *text);
+/* Well-formed UTF-8 (no overlong forms, no surrogates), NUL-terminated. */
+bool valid_utf8(const char *text);
+/* The same for n bytes that may hold NULs. */
+bool valid_utf8_n(const char *text, size_t n);
+/* Normalises a Vietnamese phone number to E.164 (+84...). Returns false if it is not one. */
+bool phone_to_e164(const char *text, char *out, size_t outlen);
+
+#endif
