@@ -121,11 +121,11 @@ static void write_string(struct buffer *b, const char *s, size_t n)
     buffer_putc(b, '"');
 }
 
-/* Prepends a path step ("key" or "[i]") as a failure unwinds. */
-static void prepend_path(struct writer *w, const char *step, bool is_index)
+/* Prepends a path step ("key" or "[i]") as a failure unwinds: "criteria[0].reason". */
+static void prepend_path(struct writer *w, const char *step)
 {
     char joined[PATH_MAX_LEN];
-    const char *sep = is_index || !w->path[0] || w->path[0] == '[' ? "" : ".";
+    const char *sep = !w->path[0] || w->path[0] == '[' ? "" : ".";
     size_t step_len = strlen(step), sep_len = strlen(sep), tail = strlen(w->path);
     if (step_len + sep_len + tail >= sizeof joined) return; /* the deepest part is kept */
     memcpy(joined, step, step_len);
@@ -182,7 +182,7 @@ static bool write_array(struct writer *w, int index, int depth)
         if (!ok) {
             char step[32];
             snprintf(step, sizeof step, "[%lld]", (long long)(i - 1));
-            prepend_path(w, step, true);
+            prepend_path(w, step);
             return false;
         }
     }
@@ -198,7 +198,7 @@ static bool write_member(struct writer *w, const char *key, size_t len, bool fir
     buffer_putc(w->out, ':');
     bool ok = write_value(w, -1, depth + 1);
     lua_pop(w->L, 1);
-    if (!ok) prepend_path(w, key, false);
+    if (!ok) prepend_path(w, key);
     return ok;
 }
 

@@ -26,7 +26,8 @@ void rules_push_engine_function(struct rules_generation *gen, const char *name)
     lua_remove(L, -2);
 }
 
-/* Where the rule that was running was declared ("" if none): engine.lua keeps it. */
+/* Where the rule that was running was declared ("" if none): engine/evaluate.lua keeps
+ * it. */
 static void running_rule(struct rules_generation *gen, char *out, size_t outlen)
 {
     lua_State *L = sandbox_state(gen->sandbox);

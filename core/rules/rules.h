@@ -58,8 +58,9 @@ const cJSON *rules_catalog(const struct rules_generation *gen);
  * Returns an array of {field, message} (empty when valid); caller frees. */
 cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts);
 
-/* One evaluated subject: its evaluation as JSON text (the shape of DESIGN.md, stamped with
- * the rules hash), and the fields callers index it by. */
+/* One evaluated subject: its evaluation as JSON text (the public shape: period, subject, code,
+ * score, criteria, titles, nominations; stamped with the rules hash), and the fields callers index
+ * it by. */
 struct rules_result {
     char subject[8]; /* "unit" or "person" */
     char code[64];

@@ -29,7 +29,8 @@ struct config {
     struct config_limits limits;
 };
 
-/* Fills cfg with the defaults of DESIGN.md, paths relative to base_dir. */
+/* Fills cfg with the defaults (the README's configuration table), paths relative to
+ * base_dir. */
 void config_defaults(struct config *cfg, const char *base_dir);
 void config_free(struct config *cfg);
 

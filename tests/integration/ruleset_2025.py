@@ -64,7 +64,7 @@ def by_key(items, key):
 
 
 class EvaluationAsserts:
-    """Mixin for unittest.TestCase: the evaluation shape of DESIGN.md ("An evaluation")."""
+    """Mixin for unittest.TestCase: the public shape of an evaluation."""
 
     def assertEvaluation(self, e, period, subject, code, rules_hash=None):
         """Checks the shape and the arithmetic; returns (criteria by id, titles by code)."""

@@ -295,7 +295,7 @@ class ValidationTest(RulesApiTestCase):
     def test_bytes_after_the_json_body_are_400(self):
         # A body is one JSON value: whatever follows it (a stray brace from a template, a
         # second document, a truncated-then-retried write) makes the body malformed, and a
-        # malformed body must change nothing (DESIGN.md: 400, "a bad request ... changes
+        # malformed body must change nothing (the API's contract: 400, "a bad request ... changes
         # nothing"). Reading only the first value stores what the client did not send.
         path = report_path("2025-H1", "MT")
         before = self.snapshot()

@@ -150,6 +150,33 @@ class ReloadTestCase(EvaluationAsserts, unittest.TestCase):
 
 
 class ReloadTest(ReloadTestCase):
+    def raw_get(self, path):
+        conn = self.d.connection()
+        try:
+            conn.request("GET", path, headers={"Authorization": "Bearer " + self.d.tokens["admin"]})
+            resp = conn.getresponse()
+            body = resp.read()
+            self.assertEqual(resp.status, 200, "GET %s: %r" % (path, body))
+            return body
+        finally:
+            conn.close()
+
+    def test_equal_results_are_equal_bytes(self):
+        """An evaluation is the same bytes from the API, after a reload of the same rules
+        (a new Lua state) and from `thiduad eval --json`: keys in a stable order."""
+        self.put_ok(VP_REPORT, GOOD_UNIT)
+        before = self.raw_get(VP_EVALUATION)
+        self.assertEqual(self.reload(200)["rules_hash"], self.hash0)
+        after = self.raw_get(VP_EVALUATION)
+        self.assertEqual(before, after)
+        self.assertTrue(before.startswith(b'{"period":"2025-H1","subject":"unit","code":"VP",'),
+                        before[:120])
+        out = self.d.cli_ok("eval", "--period", "2025-H1", "--unit", "VP", "--json",
+                            "--rules", self.rules.dir)
+        items = [line.rstrip(",") for line in out.stdout.splitlines()]
+        self.assertTrue(before.decode("utf-8") in items,
+                        "thiduad eval --json does not write the API's text for VP")
+
     def test_a_good_change_is_loaded_and_stored_evaluations_recomputed(self):
         _, staff = self.head_and_staff("VP")
         person = staff[0]["code"]

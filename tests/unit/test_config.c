@@ -1,8 +1,8 @@
 /*
- * test_config.c — unit tests for core/config.c: the defaults, reading a Lua configuration
- * that returns a table or assigns globals, resolution of relative paths against the file's
- * folder, and every refusal: syntax errors ("file:line:"), wrong types, a bad listen
- * address, limits out of range, an endless loop (stopped by the instruction budget) and a
+ * test_config.c — unit tests for core/lua/config_file.c and core/util/config.c: the defaults,
+ * reading a Lua configuration that returns a table or assigns globals, resolution of relative paths
+ * against the file's folder, and every refusal: syntax errors ("file:line:"), wrong types, a bad
+ * listen address, limits out of range, an endless loop (stopped by the instruction budget) and a
  * file that tries to reach the system (no os, io, require...).
  *
  * Config files are written under one mkdtemp() root that main() removes at the end.

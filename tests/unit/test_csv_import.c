@@ -1,6 +1,6 @@
 /*
- * test_csv_import.c — unit tests for core/csv_import.c against a fresh, migrated store:
- * importing the demo units and people (and re-importing them as a no-op), a spreadsheet
+ * test_csv_import.c — unit tests for core/import/ (and util/validate.c) against a fresh, migrated
+ * store: importing the demo units and people (and re-importing them as a no-op), a spreadsheet
  * export with a BOM, CRLF line ends and quoted commas (Vietnamese kept byte for byte), and
  * files with mistakes: each must give "row N, column X: ..." lines with the right N and X
  * and leave the database exactly as it was. Also the validators shared with the HTTP layer:

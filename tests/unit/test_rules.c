@@ -1201,6 +1201,81 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------------------------ */
 
+/* ---- output: what goes on the wire ------------------------------------------------------ */
+
+/* A reason cut in the middle of a character ("Chưa" to 3 bytes) is not written: the
+ * evaluation fails naming the field, and the generation keeps serving. */
+START_TEST(test_output_refuses_broken_utf8)
+{
+    put_campaign();
+    put("b.lua", "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s, f)\n"
+                 "    if f.n == 13 then return false, string.sub(\"Chưa\", 1, 3) end\n"
+                 "    return true\n"
+                 "  end }\n");
+    load_ok();
+    char err[1024];
+    ck_assert_ptr_null(evaluate_n(13, err, sizeof err));
+    ck_assert_msg(strstr(err, "UTF-8"), "err = %s", err);
+    ck_assert_msg(strstr(err, "criteria[0].reason"), "err names no field: %s", err);
+    assert_still_serves();
+}
+END_TEST
+
+/* The real ruleset's evaluation of a unit and its members as text, NUL-separated. */
+static char *evaluation_text_2025(void)
+{
+    char unit_text[1024], members_text[2048], err[1024] = "";
+    snprintf(unit_text, sizeof unit_text,
+             "{\"code\":\"U1\",\"name\":\"Phòng 1\",\"kind\":\"office\",\"facts\":" UNIT_FACTS_2025
+             "}",
+             "HTXS");
+    snprintf(members_text, sizeof members_text,
+             "[{\"code\":\"H\",\"full_name\":\"Trưởng\",\"position\":\"Trưởng phòng\","
+             "\"is_head\":true,\"unit_code\":\"U1\",\"facts\":" PERSON_FACTS_2025 "}]");
+    cJSON *unit = json(unit_text), *members = json(members_text);
+    struct rules_results results;
+    ck_assert_msg(
+        rules_evaluate_unit_text(gen, "2025-Y", unit, members, &results, err, sizeof err) == 0,
+        "%s", err);
+    cJSON_Delete(unit);
+    cJSON_Delete(members);
+    size_t len = 0;
+    for (size_t i = 0; i < results.count; i++)
+        len += strlen(results.items[i].json) + 1;
+    char *text = malloc(len + 1), *at = text;
+    for (size_t i = 0; i < results.count; i++)
+        at += sprintf(at, "%s\n", results.items[i].json);
+    rules_results_free(&results);
+    return text;
+}
+
+/* Equal results are equal bytes: the same input evaluated by two generations of the same
+ * rules (two Lua states, each with its own string hashing) gives the same text, keys in
+ * the declared order. */
+START_TEST(test_output_key_order_stable)
+{
+    load_ok_from(real_ruleset());
+    char *first = evaluation_text_2025();
+    rules_free(gen);
+    rules_report_free(&rep);
+    load_ok_from(real_ruleset());
+    char *second = evaluation_text_2025();
+    ck_assert_str_eq(first, second);
+    ck_assert_msg(strncmp(first,
+                          "{\"period\":\"2025-Y\",\"subject\":\"unit\",\"code\":\"U1\","
+                          "\"name\":\"Phòng 1\",\"score\":",
+                          60) == 0,
+                  "the unit's keys are not in the declared order: %.200s", first);
+    ck_assert_msg(strstr(first, "\"criteria\":[{\"id\":\"TT1\",\"title\":") != NULL,
+                  "criteria do not start with TT1's id and title: %.400s", first);
+    ck_assert_msg(strstr(first, "{\"code\":\"TTLDTT\",\"name\":") != NULL,
+                  "a title entry's keys are out of order");
+    free(first);
+    free(second);
+}
+END_TEST
+
 static Suite *rules_suite(void)
 {
     Suite *s = suite_create("rules");
@@ -1244,6 +1319,13 @@ static Suite *rules_suite(void)
     tcase_add_test(evaluation, test_evaluation_shape);
     tcase_add_test(evaluation, test_cn7_head_of_unit_without_ttldxs);
     suite_add_tcase(s, evaluation);
+
+    TCase *output = tcase_create("output");
+    tcase_add_checked_fixture(output, setup, teardown);
+    tcase_set_timeout(output, 60);
+    tcase_add_test(output, test_output_refuses_broken_utf8);
+    tcase_add_test(output, test_output_key_order_stable);
+    suite_add_tcase(s, output);
 
     TCase *bugs = tcase_create("bugs");
     tcase_add_checked_fixture(bugs, setup, teardown);

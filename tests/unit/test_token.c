@@ -1,5 +1,5 @@
 /*
- * test_token.c — unit tests for core/token.c: token_create gives "thd_" + 43 base64url
+ * test_token.c — unit tests for core/domain/tokens.c: token_create gives "thd_" + 43 base64url
  * characters, the tokens table keeps only the SHA-256 (hex) of it and never the token,
  * token_verify accepts it with its scope and unit and refuses modified, revoked and garbage
  * tokens, "unit:CODE" must name a known unit, scopes parse strictly, and creation writes an

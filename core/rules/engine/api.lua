@@ -1,9 +1,9 @@
 --[[
-engine/api.lua — what C calls (rules.c): the last chunk of the rule engine's Lua half, which
+engine/api.lua — what C calls (core/rules/load.c and generation.c): the last chunk of the rule engine's Lua half, which
 builds and returns M, the table C keeps in the registry.
 
 The engine is compiled into thiduad and run first in every rules generation (a fresh
-sandboxed lua_State; see rules.c). It owns the rules DSL (campaign, fact, criterion, title,
+sandboxed lua_State; see core/rules/load.c). It owns the rules DSL (campaign, fact, criterion, title,
 nomination, test), the checks made on a ruleset once its files have run (references,
 dependency order, cycles), fact validation, and the evaluation of a unit with its members
 (the order is explained in engine/evaluate.lua). Its chunks, in the order C runs them:
@@ -41,7 +41,7 @@ local nominations, nomination_order = E.nominations, E.nomination_order
 local tests = E.tests
 
 ---------------------------------------------------------------------------------------------
--- What C calls (rules.c).
+-- What C calls (core/rules/load.c, generation.c).
 
 local M = {}
 

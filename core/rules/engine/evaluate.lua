@@ -322,7 +322,9 @@ local function evaluate_group(period, unit_input, member_inputs)
   return unit, people
 end
 
--- The evaluation shape of DESIGN.md ("An evaluation").
+-- The public shape of an evaluation: period, subject, code, name, score, rules_hash,
+-- criteria [{id, title, passed, points, reason}], titles and nominations
+-- [{code, name, eligible, reasons}]. Other systems rely on these names.
 local function to_public(r, period)
   local out = setmetatable({ period = period.code, subject = r.kind, code = r.info.code,
     score = r.score }, evaluation_mt)
