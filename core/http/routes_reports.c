@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/membership.h"
 #include "domain/status.h"
 #include "domain/submission.h"
 #include "http/call.h"
@@ -136,20 +137,16 @@ static void unit_report_put(struct api_call *call)
 /* A person hired after the period ended was no member during it: 422, nothing stored. */
 static bool hired_in_period(struct api_call *call, const char *code, const cJSON *period)
 {
-    char *on = people_hired_on(call->api->store, code);
-    bool after = on && strcmp(on, api_period_field(period, "to")) > 0;
-    if (after) {
-        char hired[CLOCK_DATE_LEN], msg[MESSAGE_LEN];
-        clock_date_vn(on, hired);
-        snprintf(msg, sizeof msg, "%s được tuyển dụng ngày %s, sau khi kỳ %s kết thúc", code, hired,
-                 api_period_field(period, "code"));
-        cJSON *details = cJSON_CreateArray();
-        api_detail(details, "person", msg);
-        api_invalid(call, "the person was not a member during this period; nothing was stored",
-                    details);
-    }
-    free(on);
-    return !after;
+    char hired[CLOCK_DATE_LEN], msg[MESSAGE_LEN];
+    if (!membership_hired_after(call->api->store, code, api_period_field(period, "to"), hired))
+        return true;
+    snprintf(msg, sizeof msg, "%s được tuyển dụng ngày %s, sau khi kỳ %s kết thúc", code, hired,
+             api_period_field(period, "code"));
+    cJSON *details = cJSON_CreateArray();
+    api_detail(details, "person", msg);
+    api_invalid(call, "the person was not a member during this period; nothing was stored",
+                details);
+    return false;
 }
 
 static void person_facts_put(struct api_call *call)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "domain/membership.h"
 #include "domain/nominations.h"
 #include "domain/ranking.h"
 #include "domain/status.h"
@@ -24,17 +25,13 @@
 /* A person hired after the period ended has no evaluation in it: 404 said so. */
 static bool hired_after_period(struct api_call *call, const char *code, const cJSON *period)
 {
-    char *on = people_hired_on(call->api->store, code);
-    bool after = on && strcmp(on, api_period_field(period, "to")) > 0;
-    if (after) {
-        char hired[CLOCK_DATE_LEN], msg[MESSAGE_LEN];
-        clock_date_vn(on, hired);
-        snprintf(msg, sizeof msg, "%s was hired on %s, after period %s ended", code, hired,
-                 api_period_field(period, "code"));
-        api_error(call, 404, "not_in_period", msg);
-    }
-    free(on);
-    return after;
+    char hired[CLOCK_DATE_LEN], msg[MESSAGE_LEN];
+    if (!membership_hired_after(call->api->store, code, api_period_field(period, "to"), hired))
+        return false;
+    snprintf(msg, sizeof msg, "%s was hired on %s, after period %s ended", code, hired,
+             api_period_field(period, "code"));
+    api_error(call, 404, "not_in_period", msg);
+    return true;
 }
 
 static void evaluation_reply(struct api_call *call, const char *subject)

@@ -11,8 +11,6 @@
 #include "import/records.h"
 #include "util/validate.h"
 
-#define E164_LEN 24
-
 enum { P_CODE, P_NAME, P_UNIT, P_POSITION, P_HEAD, P_EMAIL, P_PHONE, P_HIRED, P_COUNT };
 
 static const struct column_map person_columns[P_COUNT] = {
@@ -78,35 +76,24 @@ static void check_row(struct record_import *ri, size_t r)
     csv_check_date(&ri->table, r, &ri->cols[P_HIRED], ri->errors);
 }
 
-static int write_rows(struct record_import *ri, size_t *changed, char *err, size_t errlen)
+static void fill(const struct record_import *ri, size_t row, const char *phone, void *record)
 {
-    size_t n = ri->table.count - 1;
-    struct person_row *rows = calloc(n ? n : 1, sizeof *rows);
-    char(*phones)[E164_LEN] = calloc(n ? n : 1, sizeof *phones);
-    int rc = -1;
-    if (!rows || !phones) {
-        snprintf(err, errlen, "hết bộ nhớ");
-        goto done;
-    }
-    for (size_t r = 1; r <= n; r++) {
-        const char *raw_phone = cell(ri, r, P_PHONE);
-        if (raw_phone[0]) phone_to_e164(raw_phone, phones[r - 1], E164_LEN);
-        rows[r - 1] = (struct person_row){
-            .code = cell(ri, r, P_CODE),
-            .full_name = cell(ri, r, P_NAME),
-            .unit_code = cell(ri, r, P_UNIT),
-            .position = cell(ri, r, P_POSITION),
-            .is_head = strcmp(cell(ri, r, P_HEAD), "1") == 0,
-            .email = cell(ri, r, P_EMAIL),
-            .phone = phones[r - 1],
-            .hired_on = cell(ri, r, P_HIRED),
-        };
-    }
-    rc = organisation_put_people(ri->st, rows, n, ri->actor, changed, err, errlen);
-done:
-    free(rows);
-    free(phones);
-    return rc;
+    *(struct person_row *)record = (struct person_row){
+        .code = cell(ri, row, P_CODE),
+        .full_name = cell(ri, row, P_NAME),
+        .unit_code = cell(ri, row, P_UNIT),
+        .position = cell(ri, row, P_POSITION),
+        .is_head = strcmp(cell(ri, row, P_HEAD), "1") == 0,
+        .email = cell(ri, row, P_EMAIL),
+        .phone = phone,
+        .hired_on = cell(ri, row, P_HIRED),
+    };
+}
+
+static int put(struct store *st, const void *records, size_t n, const char *actor, size_t *changed,
+               char *err, size_t errlen)
+{
+    return organisation_put_people(st, records, n, actor, changed, err, errlen);
 }
 
 static const struct record_kind people_kind = {
@@ -114,7 +101,10 @@ static const struct record_kind people_kind = {
     .column_count = P_COUNT,
     .prepare = prepare,
     .check_row = check_row,
-    .write = write_rows,
+    .phone_column = P_PHONE,
+    .row_size = sizeof(struct person_row),
+    .fill = fill,
+    .put = put,
     .release = release,
 };
 

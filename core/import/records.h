@@ -26,8 +26,14 @@ struct record_kind {
     void (*check_row)(struct record_import *ri, size_t row);
     /* Checks across rows, once every row is clean (e.g. parent loops); may be NULL. */
     void (*check_table)(struct record_import *ri);
-    /* Writes every row; the number changed to *changed. 0, or -1 with err. */
-    int (*write)(struct record_import *ri, size_t *changed, char *err, size_t errlen);
+    /* The column whose phone numbers are written in E.164. */
+    int phone_column;
+    /* Each row becomes one record of row_size bytes, filled from the file... */
+    size_t row_size;
+    void (*fill)(const struct record_import *ri, size_t row, const char *phone, void *record);
+    /* ...and all of them are written by the domain: 0 with *changed, or -1 with err. */
+    int (*put)(struct store *st, const void *records, size_t n, const char *actor, size_t *changed,
+               char *err, size_t errlen);
     void (*release)(struct record_import *ri);
 };
 

@@ -12,8 +12,6 @@
 #include "import/records.h"
 #include "util/validate.h"
 
-#define E164_LEN 24
-
 enum { U_CODE, U_NAME, U_PARENT, U_KIND, U_EMAIL, U_PHONE, U_FROM, U_TO, U_MERGED, U_COUNT };
 
 static const struct column_map unit_columns[U_COUNT] = {
@@ -107,36 +105,25 @@ static void check_table(struct record_import *ri)
     }
 }
 
-static int write_rows(struct record_import *ri, size_t *changed, char *err, size_t errlen)
+static void fill(const struct record_import *ri, size_t row, const char *phone, void *record)
 {
-    size_t n = ri->table.count - 1;
-    struct unit_row *rows = calloc(n ? n : 1, sizeof *rows);
-    char(*phones)[E164_LEN] = calloc(n ? n : 1, sizeof *phones);
-    int rc = -1;
-    if (!rows || !phones) {
-        snprintf(err, errlen, "hết bộ nhớ");
-        goto done;
-    }
-    for (size_t r = 1; r <= n; r++) {
-        const char *raw_phone = cell(ri, r, U_PHONE);
-        if (raw_phone[0]) phone_to_e164(raw_phone, phones[r - 1], E164_LEN);
-        rows[r - 1] = (struct unit_row){
-            .code = cell(ri, r, U_CODE),
-            .name = cell(ri, r, U_NAME),
-            .parent_code = cell(ri, r, U_PARENT),
-            .kind = cell(ri, r, U_KIND),
-            .email = cell(ri, r, U_EMAIL),
-            .phone = phones[r - 1],
-            .valid_from = cell(ri, r, U_FROM),
-            .valid_to = cell(ri, r, U_TO),
-            .merged_into = cell(ri, r, U_MERGED),
-        };
-    }
-    rc = organisation_put_units(ri->st, rows, n, ri->actor, changed, err, errlen);
-done:
-    free(rows);
-    free(phones);
-    return rc;
+    *(struct unit_row *)record = (struct unit_row){
+        .code = cell(ri, row, U_CODE),
+        .name = cell(ri, row, U_NAME),
+        .parent_code = cell(ri, row, U_PARENT),
+        .kind = cell(ri, row, U_KIND),
+        .email = cell(ri, row, U_EMAIL),
+        .phone = phone,
+        .valid_from = cell(ri, row, U_FROM),
+        .valid_to = cell(ri, row, U_TO),
+        .merged_into = cell(ri, row, U_MERGED),
+    };
+}
+
+static int put(struct store *st, const void *records, size_t n, const char *actor, size_t *changed,
+               char *err, size_t errlen)
+{
+    return organisation_put_units(st, records, n, actor, changed, err, errlen);
 }
 
 static const struct record_kind units_kind = {
@@ -145,7 +132,10 @@ static const struct record_kind units_kind = {
     .prepare = prepare,
     .check_row = check_row,
     .check_table = check_table,
-    .write = write_rows,
+    .phone_column = U_PHONE,
+    .row_size = sizeof(struct unit_row),
+    .fill = fill,
+    .put = put,
     .release = release,
 };
 

@@ -38,6 +38,13 @@ char *store_single_text(struct store *st, const char *sql, const char *arg);
 /* True when a statement with one text parameter returns a row. */
 bool store_exists(struct store *st, const char *sql, const char *arg);
 
+/* Writes a row only when it differs from the stored one, so re-importing a file changes
+ * nothing. values[0] is the key; select_sql reads the other count - 1 columns by key, in
+ * order; upsert_sql binds ?1..?count to values and ?count+1 to now. A column whose bit is
+ * set in `nullable` is bound NULL when empty. *changed says whether anything was written. */
+int store_put_row(struct store *st, const char *select_sql, const char *upsert_sql,
+                  const char *const *values, int count, unsigned nullable, bool *changed);
+
 /* Equal as stored values: NULL and "" are the same. */
 bool store_same_text(const char *a, const char *b);
 /* Adds key: text, or key: null for a NULL column. */

@@ -8,56 +8,22 @@
 
 #include "store/internal.h"
 #include "store/people.h"
-#include "util/clock.h"
 
 int people_upsert(struct store *st, const struct person_row *p, bool *changed)
 {
     static const char *const select_sql =
         "SELECT full_name, unit_code, position, is_head, email, phone, hired_on "
         "FROM people WHERE code = ?";
-    sqlite3_stmt *stmt = store_prepare(st, select_sql);
-    if (!stmt) return -1;
-    store_bind_text(stmt, 1, p->code);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        bool equal = store_same_text(p->full_name, store_column_text(stmt, 0)) &&
-                     store_same_text(p->unit_code, store_column_text(stmt, 1)) &&
-                     store_same_text(p->position, store_column_text(stmt, 2)) &&
-                     p->is_head == (sqlite3_column_int(stmt, 3) != 0) &&
-                     store_same_text(p->email, store_column_text(stmt, 4)) &&
-                     store_same_text(p->phone, store_column_text(stmt, 5)) &&
-                     store_same_text(p->hired_on, store_column_text(stmt, 6));
-        store_done(st, stmt);
-        if (equal) {
-            *changed = false;
-            return 0;
-        }
-    } else {
-        store_done(st, stmt);
-        if (rc != SQLITE_DONE) return -1;
-    }
     static const char *const upsert_sql =
         "INSERT INTO people (code, full_name, unit_code, position, is_head, email, phone, "
         "hired_on, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) "
         "ON CONFLICT(code) DO UPDATE SET full_name=?2, unit_code=?3, position=?4, is_head=?5, "
         "email=?6, phone=?7, hired_on=?8, updated_at=?9";
-    stmt = store_prepare(st, upsert_sql);
-    if (!stmt) return -1;
-    char now[CLOCK_ISO_LEN];
-    clock_now_iso(now, sizeof now);
-    store_bind_text(stmt, 1, p->code);
-    store_bind_text(stmt, 2, p->full_name);
-    store_bind_text(stmt, 3, p->unit_code);
-    store_bind_text(stmt, 4, p->position);
-    sqlite3_bind_int(stmt, 5, p->is_head ? 1 : 0);
-    store_bind_text(stmt, 6, p->email);
-    store_bind_text(stmt, 7, p->phone);
-    store_bind_text_or_null(stmt, 8, p->hired_on);
-    store_bind_text(stmt, 9, now);
-    rc = sqlite3_step(stmt);
-    store_done(st, stmt);
-    *changed = true;
-    return rc == SQLITE_DONE ? 0 : -1;
+    const char *values[] = {
+        p->code,  p->full_name, p->unit_code, p->position, p->is_head ? "1" : "0",
+        p->email, p->phone,     p->hired_on};
+    enum { HIRED_ON = 7 };
+    return store_put_row(st, select_sql, upsert_sql, values, 8, 1u << HIRED_ON, changed);
 }
 
 bool people_exists(struct store *st, const char *code)

@@ -12,6 +12,8 @@
  */
 #include "store/internal.h"
 
+#include "util/clock.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +190,44 @@ bool store_exists(struct store *st, const char *sql, const char *arg)
     bool found = sqlite3_step(stmt) == SQLITE_ROW;
     store_done(st, stmt);
     return found;
+}
+
+/* 1 when the stored row equals values, 0 when it differs or is absent, -1 on error. */
+static int stored_row_equal(struct store *st, const char *select_sql, const char *const *values,
+                            int count)
+{
+    sqlite3_stmt *stmt = store_prepare(st, select_sql);
+    if (!stmt) return -1;
+    store_bind_text(stmt, 1, values[0]);
+    int rc = sqlite3_step(stmt), equal = 0;
+    if (rc == SQLITE_ROW) {
+        equal = 1;
+        for (int i = 1; i < count && equal; i++)
+            equal = store_same_text(values[i], store_column_text(stmt, i - 1));
+    }
+    store_done(st, stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? equal : -1;
+}
+
+int store_put_row(struct store *st, const char *select_sql, const char *upsert_sql,
+                  const char *const *values, int count, unsigned nullable, bool *changed)
+{
+    *changed = false;
+    int equal = stored_row_equal(st, select_sql, values, count);
+    if (equal != 0) return equal < 0 ? -1 : 0;
+    sqlite3_stmt *stmt = store_prepare(st, upsert_sql);
+    if (!stmt) return -1;
+    char now[CLOCK_ISO_LEN];
+    clock_now_iso(now, sizeof now);
+    for (int i = 0; i < count; i++) {
+        if (nullable & (1u << i))
+            store_bind_text_or_null(stmt, i + 1, values[i]);
+        else
+            store_bind_text(stmt, i + 1, values[i]);
+    }
+    store_bind_text(stmt, count + 1, now);
+    *changed = true;
+    return store_step_done(st, stmt);
 }
 
 bool store_same_text(const char *a, const char *b)

@@ -8,58 +8,22 @@
 
 #include "store/internal.h"
 #include "store/units.h"
-#include "util/clock.h"
 
 int units_upsert(struct store *st, const struct unit_row *u, bool *changed)
 {
     static const char *const select_sql =
         "SELECT name, parent_code, kind, email, phone, valid_from, valid_to, merged_into "
         "FROM units WHERE code = ?";
-    sqlite3_stmt *stmt = store_prepare(st, select_sql);
-    if (!stmt) return -1;
-    store_bind_text(stmt, 1, u->code);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        bool equal = store_same_text(u->name, store_column_text(stmt, 0)) &&
-                     store_same_text(u->parent_code, store_column_text(stmt, 1)) &&
-                     store_same_text(u->kind, store_column_text(stmt, 2)) &&
-                     store_same_text(u->email, store_column_text(stmt, 3)) &&
-                     store_same_text(u->phone, store_column_text(stmt, 4)) &&
-                     store_same_text(u->valid_from, store_column_text(stmt, 5)) &&
-                     store_same_text(u->valid_to, store_column_text(stmt, 6)) &&
-                     store_same_text(u->merged_into, store_column_text(stmt, 7));
-        store_done(st, stmt);
-        if (equal) {
-            *changed = false;
-            return 0;
-        }
-    } else {
-        store_done(st, stmt);
-        if (rc != SQLITE_DONE) return -1;
-    }
     static const char *const upsert_sql =
         "INSERT INTO units (code, name, parent_code, kind, email, phone, valid_from, valid_to, "
         "merged_into, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
         "ON CONFLICT(code) DO UPDATE SET name=?2, parent_code=?3, kind=?4, email=?5, phone=?6, "
         "valid_from=?7, valid_to=?8, merged_into=?9, updated_at=?10";
-    stmt = store_prepare(st, upsert_sql);
-    if (!stmt) return -1;
-    char now[CLOCK_ISO_LEN];
-    clock_now_iso(now, sizeof now);
-    store_bind_text(stmt, 1, u->code);
-    store_bind_text(stmt, 2, u->name);
-    store_bind_text_or_null(stmt, 3, u->parent_code);
-    store_bind_text(stmt, 4, u->kind);
-    store_bind_text(stmt, 5, u->email);
-    store_bind_text(stmt, 6, u->phone);
-    store_bind_text_or_null(stmt, 7, u->valid_from);
-    store_bind_text_or_null(stmt, 8, u->valid_to);
-    store_bind_text_or_null(stmt, 9, u->merged_into);
-    store_bind_text(stmt, 10, now);
-    rc = sqlite3_step(stmt);
-    store_done(st, stmt);
-    *changed = true;
-    return rc == SQLITE_DONE ? 0 : -1;
+    const char *values[] = {u->code,  u->name,       u->parent_code, u->kind,       u->email,
+                            u->phone, u->valid_from, u->valid_to,    u->merged_into};
+    enum { PARENT = 2, VALID_FROM = 6, VALID_TO = 7, MERGED_INTO = 8 };
+    unsigned nullable = 1u << PARENT | 1u << VALID_FROM | 1u << VALID_TO | 1u << MERGED_INTO;
+    return store_put_row(st, select_sql, upsert_sql, values, 9, nullable, changed);
 }
 
 bool units_exists(struct store *st, const char *code)
