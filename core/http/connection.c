@@ -1,0 +1,351 @@
+/*
+ * http/connection.c — one client connection of the HTTP/1.1 server, from accept to close:
+ * the bufferevent callbacks, the read loop (begin_request, read_head, begin_body,
+ * read_body) that makes keep-alive and pipelining work, the per-connection deadlines,
+ * sending responses, lingering after an error, and closing.
+ *
+ * One timer enforces two deadlines: idle_timeout while waiting for a request to start,
+ * read_timeout for a whole request to arrive once it has (so a client sending one byte a
+ * second does not hold a connection for ever). write_timeout is the bufferevent's write
+ * timeout. A client that stops reading its answers is paused, not buffered for without end.
+ *
+ * This file must never touch the listening socket, the connection count or cap, or the
+ * drain's timer and callback (http/listener.c owns those); nor parse request text itself
+ * (http/request.c does), nor know about routes, JSON payloads or the database.
+ */
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "http/parse.h"
+#include "http/server_internal.h"
+#include "util/metrics.h"
+
+#define LINGER_SECONDS 2.0
+/* A client that pipelines requests without reading the answers would make us queue them
+ * without end: past this much unsent output, reading stops until the client catches up. */
+#define OUTPUT_HIGH_WATER (1u << 20)
+#define LINGER_MAX_BYTES  (16u << 20)
+
+/* A request head ends with a blank line; the last header's CRLF is kept for the parser. */
+#define HEAD_END       "\r\n\r\n"
+#define HEAD_END_LEN   (sizeof HEAD_END - 1)
+#define BLANK_LINE_LEN 2
+
+/* Room for the 413 message, which names both sizes. */
+#define BODY_LIMIT_MESSAGE_MAX 128
+
+#define HEADERS_TOO_LARGE_MESSAGE "the request line and headers exceed the configured limit"
+
+/* ---- connection life cycle -------------------------------------------------------------- */
+
+static void conn_read(struct bufferevent *bev, void *arg);
+static void conn_write(struct bufferevent *bev, void *arg);
+static void conn_event(struct bufferevent *bev, short events, void *arg);
+static void conn_timeout(evutil_socket_t fd, short events, void *arg);
+
+static void arm_timer(struct connection *c, double seconds)
+{
+    struct timeval tv = timeval_of(seconds);
+    event_add(c->timer, &tv);
+}
+
+static void reset_request(struct connection *c)
+{
+    free(c->head);
+    free(c->body);
+    c->head = c->body = NULL;
+    c->body_len = 0;
+    c->head_only = false;
+    memset(&c->req, 0, sizeof c->req);
+}
+
+void conn_free(struct connection *c)
+{
+    struct http_server *srv = c->srv;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        srv->all = c->next;
+    if (c->next) c->next->prev = c->prev;
+    bufferevent_free(c->bev);
+    event_free(c->timer);
+    reset_request(c);
+    free(c);
+    server_conn_closed(srv);
+}
+
+/* Queues a response; `close` forces Connection: close. */
+static void send_response(struct connection *c, struct http_response *resp, bool close)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    if (close || c->srv->draining) c->keep_alive = false;
+    evbuffer_add_printf(out,
+                        "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                        "Date: %s\r\nConnection: %s\r\n%s\r\n",
+                        resp->status, http_status_text(resp->status),
+                        resp->content_type ? resp->content_type : HTTP_JSON_TYPE, resp->body_len,
+                        server_date(c->srv), c->keep_alive ? "keep-alive" : "close",
+                        resp->extra_headers);
+    if (resp->body_len && !c->head_only) evbuffer_add(out, resp->body, resp->body_len);
+    free(resp->body);
+    resp->body = NULL;
+}
+
+/* Answers an error the protocol layer found and closes once it is written. */
+static void fail_connection(struct connection *c, int status, const char *code, const char *message)
+{
+    struct http_response resp = {0};
+    http_response_error(&resp, status, code, message);
+    metrics_observe("(protocol)", status, 0);
+    send_response(c, &resp, true);
+    c->state = CONN_CLOSING;
+    c->linger = true;
+    bufferevent_disable(c->bev, EV_READ);
+    event_del(c->timer);
+    reset_request(c);
+}
+
+static void dispatch(struct connection *c)
+{
+    c->req.body = c->body ? c->body : "";
+    c->req.body_len = c->body_len;
+    /* HEAD is answered as the GET it asks about, less the body (RFC 9110 9.3.2). */
+    c->head_only = strcmp(c->req.method, "HEAD") == 0;
+    if (c->head_only) c->req.method = "GET";
+    struct http_response resp = {.status = 200};
+    c->srv->handler(&c->req, &resp, c->srv->ctx);
+    send_response(c, &resp, false);
+    reset_request(c);
+    if (c->keep_alive) {
+        c->state = CONN_IDLE;
+        arm_timer(c, c->srv->limits.idle_timeout);
+    } else {
+        c->state = CONN_CLOSING;
+        bufferevent_disable(c->bev, EV_READ);
+        event_del(c->timer);
+    }
+}
+
+/* ---- the read loop: each step returns true when the next one may run -------------------- */
+
+/* CONN_IDLE: starts a request once bytes arrive, unless too much output is waiting. */
+static bool begin_request(struct connection *c)
+{
+    if (evbuffer_get_length(bufferevent_get_output(c->bev)) > OUTPUT_HIGH_WATER) {
+        c->paused = true;
+        bufferevent_disable(c->bev, EV_READ);
+        event_del(c->timer); /* the write timeout watches a client that stops reading */
+        return false;
+    }
+    if (evbuffer_get_length(bufferevent_get_input(c->bev)) == 0) return false;
+    c->state = CONN_HEAD;
+    arm_timer(c, c->srv->limits.read_timeout);
+    return true;
+}
+
+/* Once the head is parsed: checks the body's size and makes room for it. */
+static bool begin_body(struct connection *c, long long length)
+{
+    const struct config_limits *limits = &c->srv->limits;
+    char msg[BODY_LIMIT_MESSAGE_MAX];
+    int status = 413;
+    const char *code = "body_too_large", *message = msg;
+    if ((unsigned long long)length > limits->body_bytes) {
+        snprintf(msg, sizeof msg, "the body is %lld bytes; the limit is %zu", length,
+                 limits->body_bytes);
+        goto fail;
+    }
+    c->body_len = (size_t)length;
+    c->body = malloc(c->body_len + 1);
+    if (!c->body) {
+        status = 503;
+        code = "overloaded";
+        message = "out of memory";
+        goto fail;
+    }
+    c->body[c->body_len] = '\0';
+    const char *expect = http_request_header(&c->req, "Expect");
+    if (expect && strcasecmp(expect, "100-continue") == 0 && c->body_len > 0 &&
+        evbuffer_get_length(bufferevent_get_input(c->bev)) == 0)
+        evbuffer_add_printf(bufferevent_get_output(c->bev), "HTTP/1.1 100 Continue\r\n\r\n");
+    c->state = CONN_BODY;
+    return true;
+fail:
+    fail_connection(c, status, code, message);
+    return false;
+}
+
+/* CONN_HEAD: waits for the blank line, then parses the head within the header limit. */
+static bool read_head(struct connection *c)
+{
+    size_t limit = c->srv->limits.header_bytes;
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    int status = 431;
+    const char *code = "headers_too_large", *message = HEADERS_TOO_LARGE_MESSAGE;
+    struct evbuffer_ptr end = evbuffer_search(in, HEAD_END, HEAD_END_LEN, NULL);
+    if (end.pos < 0) {
+        if (evbuffer_get_length(in) > limit) goto fail;
+        return false;
+    }
+    size_t head_len = (size_t)end.pos + HEAD_END_LEN;
+    if (head_len > limit) goto fail;
+    c->head = malloc(head_len + 1);
+    if (!c->head) {
+        status = 503;
+        code = "overloaded";
+        message = "out of memory";
+        goto fail;
+    }
+    evbuffer_remove(in, c->head, head_len);
+    c->head[head_len - BLANK_LINE_LEN] = '\0';
+    struct http_head head;
+    status = http_parse_head(c->head, &c->req, &head);
+    if (status) {
+        code = http_head_error_code(status);
+        message = http_head_error_message(status);
+        goto fail;
+    }
+    c->req.remote = c->remote;
+    c->keep_alive = head.keep_alive;
+    return begin_body(c, head.content_length);
+fail:
+    fail_connection(c, status, code, message);
+    return false;
+}
+
+/* CONN_BODY: once the whole body is in, hands the request to the handler. */
+static bool read_body(struct connection *c)
+{
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    if (evbuffer_get_length(in) < c->body_len) return false;
+    if (c->body_len) evbuffer_remove(in, c->body, c->body_len);
+    dispatch(c);
+    return true;
+}
+
+/* Advances the state machine as far as the buffered input allows. */
+static void process_input(struct connection *c)
+{
+    for (;;) {
+        if (c->state == CONN_CLOSING) return;
+        if (c->state == CONN_IDLE && !begin_request(c)) return;
+        if (c->state == CONN_HEAD && !read_head(c)) return;
+        if (c->state == CONN_BODY && !read_body(c)) return;
+    }
+}
+
+/* ---- bufferevent and timer callbacks ---------------------------------------------------- */
+
+static void conn_read(struct bufferevent *bev, void *arg)
+{
+    struct connection *c = arg;
+    if (c->state == CONN_LINGER) {
+        struct evbuffer *in = bufferevent_get_input(bev);
+        c->lingered += evbuffer_get_length(in);
+        evbuffer_drain(in, evbuffer_get_length(in));
+        if (c->lingered > LINGER_MAX_BYTES) conn_free(c);
+        return;
+    }
+    process_input(c);
+}
+
+static void conn_write(struct bufferevent *bev, void *arg)
+{
+    struct connection *c = arg;
+    if (evbuffer_get_length(bufferevent_get_output(bev)) > 0) return;
+    if (c->paused && c->state != CONN_CLOSING) {
+        /* The client caught up: go on with the requests it already sent. */
+        c->paused = false;
+        if (!c->eof) bufferevent_enable(bev, EV_READ);
+        if (c->state == CONN_IDLE) arm_timer(c, c->srv->limits.idle_timeout);
+        process_input(c);
+        if (evbuffer_get_length(bufferevent_get_output(bev)) > 0 || c->paused) return;
+    }
+    if (c->state != CONN_CLOSING) {
+        if (c->eof) conn_free(c); /* everything it sent is answered */
+        return;
+    }
+    if (!c->linger) {
+        conn_free(c);
+        return;
+    }
+    c->state = CONN_LINGER;
+    shutdown(bufferevent_getfd(bev), SHUT_WR);
+    evbuffer_drain(bufferevent_get_input(bev), evbuffer_get_length(bufferevent_get_input(bev)));
+    bufferevent_enable(bev, EV_READ);
+    arm_timer(c, LINGER_SECONDS);
+}
+
+static void conn_event(struct bufferevent *bev, short events, void *arg)
+{
+    struct connection *c = arg;
+    if ((events & BEV_EVENT_EOF) && !(events & (BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) &&
+        c->state != CONN_LINGER) {
+        /* A half-close: the client may still be reading what we owe it. Requests it sent
+         * whole are answered (paused ones once it reads); a partial one never will be. */
+        c->eof = true;
+        c->keep_alive = false;
+        bufferevent_disable(bev, EV_READ);
+        bool owed = evbuffer_get_length(bufferevent_get_output(bev)) > 0 ||
+                    (c->paused && evbuffer_get_length(bufferevent_get_input(bev)) > 0);
+        if (!owed) conn_free(c);
+        return;
+    }
+    if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) conn_free(c);
+}
+
+static void conn_timeout(evutil_socket_t fd, short events, void *arg)
+{
+    (void)fd;
+    (void)events;
+    struct connection *c = arg;
+    if (c->state == CONN_IDLE || c->state == CONN_LINGER) {
+        conn_free(c);
+    } else if (c->state == CONN_HEAD || c->state == CONN_BODY) {
+        fail_connection(c, 408, "request_timeout",
+                        "the request did not arrive within the configured read timeout");
+    }
+}
+
+/* ---- what the listener asks of a connection --------------------------------------------- */
+
+struct event *conn_timer_new(struct connection *c)
+{
+    return evtimer_new(c->srv->base, conn_timeout, c);
+}
+
+void conn_start(struct connection *c)
+{
+    struct http_server *srv = c->srv;
+    c->next = srv->all;
+    if (srv->all) srv->all->prev = c;
+    srv->all = c;
+    struct timeval write_tv = timeval_of(srv->limits.write_timeout);
+    bufferevent_set_timeouts(c->bev, NULL, &write_tv);
+    bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    c->state = CONN_IDLE;
+    arm_timer(c, srv->limits.idle_timeout);
+}
+
+void conn_drain(struct connection *c)
+{
+    bool no_input = evbuffer_get_length(bufferevent_get_input(c->bev)) == 0;
+    if (c->state == CONN_IDLE && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+        no_input) {
+        conn_free(c);
+    } else if (c->state == CONN_IDLE && !c->paused && no_input) {
+        /* Its last answer is still being written: close once it is. */
+        c->state = CONN_CLOSING;
+        bufferevent_disable(c->bev, EV_READ);
+        event_del(c->timer);
+    } else {
+        c->keep_alive = false;
+    }
+}

@@ -1,0 +1,270 @@
+/*
+ * http/request.c — the text of HTTP, with no I/O: parsing a request head into struct
+ * http_request, looking up its headers and query parameters, the status lines' reason
+ * phrases, and the JSON error body every refusal is answered with.
+ *
+ * The protocol accepted is small: a request line, headers, and a body sized by
+ * Content-Length (a chunked request body is refused with 411). Everything here works on
+ * strings it is handed; the server (http/listener.c, http/connection.c) owns sockets,
+ * buffers, limits and time.
+ *
+ * This file must never include libevent or touch a connection, and must never know about
+ * routes, JSON payloads beyond the error body, or the database.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http/parse.h"
+
+#define CRLF     "\r\n"
+#define CRLF_LEN (sizeof CRLF - 1)
+
+#define HTTP_10             "HTTP/1.0"
+#define HTTP_11             "HTTP/1.1"
+#define HTTP_VERSION_PREFIX "HTTP/"
+
+/* Bytes of an error message kept once JSON-escaped; a longer one is cut short. */
+#define ERROR_MESSAGE_MAX 1024
+/* Room in an error body for everything but the code and the escaped message. */
+#define ERROR_BODY_OVERHEAD 64
+/* Room the longest escape ("\u001f") needs, with the terminating NUL after it. */
+#define JSON_ESCAPE_MAX (sizeof "\\u001f")
+/* Characters below this are control characters, written as \u escapes in JSON. */
+#define JSON_FIRST_PRINTABLE 0x20
+
+/* ---- responses -------------------------------------------------------------------------- */
+
+const char *http_status_text(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}
+
+static void json_escape_into(char *out, size_t outlen, const char *text)
+{
+    size_t used = 0;
+    for (const char *c = text; *c && used + JSON_ESCAPE_MAX < outlen; c++) {
+        if (*c == '"' || *c == '\\') {
+            out[used++] = '\\';
+            out[used++] = *c;
+        } else if ((unsigned char)*c < JSON_FIRST_PRINTABLE) {
+            used += (size_t)snprintf(out + used, outlen - used, "\\u%04x", *c);
+        } else {
+            out[used++] = *c;
+        }
+    }
+    out[used] = '\0';
+}
+
+void http_response_error(struct http_response *resp, int status, const char *code,
+                         const char *message)
+{
+    char escaped[ERROR_MESSAGE_MAX];
+    json_escape_into(escaped, sizeof escaped, message);
+    free(resp->body);
+    size_t cap = strlen(escaped) + strlen(code) + ERROR_BODY_OVERHEAD;
+    resp->body = malloc(cap);
+    resp->body_len =
+        resp->body
+            ? (size_t)snprintf(resp->body, cap, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+                               code, escaped)
+            : 0;
+    resp->status = status;
+    resp->content_type = HTTP_JSON_TYPE;
+}
+
+/* ---- looking into a request ------------------------------------------------------------- */
+
+const char *http_request_header(const struct http_request *req, const char *name)
+{
+    for (int i = 0; i < req->header_count; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0) return req->headers[i].value;
+    return NULL;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+int http_query_param(const struct http_request *req, const char *name, char *out, size_t outlen)
+{
+    size_t name_len = strlen(name);
+    const char *q = req->query;
+    while (q && *q) {
+        const char *end = strchr(q, '&');
+        size_t len = end ? (size_t)(end - q) : strlen(q);
+        if (len > name_len && strncmp(q, name, name_len) == 0 && q[name_len] == '=') {
+            size_t used = 0;
+            for (size_t i = name_len + 1; i < len; i++) {
+                char c = q[i];
+                if (c == '+') {
+                    c = ' ';
+                } else if (c == '%' && i + 2 < len + 1 && hex_value(q[i + 1]) >= 0 &&
+                           hex_value(q[i + 2]) >= 0) {
+                    c = (char)(hex_value(q[i + 1]) * 16 + hex_value(q[i + 2]));
+                    i += 2;
+                }
+                if (used + 1 >= outlen) return -1;
+                out[used++] = c;
+            }
+            out[used] = '\0';
+            return 1;
+        }
+        q = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+/* ---- parsing a request head ------------------------------------------------------------- */
+
+/* What the header fields seen so far say about the body's framing. */
+struct framing {
+    bool chunked;
+    bool have_length;
+    bool have_encoding;
+};
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        s[--len] = '\0';
+    return s;
+}
+
+/* "METHOD /target HTTP/1.x" CRLF: sets the method, path and query, and keep-alive as the
+ * version has it by default; *rest is where the header lines start. */
+static int parse_request_line(char *head, struct http_request *req, struct http_head *out,
+                              char **rest)
+{
+    char *line_end = strstr(head, CRLF);
+    if (!line_end) return 400;
+    *line_end = '\0';
+    char *method = head;
+    char *target = strchr(method, ' ');
+    if (!target) return 400;
+    *target++ = '\0';
+    char *version = strchr(target, ' ');
+    if (!version) return 400;
+    *version++ = '\0';
+    if (strcmp(version, HTTP_11) != 0 && strcmp(version, HTTP_10) != 0)
+        return strncmp(version, HTTP_VERSION_PREFIX, strlen(HTTP_VERSION_PREFIX)) == 0 ? 505 : 400;
+    if (target[0] != '/' || method[0] == '\0') return 400;
+    req->method = method;
+    char *q = strchr(target, '?');
+    if (q) *q++ = '\0';
+    req->path = target;
+    req->query = q ? q : "";
+    out->keep_alive = strcmp(version, HTTP_10) != 0;
+    *rest = line_end + CRLF_LEN;
+    return 0;
+}
+
+/* What one header field means for the body's framing and the connection. */
+static int apply_header(const char *name, const char *value, struct http_head *out,
+                        struct framing *f)
+{
+    if (strcasecmp(name, "Content-Length") == 0) {
+        char *tail;
+        errno = 0;
+        long long n = strtoll(value, &tail, 10);
+        if (errno || *tail || n < 0 || value[0] == '\0') return 400;
+        /* Two lengths that differ are how requests get smuggled: refuse (RFC 9112 6.3). */
+        if (f->have_length && n != out->content_length) return 400;
+        f->have_length = true;
+        out->content_length = n;
+    } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
+        /* Only a single "identity" means no encoding; anything else, a repeated header
+         * included, is a body we do not accept. */
+        f->chunked = f->chunked || f->have_encoding || strcasecmp(value, "identity") != 0;
+        f->have_encoding = true;
+    } else if (strcasecmp(name, "Connection") == 0) {
+        if (strcasecmp(value, "close") == 0) out->keep_alive = false;
+        if (strcasecmp(value, "keep-alive") == 0) out->keep_alive = true;
+    }
+    return 0;
+}
+
+/* "Name: value" CRLF lines up to the end of the head. */
+static int parse_header_fields(char *line, struct http_request *req, struct http_head *out)
+{
+    struct framing f = {0};
+    while (*line) {
+        char *end = strstr(line, CRLF);
+        if (!end) return 400;
+        *end = '\0';
+        char *colon = strchr(line, ':');
+        if (!colon || colon == line) return 400;
+        *colon = '\0';
+        if (req->header_count == HTTP_MAX_HEADERS) return 431;
+        char *name = line, *value = trim(colon + 1);
+        for (char *n = name; *n; n++)
+            if (*n == ' ' || *n == '\t') return 400;
+        req->headers[req->header_count++] = (struct http_header){name, value};
+        int status = apply_header(name, value, out, &f);
+        if (status) return status;
+        line = end + CRLF_LEN;
+    }
+    if (f.chunked) return f.have_length ? 400 : 411;
+    return 0;
+}
+
+int http_parse_head(char *head, struct http_request *req, struct http_head *out)
+{
+    memset(req, 0, sizeof *req);
+    out->content_length = 0;
+    out->keep_alive = false;
+    char *fields;
+    int status = parse_request_line(head, req, out, &fields);
+    if (status) return status;
+    return parse_header_fields(fields, req, out);
+}
+
+const char *http_head_error_code(int status)
+{
+    switch (status) {
+    case 411: return "length_required";
+    case 431: return "headers_too_large";
+    case 505: return "http_version";
+    default: return "malformed_request";
+    }
+}
+
+const char *http_head_error_message(int status)
+{
+    switch (status) {
+    case 411: return "send the body with a Content-Length header";
+    case 431: return "too many headers";
+    default: return "the request is not valid HTTP/1.1";
+    }
+}

@@ -1,0 +1,104 @@
+/*
+ * http/server_internal.h — what the two halves of the server share and nobody else may use:
+ * the listener (http/listener.c: the socket, accepting, the connection cap, shutdown's drain)
+ * and the connections (http/connection.c: one client's read loop, timers and answers).
+ *
+ * Included by those two files only. It names libevent's types but never includes libevent,
+ * so the rest of the project cannot come to depend on it through this header.
+ */
+#ifndef THIDUA_HTTP_SERVER_INTERNAL_H
+#define THIDUA_HTTP_SERVER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "http/server.h"
+
+struct bufferevent;
+struct event;
+struct evconnlistener;
+
+/* LINGER: after an error reply, the write side is shut and what the client still sends is
+ * read and dropped for a moment, so it sees our 413 rather than a connection reset. */
+enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_CLOSING, CONN_LINGER };
+
+/* Room for a peer's address as text (INET6_ADDRSTRLEN, rounded up). */
+#define REMOTE_ADDR_MAX 64
+/* Room for an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", 29 bytes). */
+#define HTTP_DATE_MAX 64
+#define USEC_PER_SEC  1000000
+
+/* One client. The listener allocates it and fills srv, bev, timer and remote; from then on
+ * http/connection.c alone changes it, the listener only walks the list and asks
+ * conn_drain or conn_free to act. */
+struct connection {
+    struct http_server *srv;
+    struct bufferevent *bev;
+    struct event *timer;
+    enum conn_state state;
+    char remote[REMOTE_ADDR_MAX];
+    char *head; /* the request line and headers, parsed in place */
+    char *body;
+    size_t body_len;
+    struct http_request req;
+    bool keep_alive;
+    bool linger;     /* close through CONN_LINGER */
+    bool paused;     /* reading stopped: too much output waiting */
+    bool eof;        /* the client shut its side: answer what came, then close */
+    bool head_only;  /* a HEAD request: the GET's headers, no body */
+    size_t lingered; /* bytes dropped while lingering */
+    struct connection *prev, *next;
+};
+
+/* The server. http/listener.c owns it; connections read base, limits, handler, ctx and
+ * draining, and join and leave the list `all` (conn_start, conn_free). */
+struct http_server {
+    struct event_base *base;
+    struct evconnlistener *listener;
+    struct config_limits limits;
+    http_handler handler;
+    void *ctx;
+    int port;
+    int connections;
+    bool listener_paused;
+    bool draining;
+    struct event *grace_timer;
+    struct event *accept_retry; /* re-enables the listener after EMFILE and the like */
+    void (*drained)(void *);
+    void *drained_arg;
+    struct connection *all;
+    char date[HTTP_DATE_MAX]; /* the Date header, formatted once a second */
+    time_t date_at;
+};
+
+static inline struct timeval timeval_of(double seconds)
+{
+    struct timeval tv = {(time_t)seconds,
+                         (suseconds_t)((seconds - (time_t)seconds) * USEC_PER_SEC)};
+    return tv;
+}
+
+/* ---- http/connection.c, for the listener ------------------------------------------------ */
+
+/* The timer that will enforce c's deadlines (NULL when out of memory); c->srv must be set. */
+struct event *conn_timer_new(struct connection *c);
+/* Puts a connection the listener has just made and counted to work: joins the server's
+ * list, sets its callbacks and write timeout, and waits for a request. */
+void conn_start(struct connection *c);
+/* What shutdown does to one connection: closes it at once when it is idle, once its last
+ * answer is written when that is all it owes, else after the request in flight. May free c. */
+void conn_drain(struct connection *c);
+/* Closes the socket, frees c and tells the server (server_conn_closed). */
+void conn_free(struct connection *c);
+
+/* ---- http/listener.c, for the connections ----------------------------------------------- */
+
+/* The Date header's value, formatted again only when the second has changed. */
+const char *server_date(struct http_server *srv);
+/* A connection has left the list and been freed: counts it out, resumes accepting if the
+ * cap allowed, and ends the drain if that was the last one. */
+void server_conn_closed(struct http_server *srv);
+
+#endif
