@@ -1201,6 +1201,59 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------------------------ */
 
+/* ---- review of the engine split --------------------------------------------------------- */
+
+/* A string fact cut in the middle of a character is refused, whatever its max_length. */
+START_TEST(test_validate_facts_refuses_broken_utf8)
+{
+    put("a_campaign.lua", CAMPAIGN FACT_N
+        "fact \"s\" { subject = \"unit\", type = \"string\", max_length = 10, label = \"S\" }\n");
+    put("b.lua", CRITERION);
+    load_ok();
+    cJSON *facts = cJSON_CreateObject();
+    cJSON_AddStringToObject(facts, "s", "Ch\xc6"); /* "Chư" cut after the first byte of ư */
+    cJSON *details = rules_validate_facts(gen, "unit", facts);
+    ck_assert_ptr_nonnull(details);
+    ck_assert_int_eq(cJSON_GetArraySize(details), 1);
+    ck_assert_str_eq(str_of(cJSON_GetArrayItem(details, 0), "field"), "facts.s");
+    ck_assert_msg(strstr(str_of(cJSON_GetArrayItem(details, 0), "message"), "UTF-8"), "%s",
+                  str_of(cJSON_GetArrayItem(details, 0), "message"));
+    cJSON_Delete(details);
+    cJSON_Delete(facts);
+}
+END_TEST
+
+/* ctx:share of a title nobody declared names share and the rule's line, not the engine. */
+START_TEST(test_ctx_share_unknown_title_blames_rule)
+{
+    put_campaign();
+    put("b.lua", "title \"T\" { subject = \"unit\", name = \"T\",\n"
+                 "  check = function(u, f, ctx) return ctx:share(\"NOPE\") > 0 end }\n");
+    load_refused();
+    assert_problem_at("b.lua", 2, "ctx:share", "NOPE");
+    ck_assert_msg(problem_with("engine/") == NULL, "blames the engine:%s", problems());
+}
+END_TEST
+
+/* What a self-test gets is its own: writing into it does not change later evaluations. */
+START_TEST(test_selftest_cannot_change_later_results)
+{
+    put_campaign();
+    put("b.lua", CRITERION "nomination \"N\" { name = \"N\", decided_by = \"d\",\n"
+                           "  subjects = { \"unit\" }, check = function() return true end }\n");
+    put("tests/t.lua", "test \"a\" (function(t)\n"
+                       "  local r = t.evaluate_unit { unit = { facts = { n = 1 } } }.unit\n"
+                       "  table.insert(r.reasons.N, \"x\")\n"
+                       "end)\n"
+                       "test \"b\" (function(t)\n"
+                       "  local r = t.evaluate_unit { unit = { facts = { n = 1 } } }.unit\n"
+                       "  t.eq(#r.reasons.N, 0, \"no reasons\")\n"
+                       "end)\n");
+    load_ok();
+    ck_assert_uint_eq(rep.passed, 2);
+}
+END_TEST
+
 /* ---- output: what goes on the wire ------------------------------------------------------ */
 
 /* A reason cut in the middle of a character ("Chưa" to 3 bytes) is not written: the
@@ -1319,6 +1372,14 @@ static Suite *rules_suite(void)
     tcase_add_test(evaluation, test_evaluation_shape);
     tcase_add_test(evaluation, test_cn7_head_of_unit_without_ttldxs);
     suite_add_tcase(s, evaluation);
+
+    TCase *split = tcase_create("engine split review");
+    tcase_add_checked_fixture(split, setup, teardown);
+    tcase_set_timeout(split, 30);
+    tcase_add_test(split, test_validate_facts_refuses_broken_utf8);
+    tcase_add_test(split, test_ctx_share_unknown_title_blames_rule);
+    tcase_add_test(split, test_selftest_cannot_change_later_results);
+    suite_add_tcase(s, split);
 
     TCase *output = tcase_create("output");
     tcase_add_checked_fixture(output, setup, teardown);

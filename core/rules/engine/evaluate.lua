@@ -136,9 +136,11 @@ function ctx_methods:has(code)
   return st.result.titles[code] == true
 end
 
-local function members_of(self, name)
+-- The unit's members; the error points `level` frames up (default: the rule calling the
+-- method that called this).
+local function members_of(self, name, level)
   local st = state_of(self)
-  if not st.members then error("ctx:" .. name .. "() is for unit rules only", 3) end
+  if not st.members then error("ctx:" .. name .. "() is for unit rules only", level or 3) end
   return st.members
 end
 
@@ -150,20 +152,26 @@ function ctx_methods:member_count()
   return #members_of(self, "member_count")
 end
 
-function ctx_methods:count(code)
-  local members = members_of(self, "count")
-  if not titles[code] then error(sfmt('ctx:count: unknown title "%s"', tostring(code)), 2) end
+-- How many members hold a title; `what` names the method in errors, which point at the
+-- rule that called it (level 3: the rule, above the method, above this function).
+local function count_title(self, code, what)
+  local members = members_of(self, what, 4)
+  if not titles[code] then error(sfmt('ctx:%s: unknown title "%s"', what, tostring(code)), 3) end
   local n = 0
   for _, m in ipairs(members) do
     if m.titles[code] then n = n + 1 end
   end
-  return n
+  return n, #members
+end
+
+function ctx_methods:count(code)
+  return (count_title(self, code, "count"))
 end
 
 function ctx_methods:share(code)
-  local members = members_of(self, "share")
-  if #members == 0 then return 0 end
-  return self:count(code) / #members
+  local n, total = count_title(self, code, "share")
+  if total == 0 then return 0 end
+  return n / total
 end
 
 function ctx_methods:count_where(fn)
@@ -409,7 +417,9 @@ local function validate_facts(kind, values)
       elseif d.type == "string" then
         if type(v) ~= "string" then
           add(name, "%s: phải là chuỗi ký tự", d.label)
-        elseif d.max_length and utf8.len(v) and utf8.len(v) > d.max_length then
+        elseif not utf8.len(v) then
+          add(name, "%s: không phải văn bản UTF-8 hợp lệ", d.label)
+        elseif d.max_length and utf8.len(v) > d.max_length then
           add(name, "%s: dài quá %d ký tự", d.label, d.max_length)
         end
       end

@@ -19,8 +19,16 @@ local evaluate_group, find_period = E.evaluate_group, E.find_period
 ---------------------------------------------------------------------------------------------
 -- Self-tests (rules/<year>/tests/*.lua)
 
+-- A result as tests read it: copies throughout, so a test that writes to what it got (say,
+-- table.insert into a reasons list) cannot change what later evaluations return.
 local function friendly(r)
-  local out = { criteria = {}, titles = {}, reasons = r.reasons, nominations = {}, score = r.score }
+  local reasons = {}
+  for code, list in pairs(r.reasons) do
+    local copy = {}
+    for i, text in ipairs(list) do copy[i] = text end
+    reasons[code] = copy
+  end
+  local out = { criteria = {}, titles = {}, reasons = reasons, nominations = {}, score = r.score }
   for id, c in pairs(r.criteria) do
     out.criteria[id] = { passed = c.passed, applicable = c.applicable, points = c.points,
       reason = c.reason }
