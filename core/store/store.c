@@ -7,8 +7,11 @@
  * lock upgrade; busy_timeout covers the CLI writing while the daemon runs.
  *
  * The statement cache is an open-addressing hash table keyed by the SQL text itself (hash,
- * then a full comparison), so two different statements can never share an entry. When it
- * is full, a statement is prepared for one use and finalized by store_done.
+ * then a full comparison), so two different statements can never share an entry. A memo
+ * from the text's address to its slot saves hashing the text on every call (the address
+ * only suggests a slot: the text is compared before the statement is used). When the cache
+ * is full, a statement is prepared for one use, remembered as transient, and finalized by
+ * store_done.
  */
 #include "store/internal.h"
 
@@ -24,6 +27,8 @@
 #define BUSY_TIMEOUT_MS       5000
 #define BACKUP_PAGES_PER_STEP 256
 #define BACKUP_RETRY_MS       20
+#define ADDRESS_MEMO_SLOTS    512 /* a power of two */
+#define TRANSIENT_MAX         16  /* uncached statements in use at once */
 
 struct cached_statement {
     uint64_t hash;
@@ -34,6 +39,12 @@ struct store {
     sqlite3 *db;
     struct cached_statement cache[STATEMENT_CACHE_SLOTS];
     int cached;
+    struct {
+        const char *sql; /* an address a statement was last asked for by */
+        int slot;
+    } memo[ADDRESS_MEMO_SLOTS];
+    sqlite3_stmt *transient[TRANSIENT_MAX]; /* prepared beyond the cache, not yet done */
+    int transients;
 };
 
 sqlite3 *store_db(struct store *st)
@@ -80,6 +91,8 @@ fail:
 void store_close(struct store *st)
 {
     if (!st) return;
+    for (int i = 0; i < st->transients; i++)
+        sqlite3_finalize(st->transient[i]);
     for (int i = 0; i < STATEMENT_CACHE_SLOTS; i++)
         sqlite3_finalize(st->cache[i].stmt);
     sqlite3_close(st->db);
@@ -112,10 +125,32 @@ static struct cached_statement *cache_slot(struct store *st, const char *sql, ui
     return NULL; /* unreachable while the table is kept below STATEMENT_CACHE_MAX */
 }
 
+static size_t memo_index(const char *sql)
+{
+    return ((uintptr_t)sql >> 3) & (ADDRESS_MEMO_SLOTS - 1);
+}
+
+/* The cached statement for sql, found through the address memo or the text's hash. */
+static struct cached_statement *cache_find(struct store *st, const char *sql, uint64_t *hash)
+{
+    size_t m = memo_index(sql);
+    if (st->memo[m].sql == sql) {
+        struct cached_statement *slot = &st->cache[st->memo[m].slot];
+        if (slot->stmt && strcmp(sqlite3_sql(slot->stmt), sql) == 0) return slot;
+    }
+    *hash = sql_hash(sql);
+    struct cached_statement *slot = cache_slot(st, sql, *hash);
+    if (slot && slot->stmt) {
+        st->memo[m].sql = sql;
+        st->memo[m].slot = (int)(slot - st->cache);
+    }
+    return slot;
+}
+
 sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 {
-    uint64_t hash = sql_hash(sql);
-    struct cached_statement *slot = cache_slot(st, sql, hash);
+    uint64_t hash = 0;
+    struct cached_statement *slot = cache_find(st, sql, &hash);
     if (slot && slot->stmt) {
         sqlite3_reset(slot->stmt);
         sqlite3_clear_bindings(slot->stmt);
@@ -127,6 +162,11 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql)
     if (slot && st->cached < STATEMENT_CACHE_MAX) {
         *slot = (struct cached_statement){hash, stmt};
         st->cached++;
+    } else if (st->transients < TRANSIENT_MAX) {
+        st->transient[st->transients++] = stmt;
+    } else {
+        sqlite3_finalize(stmt); /* more uncached statements at once than any caller needs */
+        return NULL;
     }
     return stmt;
 }
@@ -134,12 +174,13 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 void store_done(struct store *st, sqlite3_stmt *stmt)
 {
     if (!stmt) return;
-    const char *sql = sqlite3_sql(stmt);
-    struct cached_statement *slot = cache_slot(st, sql, sql_hash(sql));
-    if (slot && slot->stmt == stmt)
-        sqlite3_reset(stmt);
-    else
-        sqlite3_finalize(stmt); /* the cache was full: it was prepared for one use */
+    for (int i = 0; i < st->transients; i++) {
+        if (st->transient[i] != stmt) continue;
+        sqlite3_finalize(stmt); /* prepared beyond the cache, for this one use */
+        st->transient[i] = st->transient[--st->transients];
+        return;
+    }
+    sqlite3_reset(stmt);
 }
 
 /* ---- helpers for the table files ------------------------------------------------------ */
