@@ -20,7 +20,10 @@ struct cli {
     const char *rules;
     const char *period;
     const char *unit;
+    const char *at; /* remind --at TIME */
     bool json;
+    bool dry_run;
+    bool send;
     int argc; /* the command and its positional words */
     char **argv;
 };
@@ -49,5 +52,6 @@ int cmd_check(const struct config *cfg, const struct cli *cli);
 int cmd_test(const struct config *cfg, const struct cli *cli);
 int cmd_eval(const struct config *cfg, const struct cli *cli);
 int cmd_token(const struct config *cfg, const struct cli *cli);
+int cmd_remind(const struct config *cfg, const struct cli *cli);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua/json.h"
 #include "lua/sandbox.h"
 #include "util/files.h"
 
@@ -136,6 +137,41 @@ static int parse_listen(const char *listen, char **host, int *port)
     return 0;
 }
 
+/* channels = { name = { option = value, ... }, ... }: kept as JSON for the channels. */
+static int read_channels(lua_State *L, struct config *cfg, const char *path, char *err,
+                         size_t errlen)
+{
+    int type = lua_getfield(L, -1, "channels");
+    int rc = 0;
+    if (type == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (rc == 0 && lua_next(L, -2)) {
+            if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TTABLE) {
+                snprintf(err, errlen, "%s: channels: each channel is name = { options }", path);
+                rc = -1;
+            }
+            lua_pop(L, 1);
+        }
+        char why[256];
+        cJSON *channels = rc == 0 ? lua_json_to_cjson(L, -1, why, sizeof why) : NULL;
+        if (rc == 0 && !cJSON_IsObject(channels)) {
+            snprintf(err, errlen, "%s: channels: %s", path, channels ? "expected a table" : why);
+            rc = -1;
+        }
+        if (rc == 0) {
+            cJSON_Delete(cfg->channels);
+            cfg->channels = channels;
+        } else {
+            cJSON_Delete(channels);
+        }
+    } else if (type != LUA_TNIL) {
+        snprintf(err, errlen, "%s: channels: expected a table", path);
+        rc = -1;
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
 /* Runs the file in an empty environment and leaves its table on the stack: the one it
  * returns, or the globals it assigned. */
 static int run_file(struct sandbox *sb, const char *path, char *err, size_t errlen)
@@ -192,13 +228,7 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
         snprintf(err, errlen, "%s: log_level: expected debug, info, warn or error", path);
         return -1;
     }
-    int type = lua_getfield(L, -1, "channels");
-    lua_pop(L, 1);
-    if (type != LUA_TNIL && type != LUA_TTABLE) {
-        snprintf(err, errlen, "%s: channels: expected a table", path);
-        return -1;
-    }
-    return 0;
+    return read_channels(L, cfg, path, err, errlen);
 }
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)

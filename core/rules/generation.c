@@ -239,3 +239,27 @@ cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, c
     }
     return pop_json(gen, err, errlen);
 }
+
+cJSON *rules_reminder_periods(struct rules_generation *gen, const char *now, char *err,
+                              size_t errlen)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    rules_push_engine_function(gen, "reminder_periods");
+    lua_pushstring(L, now);
+    if (rules_call(gen, 1, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err, errlen) !=
+        0)
+        return NULL;
+    return pop_json(gen, err, errlen);
+}
+
+cJSON *rules_plan_reminders(struct rules_generation *gen, const cJSON *input, size_t units,
+                            char *err, size_t errlen)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
+    rules_push_engine_function(gen, "plan_reminders");
+    lua_json_push(L, input);
+    long long budget =
+        gen->limits.eval_instructions + gen->limits.eval_instructions_per_member * (long long)units;
+    if (rules_call(gen, 1, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return NULL;
+    return pop_json(gen, err, errlen);
+}

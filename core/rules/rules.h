@@ -90,4 +90,15 @@ cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, con
 cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, const cJSON *person,
                              char *err, size_t errlen);
 
+/* The reminder pass, in the ruleset's words (engine/remind.lua). `now` is local time,
+ * "YYYY-MM-DDTHH:MM". First the periods whose reminders may speak at now, and the
+ * Department Office's code: {"periods": [...], "office": code|null}. */
+cJSON *rules_reminder_periods(struct rules_generation *gen, const char *now, char *err,
+                              size_t errlen);
+/* Then the messages for input {now, channels, office, periods: {code: {units: [...]}}}
+ * (`units` counts them, for the budget): [{unit, to, channel, deadline, step, send_at,
+ * recipient, subject, text}]. NULL with err ("file:line: ...") when a rule fails. */
+cJSON *rules_plan_reminders(struct rules_generation *gen, const cJSON *input, size_t units,
+                            char *err, size_t errlen);
+
 #endif

@@ -79,6 +79,32 @@ static const char *const migrations[] = {
     "  evaluated_at TEXT NOT NULL,"
     "  PRIMARY KEY (period, subject, code)"
     ");",
+
+    /* 3: the outbox: every notification, queued in the transaction that decided it, sent
+     * at most once per key (recipient, deadline, step, channel). */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL UNIQUE,"
+    "  unit TEXT NOT NULL,"
+    "  channel TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL,"
+    "  role TEXT NOT NULL DEFAULT 'unit',"
+    "  deadline TEXT NOT NULL,"
+    "  step TEXT NOT NULL,"
+    "  subject TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL,"
+    "  send_at TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'queued'"
+    "    CHECK (status IN ('queued','sending','sent','failed','cancelled')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_try TEXT NOT NULL,"
+    "  last_error TEXT,"
+    "  segments INTEGER,"
+    "  created_at TEXT NOT NULL,"
+    "  sent_at TEXT"
+    ");"
+    "CREATE INDEX outbox_due ON outbox(status, next_try);"
+    "CREATE INDEX outbox_unit ON outbox(unit);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -155,3 +155,75 @@ cJSON *units_reporting(struct store *st, const char *period, const char *due)
     store_done(st, stmt);
     return list;
 }
+
+/* The reporting units of a period with what the reminder pass needs: contacts, the
+ * first submission, the latest facts and the head. Sorted by code. */
+static cJSON *obligation_units(struct store *st, const char *period, const char *due)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT u.code, u.name, u.email, u.phone, (SELECT min(submitted_at) FROM "
+            "fact_versions f WHERE f.period = ?1 AND f.subject = 'unit' AND f.code = u.code), "
+            "(SELECT facts FROM fact_versions f WHERE f.period = ?1 AND f.subject = 'unit' AND "
+            "f.code = u.code ORDER BY version DESC LIMIT 1), h.code, h.full_name, h.email, "
+            "h.phone FROM units u LEFT JOIN people h ON h.unit_code = u.code AND h.is_head = 1 "
+            "WHERE u.kind <> 'department' AND (u.valid_from IS NULL OR u.valid_from <= ?2) AND "
+            "(u.valid_to IS NULL OR u.valid_to >= ?2) ORDER BY u.code");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, due);
+    cJSON *list = cJSON_CreateArray();
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        cJSON *u = cJSON_CreateObject();
+        static const char *const contact[] = {"code", "name", "email", "phone"};
+        for (int i = 0; i < 4; i++)
+            cJSON_AddStringToObject(u, contact[i], store_column_text(stmt, i));
+        cJSON_AddBoolToObject(u, "submitted", store_column_text(stmt, 4) != NULL);
+        cJSON_AddItemToObject(u, "facts", store_facts_column(stmt, 5));
+        if (store_column_text(stmt, 6)) {
+            cJSON *head = cJSON_AddObjectToObject(u, "head");
+            static const char *const fields[] = {"code", "full_name", "email", "phone"};
+            for (int i = 0; i < 4; i++)
+                cJSON_AddStringToObject(head, fields[i], store_column_text(stmt, 6 + i));
+        }
+        cJSON_AddArrayToObject(u, "members");
+        cJSON_AddItemToArray(list, u);
+    }
+    store_done(st, stmt);
+    return list;
+}
+
+/* Files each member of the period under its unit (both lists sorted by unit code). */
+static void add_members(struct store *st, cJSON *units, const char *period, const char *end)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT p.unit_code, p.code, p.full_name, EXISTS (SELECT 1 FROM fact_versions f "
+            "WHERE f.period = ?1 AND f.subject = 'person' AND f.code = p.code) FROM people p "
+            "WHERE p.hired_on IS NULL OR p.hired_on <= ?2 ORDER BY p.unit_code, p.code");
+    if (!stmt) return;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, end);
+    cJSON *unit = units->child;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *code = store_column_text(stmt, 0);
+        while (unit &&
+               strcmp(cJSON_GetObjectItemCaseSensitive(unit, "code")->valuestring, code) < 0)
+            unit = unit->next;
+        if (!unit) break;
+        if (strcmp(cJSON_GetObjectItemCaseSensitive(unit, "code")->valuestring, code) != 0)
+            continue;
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "code", store_column_text(stmt, 1));
+        cJSON_AddStringToObject(m, "full_name", store_column_text(stmt, 2));
+        cJSON_AddBoolToObject(m, "has_facts", sqlite3_column_int(stmt, 3) != 0);
+        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(unit, "members"), m);
+    }
+    store_done(st, stmt);
+}
+
+cJSON *units_obligations(struct store *st, const char *period, const char *due,
+                         const char *period_end)
+{
+    cJSON *units = obligation_units(st, period, due);
+    if (units) add_members(st, units, period, period_end);
+    return units;
+}

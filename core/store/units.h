@@ -34,4 +34,10 @@ cJSON *units_to_evaluate(struct store *st, const char *period, const char *from,
  * their name and first submission: [{code,name,submitted_at|null,versions}]. */
 cJSON *units_reporting(struct store *st, const char *period, const char *due);
 
+/* What the reminder pass reads of a period: the units expected to report, each
+ * {code, name, email, phone, submitted, facts (latest, {} if none), head? {code, full_name,
+ * email, phone}, members [{code, full_name, has_facts}]} (members hired by period_end). */
+cJSON *units_obligations(struct store *st, const char *period, const char *due,
+                         const char *period_end);
+
 #endif

@@ -70,6 +70,7 @@ void config_defaults(struct config *cfg, const char *base_dir)
     cfg->web = config_resolve_path(cfg->dir, "web");
     cfg->timezone = strdup("Asia/Ho_Chi_Minh");
     cfg->log_level = strdup("info");
+    cfg->channels = cJSON_CreateObject();
     cfg->limits = (struct config_limits){
         .body_bytes = 1 << 20,
         .header_bytes = 16 << 10,
@@ -92,5 +93,6 @@ void config_free(struct config *cfg)
     free(cfg->web);
     free(cfg->timezone);
     free(cfg->log_level);
+    cJSON_Delete(cfg->channels);
     memset(cfg, 0, sizeof *cfg);
 }

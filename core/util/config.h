@@ -3,6 +3,7 @@
 #ifndef THIDUA_UTIL_CONFIG_H
 #define THIDUA_UTIL_CONFIG_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 
 struct config_limits {
@@ -27,6 +28,7 @@ struct config {
     char *timezone; /* "Asia/Ho_Chi_Minh" */
     char *log_level;
     struct config_limits limits;
+    cJSON *channels; /* {name: {options}}: the notification channels set up; {} when none */
 };
 
 /* Fills cfg with the defaults (the README's configuration table), paths relative to

@@ -3,8 +3,8 @@
 --
 -- Source: Kế hoạch phát động Phong trào thi đua ngành tài nguyên và môi trường
 -- năm 2025 (under Công văn 154/BTNMT-TCCB, 07/01/2025). Dates are ISO (YYYY-MM-DD).
--- The reminder pass reads report_due and registration_due; it sends nothing on
--- weekends or on the holidays below.
+-- The reminder pass (reminders.lua) reads report_due; it sends nothing on weekends,
+-- on the holidays below or in the quiet hours.
 
 campaign {
   year = 2025,
@@ -23,6 +23,13 @@ campaign {
 
   -- Units and people register their emulation targets in the first quarter.
   registration_due = "2025-03-31",
+
+  -- Part III of the plan: the Department Office (Văn phòng Sở) "monitors, guides and
+  -- urges" the units; it gets a copy of every escalated reminder. Reminders go out at
+  -- send_time on working days, never in the quiet hours.
+  office = "VP",
+  send_time = "08:00",
+  quiet_hours = { from = "21:00", to = "07:00" },
 
   -- Units report every six months and at year end (part III of the plan).
   periods = {

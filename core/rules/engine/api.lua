@@ -11,6 +11,7 @@ dependency order, cycles), fact validation, and the evaluation of a unit with it
   engine/dsl.lua       shared helpers, the declarations and the DSL, the rules' environment
   engine/checks.lua    the checks once every file has run (finish)
   engine/evaluate.lua  evaluation, the public shape of an evaluation, fact validation
+  engine/remind.lua    working days, quiet hours and the reminder pass
   engine/selftest.lua  the self-tests (run_tests) and the dry run (probe)
   engine/api.lua       this file: M
 
@@ -80,6 +81,12 @@ end
 
 M.validate_facts = validate_facts
 
+-- The periods whose reminders may ask for something at `now` ("YYYY-MM-DDTHH:MM", local),
+-- and the Department Office's unit code: C reads only what the pass needs.
+M.reminder_periods = E.reminder_periods
+-- The messages the reminders ask for at input.now (see engine/remind.lua).
+M.plan_reminders = E.plan_reminders
+
 function M.periods()
   local out = array()
   local codes = {}
@@ -99,7 +106,7 @@ function M.catalog()
   local out = { campaign = { year = c.year, name = c.name, theme = c.theme, contents = c.contents,
     registration_due = c.registration_due or null, holidays = c.holidays },
     periods = M.periods(), facts = array(), criteria = array(), titles = array(),
-    nominations = array() }
+    nominations = array(), reminders = array() }
   for _, name in ipairs(fact_order) do
     local d = facts[name]
     out.facts[#out.facts + 1] = { name = name, subject = d.subject, type = d.type,
@@ -125,14 +132,24 @@ function M.catalog()
     out.nominations[#out.nominations + 1] = { code = code, name = n.name,
       decided_by = n.decided_by, subjects = subjects }
   end
+  for _, id in ipairs(E.reminder_order) do
+    local r = E.reminders[id]
+    out.reminders[#out.reminders + 1] = { id = id, deadline = r.deadline,
+      before = array(copy(r.before)), on_day = r.on_day, overdue_every = r.overdue_every or null,
+      escalate_after = r.escalate_after or null, stop_after = r.stop_after,
+      channels = array(copy(r.channels)) }
+  end
+  out.campaign.office = c.office or null
+  out.campaign.send_time = c.send_time
+  out.campaign.quiet_hours = { from = c.quiet_hours.from, to = c.quiet_hours.to }
   return out
 end
 
 function M.summary()
   local count = function(t) local n = 0; for _ in pairs(t) do n = n + 1 end; return n end
   local campaign_decl = E.campaign_decl
-  return sfmt("%d facts, %d criteria, %d titles, %d nominations, %d periods, %d tests",
-    #fact_order, #criterion_order, #title_order, #nomination_order,
+  return sfmt("%d facts, %d criteria, %d titles, %d nominations, %d reminders, %d periods, %d tests",
+    #fact_order, #criterion_order, #title_order, #nomination_order, #E.reminder_order,
     campaign_decl and count(campaign_decl.periods) or 0, #tests)
 end
 

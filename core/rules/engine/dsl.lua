@@ -4,7 +4,7 @@ whole and for how C loads it).
 
 It owns the helpers every chunk shares (array, problem, copy, SUBJECTS), the declarations of
 the ruleset being loaded, the rules DSL that fills them (campaign, fact, criterion, title,
-nomination, test), and the environment rule files run in (`rule_env`, with its pcall and
+nomination, reminder, test), and the environment rule files run in (`rule_env`, with its pcall and
 setmetatable, and its freezing once every file has run).
 
 Rule code never sees this file's locals: it runs with its own environment (`rule_env`) and
@@ -36,12 +36,14 @@ local facts, fact_order = {}, {}
 local criteria, criterion_order = {}, {}
 local titles, title_order = {}, {}
 local nominations, nomination_order = {}, {}
+local reminders, reminder_order = {}, {}
 local tests = {}
 local problems = {} -- "file:line: message"
 E.facts, E.fact_order = facts, fact_order
 E.criteria, E.criterion_order = criteria, criterion_order
 E.titles, E.title_order = titles, title_order
 E.nominations, E.nomination_order = nominations, nomination_order
+E.reminders, E.reminder_order = reminders, reminder_order
 E.tests = tests
 E.problems = problems
 
@@ -140,7 +142,8 @@ local function campaign(spec)
     return
   end
   check_fields(at, "campaign", spec, { year = 1, name = 1, theme = 1, contents = 1,
-    registration_due = 1, periods = 1, holidays = 1 })
+    registration_due = 1, periods = 1, holidays = 1, office = 1, send_time = 1,
+    quiet_hours = 1, weekend = 1 })
   if mtype(spec.year) ~= "integer" then problem(at, "campaign: year must be a whole number") end
   if type(spec.name) ~= "string" then problem(at, "campaign: name is missing") end
   if spec.registration_due ~= nil and not date_ok(spec.registration_due) then
@@ -179,9 +182,11 @@ local function campaign(spec)
   end
   local contents = array()
   for _, c in ipairs(spec.contents or {}) do contents[#contents + 1] = tostring(c) end
+  local calendar = E.campaign_calendar(at, spec)
   E.campaign_decl = { at = at, year = spec.year, name = spec.name, theme = spec.theme or "",
     contents = contents, registration_due = spec.registration_due, periods = periods,
-    holidays = holidays }
+    holidays = holidays, office = calendar.office, send_time = calendar.send_time,
+    quiet_hours = calendar.quiet_hours, weekend = calendar.weekend }
 end
 
 local fact = declarer("fact", { subject = 1, type = 1, label = 1, min = 1, max = 1, values = 1,
@@ -252,6 +257,88 @@ local nomination = declarer("nomination", { name = 1, decided_by = 1, subjects =
   nomination_order[#nomination_order + 1] = id
 end)
 
+-- "HH:MM", 00:00 to 23:59.
+local function time_ok(s)
+  if type(s) ~= "string" then return false end
+  local h, m = s:match("^(%d%d):(%d%d)$")
+  return h ~= nil and tonumber(h) < 24 and tonumber(m) < 60
+end
+E.time_ok = time_ok
+
+-- The campaign's calendar of reminders: who is the Department Office (copied on
+-- escalations), when reminders go out, the quiet hours, the weekend (ISO days, 1 = Monday).
+function E.campaign_calendar(at, spec)
+  local out = { office = spec.office, send_time = spec.send_time or "08:00",
+    quiet_hours = spec.quiet_hours or { from = "21:00", to = "07:00" },
+    weekend = spec.weekend or { 6, 7 } }
+  if out.office ~= nil and not (type(out.office) == "string" and out.office:match("^[%w_.-]+$")) then
+    problem(at, "campaign: office must be the code of the Department Office's unit")
+  end
+  if not time_ok(out.send_time) then problem(at, 'campaign: send_time must be "HH:MM"') end
+  local q = out.quiet_hours
+  if type(q) ~= "table" or not time_ok(q.from) or not time_ok(q.to) then
+    problem(at, 'campaign: quiet_hours must be { from = "HH:MM", to = "HH:MM" }')
+  end
+  local weekend = {}
+  for i, d in ipairs(type(out.weekend) == "table" and out.weekend or {}) do
+    if mtype(d) ~= "integer" or d < 1 or d > 7 then
+      problem(at, "campaign: weekend[%d] must be a day 1 (Monday) to 7 (Sunday)", i)
+    else
+      weekend[d] = true
+    end
+  end
+  out.weekend = weekend
+  return out
+end
+
+local DEADLINES = { report = true, registration = true }
+
+local function positive_list(at, what, field, value)
+  if value == nil then return {} end
+  local out = {}
+  if type(value) ~= "table" then
+    problem(at, "%s: %s must be a list of whole numbers of days", what, field)
+    return out
+  end
+  for i, v in ipairs(value) do
+    if mtype(v) ~= "integer" or v < 1 then
+      problem(at, "%s: %s[%d] must be a whole number of days >= 1", what, field, i)
+    else
+      out[#out + 1] = v
+    end
+  end
+  return out
+end
+
+local function days_or_nil(at, what, field, value)
+  if value ~= nil and (mtype(value) ~= "integer" or value < 1) then
+    problem(at, "%s: %s must be a whole number of days >= 1", what, field)
+    return nil
+  end
+  return value
+end
+
+local reminder = declarer("reminder", { deadline = 1, before = 1, on_day = 1, overdue_every = 1,
+  escalate_after = 1, stop_after = 1, channels = 1, heading = 1, text = 1 },
+  function(id) return reminders[id] end, function(at, id, spec, what)
+  if not DEADLINES[spec.deadline] then
+    problem(at, '%s: deadline must be "report" or "registration"', what)
+  end
+  if type(spec.text) ~= "function" then problem(at, "%s: text = function(r) is missing", what) end
+  if spec.heading ~= nil and type(spec.heading) ~= "function" then
+    problem(at, "%s: heading (an email's subject) must be a function(r)", what)
+  end
+  local channels = list_of_ids(at, what, "channels", spec.channels)
+  if #channels == 0 then problem(at, "%s: channels = { ... } is missing", what) end
+  reminders[id] = { at = at, id = id, deadline = spec.deadline,
+    before = positive_list(at, what, "before", spec.before), on_day = spec.on_day ~= false,
+    overdue_every = days_or_nil(at, what, "overdue_every", spec.overdue_every),
+    escalate_after = days_or_nil(at, what, "escalate_after", spec.escalate_after),
+    stop_after = days_or_nil(at, what, "stop_after", spec.stop_after) or 20,
+    channels = channels, heading = spec.heading, text = spec.text }
+  reminder_order[#reminder_order + 1] = id
+end)
+
 local function test(name)
   local at = where(2)
   return function(fn)
@@ -298,7 +385,7 @@ local rule_env = {
   getmetatable = getmetatable,
   thidua = host.thidua,
   campaign = campaign, fact = fact, criterion = criterion, title = title,
-  nomination = nomination, test = test,
+  nomination = nomination, reminder = reminder, test = test,
 }
 rule_env._G = rule_env
 rule_env.string.dump = nil -- bytecode has no use where load() does not exist

@@ -1,0 +1,62 @@
+/* remind.c — `thiduad remind [--at TIME] [--dry-run] [--json]`: the reminder pass the
+ * daemon's timer runs, as if the clock said TIME, so an administrator sees what a rule
+ * change will send, to whom and when, before anything goes out. Without --dry-run the
+ * messages are queued in the outbox (a running daemon sends them when their time comes). */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "domain/reminders.h"
+
+#define ERR_LEN 1024
+
+static void print_lines(const cJSON *messages)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, messages)
+    {
+        const char *keys[] = {"send_at", "channel", "to", "unit", "step", "text"};
+        const char *v[6];
+        for (int i = 0; i < 6; i++) {
+            const cJSON *item = cJSON_GetObjectItemCaseSensitive(m, keys[i]);
+            v[i] = cJSON_IsString(item) ? item->valuestring : "";
+        }
+        printf("%s  %-6s %-28s %-10s %-8s %s\n", v[0], v[1], v[2], v[3], v[4], v[5]);
+    }
+}
+
+int cmd_remind(const struct config *cfg, const struct cli *cli)
+{
+    char now[REMINDER_MOMENT_LEN], err[ERR_LEN];
+    if (cli->at && !reminders_valid_moment(cli->at)) {
+        fprintf(stderr, "--at: expected a local time YYYY-MM-DDTHH:MM, got \"%s\"\n", cli->at);
+        return 2;
+    }
+    if (cli->at)
+        snprintf(now, sizeof now, "%s", cli->at);
+    else
+        reminders_now(now);
+    struct store *st = cli_open_store(cfg, true);
+    struct rules_generation *gen = st ? cli_load_rules(cfg, cli, true) : NULL;
+    int rc = 1;
+    struct reminder_pass pass;
+    if (gen &&
+        reminders_run(st, gen, now, cfg->channels, !cli->dry_run, &pass, err, sizeof err) == 0) {
+        if (cli->json) {
+            char *text = cJSON_Print(pass.messages);
+            printf("%s\n", text ? text : "[]");
+            cJSON_free(text);
+        } else {
+            print_lines(pass.messages);
+        }
+        if (!cli->dry_run)
+            fprintf(stderr, "%zu message(s) queued, %zu already in the outbox\n", pass.queued,
+                    pass.known);
+        reminder_pass_free(&pass);
+        rc = 0;
+    } else if (gen) {
+        fprintf(stderr, "remind: %s\n", err);
+    }
+    rules_free(gen);
+    store_close(st);
+    return rc;
+}

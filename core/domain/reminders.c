@@ -1,0 +1,154 @@
+/*
+ * reminders.c — the reminder pass. The ruleset decides (engine/remind.lua and the
+ * ruleset's reminders.lua): which periods are in a reminder window, which units still owe
+ * something, which step speaks, to whom, on which channel and when. This file reads what
+ * that needs from the store, and queues the answer in the outbox in one transaction, where
+ * the UNIQUE key (recipient, deadline, step, channel) makes a second pass, a second daemon
+ * or a restart queue nothing twice.
+ */
+#include "domain/reminders.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/outbox.h"
+#include "store/units.h"
+#include "util/validate.h"
+
+#define KEY_LEN 512
+
+bool reminders_valid_moment(const char *moment)
+{
+    char date[11];
+    int hour, minute;
+    char tail;
+    if (strlen(moment) != REMINDER_MOMENT_LEN - 1 || moment[10] != 'T') return false;
+    snprintf(date, sizeof date, "%.10s", moment);
+    if (!valid_date(date) || sscanf(moment + 11, "%2d:%2d%c", &hour, &minute, &tail) != 2)
+        return false;
+    return moment[13] == ':' && hour >= 0 && hour < 24 && minute >= 0 && minute < 60;
+}
+
+void reminders_now(char out[REMINDER_MOMENT_LEN])
+{
+    time_t now = time(NULL);
+    struct tm local;
+    localtime_r(&now, &local);
+    strftime(out, REMINDER_MOMENT_LEN, "%Y-%m-%dT%H:%M", &local);
+}
+
+/* {code, name, email, phone} of a unit, or NULL. */
+static cJSON *contact_of(struct store *st, const char *code)
+{
+    cJSON *unit = code ? units_get_json(st, code) : NULL;
+    if (!unit) return NULL;
+    cJSON *contact = cJSON_CreateObject();
+    static const char *const fields[] = {"code", "name", "email", "phone"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        cJSON_AddItemToObject(
+            contact, fields[i],
+            cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(unit, fields[i]), 1));
+    cJSON_Delete(unit);
+    return contact;
+}
+
+/* The pass's input: the active periods' units, the Office, the channels. */
+static cJSON *pass_input(struct store *st, struct rules_generation *gen, const char *now,
+                         const cJSON *channels, size_t *units, char *err, size_t errlen)
+{
+    cJSON *active = rules_reminder_periods(gen, now, err, errlen);
+    if (!active) return NULL;
+    cJSON *input = cJSON_CreateObject(), *periods = cJSON_AddObjectToObject(input, "periods");
+    cJSON_AddStringToObject(input, "now", now);
+    cJSON *names = cJSON_AddArrayToObject(input, "channels");
+    for (const cJSON *c = channels ? channels->child : NULL; c; c = c->next)
+        cJSON_AddItemToArray(names, cJSON_CreateString(c->string ? c->string : c->valuestring));
+    const cJSON *office = cJSON_GetObjectItemCaseSensitive(active, "office");
+    cJSON *contact = contact_of(st, cJSON_IsString(office) ? office->valuestring : NULL);
+    if (contact) cJSON_AddItemToObject(input, "office", contact);
+    const cJSON *code;
+    cJSON_ArrayForEach(code, cJSON_GetObjectItemCaseSensitive(active, "periods"))
+    {
+        const cJSON *p = rules_period(gen, code->valuestring);
+        cJSON *list = units_obligations(
+            st, code->valuestring, cJSON_GetObjectItemCaseSensitive(p, "report_due")->valuestring,
+            cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring);
+        *units += (size_t)cJSON_GetArraySize(list);
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(periods, code->valuestring), "units",
+                              list ? list : cJSON_CreateArray());
+    }
+    cJSON_Delete(active);
+    return input;
+}
+
+static const char *text_of(const cJSON *m, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Queues every message (one transaction); marks each with "queued": new or not. */
+static int queue_messages(struct store *st, struct reminder_pass *out, char *err, size_t errlen)
+{
+    if (store_begin(st) != 0) {
+        snprintf(err, errlen, "the database is busy: %s", store_errmsg(st));
+        return -1;
+    }
+    cJSON *m;
+    cJSON_ArrayForEach(m, out->messages)
+    {
+        char key[KEY_LEN];
+        snprintf(key, sizeof key, "%s|%s|%s|%s", text_of(m, "to"), text_of(m, "deadline"),
+                 text_of(m, "step"), text_of(m, "channel"));
+        struct outbox_message row = {key,
+                                     text_of(m, "unit"),
+                                     text_of(m, "channel"),
+                                     text_of(m, "to"),
+                                     text_of(m, "recipient"),
+                                     text_of(m, "deadline"),
+                                     text_of(m, "step"),
+                                     text_of(m, "subject"),
+                                     text_of(m, "text"),
+                                     text_of(m, "send_at")};
+        bool inserted = false;
+        if (outbox_insert(st, &row, &inserted) != 0) {
+            snprintf(err, errlen, "cannot queue: %s", store_errmsg(st));
+            store_rollback(st);
+            return -1;
+        }
+        cJSON_AddBoolToObject(m, "queued", inserted);
+        if (inserted)
+            out->queued++;
+        else
+            out->known++;
+    }
+    if (store_commit(st) == 0) return 0;
+    snprintf(err, errlen, "cannot commit: %s", store_errmsg(st));
+    store_rollback(st);
+    return -1;
+}
+
+int reminders_run(struct store *st, struct rules_generation *gen, const char *now,
+                  const cJSON *channels, bool queue, struct reminder_pass *out, char *err,
+                  size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    size_t units = 0;
+    cJSON *input = pass_input(st, gen, now, channels, &units, err, errlen);
+    if (!input) return -1;
+    out->messages = rules_plan_reminders(gen, input, units, err, errlen);
+    cJSON_Delete(input);
+    if (!out->messages) return -1;
+    if (queue && queue_messages(st, out, err, errlen) != 0) {
+        reminder_pass_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void reminder_pass_free(struct reminder_pass *pass)
+{
+    cJSON_Delete(pass->messages);
+    memset(pass, 0, sizeof *pass);
+}

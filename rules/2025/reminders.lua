@@ -1,0 +1,78 @@
+-- rules/2025/reminders.lua — urging the units to report (part III of the plan: the
+-- Department Office "theo dõi, hướng dẫn, đôn đốc" every unit to report every six months
+-- and at year end).
+--
+-- A reminder names its deadline ("report": each period's report_due), when it speaks
+-- (days before, the due day, every few working days late), when it escalates to the unit's
+-- head with a copy to the Department Office (campaign.office), and its words. The texts
+-- are functions of r:
+--   r.unit.code, r.unit.name       the unit reminded
+--   r.recipient                    "unit", "head" (escalation) or "office" (the copy)
+--   r.recipient_name               the head's or the Office's name
+--   r.period.code, r.period.label  "2025-H1", "Sáu tháng đầu năm 2025"
+--   r.due                          the due date, dd/mm/yyyy (a day off moves it to the next
+--                                  working day: Bộ luật Dân sự 2015, Điều 148 khoản 4)
+--   r.step                         "-7", "-3", "-1", "0", "+2", ... or "escalate"
+--   r.days_left, r.days_late       days before the due date; working days late
+--   r.missing_facts                labels of the unit's facts not reported yet
+--   r.people_without_facts         names of members without their facts
+--   r.submitted                    whether the unit has sent its report at all
+-- Only units that still owe something are reminded; a submission stops their reminders.
+-- Channels not set up in thiduad.conf are skipped (the log always works). SMS text is
+-- sent without diacritics by the sms channel itself.
+
+local function list(items, most)
+  local shown = {}
+  for i = 1, math.min(#items, most) do shown[i] = items[i] end
+  local text = table.concat(shown, ", ")
+  if #items > most then text = text .. string.format(" và %d mục khác", #items - most) end
+  return text
+end
+
+-- What is still missing, in one sentence.
+local function missing(r)
+  if not r.submitted then return "chưa gửi báo cáo kết quả thực hiện phong trào thi đua" end
+  local parts = {}
+  if #r.missing_facts > 0 then
+    parts[#parts + 1] = "còn thiếu: " .. list(r.missing_facts, 5)
+  end
+  if #r.people_without_facts > 0 then
+    parts[#parts + 1] = string.format("%d cá nhân chưa có số liệu (%s)",
+      #r.people_without_facts, list(r.people_without_facts, 5))
+  end
+  return table.concat(parts, "; ")
+end
+
+local function when(r)
+  if r.step == "0" then return "hôm nay là hạn cuối " .. r.due end
+  if r.days_left then return string.format("còn %d ngày đến hạn %s", r.days_left, r.due) end
+  return string.format("đã quá hạn %s %d ngày làm việc", r.due, r.days_late)
+end
+
+reminder "bao_cao_ket_qua" {
+  deadline = "report",
+  before = { 7, 3, 1 },
+  on_day = true,
+  overdue_every = 2,   -- working days
+  escalate_after = 3,  -- working days late: to the head, copy to the Office
+  stop_after = 20,     -- working days late: the Office takes it up by other means
+  channels = { "email", "sms", "zalo" },
+  heading = function(r) -- an email's subject
+    if r.step == "escalate" then
+      return string.format("Quá hạn báo cáo thi đua %s: %s", r.period.label, r.unit.name)
+    end
+    return string.format("Nhắc báo cáo thi đua %s", r.period.label)
+  end,
+  text = function(r)
+    if r.recipient == "office" then
+      return string.format("Văn phòng Sở: %s %s; %s.", r.unit.name, when(r), missing(r))
+    end
+    if r.recipient == "head" then
+      return string.format("Kính gửi đồng chí %s, người đứng đầu %s: báo cáo thi đua %s %s; %s. "
+        .. "Đề nghị đồng chí chỉ đạo hoàn thành ngay.", r.recipient_name, r.unit.name,
+        r.period.label, when(r), missing(r))
+    end
+    return string.format("Kính gửi %s: báo cáo thi đua %s %s; %s. Văn phòng Sở đề nghị "
+      .. "đơn vị hoàn thành đúng hạn.", r.unit.name, r.period.label, when(r), missing(r))
+  end,
+}
