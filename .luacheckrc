@@ -28,8 +28,21 @@ stds.thidua_sandbox = {
   },
 }
 
--- Rule files (rulesets and their tests). Plugins run in a sandbox of their
--- own (with `channel`): give plugins/ its own std when it arrives.
+-- Channel plugins run in a sandbox of their own: no pcall, the `channel` declaration.
+stds.thidua_plugin = {
+  read_globals = {
+    "assert", "error", "ipairs", "next", "pairs", "select", "tonumber", "tostring", "type",
+    "rawget", "rawequal", "rawlen",
+    string = { other_fields = true }, table = { other_fields = true },
+    math = { other_fields = true }, utf8 = { other_fields = true },
+    os = { fields = { "date", "time" } },
+    "channel",
+    thidua = { other_fields = true },
+  },
+}
+files["plugins/"] = { std = "thidua_plugin" }
+
+-- Rule files (rulesets and their tests).
 files["rules/"] = { std = "thidua_sandbox" }
 -- Criterion titles and reasons are Vietnamese sentences kept on one line (so
 -- they can be found with grep), and luacheck counts bytes, not characters.

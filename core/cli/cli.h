@@ -20,7 +20,8 @@ struct cli {
     const char *rules;
     const char *period;
     const char *unit;
-    const char *at; /* remind --at TIME */
+    const char *at;     /* remind --at TIME */
+    const char *status; /* outbox list --status S */
     bool json;
     bool dry_run;
     bool send;
@@ -44,6 +45,10 @@ char *cli_ruleset_dir(const struct config *cfg, const struct cli *cli);
 struct rules_generation *cli_load_rules(const struct config *cfg, const struct cli *cli,
                                         bool quiet);
 void cli_print_problems(const struct rules_report *report);
+/* The channels that can send (plugins loaded without the network; problems printed to
+ * stderr when `loud`): [names]. NULL when the plugins cannot be loaded at all. *problems
+ * counts what was wrong. */
+cJSON *cli_channels(const struct config *cfg, bool loud, size_t *problems);
 
 int cmd_serve(const struct config *cfg, const struct cli *cli);
 int cmd_db(const struct config *cfg, const struct cli *cli);
@@ -53,5 +58,6 @@ int cmd_test(const struct config *cfg, const struct cli *cli);
 int cmd_eval(const struct config *cfg, const struct cli *cli);
 int cmd_token(const struct config *cfg, const struct cli *cli);
 int cmd_remind(const struct config *cfg, const struct cli *cli);
+int cmd_outbox(const struct config *cfg, const struct cli *cli);
 
 #endif

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "lua/plugins.h"
 #include "lua/config_file.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -23,9 +24,12 @@ const char cli_usage_text[] =
     "  test [--rules DIR]             run the ruleset's own tests\n"
     "  eval --period P [--unit CODE] [--json]\n"
     "                                 evaluate units and their people from stored facts\n"
-    "  remind [--at YYYY-MM-DDTHH:MM] [--dry-run] [--json]\n"
+    "  remind [--at YYYY-MM-DDTHH:MM] [--dry-run] [--json] [--send]\n"
     "                                 run the reminder pass as if the clock said TIME: show\n"
     "                                 (--dry-run) or queue the messages in the outbox\n"
+    "                                 (--send: and send what is due before returning)\n"
+    "  outbox list [--status S] [--unit CODE] [--json] | retry ID | cancel ID\n"
+    "                                 the notification queue\n"
     "  token create --name N --scope admin|read|unit:CODE\n"
     "                                 print a new API token (shown once)\n"
     "\n"
@@ -111,4 +115,17 @@ struct rules_generation *cli_load_rules(const struct config *cfg, const struct c
     rules_report_free(&report);
     free(dir);
     return gen;
+}
+
+cJSON *cli_channels(const struct config *cfg, bool loud, size_t *problems)
+{
+    struct plugins_report report;
+    struct plugins *pl = plugins_load(cfg->plugins, cfg->path, cfg->channels, NULL, &report);
+    for (size_t i = 0; loud && i < report.count; i++)
+        fprintf(stderr, "%s\n", report.problems[i]);
+    *problems = report.count;
+    plugins_report_free(&report);
+    cJSON *names = pl ? plugins_channels(pl) : NULL;
+    plugins_free(pl);
+    return names;
 }

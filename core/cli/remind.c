@@ -5,9 +5,11 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "daemon/notify.h"
 #include "domain/reminders.h"
 
-#define ERR_LEN 1024
+#define ERR_LEN      1024
+#define SEND_TIMEOUT 120.0 /* seconds --send waits for the channels */
 
 static void print_lines(const cJSON *messages)
 {
@@ -37,10 +39,12 @@ int cmd_remind(const struct config *cfg, const struct cli *cli)
         reminders_now(now);
     struct store *st = cli_open_store(cfg, true);
     struct rules_generation *gen = st ? cli_load_rules(cfg, cli, true) : NULL;
+    size_t problems = 0;
+    cJSON *channels = gen ? cli_channels(cfg, true, &problems) : NULL;
     int rc = 1;
     struct reminder_pass pass;
-    if (gen &&
-        reminders_run(st, gen, now, cfg->channels, !cli->dry_run, &pass, err, sizeof err) == 0) {
+    if (channels &&
+        reminders_run(st, gen, now, channels, !cli->dry_run, &pass, err, sizeof err) == 0) {
         if (cli->json) {
             char *text = cJSON_Print(pass.messages);
             printf("%s\n", text ? text : "[]");
@@ -53,9 +57,11 @@ int cmd_remind(const struct config *cfg, const struct cli *cli)
                     pass.known);
         reminder_pass_free(&pass);
         rc = 0;
-    } else if (gen) {
+        if (cli->send && !cli->dry_run && notify_send_due(cfg, st, SEND_TIMEOUT) != 0) rc = 1;
+    } else if (channels) {
         fprintf(stderr, "remind: %s\n", err);
     }
+    cJSON_Delete(channels);
     rules_free(gen);
     store_close(st);
     return rc;

@@ -5,11 +5,23 @@
 
 #include "cli/cli.h"
 
+/* Loads the rules, then the channel plugins against the configuration, as serve does. */
 int cmd_check(const struct config *cfg, const struct cli *cli)
 {
     struct rules_generation *gen = cli_load_rules(cfg, cli, false);
     rules_free(gen);
-    return gen ? 0 : 1;
+    size_t problems = 0;
+    cJSON *channels = cli_channels(cfg, true, &problems);
+    if (channels && problems == 0) {
+        char *names = cJSON_PrintUnformatted(channels);
+        printf("%s: channels %s\n", cfg->plugins, names ? names : "[]");
+        cJSON_free(names);
+    } else {
+        fprintf(stderr, "%s: the channels have %zu problem%s\n", cfg->plugins, problems,
+                problems == 1 ? "" : "s");
+    }
+    cJSON_Delete(channels);
+    return gen && channels && problems == 0 ? 0 : 1;
 }
 
 static void print_tests(const struct rules_report *report)

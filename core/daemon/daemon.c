@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon/notify.h"
 #include "domain/ruleset.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -26,6 +27,7 @@ struct daemon {
     struct http_server *http;
     struct api api;
     struct ruleset rules;
+    struct notifier *notifier;
     const struct config *config;
 };
 
@@ -129,10 +131,16 @@ int daemon_serve(const struct config *cfg)
         log_error("%s", err);
         goto done;
     }
+    d.notifier = notifier_start(d.base, cfg, st, &d.rules);
+    if (!d.notifier) {
+        log_error("notifications cannot start (see above)");
+        goto done;
+    }
     run_loop(&d);
     log_info("stopped");
     rc = 0;
 done:
+    notifier_stop(d.notifier);
     http_server_free(d.http);
     if (d.base) event_base_free(d.base);
     ruleset_free(&d.rules);

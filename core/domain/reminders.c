@@ -3,8 +3,8 @@
  * ruleset's reminders.lua): which periods are in a reminder window, which units still owe
  * something, which step speaks, to whom, on which channel and when. This file reads what
  * that needs from the store, and queues the answer in the outbox in one transaction, where
- * the UNIQUE key (recipient, deadline, step, channel) makes a second pass, a second daemon
- * or a restart queue nothing twice.
+ * the UNIQUE key (unit, recipient, deadline, step, channel) makes a second pass, a second
+ * daemon or a restart queue nothing twice.
  */
 #include "domain/reminders.h"
 
@@ -99,8 +99,9 @@ static int queue_messages(struct store *st, struct reminder_pass *out, char *err
     cJSON_ArrayForEach(m, out->messages)
     {
         char key[KEY_LEN];
-        snprintf(key, sizeof key, "%s|%s|%s|%s", text_of(m, "to"), text_of(m, "deadline"),
-                 text_of(m, "step"), text_of(m, "channel"));
+        /* The unit is part of the recipient: the Office gets one copy per late unit. */
+        snprintf(key, sizeof key, "%s|%s|%s|%s|%s", text_of(m, "unit"), text_of(m, "to"),
+                 text_of(m, "deadline"), text_of(m, "step"), text_of(m, "channel"));
         struct outbox_message row = {key,
                                      text_of(m, "unit"),
                                      text_of(m, "channel"),

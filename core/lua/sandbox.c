@@ -221,6 +221,32 @@ enum sandbox_status sandbox_call(struct sandbox *sb, int nargs, int nresults,
     return status;
 }
 
+enum sandbox_status sandbox_resume(struct sandbox *sb, lua_State *co, int nargs, int *nresults,
+                                   long long instructions, size_t memory_limit, char *err,
+                                   size_t errlen)
+{
+    sb->limit = memory_limit;
+    sb->budget_left = instructions;
+    sb->refused = false;
+    lua_sethook(co, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    int rc = lua_resume(co, sb->L, nargs, nresults);
+    lua_sethook(co, NULL, 0, 0);
+    sb->limit = sb->idle_limit;
+    if (rc == LUA_OK) return SANDBOX_OK;
+    if (rc == LUA_YIELD) return SANDBOX_YIELDED;
+    enum sandbox_status status = SANDBOX_ERROR;
+    if (rc == LUA_ERRMEM || sb->refused) {
+        status = SANDBOX_OUT_OF_MEMORY;
+        snprintf(err, errlen, "needed more memory than it may use (%zu MiB)", memory_limit >> 20);
+    } else {
+        const char *msg = lua_tostring(co, -1);
+        snprintf(err, errlen, "%s", msg ? msg : "a Lua error that is not a string");
+    }
+    lua_settop(co, 0);
+    sandbox_collect(sb, instructions > 0 ? instructions : HOOK_EVERY);
+    return status;
+}
+
 size_t sandbox_memory_used(const struct sandbox *sb)
 {
     return sb->used;

@@ -18,6 +18,7 @@ enum sandbox_status {
     SANDBOX_OK = 0,
     SANDBOX_ERROR = -1,         /* err holds Lua's message, "file:line: ..." where known */
     SANDBOX_OUT_OF_MEMORY = -2, /* err is empty: an allocation failure has no position */
+    SANDBOX_YIELDED = 1,        /* sandbox_resume only: the coroutine waits for C */
 };
 
 /* A new state holding at most memory_limit bytes. budget_message is what the budget hook
@@ -51,6 +52,14 @@ int sandbox_load(struct sandbox *sb, const char *text, size_t len, const char *c
 enum sandbox_status sandbox_call(struct sandbox *sb, int nargs, int nresults,
                                  long long instructions, size_t memory_limit, char *err,
                                  size_t errlen);
+
+/* Resumes a coroutine of the sandbox's state (lua_newthread) with nargs values on its
+ * stack, under a budget of `instructions` for this stretch and the memory cap. On
+ * SANDBOX_OK its *nresults results are on its stack; on SANDBOX_YIELDED it waits for C to
+ * resume it; on failure err says why and the coroutine is dead. */
+enum sandbox_status sandbox_resume(struct sandbox *sb, lua_State *co, int nargs, int *nresults,
+                                   long long instructions, size_t memory_limit, char *err,
+                                   size_t errlen);
 
 /* Bytes the state holds now. */
 size_t sandbox_memory_used(const struct sandbox *sb);

@@ -5,6 +5,7 @@
  */
 #include "util/metrics.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,17 @@ static size_t series_count;
 static struct route_histogram histograms[MAX_ROUTES];
 static size_t histogram_count;
 static struct gauge gauges[MAX_GAUGES];
+
+/* Counters with one label (notifications by channel): name and help are static strings. */
+#define MAX_LABELLED    64
+#define LABEL_VALUE_MAX 32
+struct labelled_counter {
+    const char *name, *help, *label;
+    char value[LABEL_VALUE_MAX];
+    unsigned long long count;
+};
+static struct labelled_counter labelled[MAX_LABELLED];
+static size_t labelled_count;
 static size_t gauge_count;
 
 void metrics_observe(const char *route, int status, double seconds)
@@ -103,6 +115,37 @@ static void append(struct text *t, const char *fmt, ...)
     }
 }
 
+void metrics_count(const char *name, const char *help, const char *label, const char *value)
+{
+    for (size_t i = 0; i < labelled_count; i++) {
+        if (strcmp(labelled[i].name, name) == 0 && strcmp(labelled[i].value, value) == 0) {
+            labelled[i].count++;
+            return;
+        }
+    }
+    if (labelled_count == MAX_LABELLED) return;
+    struct labelled_counter *c = &labelled[labelled_count++];
+    *c = (struct labelled_counter){.name = name, .help = help, .label = label, .count = 1};
+    snprintf(c->value, sizeof c->value, "%s", value);
+}
+
+/* The labelled counters, each name's HELP and TYPE once. */
+static void render_labelled(struct text *t)
+{
+    for (size_t i = 0; i < labelled_count; i++) {
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(labelled[j].name, labelled[i].name) != 0;
+        if (!first) continue;
+        append(t, "# HELP %s %s\n# TYPE %s counter\n", labelled[i].name, labelled[i].help,
+               labelled[i].name);
+        for (size_t j = i; j < labelled_count; j++)
+            if (strcmp(labelled[j].name, labelled[i].name) == 0)
+                append(t, "%s{%s=\"%s\"} %llu\n", labelled[j].name, labelled[j].label,
+                       labelled[j].value, labelled[j].count);
+    }
+}
+
 char *metrics_render(size_t *len)
 {
     struct text t = {0};
@@ -128,6 +171,7 @@ char *metrics_render(size_t *len)
     for (size_t i = 0; i < gauge_count; i++)
         append(&t, "# HELP %s %s\n# TYPE %s gauge\n%s %.17g\n", gauges[i].name, gauges[i].help,
                gauges[i].name, gauges[i].name, gauges[i].value);
+    render_labelled(&t);
     *len = t.len;
     return t.data;
 }

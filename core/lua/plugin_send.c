@@ -1,0 +1,151 @@
+/*
+ * plugin_send.c — sending one message through a channel plugin: the plugin's send(msg,
+ * opt) runs in a coroutine of the plugins' sandbox, under an instruction budget for each
+ * stretch it runs. When it calls thidua.http or thidua.smtp the coroutine yields and the
+ * transfer runs on the event loop; its end resumes the coroutine (thidua_io.c). What send
+ * returns — true; or false, why, retryable; plus the segments billed — is handed to the
+ * caller's callback exactly once. An error in the plugin, a budget or memory cap hit, is a
+ * failure worth retrying (the plugin may be fixed), never a crash.
+ */
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua/json.h"
+#include "lua/plugins_internal.h"
+#include "util/log.h"
+
+#define MASK "***"
+
+struct send_job *plugins_job_of(struct plugins *pl, lua_State *co)
+{
+    for (struct send_job *j = pl->jobs; j; j = j->next)
+        if (j->co == co) return j;
+    return NULL;
+}
+
+/* Replaces every secret of the plugin's options in text by MASK. */
+static void mask_secrets(const struct plugin *p, char *text, size_t size)
+{
+    for (int i = 0; i < PLUGIN_SECRETS_MAX; i++) {
+        const char *secret = p ? p->secrets[i] : NULL;
+        size_t n = secret ? strlen(secret) : 0;
+        if (n == 0) continue;
+        char *at;
+        while ((at = strstr(text, secret))) {
+            size_t tail = strlen(at + n);
+            if (at - text + strlen(MASK) + tail + 1 > size) break;
+            memmove(at + strlen(MASK), at + n, tail + 1);
+            memcpy(at, MASK, strlen(MASK));
+        }
+    }
+}
+
+static void unlink_job(struct send_job *job)
+{
+    struct plugins *pl = job->pl;
+    for (struct send_job **link = &pl->jobs; *link; link = &(*link)->next) {
+        if (*link != job) continue;
+        *link = job->next;
+        pl->in_flight--;
+        break;
+    }
+}
+
+/* Ends a job: the callback, then the coroutine is let go. */
+static void finish(struct send_job *job, const struct send_result *result)
+{
+    unlink_job(job);
+    lua_State *L = sandbox_state(job->pl->sandbox);
+    luaL_unref(L, LUA_REGISTRYINDEX, job->co_ref);
+    job->sent(job->arg, result);
+    free(job);
+}
+
+static void fail(struct send_job *job, const char *why, bool retryable)
+{
+    char error[PLUGIN_ERROR_MAX];
+    snprintf(error, sizeof error, "%s", why);
+    mask_secrets(job->plugin, error, sizeof error);
+    struct send_result result = {.ok = false, .retryable = retryable, .error = error};
+    finish(job, &result);
+}
+
+/* send returned (ok [, why [, retryable [, segments]]]) or a table {ok, error, retryable,
+ * segments}. */
+static void returned(struct send_job *job, int nresults)
+{
+    lua_State *co = job->co;
+    int base = lua_gettop(co) - nresults + 1;
+    struct send_result result = {.ok = nresults > 0 && lua_toboolean(co, base)};
+    const char *why = nresults > 1 ? lua_tostring(co, base + 1) : NULL;
+    result.retryable = nresults > 2 ? lua_toboolean(co, base + 2) : true;
+    result.segments = nresults > 3 ? (int)lua_tointeger(co, base + 3) : 0;
+    if (result.ok) {
+        lua_settop(co, 0);
+        finish(job, &result);
+        return;
+    }
+    char error[PLUGIN_ERROR_MAX];
+    snprintf(error, sizeof error, "%s", why ? why : "the channel refused the message");
+    lua_settop(co, 0);
+    fail(job, error, result.retryable);
+}
+
+void plugins_abort(struct send_job *job, const char *why)
+{
+    lua_settop(job->co, 0);
+    fail(job, why, true);
+}
+
+void plugins_resume(struct send_job *job, int nargs)
+{
+    char err[PLUGIN_ERROR_MAX];
+    int nresults = 0;
+    enum sandbox_status status =
+        sandbox_resume(job->pl->sandbox, job->co, nargs, &nresults, PLUGIN_INSTRUCTIONS,
+                       PLUGIN_MEMORY, err, sizeof err);
+    if (status == SANDBOX_YIELDED) return; /* a transfer is running */
+    if (status == SANDBOX_OK) {
+        returned(job, nresults);
+        return;
+    }
+    log_warn("channel %s: %s", job->plugin->name, err);
+    fail(job, err, true);
+}
+
+/* Pushes the message as the plugin reads it. */
+static void push_message(lua_State *L, const cJSON *message)
+{
+    lua_json_push(L, message);
+}
+
+void plugins_send(struct plugins *pl, const cJSON *message, plugin_sent sent, void *arg)
+{
+    const cJSON *channel = cJSON_GetObjectItemCaseSensitive(message, "channel");
+    struct plugin *p = NULL;
+    for (size_t i = 0; pl && cJSON_IsString(channel) && i < pl->count; i++)
+        if (pl->list[i].ready && strcmp(pl->list[i].name, channel->valuestring) == 0)
+            p = &pl->list[i];
+    struct send_job *job = p ? calloc(1, sizeof *job) : NULL;
+    if (!job) {
+        struct send_result result = {.ok = false,
+                                     .retryable = true,
+                                     .error = p ? "out of memory" : "the channel is not set up"};
+        sent(arg, &result);
+        return;
+    }
+    lua_State *L = sandbox_state(pl->sandbox);
+    *job = (struct send_job){.pl = pl, .plugin = p, .sent = sent, .arg = arg, .next = pl->jobs};
+    job->co = lua_newthread(L);
+    job->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    pl->jobs = job;
+    pl->in_flight++;
+    lua_rawgeti(job->co, LUA_REGISTRYINDEX, p->spec_ref);
+    lua_getfield(job->co, -1, "send");
+    lua_remove(job->co, -2);
+    push_message(job->co, message);
+    lua_rawgeti(job->co, LUA_REGISTRYINDEX, p->options_ref);
+    plugins_resume(job, 2);
+}

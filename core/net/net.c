@@ -1,0 +1,256 @@
+/*
+ * net.c — the loop's side of net.h: one curl multi handle driven by libevent. curl says
+ * which sockets to watch (on_socket: one persistent event per socket) and when to wake it
+ * (on_timer: one timer event); each event hands the socket, or the timeout, back to
+ * curl_multi_socket_action, and finished transfers are collected with curl_multi_info_read
+ * and their callbacks run from there, outside any curl call. It owns the multi handle, the
+ * socket events, the timer and the list of transfers in flight; it never blocks, never
+ * starts a thread, and never looks inside a request (transfer.c does).
+ */
+#include "net/net.h"
+
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "net/internal.h"
+
+/* The event watching one of curl's sockets (curl keeps it with curl_multi_assign). */
+struct watch {
+    struct watch *prev, *next;
+    struct event *ev;
+};
+
+struct net {
+    struct event_base *base;
+    CURLM *multi;
+    struct event *timer;        /* when curl wants to be called with CURL_SOCKET_TIMEOUT */
+    struct watch *watches;      /* the sockets curl asked us to watch */
+    struct transfer *transfers; /* started, not yet completed */
+    size_t in_flight;
+    bool closing; /* net_free has begun: no new transfers */
+};
+
+static bool curl_ready; /* curl_global_init ran (once per process; no threads of ours) */
+
+/* ---- completion ------------------------------------------------------------------------- */
+
+static void link_transfer(struct net *net, struct transfer *t)
+{
+    t->prev = NULL;
+    t->next = net->transfers;
+    if (t->next) t->next->prev = t;
+    net->transfers = t;
+    net->in_flight++;
+}
+
+static void unlink_transfer(struct net *net, struct transfer *t)
+{
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        net->transfers = t->next;
+    if (t->next) t->next->prev = t->prev;
+    net->in_flight--;
+}
+
+/* Takes t out of the multi handle and the list, tells its caller, frees it. */
+static void complete(struct net *net, struct transfer *t, CURLcode code, bool cancelled)
+{
+    curl_multi_remove_handle(net->multi, t->easy);
+    unlink_transfer(net, t);
+    struct net_response resp;
+    transfer_response(t, code, &resp);
+    if (cancelled)
+        resp = (struct net_response){.result = NET_CANCELLED, .body = "", .error = "cancelled"};
+    t->done(t->arg, &resp);
+    transfer_free(t);
+}
+
+/* Completes every transfer curl has finished. */
+static void collect(struct net *net)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(net->multi, &left)) != NULL) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        CURLcode code = msg->data.result;
+        char *priv = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+        complete(net, (struct transfer *)(void *)priv, code, false);
+    }
+}
+
+/* ---- libevent → curl -------------------------------------------------------------------- */
+
+static void on_event(evutil_socket_t fd, short what, void *arg)
+{
+    struct net *net = arg;
+    int flags = 0, running;
+    if (what & EV_READ) flags |= CURL_CSELECT_IN;
+    if (what & EV_WRITE) flags |= CURL_CSELECT_OUT;
+    curl_multi_socket_action(net->multi, fd, flags, &running);
+    collect(net);
+}
+
+static void on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct net *net = arg;
+    int running;
+    curl_multi_socket_action(net->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    collect(net);
+}
+
+/* ---- curl → libevent -------------------------------------------------------------------- */
+
+static void free_watch(struct net *net, struct watch *w)
+{
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        net->watches = w->next;
+    if (w->next) w->next->prev = w->prev;
+    event_free(w->ev); /* also when called from w->ev's own callback: libevent allows it */
+    free(w);
+}
+
+static struct watch *new_watch(struct net *net, curl_socket_t s)
+{
+    struct watch *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    w->ev = event_new(net->base, s, EV_READ | EV_PERSIST, on_event, net);
+    if (!w->ev || curl_multi_assign(net->multi, s, w) != CURLM_OK) {
+        if (w->ev) event_free(w->ev);
+        free(w);
+        return NULL;
+    }
+    w->next = net->watches;
+    if (w->next) w->next->prev = w;
+    net->watches = w;
+    return w;
+}
+
+/* CURLMOPT_SOCKETFUNCTION: watch s for what curl wants now, or stop watching it. */
+static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    (void)easy;
+    struct net *net = userp;
+    struct watch *w = socketp;
+    if (what == CURL_POLL_REMOVE) {
+        if (w) free_watch(net, w);
+        return 0;
+    }
+    if (w)
+        event_del(w->ev);
+    else if (!(w = new_watch(net, s)))
+        return -1; /* curl fails the transfers on this socket */
+    short kind = EV_PERSIST;
+    if (what & CURL_POLL_IN) kind |= EV_READ;
+    if (what & CURL_POLL_OUT) kind |= EV_WRITE;
+    if (event_assign(w->ev, net->base, s, kind, on_event, net) != 0 || event_add(w->ev, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: wake curl in timeout_ms (0: on the next loop turn; -1: never). */
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    (void)multi;
+    struct net *net = userp;
+    if (timeout_ms < 0) return evtimer_del(net->timer) == 0 ? 0 : -1;
+    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+    return evtimer_add(net->timer, &tv) == 0 ? 0 : -1;
+}
+
+/* ---- the client ------------------------------------------------------------------------- */
+
+static bool set_up_multi(struct net *net)
+{
+    CURLMcode rc = curl_multi_setopt(net->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    if (rc == CURLM_OK) rc = curl_multi_setopt(net->multi, CURLMOPT_SOCKETDATA, (void *)net);
+    if (rc == CURLM_OK) rc = curl_multi_setopt(net->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    if (rc == CURLM_OK) rc = curl_multi_setopt(net->multi, CURLMOPT_TIMERDATA, (void *)net);
+    if (rc == CURLM_OK)
+        rc = curl_multi_setopt(net->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                               (long)NET_MAX_CONNECTIONS);
+    return rc == CURLM_OK;
+}
+
+struct net *net_new(struct event_base *base, char *err, size_t errlen)
+{
+    if (!curl_ready) {
+        CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (rc != CURLE_OK) {
+            snprintf(err, errlen, "curl_global_init: %s", curl_easy_strerror(rc));
+            return NULL;
+        }
+        curl_ready = true;
+    }
+    struct net *net = calloc(1, sizeof *net);
+    if (!net) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    net->base = base;
+    net->multi = curl_multi_init();
+    net->timer = evtimer_new(base, on_timeout, net);
+    if (!net->multi || !net->timer || !set_up_multi(net)) {
+        snprintf(err, errlen, "cannot set up a curl multi handle on the loop");
+        net_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+void net_free(struct net *net)
+{
+    if (!net) return;
+    net->closing = true;
+    while (net->transfers)
+        complete(net, net->transfers, CURLE_OK, true);
+    if (net->multi) curl_multi_cleanup(net->multi); /* may still call on_socket, on_timer */
+    while (net->watches)
+        free_watch(net, net->watches);
+    if (net->timer) event_free(net->timer);
+    free(net);
+}
+
+int net_start(struct net *net, const struct net_request *req, net_done done, void *arg, char *err,
+              size_t errlen)
+{
+    if (net->closing) {
+        snprintf(err, errlen, "the client is closing");
+        return -1;
+    }
+    struct transfer *t = transfer_new(req, err, errlen);
+    if (!t) return -1;
+    t->done = done;
+    t->arg = arg;
+    CURLMcode rc = curl_multi_add_handle(net->multi, t->easy); /* arms the timer, no more */
+    if (rc != CURLM_OK) {
+        snprintf(err, errlen, "curl_multi_add_handle: %s", curl_multi_strerror(rc));
+        transfer_free(t);
+        return -1;
+    }
+    link_transfer(net, t);
+    return 0;
+}
+
+size_t net_in_flight(const struct net *net)
+{
+    return net->in_flight;
+}
+
+const char *net_result_name(enum net_result result)
+{
+    switch (result) {
+    case NET_OK: return "ok";
+    case NET_TIMEOUT: return "timeout";
+    case NET_CONNECT_FAILED: return "connect failed";
+    case NET_ERROR: return "error";
+    case NET_CANCELLED: return "cancelled";
+    }
+    return "?";
+}
