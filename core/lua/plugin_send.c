@@ -121,6 +121,19 @@ static void push_message(lua_State *L, const cJSON *message)
     lua_json_push(L, message);
 }
 
+static void send_to_log(const cJSON *message, plugin_sent sent, void *arg)
+{
+    const char *fields[] = {"step", "unit", "to", "text"};
+    const char *v[4];
+    for (int i = 0; i < 4; i++) {
+        const cJSON *item = cJSON_GetObjectItemCaseSensitive(message, fields[i]);
+        v[i] = cJSON_IsString(item) ? item->valuestring : "";
+    }
+    log_info("channel: %s %s -> %s: %s", v[0], v[1], v[2], v[3]);
+    struct send_result result = {.ok = true};
+    sent(arg, &result);
+}
+
 void plugins_send(struct plugins *pl, const cJSON *message, plugin_sent sent, void *arg)
 {
     const cJSON *channel = cJSON_GetObjectItemCaseSensitive(message, "channel");
@@ -128,6 +141,10 @@ void plugins_send(struct plugins *pl, const cJSON *message, plugin_sent sent, vo
     for (size_t i = 0; pl && cJSON_IsString(channel) && i < pl->count; i++)
         if (pl->list[i].ready && strcmp(pl->list[i].name, channel->valuestring) == 0)
             p = &pl->list[i];
+    if (!p && cJSON_IsString(channel) && strcmp(channel->valuestring, "log") == 0) {
+        send_to_log(message, sent, arg); /* no plugins/log.lua: the built-in line */
+        return;
+    }
     struct send_job *job = p ? calloc(1, sizeof *job) : NULL;
     if (!job) {
         struct send_result result = {.ok = false,

@@ -157,12 +157,14 @@ static int is_lua_file(const struct dirent *entry)
     return entry->d_name[0] != '.' && len > 4 && strcmp(entry->d_name + len - 4, ".lua") == 0;
 }
 
-static void load_folder(struct plugins *pl, const char *dir, struct plugins_report *report)
+static void load_folder(struct plugins *pl, const char *dir, bool needed,
+                        struct plugins_report *report)
 {
     struct dirent **entries;
     int n = scandir(dir, &entries, is_lua_file, alphasort);
     if (n < 0) {
-        problem(report, "%s: no plugins folder", dir);
+        /* Without channels configured, the built-in log is all a daemon needs. */
+        if (needed) problem(report, "%s: no plugins folder", dir);
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -307,7 +309,7 @@ struct plugins *plugins_load(const char *dir, const char *config_path, const cJS
     }
     sandbox_open_safe_libs(pl->sandbox);
     sandbox_set_owner(pl->sandbox, pl);
-    load_folder(pl, dir, report);
+    load_folder(pl, dir, channels && channels->child, report);
     configure_all(pl, config_path ? config_path : "thiduad.conf", channels, report);
     return pl;
 }
@@ -326,13 +328,19 @@ void plugins_free(struct plugins *pl)
 cJSON *plugins_channels(const struct plugins *pl)
 {
     cJSON *names = cJSON_CreateArray();
-    for (size_t i = 0; pl && i < pl->count; i++)
-        if (pl->list[i].ready) cJSON_AddItemToArray(names, cJSON_CreateString(pl->list[i].name));
+    bool log = false;
+    for (size_t i = 0; pl && i < pl->count; i++) {
+        if (!pl->list[i].ready) continue;
+        cJSON_AddItemToArray(names, cJSON_CreateString(pl->list[i].name));
+        log = log || strcmp(pl->list[i].name, ALWAYS_ON) == 0;
+    }
+    if (!log) cJSON_AddItemToArray(names, cJSON_CreateString(ALWAYS_ON));
     return names;
 }
 
 bool plugins_available(const struct plugins *pl, const char *channel)
 {
+    if (strcmp(channel, ALWAYS_ON) == 0) return true; /* a plugin, or the built-in line */
     for (size_t i = 0; pl && i < pl->count; i++)
         if (pl->list[i].ready && strcmp(pl->list[i].name, channel) == 0) return true;
     return false;

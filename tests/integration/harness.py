@@ -56,6 +56,7 @@ THIDUAD = os.path.abspath(os.environ.get("THIDUAD") or os.path.join(SOURCE_DIR, 
 DEMO_UNITS = os.path.join(SOURCE_DIR, "etc", "demo", "units.csv")
 DEMO_PEOPLE = os.path.join(SOURCE_DIR, "etc", "demo", "people.csv")
 RULES_DIR = os.path.join(SOURCE_DIR, "rules")
+PLUGINS_DIR = os.path.join(SOURCE_DIR, "plugins")
 
 HOST = "127.0.0.1"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -348,6 +349,7 @@ class Daemon:
                 "listen": "%s:%d" % (HOST, self.port),
                 "database": "thidua.db",  # relative: resolved against the config's folder
                 "rules": self.rules,
+                "plugins": PLUGINS_DIR,
                 "timezone": "Asia/Ho_Chi_Minh",
                 "log_level": self.log_level,
                 "limits": self.limits,
