@@ -40,6 +40,7 @@ extern const struct route routes_units[];
 extern const struct route routes_reports[];
 extern const struct route routes_results[];
 extern const struct route routes_rules[];
+extern const struct route routes_outbox[];
 
 /* Replies with a JSON value (consumed). */
 void api_reply(struct api_call *call, int status, cJSON *body);

@@ -263,3 +263,12 @@ cJSON *rules_plan_reminders(struct rules_generation *gen, const cJSON *input, si
     if (rules_call(gen, 1, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return NULL;
     return pop_json(gen, err, errlen);
 }
+
+cJSON *rules_deadlines(struct rules_generation *gen, char *err, size_t errlen)
+{
+    rules_push_engine_function(gen, "deadlines");
+    if (rules_call(gen, 0, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err, errlen) !=
+        0)
+        return NULL;
+    return pop_json(gen, err, errlen);
+}

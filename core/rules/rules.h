@@ -90,6 +90,10 @@ cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, con
 cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, const cJSON *person,
                              char *err, size_t errlen);
 
+/* Every deadline of the campaign: [{id, kind ("report", "registration"), period, label,
+ * due, effective_due}], effective_due being the next working day when due is a day off. */
+cJSON *rules_deadlines(struct rules_generation *gen, char *err, size_t errlen);
+
 /* The reminder pass, in the ruleset's words (engine/remind.lua). `now` is local time,
  * "YYYY-MM-DDTHH:MM". First the periods whose reminders may speak at now, and the
  * Department Office's code: {"periods": [...], "office": code|null}. */

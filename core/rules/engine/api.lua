@@ -84,6 +84,9 @@ M.validate_facts = validate_facts
 -- The periods whose reminders may ask for something at `now` ("YYYY-MM-DDTHH:MM", local),
 -- and the Department Office's unit code: C reads only what the pass needs.
 M.reminder_periods = E.reminder_periods
+-- Every deadline: [{id, kind, period, label, due, effective_due}] (a due date on a day off
+-- ends at the end of the next working day: effective_due).
+M.deadlines = E.deadlines
 -- The messages the reminders ask for at input.now (see engine/remind.lua).
 M.plan_reminders = E.plan_reminders
 

@@ -309,5 +309,27 @@ local function plan(input)
   return out
 end
 
+-- Every deadline of the campaign: the reports of each period, the registration of targets.
+local function deadlines()
+  local out = array()
+  local c = E.campaign_decl
+  local codes = {}
+  for code in pairs(c.periods) do codes[#codes + 1] = code end
+  table.sort(codes)
+  if c.registration_due then
+    out[#out + 1] = { id = "registration-" .. c.year, kind = "registration", period = null,
+      label = sfmt("Đăng ký thi đua năm %d", c.year), due = c.registration_due,
+      effective_due = effective_due(c.registration_due) }
+  end
+  for _, code in ipairs(codes) do
+    local p = c.periods[code]
+    out[#out + 1] = { id = "report-" .. code, kind = "report", period = code,
+      label = sfmt("Báo cáo thi đua %s", p.label), due = p.report_due,
+      effective_due = effective_due(p.report_due) }
+  end
+  return out
+end
+
+E.deadlines = deadlines
 E.reminder_periods = active_periods
 E.plan_reminders = plan

@@ -1,0 +1,103 @@
+/*
+ * calendar.c — deadlines as all-day events (util/ical.c writes RFC 5545), each on its
+ * effective day: a due date on a weekend or holiday ends at the end of the next working day
+ * (Bộ luật Dân sự 2015, Điều 148), and the description says so. Deadlines carry no
+ * personal data, so the calendar may be subscribed to without a token.
+ */
+#include "domain/calendar.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/facts.h"
+#include "store/units.h"
+#include "util/clock.h"
+#include "util/ical.h"
+
+#define UID_LEN     128
+#define TEXT_LEN    512
+#define DTSTAMP_LEN 17
+
+static const char *text_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The unit still owes this deadline: a report of a period it has not sent. */
+static bool open_for(struct store *st, const cJSON *d, const char *unit)
+{
+    if (strcmp(text_of(d, "kind"), "report") != 0) return false;
+    char at[CLOCK_ISO_LEN];
+    return !facts_first_submission(st, text_of(d, "period"), "unit", unit, at, sizeof at, NULL);
+}
+
+struct event_text {
+    char uid[UID_LEN], summary[TEXT_LEN], description[TEXT_LEN];
+};
+
+static void describe(const cJSON *d, const char *unit, const char *unit_name, struct event_text *t)
+{
+    char due[CLOCK_DATE_LEN], effective[CLOCK_DATE_LEN];
+    clock_date_vn(text_of(d, "due"), due);
+    clock_date_vn(text_of(d, "effective_due"), effective);
+    snprintf(t->uid, sizeof t->uid, "%s%s%s@thidua", text_of(d, "id"), unit ? "-" : "",
+             unit ? unit : "");
+    snprintf(t->summary, sizeof t->summary, "Hạn %s%s%s", text_of(d, "label"), unit ? " — " : "",
+             unit ? unit_name : "");
+    if (strcmp(due, effective) == 0)
+        snprintf(t->description, sizeof t->description, "Hạn cuối: %s.", due);
+    else
+        snprintf(t->description, sizeof t->description,
+                 "Hạn ghi trong kế hoạch là %s, ngày nghỉ; theo Điều 148 Bộ luật Dân sự 2015, "
+                 "hạn kết thúc vào cuối ngày làm việc tiếp theo, %s.",
+                 due, effective);
+}
+
+static char *write_calendar(const char *name, const cJSON *deadlines, struct store *st,
+                            const char *unit, const char *unit_name)
+{
+    size_t n = (size_t)cJSON_GetArraySize(deadlines), count = 0;
+    struct ical_event *events = calloc(n ? n : 1, sizeof *events);
+    struct event_text *texts = calloc(n ? n : 1, sizeof *texts);
+    char *out = NULL, stamp[DTSTAMP_LEN];
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+    const cJSON *d;
+    cJSON_ArrayForEach(d, deadlines)
+    {
+        if (!events || !texts) break;
+        if (unit && !open_for(st, d, unit)) continue;
+        describe(d, unit, unit_name, &texts[count]);
+        events[count] = (struct ical_event){texts[count].uid, text_of(d, "effective_due"),
+                                            texts[count].summary, texts[count].description, NULL};
+        count++;
+    }
+    if (events && texts) out = ical_calendar(name, events, count, stamp);
+    free(events);
+    free(texts);
+    return out;
+}
+
+char *calendar_ics(struct store *st, struct rules_generation *gen, const char *unit, char *err,
+                   size_t errlen)
+{
+    cJSON *found = unit ? units_get_json(st, unit) : NULL;
+    if (unit && !found) {
+        snprintf(err, errlen, "no unit has the code \"%s\"", unit);
+        return NULL;
+    }
+    cJSON *deadlines = rules_deadlines(gen, err, errlen);
+    const cJSON *campaign = cJSON_GetObjectItemCaseSensitive(rules_catalog(gen), "campaign");
+    char *out = deadlines ? write_calendar(text_of(campaign, "name"), deadlines, st, unit,
+                                           text_of(found, "name"))
+                          : NULL;
+    if (deadlines && !out) snprintf(err, errlen, "out of memory");
+    cJSON_Delete(deadlines);
+    cJSON_Delete(found);
+    return out;
+}
