@@ -1,7 +1,8 @@
 /*
  * bench/bare_server.c — the baseline of scripts/bench's HTTP figure: a bare libevent (evhttp)
- * server that answers any GET with one fixed JSON body and Content-Type application/json,
- * and nothing else (no routing, no auth, no database, no JSON work).
+ * server that answers any GET (or POST) with one fixed JSON body and Content-Type
+ * application/json, and nothing else (no routing, no auth, no database, no JSON work). The
+ * dispatch figure uses it as an SMS gateway that accepts everything.
  *
  *     cc -O2 -o bare_server bench/bare_server.c -levent
  *     bare_server PORT [BODY_FILE]
@@ -52,7 +53,8 @@ static size_t body_len = sizeof builtin_body - 1;
 static void on_request(struct evhttp_request *req, void *arg)
 {
     (void)arg;
-    if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
+    enum evhttp_cmd_type method = evhttp_request_get_command(req);
+    if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_POST) {
         evhttp_send_error(req, 405, NULL);
         return;
     }
@@ -105,7 +107,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", port);
         return 1;
     }
-    evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
     evhttp_set_gencb(http, on_request, NULL);
     struct event *term = evsignal_new(base, SIGTERM, on_signal, base);
     struct event *intr = evsignal_new(base, SIGINT, on_signal, base);

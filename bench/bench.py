@@ -189,6 +189,38 @@ def cmd_wrk(args):
           f"{'socket-errors' if errors else 'ok'}")
 
 
+def cmd_queue_sms(args):
+    """queue-sms DB N: N queued SMS in the outbox, due now (one transaction)."""
+    db, n = args[0], int(args[1])
+    conn = sqlite3.connect(db, timeout=30)
+    with conn:
+        conn.executemany(
+            "INSERT INTO outbox (key, unit, channel, recipient, role, deadline, step, subject, "
+            "body, send_at, next_try, created_at) VALUES (?, 'VP', 'sms', '+84912345678', "
+            "'unit', 'report:bench', '+2', '', ?, '2025-01-01T00:00', '2025-01-01T00:00', "
+            "'2025-01-01T00:00:00+07:00')",
+            (("bench-%d" % i, "Kính gửi Văn phòng Sở: nhắc báo cáo thi đua số %d." % i)
+             for i in range(n)))
+    conn.close()
+
+
+def cmd_wait_sent(args):
+    """wait-sent DB N TIMEOUT: seconds until N messages are sent (or the timeout), and how
+    many failed."""
+    db, n, timeout = args[0], int(args[1]), float(args[2])
+    start = time.monotonic()
+    conn = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+    sent = failed = 0
+    while time.monotonic() - start < timeout:
+        sent, failed = conn.execute(
+            "SELECT sum(status = 'sent'), sum(status = 'failed') FROM outbox").fetchone()
+        sent, failed = sent or 0, failed or 0
+        if sent + failed >= n:
+            break
+        time.sleep(0.05)
+    print(f"{time.monotonic() - start:.3f} {sent} {failed}")
+
+
 def cmd_ports(args):
     socks = []
     for _ in range(int(args[0])):
@@ -202,7 +234,8 @@ def cmd_ports(args):
 
 def main():
     cmds = {"timed": cmd_timed, "csv-baseline": cmd_csv_baseline, "puts": cmd_puts,
-            "sqlite-baseline": cmd_sqlite_baseline, "wrk": cmd_wrk, "ports": cmd_ports}
+            "sqlite-baseline": cmd_sqlite_baseline, "wrk": cmd_wrk, "ports": cmd_ports,
+            "queue-sms": cmd_queue_sms, "wait-sent": cmd_wait_sent}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

@@ -30,6 +30,7 @@ struct notifier {
     struct plugins *plugins;
     struct dispatcher *dispatcher;
     struct event *remind_timer, *dispatch_timer;
+    struct event *wake; /* a send ended: run the sender again on this loop turn */
 };
 
 static struct plugins *load_plugins(const struct config *cfg, struct net *net)
@@ -72,6 +73,13 @@ static void on_dispatch(evutil_socket_t fd, short events, void *arg)
     dispatcher_flush(n->dispatcher);
 }
 
+/* Sends end in bursts: one run of the sender per loop turn serves them all. */
+static void wake_dispatcher(void *arg)
+{
+    struct notifier *n = arg;
+    if (!event_pending(n->wake, EV_TIMEOUT, NULL)) event_active(n->wake, EV_TIMEOUT, 0);
+}
+
 static struct event *every(struct event_base *base, int seconds, event_callback_fn fn, void *arg)
 {
     struct event *ev = event_new(base, -1, EV_PERSIST, fn, arg);
@@ -99,6 +107,8 @@ struct notifier *notifier_start(struct event_base *base, const struct config *cf
         notifier_stop(n);
         return NULL;
     }
+    n->wake = event_new(base, -1, 0, on_dispatch, n);
+    if (n->wake) dispatcher_set_wake(n->dispatcher, wake_dispatcher, n);
     n->remind_timer = every(base, REMIND_EVERY_SECONDS, on_remind, n);
     n->dispatch_timer = every(base, DISPATCH_EVERY_SECONDS, on_dispatch, n);
     on_remind(-1, 0, n); /* a pass at start: what came due while the daemon was down */
@@ -110,6 +120,8 @@ void notifier_stop(struct notifier *n)
     if (!n) return;
     if (n->remind_timer) event_free(n->remind_timer);
     if (n->dispatch_timer) event_free(n->dispatch_timer);
+    if (n->dispatcher) dispatcher_set_wake(n->dispatcher, NULL, NULL);
+    if (n->wake) event_free(n->wake);
     net_free(n->net); /* sends in flight end as retryable failures: queued again */
     if (n->dispatcher) dispatcher_flush(n->dispatcher);
     dispatcher_free(n->dispatcher);

@@ -41,6 +41,9 @@ struct dispatcher {
     size_t in_flight;
     struct outcome *pending;
     size_t pending_count, pending_cap;
+    void (*wake)(void *arg);
+    void *wake_arg;
+    bool starting; /* inside dispatcher_run: ends there need no wake */
 };
 
 struct sending {
@@ -117,6 +120,13 @@ static void on_sent(void *arg, const struct send_result *result)
     record(d, &o);
     d->in_flight--;
     free(s);
+    if (d->wake && !d->starting) d->wake(d->wake_arg);
+}
+
+void dispatcher_set_wake(struct dispatcher *d, void (*wake)(void *arg), void *arg)
+{
+    d->wake = wake;
+    d->wake_arg = arg;
 }
 
 void dispatcher_flush(struct dispatcher *d)
@@ -178,6 +188,7 @@ size_t dispatcher_run(struct dispatcher *d)
     int limit = (int)(room < (size_t)d->policy.batch ? room : (size_t)d->policy.batch);
     cJSON *due = limit > 0 ? claim_due(d, limit) : NULL;
     size_t started = 0;
+    d->starting = true;
     cJSON *m;
     cJSON_ArrayForEach(m, due)
     {
@@ -193,6 +204,7 @@ size_t dispatcher_run(struct dispatcher *d)
         started++;
         plugins_send(d->pl, m, on_sent, s);
     }
+    d->starting = false;
     cJSON_Delete(due);
     dispatcher_flush(d);
     return started;

@@ -28,6 +28,10 @@ struct dispatcher *dispatcher_new(struct store *st, struct plugins *pl,
  * the network freed first, which ends them). */
 void dispatcher_free(struct dispatcher *d);
 
+/* Called when a send ends and there is room for another: the loop should call
+ * dispatcher_run soon (once for many ends: it is a hint, not a command). */
+void dispatcher_set_wake(struct dispatcher *d, void (*wake)(void *arg), void *arg);
+
 /* Starts the queued messages whose time has come (local time now). Returns how many
  * started; outcomes arrive through the channels' callbacks. */
 size_t dispatcher_run(struct dispatcher *d);
