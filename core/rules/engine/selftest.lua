@@ -1,6 +1,7 @@
 --[[
 engine/selftest.lua — the ruleset's self-tests (rules/<year>/tests/*.lua, declared with
-`test`): the `t` they are given (test_api: evaluate_person, evaluate_unit, eq, ok) and
+`test`): the `t` they are given (test_api: evaluate_person, evaluate_unit, remind,
+working_day, effective_due, eq, ok) and
 run_tests. Also the dry run made at the end of the load (probe), which evaluates made-up
 subjects the same way.
 --]]
@@ -80,6 +81,31 @@ function test_api.evaluate_unit(spec)
   local out = { unit = friendly(unit), people = {} }
   for _, r in ipairs(people) do out.people[r.info.code] = friendly(r) end
   return out
+end
+
+-- t.remind { now = "YYYY-MM-DDTHH:MM", channels = { "email" }, units = { ... } }: the
+-- messages the reminders ask for at `now`, for units given as the pass reads them
+-- ({code, name, email, phone, submitted, facts, head, members}); every period of the
+-- campaign gets the same units. Also t.working_day(date), t.effective_due(date).
+function test_api.remind(spec)
+  local periods = {}
+  for code in pairs(E.campaign_decl.periods) do periods[code] = { units = spec.units or {} } end
+  local out = E.plan_reminders({ now = spec.now, channels = spec.channels or { "log" },
+    office = spec.office, periods = periods })
+  local copy = {}
+  for i, m in ipairs(out) do
+    copy[i] = {}
+    for k, v in pairs(m) do copy[i][k] = v end
+  end
+  return copy
+end
+
+function test_api.working_day(date)
+  return E.working_day(date)
+end
+
+function test_api.effective_due(date)
+  return E.effective_due(date)
 end
 
 function test_api.eq(actual, expected, message)
