@@ -2,9 +2,14 @@
  * routes_system.c — the daemon about itself: /healthz (public: liveness, schema version,
  * the active rules hash) and /metrics (Prometheus text, any token).
  */
+#include <stdio.h>
 #include <stdlib.h>
 
+#define LINE_LEN 256
+
 #include "http/call.h"
+#include "store/outbox.h"
+#include "util/buffer.h"
 #include "util/metrics.h"
 
 static void health(struct api_call *call)
@@ -20,17 +25,42 @@ static void health(struct api_call *call)
     api_reply(call, 200, body);
 }
 
+/* Messages waiting in the outbox, by channel (read now, not counted). */
+static void append_outbox(struct api_call *call, struct buffer *b)
+{
+    static const char *const statuses[] = {OUTBOX_QUEUED, OUTBOX_SENDING, OUTBOX_FAILED};
+    buffer_puts(b, "# HELP thidua_outbox_messages Messages in the outbox by status and channel.\n"
+                   "# TYPE thidua_outbox_messages gauge\n");
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        cJSON *counts = outbox_counts(call->api->store, statuses[i]);
+        for (const cJSON *c = counts ? counts->child : NULL; c; c = c->next) {
+            char line[LINE_LEN];
+            snprintf(line, sizeof line,
+                     "thidua_outbox_messages{status=\"%s\",channel=\"%s\"} %.0f\n", statuses[i],
+                     c->string, c->valuedouble);
+            buffer_puts(b, line);
+        }
+        cJSON_Delete(counts);
+    }
+}
+
 static void metrics(struct api_call *call)
 {
     metrics_set_gauge("thidua_database_bytes", "Size of the SQLite database file.",
                       (double)store_size_bytes(call->api->store));
     size_t len = 0;
-    char *text = metrics_render(&len);
+    struct buffer b = {0};
+    char *rendered = metrics_render(&len);
+    buffer_put(&b, rendered ? rendered : "", rendered ? len : 0);
+    free(rendered);
+    append_outbox(call, &b);
+    len = b.len;
+    char *text = buffer_take(&b);
     free(call->resp->body);
     call->resp->status = 200;
     call->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
     call->resp->body = text;
-    call->resp->body_len = len;
+    call->resp->body_len = text ? len : 0;
 }
 
 const struct route routes_system[] = {
