@@ -1,7 +1,9 @@
 /*
  * status.c — the reporting status of a period: every unit expected to report (all but the
  * department, existing on the due date), whether and when it first reported, and whether
- * that was late. A report is on time on its due date and late from the next day.
+ * that was late. A report is on time on its effective due date (the plan's, or the next
+ * working day when that is a day off: Bộ luật Dân sự 2015, Điều 148) and late from the
+ * next day.
  */
 #include "domain/status.h"
 
@@ -31,7 +33,8 @@ bool status_report_late(struct store *st, const char *period, const char *unit_c
     return status_is_late(submitted ? first : NULL, due);
 }
 
-cJSON *status_of_period(struct store *st, const char *period, const char *due)
+cJSON *status_of_period(struct store *st, const char *period, const char *due,
+                        const char *effective_due)
 {
     cJSON *units = units_reporting(st, period, due);
     if (!units) return NULL;
@@ -41,7 +44,7 @@ cJSON *status_of_period(struct store *st, const char *period, const char *due)
     {
         const cJSON *at = cJSON_GetObjectItemCaseSensitive(u, "submitted_at");
         bool done = cJSON_IsString(at);
-        bool is_late = status_is_late(done ? at->valuestring : NULL, due);
+        bool is_late = status_is_late(done ? at->valuestring : NULL, effective_due);
         cJSON_AddBoolToObject(u, "submitted", done);
         cJSON_AddBoolToObject(u, "late", is_late);
         submitted += done;
@@ -50,6 +53,7 @@ cJSON *status_of_period(struct store *st, const char *period, const char *due)
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "period", period);
     cJSON_AddStringToObject(out, "due", due);
+    cJSON_AddStringToObject(out, "effective_due", effective_due);
     cJSON_AddNumberToObject(out, "expected", cJSON_GetArraySize(units));
     cJSON_AddNumberToObject(out, "submitted", submitted);
     cJSON_AddNumberToObject(out, "late", late);

@@ -125,9 +125,9 @@ static void unit_report_put(struct api_call *call)
     cJSON *evaluation = facts ? (s.note = note, submit(call, gen, &s, &result)) : NULL;
     if (evaluation) {
         cJSON *out = stored_reply(&s, "unit", &result);
-        cJSON_AddBoolToObject(
-            out, "late",
-            status_report_late(call->api->store, period, code, api_period_field(p, "report_due")));
+        cJSON_AddBoolToObject(out, "late",
+                              status_report_late(call->api->store, period, code,
+                                                 api_period_field(p, "effective_due")));
         cJSON_AddItemToObject(out, "evaluation", evaluation);
         api_reply(call, 200, out);
     }

@@ -81,7 +81,8 @@ static void status_get(struct api_call *call)
     const cJSON *p = gen ? api_known_period(call, gen, call->params[0]) : NULL;
     if (!p) return;
     cJSON *status =
-        status_of_period(call->api->store, call->params[0], api_period_field(p, "report_due"));
+        status_of_period(call->api->store, call->params[0], api_period_field(p, "report_due"),
+                         api_period_field(p, "effective_due"));
     if (!status)
         api_error(call, 500, "internal", "cannot read the reports");
     else

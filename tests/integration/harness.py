@@ -33,7 +33,10 @@ Only the Python standard library, loopback addresses and temporary folders are u
 
 import atexit
 import csv
+import email
+import email.policy
 import http.client
+import http.server
 import json
 import os
 import re
@@ -45,6 +48,7 @@ import socket
 import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 import weakref
 
@@ -615,3 +619,213 @@ class Daemon:
             return conn.execute(sql, params).fetchall()
         finally:
             conn.close()
+
+    def db_exec(self, sql, params=()):
+        """Runs one writing statement on the daemon's database (tests that must move time,
+        e.g. a retry's next_try); returns the number of rows changed."""
+        conn = sqlite3.connect(self.database, timeout=30)
+        try:
+            with conn:
+                return conn.execute(sql, params).rowcount
+        finally:
+            conn.close()
+
+
+# ---- peers: the servers a daemon's channels talk to ------------------------------------------
+#
+# Each runs in a thread of the test process, on 127.0.0.1, and is a context manager:
+#
+#     with SmtpSink() as smtp:                 # aiosmtpd; smtp.url is "smtp://127.0.0.1:PORT"
+#         ...; mails = smtp.wait_for(3)        # [{"mail_from", "rcpt_tos", "data", "message"}]
+#     with HttpSink(respond) as hook:          # respond(request) -> (status, headers, body)
+#         ...; hook.requests                   # [{"method", "path", "headers", "body"}]
+#     with HangingServer() as hang:            # accepts connections, never says a word
+#         ...; hang.accepted
+
+
+def wait_until(predicate, timeout=20.0, what="a condition", interval=0.05):
+    """Polls predicate() until it returns something true (returned) or fails the test."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+class SmtpSink:
+    """An SMTP server (aiosmtpd's Controller, in a thread) that keeps what it accepts.
+
+    reject: {address: "550 5.1.1 ..."}: RCPT TO those addresses gets that reply; every other
+    recipient is accepted. Each message is kept as {"mail_from", "rcpt_tos", "data" (bytes),
+    "message" (email.message.EmailMessage, policy.default: headers decoded)}."""
+
+    def __init__(self, reject=None):
+        self.reject = dict(reject or {})
+        self.port = None
+        self.received = []
+        self._lock = threading.Lock()
+        self._controller = None
+
+    @property
+    def url(self):
+        return "smtp://%s:%d" % (HOST, self.port)
+
+    def __enter__(self):
+        from aiosmtpd.controller import Controller  # only the tests that mail need it
+        sink = self
+
+        class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in sink.reject:
+                    return sink.reject[address]
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                sink._keep(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+                return "250 Message accepted for delivery"
+
+        for attempt in range(3):
+            self.port = free_port()
+            self._controller = Controller(Handler(), hostname=HOST, port=self.port)
+            try:
+                self._controller.start()
+                return self
+            except Exception:  # the port was taken meanwhile
+                if attempt == 2:
+                    raise
+        return self
+
+    def __exit__(self, *exc):
+        if self._controller:
+            self._controller.stop()
+            self._controller = None
+        return False
+
+    def _keep(self, mail_from, rcpt_tos, data):
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        with self._lock:
+            self.received.append({"mail_from": mail_from, "rcpt_tos": rcpt_tos, "data": data,
+                                  "message": message})
+
+    def messages(self):
+        with self._lock:
+            return list(self.received)
+
+    def wait_for(self, count, timeout=20.0):
+        """The messages once at least `count` arrived (fails the test after timeout)."""
+        return wait_until(lambda: len(self.received) >= count and self.messages(), timeout,
+                          "%d message(s) at the SMTP sink (got %d)" % (count, len(self.received)))
+
+
+class HttpSink:
+    """An HTTP server in a thread: respond(request) -> (status, {header: value}, body bytes
+    or a dict/list sent as JSON); every request is kept as {"method", "path", "headers"
+    (a dict, names lower-cased), "body" (bytes)}, in arrival order."""
+
+    def __init__(self, respond):
+        self.respond = respond
+        self.requests = []
+        self._lock = threading.Lock()
+        self._server = self._thread = None
+        self.port = None
+
+    @property
+    def url(self):
+        return "http://%s:%d" % (HOST, self.port)
+
+    def __enter__(self):
+        sink = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = {"method": self.command, "path": self.path, "body": body,
+                           "headers": {k.lower(): v for k, v in self.headers.items()}}
+                with sink._lock:
+                    sink.requests.append(request)
+                try:
+                    status, headers, out = sink.respond(request)
+                except Exception as e:  # a bug in the test's responder: a 599 says so
+                    status, headers, out = 599, {}, repr(e).encode("utf-8")
+                if isinstance(out, (dict, list)):
+                    out = json.dumps(out).encode("utf-8")
+                    headers = dict({"Content-Type": "application/json"}, **(headers or {}))
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            do_GET = do_POST = do_PUT = _any
+
+        self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        return False
+
+    def taken(self):
+        with self._lock:
+            return list(self.requests)
+
+
+class HangingServer:
+    """A TCP server that accepts every connection and never sends or closes anything (an
+    SMTP server stuck before its greeting). `accepted` counts the connections."""
+
+    def __init__(self):
+        self.accepted = 0
+        self._socks = []
+        self._listener = None
+        self._stop = threading.Event()
+        self.port = None
+
+    @property
+    def smtp_url(self):
+        return "smtp://%s:%d" % (HOST, self.port)
+
+    def __enter__(self):
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.bind((HOST, 0))
+        self._listener.listen(128)
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._run, daemon=True).start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self._socks.append(conn)
+            self.accepted += 1
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for s in self._socks:
+            s.close()
+        self._listener.close()
+        return False

@@ -99,7 +99,7 @@ function M.periods()
   for _, code in ipairs(codes) do
     local p = campaign_decl.periods[code]
     out[#out + 1] = { code = code, label = p.label, from = p.from, to = p.to,
-      report_due = p.report_due, kind = p.kind }
+      report_due = p.report_due, effective_due = E.effective_due(p.report_due), kind = p.kind }
   end
   return out
 end
