@@ -172,11 +172,13 @@ static cJSON *claim_due(struct dispatcher *d, int limit)
     return due;
 }
 
-/* The message as a plugin reads it: the outbox row, with `to` and `text` named so. */
+/* The message as a plugin reads it (plugins/README.md): the outbox row, its address as
+ * `to`, its body as `text`, and `recipient` the role (unit, head, office), as in a
+ * reminder's dry run. */
 static void shape_for_plugin(cJSON *m)
 {
-    cJSON_AddItemToObject(m, "to",
-                          cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(m, "recipient"), 1));
+    cJSON_AddItemToObject(m, "to", cJSON_DetachItemFromObjectCaseSensitive(m, "recipient"));
+    cJSON_AddItemToObject(m, "recipient", cJSON_DetachItemFromObjectCaseSensitive(m, "role"));
     cJSON_AddItemToObject(m, "text",
                           cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(m, "body"), 1));
 }
