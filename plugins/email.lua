@@ -47,7 +47,9 @@ return channel "email" {
     }
     if not res then return false, err, true end
     if res.ok and res.status == 250 then return true end
-    local permanent = res.ok and res.status >= 500
+    -- A 5xx reply (no such mailbox, refused) will not change by trying again; a 4xx, a
+    -- timeout or a dropped connection may.
+    local permanent = res.status >= 500 and res.status < 600
     return false, string.format("SMTP %d %s", res.status, res.error or ""), not permanent
   end,
 }

@@ -111,7 +111,8 @@ struct notifier *notifier_start(struct event_base *base, const struct config *cf
     if (n->wake) dispatcher_set_wake(n->dispatcher, wake_dispatcher, n);
     n->remind_timer = every(base, REMIND_EVERY_SECONDS, on_remind, n);
     n->dispatch_timer = every(base, DISPATCH_EVERY_SECONDS, on_dispatch, n);
-    on_remind(-1, 0, n); /* a pass at start: what came due while the daemon was down */
+    /* A pass at start, once the loop runs: what came due while the daemon was down. */
+    if (n->remind_timer) event_active(n->remind_timer, EV_TIMEOUT, 0);
     return n;
 }
 

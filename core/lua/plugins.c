@@ -121,10 +121,12 @@ static void load_file(struct plugins *pl, const char *path, struct plugins_repor
     lua_setupvalue(L, -2, 1);
     enum sandbox_status status =
         sandbox_call(pl->sandbox, 0, 1, PLUGIN_INSTRUCTIONS, PLUGIN_MEMORY, err, sizeof err);
+    if (status == SANDBOX_OUT_OF_MEMORY) {
+        problem(report, "%s: the plugin needs more memory than it may use", path);
+        return;
+    }
     if (status != SANDBOX_OK) {
-        problem(report, "%s: %s", status == SANDBOX_OUT_OF_MEMORY ? path : "",
-                status == SANDBOX_OUT_OF_MEMORY ? "the plugin needs more memory than it may use"
-                                                : err);
+        problem(report, "%s", err); /* Lua's message names the file and line */
         return;
     }
     if (!lua_istable(L, -1) || lua_getfield(L, -1, "name") != LUA_TSTRING ||

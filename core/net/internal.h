@@ -7,6 +7,7 @@
 #define THIDUA_NET_INTERNAL_H
 
 #include <curl/curl.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,7 +27,24 @@ struct transfer {
     size_t max_response;
     bool truncated;
     char error[CURL_ERROR_SIZE];
+    /* SMTP: run by a worker thread (smtp_worker.c), not the multi handle. */
+    bool smtp;
+    int notify_fd;           /* where the worker posts the finished transfer */
+    CURLcode code;           /* how curl_easy_perform ended */
+    atomic_bool orphaned;    /* its net was freed: the worker frees it, tells nobody */
+    struct transfer *queued; /* the workers' queue */
 };
+
+/* Hands an SMTP transfer to the workers; when it ends, its pointer is written to
+ * t->notify_fd. 0, or -1 when no worker can be started. */
+int smtp_submit(struct transfer *t);
+/* With the lock held, as the net goes away: a queued transfer is taken back (true: the
+ * caller frees it); one running is orphaned, left to its worker, which frees it when curl
+ * returns (false). */
+bool smtp_abandon_locked(struct transfer *t);
+/* The lock a worker holds while it posts a transfer: the net closes its pipe under it. */
+void smtp_lock(void);
+void smtp_unlock(void);
 
 /* A transfer holding copies of everything in req, its easy handle set up and not yet added
  * to a multi handle. NULL with err when the request is refused or memory runs out. */

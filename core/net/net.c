@@ -10,8 +10,10 @@
 #include "net/net.h"
 
 #include <event2/event.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "net/internal.h"
 
@@ -28,7 +30,9 @@ struct net {
     struct watch *watches;      /* the sockets curl asked us to watch */
     struct transfer *transfers; /* started, not yet completed */
     size_t in_flight;
-    bool closing; /* net_free has begun: no new transfers */
+    bool closing;          /* net_free has begun: no new transfers */
+    int smtp_pipe[2];      /* SMTP workers write finished transfers to [1]; -1 until needed */
+    struct event *smtp_ev; /* reads [0] */
 };
 
 static bool curl_ready; /* curl_global_init ran (once per process; no threads of ours) */
@@ -57,7 +61,7 @@ static void unlink_transfer(struct net *net, struct transfer *t)
 /* Takes t out of the multi handle and the list, tells its caller, frees it. */
 static void complete(struct net *net, struct transfer *t, CURLcode code, bool cancelled)
 {
-    curl_multi_remove_handle(net->multi, t->easy);
+    if (!t->smtp) curl_multi_remove_handle(net->multi, t->easy);
     unlink_transfer(net, t);
     struct net_response resp;
     transfer_response(t, code, &resp);
@@ -78,6 +82,65 @@ static void collect(struct net *net)
         char *priv = NULL;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
         complete(net, (struct transfer *)(void *)priv, code, false);
+    }
+}
+
+/* SMTP transfers the workers finished. */
+static void on_smtp_done(evutil_socket_t fd, short what, void *arg)
+{
+    (void)what;
+    struct net *net = arg;
+    struct transfer *t;
+    while (read(fd, &t, sizeof t) == (ssize_t)sizeof t)
+        complete(net, t, t->code, false);
+}
+
+static int open_smtp_pipe(struct net *net)
+{
+    if (net->smtp_ev) return 0;
+    if (pipe(net->smtp_pipe) != 0) return -1;
+    fcntl(net->smtp_pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(net->smtp_pipe[0], F_SETFD, FD_CLOEXEC);
+    fcntl(net->smtp_pipe[1], F_SETFD, FD_CLOEXEC);
+    net->smtp_ev = event_new(net->base, net->smtp_pipe[0], EV_READ | EV_PERSIST, on_smtp_done, net);
+    if (net->smtp_ev && event_add(net->smtp_ev, NULL) == 0) return 0;
+    return -1;
+}
+
+/* As the net goes away: SMTP transfers already posted are completed; queued ones are taken
+ * back and cancelled; running ones are orphaned (their worker frees them) and cancelled. */
+static void abandon_smtp(struct net *net)
+{
+    struct transfer *orphans = NULL, *t, *next;
+    smtp_lock();
+    if (net->smtp_ev) {
+        while (read(net->smtp_pipe[0], &t, sizeof t) == (ssize_t)sizeof t)
+            t->queued = (struct transfer *)1; /* posted: complete it normally below */
+    }
+    for (t = net->transfers; t; t = next) {
+        next = t->next;
+        if (!t->smtp || t->queued == (struct transfer *)1) continue;
+        if (!smtp_abandon_locked(t)) {
+            unlink_transfer(net, t); /* its worker owns it now */
+            t->queued = orphans;     /* reused as our list of callbacks to make */
+            t->next = NULL;
+            orphans = t;
+        }
+    }
+    if (net->smtp_ev) {
+        close(net->smtp_pipe[1]);
+        net->smtp_pipe[1] = -1;
+    }
+    smtp_unlock();
+    for (t = net->transfers; t; t = next) {
+        next = t->next;
+        if (t->smtp) complete(net, t, t->code, t->queued != (struct transfer *)1);
+    }
+    while (orphans) { /* the callback only: the transfer is its worker's */
+        t = orphans;
+        orphans = t->queued;
+        struct net_response resp = {.result = NET_CANCELLED, .body = "", .error = "cancelled"};
+        t->done(t->arg, &resp);
     }
 }
 
@@ -194,6 +257,7 @@ struct net *net_new(struct event_base *base, char *err, size_t errlen)
         return NULL;
     }
     net->base = base;
+    net->smtp_pipe[0] = net->smtp_pipe[1] = -1;
     net->multi = curl_multi_init();
     net->timer = evtimer_new(base, on_timeout, net);
     if (!net->multi || !net->timer || !set_up_multi(net)) {
@@ -208,12 +272,17 @@ void net_free(struct net *net)
 {
     if (!net) return;
     net->closing = true;
+    abandon_smtp(net);
     while (net->transfers)
         complete(net, net->transfers, CURLE_OK, true);
     if (net->multi) curl_multi_cleanup(net->multi); /* may still call on_socket, on_timer */
     while (net->watches)
         free_watch(net, net->watches);
     if (net->timer) event_free(net->timer);
+    if (net->smtp_ev) {
+        event_free(net->smtp_ev);
+        close(net->smtp_pipe[0]);
+    }
     free(net);
 }
 
@@ -228,6 +297,22 @@ int net_start(struct net *net, const struct net_request *req, net_done done, voi
     if (!t) return -1;
     t->done = done;
     t->arg = arg;
+    if (t->smtp) {
+        if (open_smtp_pipe(net) != 0) {
+            snprintf(err, errlen, "cannot set up the SMTP workers' pipe");
+            transfer_free(t);
+            return -1;
+        }
+        t->notify_fd = net->smtp_pipe[1];
+        link_transfer(net, t);
+        if (smtp_submit(t) != 0) {
+            unlink_transfer(net, t);
+            snprintf(err, errlen, "cannot start an SMTP worker");
+            transfer_free(t);
+            return -1;
+        }
+        return 0;
+    }
     CURLMcode rc = curl_multi_add_handle(net->multi, t->easy); /* arms the timer, no more */
     if (rc != CURLM_OK) {
         snprintf(err, errlen, "curl_multi_add_handle: %s", curl_multi_strerror(rc));

@@ -178,9 +178,25 @@ static CURLcode set_http(struct transfer *t, const struct net_request *req)
     return rc;
 }
 
+/* CURLOPT_XFERINFOFUNCTION: a transfer whose net is gone stops at the next chance. */
+static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    const struct transfer *t = userp;
+    return atomic_load(&t->orphaned) ? 1 : 0;
+}
+
 static CURLcode set_smtp(struct transfer *t, const struct net_request *req)
 {
     CURLcode rc = CURLE_OK;
+    t->smtp = true;
+    SETOPT(rc, t->easy, CURLOPT_NOPROGRESS, 0L);
+    SETOPT(rc, t->easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+    SETOPT(rc, t->easy, CURLOPT_XFERINFODATA, (void *)t);
     for (size_t i = 0; i < req->rcpt_count && rc == CURLE_OK; i++) {
         struct curl_slist *grown = curl_slist_append(t->rcpt, req->rcpt[i]);
         if (grown)

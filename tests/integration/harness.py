@@ -15,6 +15,7 @@ API tokens (admin, read, unit:VP) and a running `thiduad serve` answering /healt
         d.restart()     # serve again on the same database
         d.rules_hash()  # the active rules hash from /healthz
         d.db_rows("SELECT count(*) FROM fact_versions")  # read-only SQL on its database
+        d.db_exec("UPDATE outbox SET next_try = ?", ("2025-01-01T00:00",))  # a write
 
 Everything the harness starts is stopped when the `with` block ends (also on failure), and
 the temporary folder is removed. The daemon's stderr goes to a file (`d.log` reads it), so
@@ -28,7 +29,13 @@ Below the Daemon are small protocol helpers for tests that need more control tha
 http.client gives: `read_response` reads exactly one response from a raw socket and tells
 a complete response from a cut one, `parse_metrics` reads Prometheus text.
 
-Only the Python standard library, loopback addresses and temporary folders are used.
+The peers a daemon's notification channels talk to, each in a thread on loopback: SmtpSink
+(an aiosmtpd server keeping every message it accepts; needs python3-aiosmtpd, imported only
+when one is started), HttpSink (an HTTP server answering through a function of the test's),
+HangingServer (accepts connections and never answers); wait_until polls a condition.
+
+Only the Python standard library (and aiosmtpd for SmtpSink), loopback addresses and
+temporary folders are used.
 """
 
 import atexit
@@ -659,11 +666,14 @@ class SmtpSink:
     """An SMTP server (aiosmtpd's Controller, in a thread) that keeps what it accepts.
 
     reject: {address: "550 5.1.1 ..."}: RCPT TO those addresses gets that reply; every other
-    recipient is accepted. Each message is kept as {"mail_from", "rcpt_tos", "data" (bytes),
-    "message" (email.message.EmailMessage, policy.default: headers decoded)}."""
+    recipient is accepted. hold (an attribute, 0 by default): seconds to wait before answering
+    DATA, once the message is kept (a sender killed meanwhile never sees the 250). Each message
+    is kept as {"mail_from", "rcpt_tos", "data" (bytes), "message" (email.message.EmailMessage,
+    policy.default: headers decoded)}."""
 
     def __init__(self, reject=None):
         self.reject = dict(reject or {})
+        self.hold = 0  # seconds to wait, once a message is kept, before answering its DATA
         self.port = None
         self.received = []
         self._lock = threading.Lock()
@@ -674,6 +684,8 @@ class SmtpSink:
         return "smtp://%s:%d" % (HOST, self.port)
 
     def __enter__(self):
+        import asyncio
+
         from aiosmtpd.controller import Controller  # only the tests that mail need it
         sink = self
 
@@ -686,6 +698,8 @@ class SmtpSink:
 
             async def handle_DATA(self, server, session, envelope):
                 sink._keep(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+                if sink.hold:
+                    await asyncio.sleep(sink.hold)
                 return "250 Message accepted for delivery"
 
         for attempt in range(3):

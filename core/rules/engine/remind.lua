@@ -243,14 +243,6 @@ end
 -- The messages of one step to one recipient, a message per channel.
 local function messages_for(ctx, step, recipient, role, out)
   local rem, p, unit = ctx.rem, ctx.period, ctx.unit
-  local r = { unit = { code = unit.code, name = unit.name }, recipient = role,
-    recipient_name = recipient.name or recipient.full_name or "",
-    period = { code = p.code, label = p.label }, due = vn_date(ctx.due), due_iso = ctx.due,
-    step = step.step, days_left = step.before, days_late = ctx.days_late,
-    missing_facts = ctx.missing, people_without_facts = ctx.people, submitted = unit.submitted == true }
-  local text = call_text(rem, rem.text, r, "text")
-  local subject = rem.heading and call_text(rem, rem.heading, r, "heading")
-    or sfmt("Nhắc báo cáo: %s", p.label)
   local date, hhmm = step.day, E.campaign_decl.send_time
   if date < ctx.today or (date == ctx.today and hhmm < ctx.now_hhmm) then
     date, hhmm = ctx.today, ctx.now_hhmm
@@ -258,6 +250,16 @@ local function messages_for(ctx, step, recipient, role, out)
   date, hhmm = allowed_moment(date, hhmm)
   -- Pushed past quiet hours and days off onto the next step's day: that step speaks instead.
   if step.until_day and date >= step.until_day then return end
+  -- "còn N ngày" counts from the day the message goes out, not from the step's name.
+  local days_left = step.before and math.floor((to_time(ctx.due) - to_time(date)) / DAY + 0.5)
+  local r = { unit = { code = unit.code, name = unit.name }, recipient = role,
+    recipient_name = recipient.name or recipient.full_name or "",
+    period = { code = p.code, label = p.label }, due = vn_date(ctx.due), due_iso = ctx.due,
+    step = step.step, days_left = days_left, days_late = ctx.days_late,
+    missing_facts = ctx.missing, people_without_facts = ctx.people, submitted = unit.submitted == true }
+  local text = call_text(rem, rem.text, r, "text")
+  local subject = rem.heading and call_text(rem, rem.heading, r, "heading")
+    or sfmt("Nhắc báo cáo: %s", p.label)
   for _, channel in ipairs(ctx.channels) do
     local to = address_for(channel, recipient)
     if type(to) == "string" and to ~= "" then
