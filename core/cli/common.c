@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "domain/events.h"
 #include "lua/plugins.h"
 #include "lua/config_file.h"
 #include "util/files.h"
@@ -125,6 +126,7 @@ cJSON *cli_channels(const struct config *cfg, bool loud, size_t *problems)
         fprintf(stderr, "%s\n", report.problems[i]);
     *problems = report.count;
     plugins_report_free(&report);
+    events_enable(plugins_available(pl, "webhook")); /* what this command writes is told */
     cJSON *names = pl ? plugins_channels(pl) : NULL;
     plugins_free(pl);
     return names;

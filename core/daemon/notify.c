@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "domain/dispatch.h"
+#include "domain/events.h"
 #include "domain/reminders.h"
 #include "lua/plugins.h"
 #include "net/net.h"
@@ -102,6 +103,7 @@ struct notifier *notifier_start(struct event_base *base, const struct config *cf
         return NULL;
     }
     n->plugins = load_plugins(cfg, n->net);
+    events_enable(plugins_available(n->plugins, "webhook"));
     n->dispatcher = n->plugins ? dispatcher_new(st, n->plugins, NULL) : NULL;
     if (!n->dispatcher) {
         notifier_stop(n);

@@ -51,7 +51,10 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
     if (rc != 0 || !keep) return rc;
     for (size_t i = 0; i < out->count && rc == 0; i++) {
         const struct rules_result *r = &out->items[i];
-        rc = evaluations_put(st, period, r->subject, r->code, rules_hash(gen), r->score, r->json);
+        int put =
+            evaluations_put(st, period, r->subject, r->code, rules_hash(gen), r->score, r->json);
+        out->items[i].changed = put > 0;
+        rc = put < 0 ? -1 : 0;
     }
     if (rc != 0) {
         snprintf(err, errlen, "cannot store the evaluation: %s", store_errmsg(st));

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/events.h"
 #include "store/outbox.h"
 #include "store/units.h"
 #include "util/validate.h"
@@ -88,6 +89,21 @@ static const char *text_of(const cJSON *m, const char *key)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* report.late, once per unit and deadline, when a reminder says the unit is late. */
+static int tell_late(struct store *st, const cJSON *m)
+{
+    const char *step = text_of(m, "step");
+    if (!events_enabled() || strcmp(text_of(m, "recipient"), "unit") != 0 ||
+        (step[0] != '+' && strcmp(step, "escalate") != 0))
+        return 0;
+    char once[KEY_LEN];
+    snprintf(once, sizeof once, "%s|%s", text_of(m, "unit"), text_of(m, "deadline"));
+    cJSON *event = cJSON_CreateObject();
+    cJSON_AddStringToObject(event, "unit", text_of(m, "unit"));
+    cJSON_AddStringToObject(event, "deadline", text_of(m, "deadline"));
+    return events_queue(st, "report.late", text_of(m, "unit"), once, event);
+}
+
 /* Queues every message (one transaction); marks each with "queued": new or not. */
 static int queue_messages(struct store *st, struct reminder_pass *out, char *err, size_t errlen)
 {
@@ -119,6 +135,11 @@ static int queue_messages(struct store *st, struct reminder_pass *out, char *err
             return -1;
         }
         cJSON_AddBoolToObject(m, "queued", inserted);
+        if (tell_late(st, m) != 0) {
+            snprintf(err, errlen, "cannot queue: %s", store_errmsg(st));
+            store_rollback(st);
+            return -1;
+        }
         if (inserted)
             out->queued++;
         else

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "domain/events.h"
 #include "store/evaluations.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -32,6 +33,18 @@ int ruleset_init(struct ruleset *rs, const char *rules_root, char *err, size_t e
         return -1;
     }
     return 0;
+}
+
+/* rules.reloaded, in a transaction of its own (the swap itself writes nothing). */
+static void tell_reload(struct store *st, struct rules_generation *gen, size_t tests)
+{
+    if (!st || !events_enabled() || store_begin(st) != 0) return;
+    cJSON *event = cJSON_CreateObject();
+    cJSON_AddStringToObject(event, "rules_hash", rules_hash(gen));
+    cJSON_AddStringToObject(event, "summary", rules_summary(gen));
+    cJSON_AddNumberToObject(event, "tests_passed", (double)tests);
+    if (events_queue(st, "rules.reloaded", "", NULL, event) != 0 || store_commit(st) != 0)
+        store_rollback(st);
 }
 
 int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *report,
@@ -70,6 +83,7 @@ int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *re
              rules_hash(next), rs->dir, rules_summary(next), report->passed, n);
     metrics_set_gauge("thidua_rules_generation", "Rules generations loaded since start.",
                       (double)rs->generation);
+    tell_reload(st, next, report->passed);
     if (recomputed) *recomputed = n;
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "domain/events.h"
 #include "store/audit.h"
 #include "store/facts.h"
 #include "store/people.h"
@@ -62,6 +63,28 @@ static int store_version(struct store *st, const struct submission *s,
     snprintf(detail, sizeof detail, "{\"period\":\"%s\",\"version\":%d}", s->period, r->version);
     if (audit_append(st, o->actor, o->action, s->subject, s->code, detail) != 0) return -1;
     r->stored = true;
+    if (strcmp(s->subject, "unit") != 0) return 0;
+    cJSON *event = cJSON_CreateObject();
+    cJSON_AddStringToObject(event, "period", s->period);
+    cJSON_AddStringToObject(event, "unit", s->code);
+    cJSON_AddNumberToObject(event, "version", r->version);
+    cJSON_AddStringToObject(event, "submitted_at", r->submitted_at);
+    return events_queue(st, "report.submitted", s->code, NULL, event);
+}
+
+/* evaluation.changed for every subject whose stored evaluation the submission changed. */
+static int tell_changes(struct store *st, const char *period, const struct rules_results *r)
+{
+    for (size_t i = 0; i < r->count && events_enabled(); i++) {
+        if (!r->items[i].changed) continue;
+        cJSON *event = cJSON_CreateObject();
+        cJSON_AddStringToObject(event, "period", period);
+        cJSON_AddStringToObject(event, "subject", r->items[i].subject);
+        cJSON_AddStringToObject(event, "code", r->items[i].code);
+        cJSON_AddNumberToObject(event, "score", r->items[i].score);
+        const char *unit = strcmp(r->items[i].subject, "unit") == 0 ? r->items[i].code : "";
+        if (events_queue(st, "evaluation.changed", unit, NULL, event) != 0) return -1;
+    }
     return 0;
 }
 
@@ -83,8 +106,10 @@ static int evaluate_touched(struct store *st, struct rules_generation *gen, cons
         if (strcmp(subs[i].period, period) != 0 || results[i].evaluation) continue;
         results[i].evaluation = evaluation_find(&evaluated, subs[i].subject, subs[i].code);
     }
+    int rc = tell_changes(st, period, &evaluated);
     rules_results_free(&evaluated);
-    return 0;
+    if (rc != 0) snprintf(err, errlen, "%s", store_errmsg(st));
+    return rc;
 }
 
 /* Everything between BEGIN and COMMIT. */

@@ -272,6 +272,24 @@ done:
     return ok;
 }
 
+/* A plain table whose keys are exactly 1..n (n > 0): a Lua sequence, written as an array
+ * (a configuration file's { "a", "b" } has no array metatable). */
+static bool is_sequence(lua_State *L, int index)
+{
+    lua_Integer n = (lua_Integer)lua_rawlen(L, index), keys = 0;
+    if (n == 0) return false;
+    lua_pushnil(L);
+    while (lua_next(L, index)) {
+        lua_pop(L, 1);
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > n) {
+            lua_pop(L, 1);
+            return false;
+        }
+        keys++;
+    }
+    return keys == n;
+}
+
 static bool write_table(struct writer *w, int index, int depth)
 {
     lua_State *L = w->L;
@@ -298,6 +316,7 @@ static bool write_table(struct writer *w, int index, int depth)
         }
         lua_settop(L, top);
     }
+    if (is_sequence(L, index)) return write_array(w, index, depth);
     buffer_putc(w->out, '{');
     ok = write_sorted_object(w, index, depth);
     buffer_putc(w->out, '}');

@@ -1,13 +1,13 @@
 /*
  * json.h — the bridge between Lua values and JSON.
  *
- * JSON to Lua: objects become tables, arrays become tables with the array metatable, null
- * becomes a sentinel light userdata. Lua to JSON: a table with the array metatable is an
- * array; any other table is an object whose keys come out in a stable order — the order
- * its metatable's `__order` list gives (only those keys), or else sorted bytewise — so
- * equal values are equal bytes whatever state wrote them. Every string written must be
- * valid UTF-8: a rule that cuts "Chưa" in the middle of a character gets an error naming
- * the field, not broken text on the wire.
+ * JSON to Lua: objects become tables, arrays become sequences, null becomes a sentinel
+ * light userdata. Lua to JSON: a table with the array metatable is an array, and so is a
+ * plain sequence (keys exactly 1..n); any other table is an object whose keys come out in
+ * a stable order — the order its metatable's `__order` list gives (only those keys), or
+ * else sorted bytewise — so equal values are equal bytes whatever state wrote them. Every
+ * string written must be valid UTF-8: a rule that cuts "Chưa" in the middle of a character
+ * gets an error naming the field, not broken text on the wire.
  */
 #ifndef THIDUA_LUA_JSON_H
 #define THIDUA_LUA_JSON_H

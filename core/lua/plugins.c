@@ -4,7 +4,7 @@
  * Every .lua file of the plugins folder runs in one sandbox (a memory cap, an instruction
  * budget, no io, no os but time and date, no require, load or pcall), each with its own
  * environment, and returns `channel "name" { options = {...}, send = function(msg, opt) }`.
- * An option is declared by its type ("string", "number", "boolean", "secret") or as
+ * An option is declared by its type ("string", "number", "boolean", "secret", "table") or as
  * { type = ..., default = ..., optional = true }; a secret is a string never shown. The
  * configuration's channels are then checked against those declarations — a channel without
  * a plugin, an option nobody declared, a required one missing, a value of the wrong type —
@@ -209,6 +209,7 @@ static bool value_fits(const char *type, const cJSON *value)
     if (strcmp(type, "string") == 0 || strcmp(type, "secret") == 0) return cJSON_IsString(value);
     if (strcmp(type, "number") == 0) return cJSON_IsNumber(value);
     if (strcmp(type, "boolean") == 0) return cJSON_IsBool(value);
+    if (strcmp(type, "table") == 0) return cJSON_IsArray(value) || cJSON_IsObject(value);
     return false;
 }
 

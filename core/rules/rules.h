@@ -66,6 +66,7 @@ struct rules_result {
     char code[64];
     int score;
     char *json;
+    bool changed; /* stored, and different from what was stored (set by the domain) */
 };
 
 struct rules_results {

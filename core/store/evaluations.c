@@ -32,7 +32,8 @@ int evaluations_put(struct store *st, const char *period, const char *subject, c
     store_bind_text(stmt, 7, now);
     int rc = sqlite3_step(stmt);
     store_done(st, stmt);
-    return rc == SQLITE_DONE ? 0 : -1;
+    if (rc != SQLITE_DONE) return -1;
+    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
 }
 
 char *evaluations_get(struct store *st, const char *period, const char *subject, const char *code,

@@ -8,7 +8,8 @@
 
 #include "store/store.h"
 
-/* Stores (or replaces) an evaluation; an unchanged one is not rewritten. 0 or -1. */
+/* Stores (or replaces) an evaluation; an unchanged one is not rewritten. 1 when written,
+ * 0 when it was already so, -1 on error. */
 int evaluations_put(struct store *st, const char *period, const char *subject, const char *code,
                     const char *rules_hash, int score, const char *result_json);
 /* The stored result (malloc'd JSON text) or NULL; its rules hash is copied to hash_out. */

@@ -734,6 +734,70 @@ class WebhookTest(NotificationTestCase):
                              "the address, not the role")
 
 
+class WebhookEventsTest(NotificationTestCase):
+    SECRET = "events-s3cret-77"
+
+    def events(self, hook, name=None):
+        out = []
+        for request in hook.taken():
+            body = json.loads(request["body"].decode("utf-8"))
+            if body.get("event") != "reminder" and (name is None or body["event"] == name):
+                self.assertEqual(request["headers"]["x-thidua-event"], body["event"])
+                out.append(body)
+        return out
+
+    def test_events_are_told(self):
+        """report.submitted and evaluation.changed with a report, report.late once per unit
+        and deadline, rules.reloaded with a reload: queued in the same transaction as the
+        change, posted signed by the running daemon; an event not subscribed is not posted."""
+        receiver = SignedReceiver(self.SECRET)
+        with HttpSink(receiver) as hook:
+            channels = {"webhook": {"url": hook.url + "/events", "secret": self.SECRET,
+                                    "events": ["report.submitted", "evaluation.changed",
+                                               "report.late", "rules.reloaded"]}}
+            with Daemon(config_extra={"channels": channels}) as d:
+                status, _, body = d.request("PUT", "/api/v1/periods/2025-H1/units/MT/report",
+                                            {"facts": {"response_plan": True}})
+                self.assertEqual(status, 200, body)
+                wait_until(lambda: self.events(hook, "report.submitted"), what="report.submitted")
+                submitted = self.events(hook, "report.submitted")
+                self.assertEqual(len(submitted), 1)
+                self.assertEqual((submitted[0]["unit"], submitted[0]["period"],
+                                  submitted[0]["version"]), ("MT", "2025-H1", 1))
+                changed = wait_until(lambda: self.events(hook, "evaluation.changed"),
+                                     what="evaluation.changed")
+                self.assertIn(("unit", "MT"), {(e["subject"], e["code"]) for e in changed})
+                # Two passes on late days: each late unit is told once per deadline.
+                d.cli_ok("remind", "--at", "2025-06-19T10:00")
+                d.cli_ok("remind", "--at", "2025-06-23T10:00")
+                late = wait_until(lambda: self.events(hook, "report.late"), what="report.late")
+                time.sleep(1.5)
+                late = self.events(hook, "report.late")
+                units = [e["unit"] for e in late]
+                self.assertEqual(len(units), len(set(units)), units)
+                self.assertIn("KHTC", units)
+                self.assertTrue(all(e["deadline"] == "report:2025-H1" for e in late))
+                status, _, body = d.request("POST", "/api/v1/admin/reload", b"")
+                self.assertEqual(status, 200, body)
+                reloaded = wait_until(lambda: self.events(hook, "rules.reloaded"),
+                                      what="rules.reloaded")
+                self.assertEqual(reloaded[0]["rules_hash"], body["rules_hash"])
+                self.assertTrue(all(receiver.verdicts), receiver.verdicts)
+
+            # Subscribed to report.submitted only: a reload is not posted.
+            hook.requests.clear()
+            channels["webhook"]["events"] = ["report.submitted"]
+            with Daemon(config_extra={"channels": channels}) as d:
+                status, _, body = d.request("POST", "/api/v1/admin/reload", b"")
+                self.assertEqual(status, 200, body)
+                status, _, body = d.request("PUT", "/api/v1/periods/2025-H1/units/MT/report",
+                                            {"facts": {"response_plan": True}})
+                self.assertEqual(status, 200, body)
+                wait_until(lambda: self.events(hook, "report.submitted"), what="report.submitted")
+                time.sleep(1.5)
+                self.assertEqual(self.events(hook, "rules.reloaded"), [])
+
+
 # ---- 6. the running daemon ---------------------------------------------------------------
 
 
