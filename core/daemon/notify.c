@@ -15,6 +15,7 @@
 #include "domain/reminders.h"
 #include "lua/plugins.h"
 #include "net/net.h"
+#include "store/channel_state.h"
 #include "util/log.h"
 
 #define REMIND_EVERY_SECONDS   60
@@ -34,10 +35,23 @@ struct notifier {
     struct event *wake; /* a send ended: run the sender again on this loop turn */
 };
 
-static struct plugins *load_plugins(const struct config *cfg, struct net *net)
+static char *state_get(void *ctx, const char *channel, const char *key)
+{
+    return channel_state_get(ctx, channel, key);
+}
+
+static int state_set(void *ctx, const char *channel, const char *key, const char *value)
+{
+    return channel_state_set(ctx, channel, key, value);
+}
+
+/* The channel plugins, keeping their state in the database. */
+static struct plugins *load_plugins(const struct config *cfg, struct net *net, struct store *st)
 {
     struct plugins_report report;
     struct plugins *pl = plugins_load(cfg->plugins, cfg->path, cfg->channels, net, &report);
+    const struct plugin_state state = {state_get, state_set, st};
+    plugins_set_state(pl, &state);
     for (size_t i = 0; i < report.count; i++)
         log_warn("channels: %s", report.problems[i]);
     plugins_report_free(&report);
@@ -102,7 +116,7 @@ struct notifier *notifier_start(struct event_base *base, const struct config *cf
         free(n);
         return NULL;
     }
-    n->plugins = load_plugins(cfg, n->net);
+    n->plugins = load_plugins(cfg, n->net, st);
     events_enable(plugins_available(n->plugins, "webhook"));
     n->dispatcher = n->plugins ? dispatcher_new(st, n->plugins, NULL) : NULL;
     if (!n->dispatcher) {
@@ -155,7 +169,7 @@ long notify_send_due(const struct config *cfg, struct store *st, double timeout)
     char err[ERR_LEN];
     struct event_base *base = event_base_new();
     struct net *net = base ? net_new(base, err, sizeof err) : NULL;
-    struct plugins *pl = net ? load_plugins(cfg, net) : NULL;
+    struct plugins *pl = net ? load_plugins(cfg, net, st) : NULL;
     struct dispatcher *d = pl ? dispatcher_new(st, pl, NULL) : NULL;
     long rc = -1;
     if (d) {

@@ -53,14 +53,25 @@ static void unlink_job(struct send_job *job)
     }
 }
 
-/* Ends a job: the callback, then the coroutine is let go. */
+static void start(struct send_job *job);
+
+/* Ends a job: the callback, then the coroutine is let go, and the plugin's next waiting
+ * send (if it limits its concurrency) takes its place. */
 static void finish(struct send_job *job, const struct send_result *result)
 {
     unlink_job(job);
     lua_State *L = sandbox_state(job->pl->sandbox);
     luaL_unref(L, LUA_REGISTRYINDEX, job->co_ref);
+    struct plugin *p = job->plugin;
+    p->running--;
     job->sent(job->arg, result);
     free(job);
+    struct send_job *next = p->waiting;
+    if (next && (p->concurrency == 0 || p->running < p->concurrency)) {
+        p->waiting = next->wait_next;
+        if (!p->waiting) p->waiting_tail = NULL;
+        start(next);
+    }
 }
 
 static void fail(struct send_job *job, const char *why, bool retryable)
@@ -159,10 +170,29 @@ void plugins_send(struct plugins *pl, const cJSON *message, plugin_sent sent, vo
     job->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     pl->jobs = job;
     pl->in_flight++;
+    job->message = cJSON_Duplicate(message, 1);
+    if (p->concurrency > 0 && p->running >= p->concurrency) { /* waits its turn */
+        if (p->waiting_tail)
+            p->waiting_tail->wait_next = job;
+        else
+            p->waiting = job;
+        p->waiting_tail = job;
+        return;
+    }
+    start(job);
+}
+
+/* Runs the plugin's send(msg, opt) in the job's coroutine. */
+static void start(struct send_job *job)
+{
+    struct plugin *p = job->plugin;
+    p->running++;
     lua_rawgeti(job->co, LUA_REGISTRYINDEX, p->spec_ref);
     lua_getfield(job->co, -1, "send");
     lua_remove(job->co, -2);
-    push_message(job->co, message);
+    push_message(job->co, job->message);
+    cJSON_Delete(job->message);
+    job->message = NULL;
     lua_rawgeti(job->co, LUA_REGISTRYINDEX, p->options_ref);
     plugins_resume(job, 2);
 }

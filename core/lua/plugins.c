@@ -149,6 +149,10 @@ static void load_file(struct plugins *pl, const char *path, struct plugins_repor
     snprintf(p->name, sizeof p->name, "%s", name);
     snprintf(p->file, sizeof p->file, "%s", path);
     lua_pop(L, 2);
+    lua_getfield(L, -1, "concurrency");
+    p->concurrency =
+        lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0 ? (int)lua_tointeger(L, -1) : 0;
+    lua_pop(L, 1);
     p->spec_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     p->options_ref = LUA_NOREF;
 }
@@ -320,6 +324,13 @@ struct plugins *plugins_load(const char *dir, const char *config_path, const cJS
 void plugins_free(struct plugins *pl)
 {
     if (!pl) return;
+    /* Jobs still here never got their turn (their callers are gone): dropped, their
+     * messages stay "sending" and go again at the next start. */
+    for (struct send_job *j = pl->jobs, *next; j; j = next) {
+        next = j->next;
+        cJSON_Delete(j->message);
+        free(j);
+    }
     sandbox_free(pl->sandbox, PLUGIN_INSTRUCTIONS);
     for (size_t i = 0; i < pl->count; i++)
         for (int s = 0; s < PLUGIN_SECRETS_MAX; s++)
@@ -347,6 +358,11 @@ bool plugins_available(const struct plugins *pl, const char *channel)
     for (size_t i = 0; pl && i < pl->count; i++)
         if (pl->list[i].ready && strcmp(pl->list[i].name, channel) == 0) return true;
     return false;
+}
+
+void plugins_set_state(struct plugins *pl, const struct plugin_state *state)
+{
+    if (pl && state) pl->state = *state;
 }
 
 size_t plugins_in_flight(const struct plugins *pl)

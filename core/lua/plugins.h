@@ -24,6 +24,14 @@ struct send_result {
 };
 typedef void (*plugin_sent)(void *arg, const struct send_result *result);
 
+/* Where channels keep state between sends (thidua.state in a plugin): the caller provides
+ * it; get returns a malloc'd value or NULL. Without it, thidua.state keeps nothing. */
+struct plugin_state {
+    char *(*get)(void *ctx, const char *channel, const char *key);
+    int (*set)(void *ctx, const char *channel, const char *key, const char *value);
+    void *ctx;
+};
+
 /* Problems found while loading: "file:line: message" lines. */
 struct plugins_report {
     char **problems;
@@ -45,6 +53,9 @@ cJSON *plugins_channels(const struct plugins *pl);
 bool plugins_available(const struct plugins *pl, const char *channel);
 /* Messages being sent now. */
 size_t plugins_in_flight(const struct plugins *pl);
+
+/* Gives the plugins somewhere to keep state (the daemon: the database). */
+void plugins_set_state(struct plugins *pl, const struct plugin_state *state);
 
 /* Sends one outbox message ({id, key, unit, channel, to, recipient, subject, text,
  * deadline, step}) through its channel. sent(arg, result) runs exactly once: before this

@@ -21,7 +21,10 @@ struct plugin {
     int spec_ref;    /* the table channel "name" { ... } returned */
     int options_ref; /* the options table send gets: defaults and the configuration */
     bool ready;      /* loaded and configured */
-    char *secrets[PLUGIN_SECRETS_MAX]; /* option values never shown */
+    int concurrency; /* sends at once (the spec's `concurrency`); 0: no limit */
+    int running;
+    struct send_job *waiting, *waiting_tail; /* started when a running one ends */
+    char *secrets[PLUGIN_SECRETS_MAX];       /* option values never shown */
 };
 
 /* One message on its way: a coroutine running the plugin's send. */
@@ -33,6 +36,8 @@ struct send_job {
     plugin_sent sent;
     void *arg;
     struct send_job *next;
+    struct send_job *wait_next; /* the plugin's queue, while it waits its turn */
+    cJSON *message;             /* kept while it waits its turn */
 };
 
 struct plugins {
@@ -42,6 +47,7 @@ struct plugins {
     size_t count;
     struct send_job *jobs; /* in flight */
     size_t in_flight;
+    struct plugin_state state; /* get/set NULL: none */
 };
 
 /* The job whose coroutine is `co`, or NULL (thidua.http called outside a send). */

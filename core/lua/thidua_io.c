@@ -277,6 +277,41 @@ static int hmac_sha256(lua_State *L)
     return 1;
 }
 
+/* The channel running now: the one whose send this coroutine is. */
+static const char *running_channel(lua_State *L, struct plugins **pl)
+{
+    *pl = plugins_of(L);
+    struct send_job *job = *pl ? plugins_job_of(*pl, L) : NULL;
+    return job ? job->plugin->name : NULL;
+}
+
+/* thidua.state.get(key) -> the value this channel kept, or nil */
+static int state_get(lua_State *L)
+{
+    const char *key = luaL_checkstring(L, 1);
+    struct plugins *pl;
+    const char *channel = running_channel(L, &pl);
+    if (!channel) return luaL_error(L, "thidua.state is used from a channel's send()");
+    char *value = pl->state.get ? pl->state.get(pl->state.ctx, channel, key) : NULL;
+    if (value)
+        lua_pushstring(L, value);
+    else
+        lua_pushnil(L);
+    free(value);
+    return 1;
+}
+
+/* thidua.state.set(key, value) -> true, kept across restarts (written at once) */
+static int state_set(lua_State *L)
+{
+    const char *key = luaL_checkstring(L, 1), *value = luaL_checkstring(L, 2);
+    struct plugins *pl;
+    const char *channel = running_channel(L, &pl);
+    if (!channel) return luaL_error(L, "thidua.state is used from a channel's send()");
+    lua_pushboolean(L, pl->state.set && pl->state.set(pl->state.ctx, channel, key, value) == 0);
+    return 1;
+}
+
 static int log_line(lua_State *L)
 {
     log_info("channel: %s", luaL_checkstring(L, 1));
@@ -304,6 +339,7 @@ void plugins_push_thidua(lua_State *L, struct plugins *pl)
     static const luaL_Reg http[] = {{"request", http_request}, {"post", http_post}, {NULL, NULL}};
     static const luaL_Reg smtp[] = {{"send", smtp_send}, {NULL, NULL}};
     static const luaL_Reg json[] = {{"encode", json_encode}, {"decode", json_decode}, {NULL, NULL}};
+    static const luaL_Reg state[] = {{"get", state_get}, {"set", state_set}, {NULL, NULL}};
     static const luaL_Reg top[] = {{"base64", base64},
                                    {"mime_header", mime_header},
                                    {"hmac_sha256", hmac_sha256},
@@ -314,6 +350,7 @@ void plugins_push_thidua(lua_State *L, struct plugins *pl)
     add_library(L, "http", http);
     add_library(L, "smtp", smtp);
     add_library(L, "json", json);
+    add_library(L, "state", state);
     luaopen_thidua_text(L);
     lua_setfield(L, -2, "text");
 }

@@ -105,6 +105,16 @@ static const char *const migrations[] = {
     ");"
     "CREATE INDEX outbox_due ON outbox(status, next_try);"
     "CREATE INDEX outbox_unit ON outbox(unit);",
+
+    /* 4: what a channel keeps between sends (Zalo's access and refresh tokens, which rotate
+     * on every refresh). */
+    "CREATE TABLE channel_state ("
+    "  channel TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (channel, key)"
+    ");",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -41,6 +41,7 @@ import threading
 import time
 import unicodedata
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEMO_PEOPLE, DEMO_UNITS, PLUGINS_DIR, RULES_DIR, Daemon,  # noqa: E402
@@ -732,6 +733,63 @@ class WebhookTest(NotificationTestCase):
             self.assertEqual(set(recipients), {"unit"},
                              "BUG core/domain/dispatch.c shape_for_plugin: msg.recipient is "
                              "the address, not the role")
+
+
+class ZaloGateway:
+    """Zalo's OAuth and ZNS on loopback: a refresh token works once (each refresh returns a
+    new pair), ZNS wants the current access token; every ZNS message is kept."""
+
+    def __init__(self):
+        self.refresh = "r1"
+        self.access = None
+        self.refreshes = []
+        self.messages = []
+        self.generation = 1
+
+    def __call__(self, request):
+        if request["path"].startswith("/oauth"):
+            form = urllib.parse.parse_qs(request["body"].decode("utf-8"))
+            given = form.get("refresh_token", [""])[0]
+            self.refreshes.append(given)
+            if given != self.refresh or request["headers"].get("secret_key") != "zalo-s3cret":
+                return 400, {}, {"error": -14014, "error_name": "Invalid refresh token"}
+            self.generation += 1
+            self.refresh, self.access = "r%d" % self.generation, "a%d" % self.generation
+            return 200, {}, {"access_token": self.access, "refresh_token": self.refresh,
+                             "expires_in": "90000"}
+        if request["headers"].get("access_token") != self.access:
+            return 200, {}, {"error": -124, "message": "Access token is invalid"}
+        self.messages.append(json.loads(request["body"].decode("utf-8")))
+        return 200, {}, {"error": 0, "message": "Success"}
+
+
+class ZaloTest(NotificationTestCase):
+    def test_rotating_tokens_are_kept(self):
+        gateway = ZaloGateway()
+        with HttpSink(gateway) as zalo:
+            channels = {"zalo": {"app_id": "123", "secret_key": "zalo-s3cret",
+                                 "refresh_token": "r1", "template_id": "456",
+                                 "url": zalo.url + "/zns", "oauth_url": zalo.url + "/oauth"}}
+            with Daemon(start=False, config_extra={"channels": channels}) as d:
+                r = d.cli_ok("remind", "--at", "2025-06-09T09:00", "--send")
+                rows = self.rows(d)
+                self.assertTrue(rows)
+                self.assertEqual({row["status"] for row in rows}, {"sent"}, rows)
+                # One refresh for all the messages (sent one at a time), then the token.
+                self.assertEqual(gateway.refreshes, ["r1"])
+                self.assertEqual(len(gateway.messages), len(rows))
+                keys = {row["key"] for row in rows}
+                self.assertEqual({m["tracking_id"] for m in gateway.messages}, keys)
+                self.assertTrue(all(m["phone"].startswith("84") for m in gateway.messages))
+                state = dict(d.db_rows("SELECT key, value FROM channel_state "
+                                       "WHERE channel = 'zalo'"))
+                self.assertEqual(state["refresh_token"], "r2")
+                # The token expires: the next refresh uses the rotated r2, not the configured r1.
+                d.db_exec("UPDATE channel_state SET value = '0' WHERE key = 'expires_at'")
+                d.cli_ok("remind", "--at", "2025-06-13T10:00", "--send")
+                self.assertEqual(gateway.refreshes, ["r1", "r2"])
+                self.assertEqual({row["status"] for row in self.rows(d)}, {"sent"})
+                self.assertNotIn("zalo-s3cret", r.stdout + r.stderr)
 
 
 class WebhookEventsTest(NotificationTestCase):
