@@ -990,7 +990,8 @@ class CheckConfigTest(NotificationTestCase):
             "sms": {"provider": "esms", "url": "http://127.0.0.1:9/", "brandname": "SOTNMT",
                     "secret_key": self.SECRET},
             "webhook": {"url": 42, "secret": self.SECRET},
-            "zalo": {"url": "http://127.0.0.1:9/", "access_token": 12345, "template_id": "t1"},
+            "zalo": {"app_id": 12345, "secret_key": self.SECRET, "refresh_token": self.SECRET,
+                     "template_id": "t1"},
             "fax": {"url": "http://127.0.0.1:9/", "secret": self.SECRET},
         }
         with Daemon(start=False, config_extra={"channels": channels}) as d:
@@ -1001,7 +1002,7 @@ class CheckConfigTest(NotificationTestCase):
                 "channels.email.starttls: expected a boolean",
                 "channels.sms.api_key: missing",
                 "channels.webhook.url: expected a string",
-                "channels.zalo.access_token: expected a string",
+                "channels.zalo.app_id: expected a string",
                 "channels.fax: no plugin declares this channel",
             }
             lines = [line for line in r.stderr.splitlines() if "channels." in line]
