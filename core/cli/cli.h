@@ -25,7 +25,8 @@ struct cli {
     bool json;
     bool dry_run;
     bool send;
-    int argc; /* the command and its positional words */
+    bool replace; /* import facts --replace */
+    int argc;     /* the command and its positional words */
     char **argv;
 };
 

@@ -16,7 +16,7 @@ static int run_import(const struct config *cfg, const struct cli *cli, struct st
     if (!gen) return -2;
     size_t problems;
     cJSON_Delete(cli_channels(cfg, false, &problems)); /* events go out if a webhook is set up */
-    int rc = import_facts(st, gen, file, "cli", summary, errors);
+    int rc = import_facts(st, gen, file, "cli", cli->replace, summary, errors);
     rules_free(gen);
     return rc;
 }

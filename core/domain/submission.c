@@ -39,18 +39,40 @@ static char *unit_of(struct store *st, const struct submission *s)
     return strcmp(s->subject, "unit") == 0 ? strdup(s->code) : people_unit_of(st, s->code);
 }
 
+/* The facts of the new version: the submission's, or (merging) the latest version's with
+ * the submission's over them. *same says whether that equals the latest version. */
+static char *version_text(struct store *st, const struct submission *s,
+                          const struct submission_options *o, bool *same)
+{
+    cJSON *latest = o->skip_unchanged || o->merge
+                        ? facts_latest(st, s->period, s->subject, s->code, NULL, NULL, 0)
+                        : NULL;
+    cJSON *facts = cJSON_Duplicate(o->merge && latest ? latest : s->facts, 1);
+    for (const cJSON *f = o->merge && latest ? s->facts->child : NULL; facts && f; f = f->next) {
+        cJSON *value = cJSON_Duplicate(f, 1);
+        if (cJSON_GetObjectItemCaseSensitive(facts, f->string))
+            cJSON_ReplaceItemInObjectCaseSensitive(facts, f->string, value);
+        else
+            cJSON_AddItemToObject(facts, f->string, value);
+    }
+    *same = latest && facts && cJSON_Compare(latest, facts, 1);
+    char *text = facts ? cJSON_PrintUnformatted(facts) : NULL;
+    cJSON_Delete(facts);
+    cJSON_Delete(latest);
+    return text;
+}
+
 /* Appends one version and its audit line; skipped when equal and asked to. */
 static int store_version(struct store *st, const struct submission *s,
                          const struct submission_options *o, struct submission_result *r)
 {
-    if (o->skip_unchanged) {
-        cJSON *latest = facts_latest(st, s->period, s->subject, s->code, NULL, NULL, 0);
-        bool same = latest && cJSON_Compare(latest, s->facts, 1);
-        cJSON_Delete(latest);
-        if (same) return 0;
-    }
-    char *text = cJSON_PrintUnformatted(s->facts);
+    bool same = false;
+    char *text = version_text(st, s, o, &same);
     if (!text) return -1;
+    if (same && o->skip_unchanged) {
+        free(text);
+        return 0;
+    }
     if (s->submitted_at)
         snprintf(r->submitted_at, sizeof r->submitted_at, "%s", s->submitted_at);
     else

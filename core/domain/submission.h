@@ -37,6 +37,8 @@ struct submission_options {
     const char *actor;   /* the token's name, or "cli" */
     const char *action;  /* the audit line's action: "submit", "import" */
     bool skip_unchanged; /* a submission equal to the latest version stores nothing */
+    bool merge;          /* the new version is the latest with these facts over it (a
+                            correction); otherwise these facts replace it */
     bool want_evaluation;
 };
 

@@ -3,7 +3,8 @@
  * person's facts for a period. The body is checked whole — its shape, then every fact
  * against the ruleset's declarations — and a request with any problem gets one 422 listing
  * them all and changes nothing. A clean one goes to the domain's submission, which stores
- * the version, its audit line and the re-evaluated unit in one transaction.
+ * the version, its audit line and the re-evaluated unit in one transaction. PUT replaces
+ * the latest version's facts; PATCH merges the given facts over them (a correction).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +76,9 @@ static cJSON *submit(struct api_call *call, struct rules_generation *gen,
                      const struct submission *s, struct submission_result *result)
 {
     char err[ERR_LEN], msg[ERR_LEN + 64];
+    bool merge = strcmp(call->req->method, "PATCH") == 0; /* PATCH corrects, PUT replaces */
     const struct submission_options options = {
-        .actor = call->who.name, .action = "submit", .want_evaluation = true};
+        .actor = call->who.name, .action = "submit", .want_evaluation = true, .merge = merge};
     switch (submissions_apply(call->api->store, gen, s, 1, &options, result, err, sizeof err)) {
     case SUBMISSION_OK: return result->evaluation;
     case SUBMISSION_BUSY: api_error(call, 503, "busy", "the database is busy; try again"); break;
@@ -185,5 +187,7 @@ done:
 const struct route routes_reports[] = {
     {"PUT", "/api/v1/periods/{period}/units/{code}/report", ACCESS_ANY_TOKEN, unit_report_put},
     {"PUT", "/api/v1/periods/{period}/people/{code}/facts", ACCESS_ANY_TOKEN, person_facts_put},
+    {"PATCH", "/api/v1/periods/{period}/units/{code}/report", ACCESS_ANY_TOKEN, unit_report_put},
+    {"PATCH", "/api/v1/periods/{period}/people/{code}/facts", ACCESS_ANY_TOKEN, person_facts_put},
     {NULL, NULL, ACCESS_PUBLIC, NULL},
 };

@@ -52,7 +52,7 @@ static cJSON *cell_value(const cJSON *fact, const char *text)
     const char *type = cJSON_GetObjectItemCaseSensitive(fact, "type")->valuestring;
     if (strcmp(type, "boolean") == 0) {
         static const char *const yes[] = {"1", "true", "x", "có", "co", "yes", "TRUE"};
-        static const char *const no[] = {"0", "false", "", "không", "khong", "no", "FALSE"};
+        static const char *const no[] = {"0", "false", "không", "khong", "no", "FALSE"};
         for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
             if (strcasecmp(text, yes[i]) == 0) return cJSON_CreateTrue();
         for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
@@ -195,6 +195,7 @@ static void read_row(struct facts_import *fi, size_t r)
     row_cells(fi, r, v);
     struct fact_group *g = place_row(fi, r, v, &fact);
     if (!g) return;
+    if (!v[F_VALUE][0]) return; /* an empty cell is "not given", never false or zero */
     cJSON *value = cell_value(fact, v[F_VALUE]);
     if (!value) {
         import_error(fi->errors, line, "value", "\"%s\" không phải giá trị kiểu %s", v[F_VALUE],
@@ -245,7 +246,8 @@ static void validate_groups(struct facts_import *fi)
 }
 
 /* Every group as one submission, through the domain: one transaction. */
-static int write_groups(struct facts_import *fi, const char *actor, struct import_summary *summary)
+static int write_groups(struct facts_import *fi, const char *actor, bool replace,
+                        struct import_summary *summary)
 {
     size_t n = fi->ngroups;
     struct submission *subs = calloc(n ? n : 1, sizeof *subs);
@@ -263,7 +265,7 @@ static int write_groups(struct facts_import *fi, const char *actor, struct impor
                                 g->facts,  "import",   g->submitted_at[0] ? g->submitted_at : NULL};
     }
     const struct submission_options options = {
-        .actor = actor, .action = "import", .skip_unchanged = true};
+        .actor = actor, .action = "import", .skip_unchanged = true, .merge = !replace};
     enum submission_status status =
         submissions_apply(fi->st, fi->gen, subs, n, &options, results, err, sizeof err);
     if (status == SUBMISSION_BUSY)
@@ -302,7 +304,8 @@ static int begin_import(struct facts_import *fi)
 }
 
 int import_facts(struct store *st, struct rules_generation *gen, const char *path,
-                 const char *actor, struct import_summary *summary, struct import_errors *errors)
+                 const char *actor, bool replace, struct import_summary *summary,
+                 struct import_errors *errors)
 {
     struct facts_import fi = {.st = st, .gen = gen, .errors = errors};
     char err[1024];
@@ -316,7 +319,7 @@ int import_facts(struct store *st, struct rules_generation *gen, const char *pat
     for (size_t r = 1; r < fi.table.count; r++)
         read_row(&fi, r);
     validate_groups(&fi);
-    if (errors->count == 0) rc = write_groups(&fi, actor, summary);
+    if (errors->count == 0) rc = write_groups(&fi, actor, replace, summary);
 done:
     if (fi.indexed) hdestroy_r(&fi.index);
     free_groups(fi.groups, fi.ngroups);

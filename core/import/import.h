@@ -7,6 +7,7 @@
 #ifndef THIDUA_IMPORT_IMPORT_H
 #define THIDUA_IMPORT_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rules/rules.h"
@@ -32,9 +33,12 @@ int import_units(struct store *st, const char *path, const char *actor,
 int import_people(struct store *st, const char *path, const char *actor,
                   struct import_summary *summary, struct import_errors *errors);
 /* period,subject,code,fact,value rows (and an optional submitted_at): each (period,
- * subject, code) becomes one new facts version unless equal to the stored one; values are
- * read by their fact's declared type and checked by the rules as the HTTP API checks them. */
+ * subject, code) becomes one new facts version unless equal to the stored one — the latest
+ * version with the file's facts over it (a correction keeps the facts it does not name), or
+ * with `replace` the file's facts alone. An empty value cell is "not given". Values are read
+ * by their fact's declared type and checked by the rules as the HTTP API checks them. */
 int import_facts(struct store *st, struct rules_generation *gen, const char *path,
-                 const char *actor, struct import_summary *summary, struct import_errors *errors);
+                 const char *actor, bool replace, struct import_summary *summary,
+                 struct import_errors *errors);
 
 #endif
