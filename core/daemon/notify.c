@@ -21,6 +21,7 @@
 #define REMIND_EVERY_SECONDS   60
 #define DISPATCH_EVERY_SECONDS 1
 #define ERR_LEN                1024
+#define WAKE_AFTER_USEC        10000  /* the sender runs again 10 ms after a send ends */
 #define POLL_USEC              100000 /* remind --send checks for the end every 0.1 s */
 
 struct notifier {
@@ -88,11 +89,13 @@ static void on_dispatch(evutil_socket_t fd, short events, void *arg)
     dispatcher_flush(n->dispatcher);
 }
 
-/* Sends end in bursts: one run of the sender per loop turn serves them all. */
+/* Sends end in bursts: one run of the sender a few milliseconds later serves them all, and
+ * the loop keeps most of its time for requests. */
 static void wake_dispatcher(void *arg)
 {
     struct notifier *n = arg;
-    if (!event_pending(n->wake, EV_TIMEOUT, NULL)) event_active(n->wake, EV_TIMEOUT, 0);
+    struct timeval soon = {0, WAKE_AFTER_USEC};
+    if (!event_pending(n->wake, EV_TIMEOUT, NULL)) event_add(n->wake, &soon);
 }
 
 static struct event *every(struct event_base *base, int seconds, event_callback_fn fn, void *arg)

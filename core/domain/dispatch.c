@@ -3,9 +3,11 @@
  * marks them "sending" (one transaction) and hands each to its channel plugin. Outcomes
  * come back through callbacks and are written in batches: sent; or queued again after an
  * exponential backoff with jitter while the failure is retryable and attempts remain; or
- * failed with the last error. A process killed mid-send leaves messages "sending", which
- * the next start queues again: they go out again under the same idempotency key, so a
- * channel that deduplicates by it delivers once, and nothing acknowledged is lost.
+ * failed with the last error. These marks are committed without waiting for the disk
+ * (store_commit_relaxed): losing one to a power cut only means a message goes again under
+ * its key; the messages themselves were queued durably. A process killed mid-send leaves messages
+ * "sending", which the next start queues again: they go out again under the same idempotency key,
+ * so a channel that deduplicates by it delivers once, and nothing acknowledged is lost.
  */
 #include "domain/dispatch.h"
 
@@ -141,7 +143,7 @@ void dispatcher_flush(struct dispatcher *d)
         outbox_update(d->st, o->id, o->status, o->attempts, o->error[0] ? o->error : NULL,
                       o->next_try[0] ? o->next_try : NULL, o->segments, sent ? now : NULL);
     }
-    if (store_commit(d->st) != 0) {
+    if (store_commit_relaxed(d->st) != 0) { /* a lost mark means a resend, same key */
         store_rollback(d->st);
         return;
     }
@@ -164,7 +166,7 @@ static cJSON *claim_due(struct dispatcher *d, int limit)
         cJSON_ReplaceItemInObjectCaseSensitive((cJSON *)m, "attempts",
                                                cJSON_CreateNumber(attempts));
     }
-    if (store_commit(d->st) != 0) {
+    if (store_commit_relaxed(d->st) != 0) { /* a lost claim means a resend, same key */
         store_rollback(d->st);
         cJSON_Delete(due);
         return NULL;

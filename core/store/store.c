@@ -319,6 +319,14 @@ int store_commit(struct store *st)
     return step_cached(st, "COMMIT");
 }
 
+int store_commit_relaxed(struct store *st)
+{
+    step_cached(st, "PRAGMA synchronous=NORMAL");
+    int rc = step_cached(st, "COMMIT");
+    step_cached(st, "PRAGMA synchronous=FULL");
+    return rc;
+}
+
 void store_rollback(struct store *st)
 {
     if (!sqlite3_get_autocommit(st->db)) step_cached(st, "ROLLBACK");

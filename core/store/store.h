@@ -26,6 +26,11 @@ int store_migrate(struct store *st, char *err, size_t errlen);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* COMMIT without waiting for the disk (synchronous=NORMAL for this one commit): for
+ * bookkeeping a crash may undo without harm (the outbox's sending/sent marks: a message
+ * whose mark is lost is sent again under the same key). Never for what a client is told
+ * is stored. */
+int store_commit_relaxed(struct store *st);
 /* True while a transaction is open. */
 int store_in_transaction(struct store *st);
 

@@ -9,6 +9,9 @@
 #include "store/internal.h"
 #include "store/units.h"
 
+/* Members without facts the reminder pass gets by name; it counts the others. */
+#define MEMBERS_NAMED 20
+
 int units_upsert(struct store *st, const struct unit_row *u, bool *changed)
 {
     static const char *const select_sql =
@@ -186,19 +189,22 @@ static cJSON *obligation_units(struct store *st, const char *period, const char 
                 cJSON_AddStringToObject(head, fields[i], store_column_text(stmt, 6 + i));
         }
         cJSON_AddArrayToObject(u, "members");
+        cJSON_AddNumberToObject(u, "without_facts", 0);
         cJSON_AddItemToArray(list, u);
     }
     store_done(st, stmt);
     return list;
 }
 
-/* Files each member of the period under its unit (both lists sorted by unit code). */
+/* Files the members of the period who have no facts yet under their unit (both lists
+ * sorted by unit code): the first MEMBERS_NAMED of them by name, and how many in all. */
 static void add_members(struct store *st, cJSON *units, const char *period, const char *end)
 {
     sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT p.unit_code, p.code, p.full_name, EXISTS (SELECT 1 FROM fact_versions f "
-            "WHERE f.period = ?1 AND f.subject = 'person' AND f.code = p.code) FROM people p "
-            "WHERE p.hired_on IS NULL OR p.hired_on <= ?2 ORDER BY p.unit_code, p.code");
+        st, "SELECT p.unit_code, p.code, p.full_name FROM people p WHERE (p.hired_on IS NULL "
+            "OR p.hired_on <= ?2) AND NOT EXISTS (SELECT 1 FROM fact_versions f WHERE "
+            "f.period = ?1 AND f.subject = 'person' AND f.code = p.code) "
+            "ORDER BY p.unit_code, p.code");
     if (!stmt) return;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, end);
@@ -211,11 +217,15 @@ static void add_members(struct store *st, cJSON *units, const char *period, cons
         if (!unit) break;
         if (strcmp(cJSON_GetObjectItemCaseSensitive(unit, "code")->valuestring, code) != 0)
             continue;
+        cJSON *count = cJSON_GetObjectItemCaseSensitive(unit, "without_facts");
+        cJSON_SetNumberValue(count, count->valuedouble + 1);
+        cJSON *named = cJSON_GetObjectItemCaseSensitive(unit, "members");
+        if (cJSON_GetArraySize(named) >= MEMBERS_NAMED) continue;
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "code", store_column_text(stmt, 1));
         cJSON_AddStringToObject(m, "full_name", store_column_text(stmt, 2));
-        cJSON_AddBoolToObject(m, "has_facts", sqlite3_column_int(stmt, 3) != 0);
-        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(unit, "members"), m);
+        cJSON_AddBoolToObject(m, "has_facts", false);
+        cJSON_AddItemToArray(named, m);
     }
     store_done(st, stmt);
 }

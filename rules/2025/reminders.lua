@@ -15,17 +15,20 @@
 --   r.step                         "-7", "-3", "-1", "0", "+2", ... or "escalate"
 --   r.days_left, r.days_late       days before the due date; working days late
 --   r.missing_facts                labels of the unit's facts not reported yet
---   r.people_without_facts         names of members without their facts
+--   r.people_without_facts         names of members without their facts (the first 20)
+--   r.people_without_facts_count   how many members are without their facts
 --   r.submitted                    whether the unit has sent its report at all
 -- Only units that still owe something are reminded; a submission stops their reminders.
 -- Channels not set up in thiduad.conf are skipped (the log always works). SMS text is
 -- sent without diacritics by the sms channel itself.
 
-local function list(items, most)
+-- The first `most` items, and how many more there are of `total` (default #items).
+local function list(items, most, total)
   local shown = {}
   for i = 1, math.min(#items, most) do shown[i] = items[i] end
   local text = table.concat(shown, ", ")
-  if #items > most then text = text .. string.format(" và %d mục khác", #items - most) end
+  total = total or #items
+  if total > #shown then text = text .. string.format(" và %d mục khác", total - #shown) end
   return text
 end
 
@@ -36,9 +39,10 @@ local function missing(r)
   if #r.missing_facts > 0 then
     parts[#parts + 1] = "còn thiếu: " .. list(r.missing_facts, 5)
   end
-  if #r.people_without_facts > 0 then
+  if r.people_without_facts_count > 0 then
     parts[#parts + 1] = string.format("%d cá nhân chưa có số liệu (%s)",
-      #r.people_without_facts, list(r.people_without_facts, 5))
+      r.people_without_facts_count,
+      list(r.people_without_facts, 5, r.people_without_facts_count))
   end
   return table.concat(parts, "; ")
 end

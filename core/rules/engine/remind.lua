@@ -211,7 +211,9 @@ local function owed_by(unit)
   for _, m in ipairs(unit.members or {}) do
     if not m.has_facts then people[#people + 1] = m.full_name end
   end
-  return unit.submitted ~= true or #missing > 0 or #people > 0, missing, people
+  -- The store names the first few members without facts and counts them all.
+  local without = math.max(tonumber(unit.without_facts) or 0, #people)
+  return unit.submitted ~= true or #missing > 0 or without > 0, missing, people, without
 end
 
 local function address_for(channel, contact)
@@ -256,7 +258,8 @@ local function messages_for(ctx, step, recipient, role, out)
     recipient_name = recipient.name or recipient.full_name or "",
     period = { code = p.code, label = p.label }, due = vn_date(ctx.due), due_iso = ctx.due,
     step = step.step, days_left = days_left, days_late = ctx.days_late,
-    missing_facts = ctx.missing, people_without_facts = ctx.people, submitted = unit.submitted == true }
+    missing_facts = ctx.missing, people_without_facts = ctx.people,
+    people_without_facts_count = ctx.without, submitted = unit.submitted == true }
   local text = call_text(rem, rem.text, r, "text")
   local subject = rem.heading and call_text(rem, rem.heading, r, "heading")
     or sfmt("Nhắc báo cáo: %s", p.label)
@@ -271,9 +274,9 @@ local function messages_for(ctx, step, recipient, role, out)
 end
 
 local function plan_unit(ctx, unit, office, out)
-  local owes, missing, people = owed_by(unit)
+  local owes, missing, people, without = owed_by(unit)
   if not owes then return end
-  ctx.unit, ctx.missing, ctx.people = unit, missing, people
+  ctx.unit, ctx.missing, ctx.people, ctx.without = unit, missing, people, without
   ctx.days_late = working_days_between(ctx.due, ctx.today)
   local step = current_step(ctx.rem, ctx.due, ctx.today)
   if step then messages_for(ctx, step, unit, "unit", out) end
