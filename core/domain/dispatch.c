@@ -211,6 +211,8 @@ size_t dispatcher_run(struct dispatcher *d)
     d->starting = false;
     cJSON_Delete(due);
     dispatcher_flush(d);
+    /* A full batch: more may be due; run again soon rather than at the next tick. */
+    if (started > 0 && started == (size_t)limit && d->wake) d->wake(d->wake_arg);
     return started;
 }
 

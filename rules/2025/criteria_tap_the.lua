@@ -29,14 +29,24 @@ local function unreported(f, names)
   return "Chưa báo cáo: " .. table.concat(gaps, "; ")
 end
 
--- Why `done` of `assigned` tasks is not 100 %, or nil when it is (0 of 0 is
--- 100 %). More done than assigned is a reporting error, not an achievement.
-local function completion_gap(what, done, assigned)
+-- "Hoàn thành tốt các nhiệm vụ" (plan, part II.1, TT2): the share of the year's assigned
+-- tasks that makes a collective's work "tốt". The plan asks 100 % only of the legal-document
+-- drafting tasks; for the others it says "hoàn thành tốt", which the plan does not count.
+-- Default 80 %: the share Nghị định 90/2020/NĐ-CP uses for a collective rated "Hoàn thành
+-- tốt nhiệm vụ" (at least 80 % of its tasks completed on quality and on time; check the
+-- article against the text in force). The Office may set its own share here.
+local TASKS_GOOD_SHARE = 0.8
+
+-- Why `done` of `assigned` tasks falls short of `share` (1 = all of them), or nil when it
+-- does not (0 of 0 is 100 %). More done than assigned is a reporting error, not an
+-- achievement.
+local function completion_gap(what, done, assigned, share)
   if done > assigned then
     return string.format("Số liệu không hợp lệ: số %s đã hoàn thành (%d) lớn hơn số được giao (%d)",
       what, done, assigned)
-  elseif done < assigned then
-    return string.format("Mới hoàn thành %d/%d %s (yêu cầu 100%%)", done, assigned, what)
+  elseif done < assigned * share then
+    return string.format("Mới hoàn thành %d/%d %s (yêu cầu %d%%)", done, assigned, what,
+      math.floor(share * 100 + 0.5))
   end
   return nil
 end
@@ -65,9 +75,10 @@ criterion "TT2" {
       problems[#problems + 1] = "Chương trình, kế hoạch công tác năm chưa được phê duyệt theo quy định"
     end
     -- completion_gap returns nil when the target is met, which appends nothing
-    problems[#problems + 1] = completion_gap("nhiệm vụ được giao", f.tasks_completed, f.tasks_assigned)
+    problems[#problems + 1] = completion_gap("nhiệm vụ được giao", f.tasks_completed,
+      f.tasks_assigned, TASKS_GOOD_SHARE)
     problems[#problems + 1] = completion_gap("nhiệm vụ xây dựng văn bản quy phạm pháp luật",
-      f.legal_docs_completed, f.legal_docs_assigned)
+      f.legal_docs_completed, f.legal_docs_assigned, 1)
     if #problems == 0 then return true end
     return false, table.concat(problems, "; ")
   end,

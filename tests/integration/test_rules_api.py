@@ -136,13 +136,13 @@ class ReportTest(RulesApiTestCase):
         self.assertTrue(any("Lao động tiên tiến" in r for r in titles["TTLDTT"]["reasons"]),
                         titles["TTLDTT"])
 
-        second = self.put_report("2025-H1", "VP", unit_facts(tasks_completed=19))
+        second = self.put_report("2025-H1", "VP", unit_facts(tasks_completed=15))
         self.assertEqual(second["version"], 2, second)
         criteria, _ = self.assertEvaluation(second["evaluation"], "2025-H1", "unit", "VP",
                                             self.hash)
         self.assertFalse(criteria["TT2"]["passed"])
         self.assertEqual(criteria["TT2"]["points"], 0)
-        self.assertIn("19/20", criteria["TT2"]["reason"])
+        self.assertIn("15/20", criteria["TT2"]["reason"])
         self.assertEqual(second["evaluation"]["score"], 80)
 
         # GET answers with the latest version's evaluation.
@@ -158,7 +158,7 @@ class ReportTest(RulesApiTestCase):
             "subject = 'unit' AND code = 'VP' ORDER BY version")
         self.assertEqual([r[0] for r in rows], [1, 2])
         self.assertEqual(json.loads(rows[0][1]), GOOD_UNIT)
-        self.assertEqual(json.loads(rows[1][1]), unit_facts(tasks_completed=19))
+        self.assertEqual(json.loads(rows[1][1]), unit_facts(tasks_completed=15))
         self.assertEqual(rows[0][2], "Báo cáo sáu tháng đầu năm")
         # The stored evaluation carries the rules hash that made it.
         self.assertEqual(self.d.db_rows(

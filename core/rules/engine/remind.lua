@@ -243,13 +243,20 @@ local function call_text(rem, fn, r, what)
 end
 
 -- The messages of one step to one recipient, a message per channel.
-local function messages_for(ctx, step, recipient, role, out)
-  local rem, p, unit = ctx.rem, ctx.period, ctx.unit
+-- When a step's messages go out (the same for every unit: computed once).
+local function moment_of(ctx, step)
+  if step.send_date then return step.send_date, step.send_hhmm end
   local date, hhmm = step.day, E.campaign_decl.send_time
   if date < ctx.today or (date == ctx.today and hhmm < ctx.now_hhmm) then
     date, hhmm = ctx.today, ctx.now_hhmm
   end
-  date, hhmm = allowed_moment(date, hhmm)
+  step.send_date, step.send_hhmm = allowed_moment(date, hhmm)
+  return step.send_date, step.send_hhmm
+end
+
+local function messages_for(ctx, step, recipient, role, out)
+  local rem, p, unit = ctx.rem, ctx.period, ctx.unit
+  local date, hhmm = moment_of(ctx, step)
   -- Pushed past quiet hours and days off onto the next step's day: that step speaks instead.
   if step.until_day and date >= step.until_day then return end
   -- "còn N ngày" counts from the day the message goes out, not from the step's name.
@@ -277,16 +284,26 @@ local function plan_unit(ctx, unit, office, out)
   local owes, missing, people, without = owed_by(unit)
   if not owes then return end
   ctx.unit, ctx.missing, ctx.people, ctx.without = unit, missing, people, without
-  ctx.days_late = working_days_between(ctx.due, ctx.today)
-  local step = current_step(ctx.rem, ctx.due, ctx.today)
-  if step then messages_for(ctx, step, unit, "unit", out) end
-  local rem = ctx.rem
-  if rem.escalate_after and ctx.today >= add_working_days(ctx.due, rem.escalate_after) then
-    local esc = { step = "escalate", day = add_working_days(ctx.due, rem.escalate_after) }
+  if ctx.step then messages_for(ctx, ctx.step, unit, "unit", out) end
+  local esc = ctx.escalation
+  if esc then
     if type(unit.head) == "table" then messages_for(ctx, esc, unit.head, "head", out) end
     if type(office) == "table" and office.code ~= unit.code then
       messages_for(ctx, esc, office, "office", out)
     end
+  end
+end
+
+-- What is the same for every unit of one reminder and period: the step that speaks, the
+-- escalation, the working days late (the calendar is the expensive part of the pass).
+local function plan_steps(ctx)
+  local rem = ctx.rem
+  ctx.days_late = working_days_between(ctx.due, ctx.today)
+  ctx.step = current_step(rem, ctx.due, ctx.today)
+  ctx.escalation = nil
+  if rem.escalate_after then
+    local day = add_working_days(ctx.due, rem.escalate_after)
+    if ctx.today >= day then ctx.escalation = { step = "escalate", day = day } end
   end
 end
 
@@ -307,6 +324,7 @@ local function plan(input)
       local first, last = window_of(rem, ctx.due)
       if ctx.today >= first and ctx.today <= last then
         ctx.rem, ctx.channels = rem, channels_on(rem, on)
+        plan_steps(ctx)
         for _, unit in ipairs(units) do plan_unit(ctx, unit, input.office, out) end
       end
     end
