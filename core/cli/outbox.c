@@ -7,14 +7,9 @@
 #include "cli/cli.h"
 #include "domain/outbox.h"
 #include "store/outbox.h"
+#include "util/json_text.h"
 
 #define LIST_LIMIT 1000
-
-static const char *text(const cJSON *m, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int list(struct store *st, const struct cli *cli)
 {
@@ -30,9 +25,9 @@ static int list(struct store *st, const struct cli *cli)
     {
         if (cli->json) break;
         printf("%6.0f  %-9s %-7s %-28s %-8s %-16s %s\n",
-               cJSON_GetObjectItemCaseSensitive(m, "id")->valuedouble, text(m, "status"),
-               text(m, "channel"), text(m, "recipient"), text(m, "step"), text(m, "send_at"),
-               text(m, "last_error"));
+               cJSON_GetObjectItemCaseSensitive(m, "id")->valuedouble, json_text(m, "status"),
+               json_text(m, "channel"), json_text(m, "recipient"), json_text(m, "step"),
+               json_text(m, "send_at"), json_text(m, "last_error"));
     }
     cJSON_Delete(messages);
     return 0;

@@ -15,23 +15,18 @@
 #include "store/units.h"
 #include "util/clock.h"
 #include "util/ical.h"
+#include "util/json_text.h"
 
 #define UID_LEN     128
 #define TEXT_LEN    512
 #define DTSTAMP_LEN 17
 
-static const char *text_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 /* The unit still owes this deadline: a report of a period it has not sent. */
 static bool open_for(struct store *st, const cJSON *d, const char *unit)
 {
-    if (strcmp(text_of(d, "kind"), "report") != 0) return false;
+    if (strcmp(json_text(d, "kind"), "report") != 0) return false;
     char at[CLOCK_ISO_LEN];
-    return !facts_first_submission(st, text_of(d, "period"), "unit", unit, at, sizeof at, NULL);
+    return !facts_first_submission(st, json_text(d, "period"), "unit", unit, at, sizeof at, NULL);
 }
 
 struct event_text {
@@ -41,11 +36,11 @@ struct event_text {
 static void describe(const cJSON *d, const char *unit, const char *unit_name, struct event_text *t)
 {
     char due[CLOCK_DATE_LEN], effective[CLOCK_DATE_LEN];
-    clock_date_vn(text_of(d, "due"), due);
-    clock_date_vn(text_of(d, "effective_due"), effective);
-    snprintf(t->uid, sizeof t->uid, "%s%s%s@thidua", text_of(d, "id"), unit ? "-" : "",
+    clock_date_vn(json_text(d, "due"), due);
+    clock_date_vn(json_text(d, "effective_due"), effective);
+    snprintf(t->uid, sizeof t->uid, "%s%s%s@thidua", json_text(d, "id"), unit ? "-" : "",
              unit ? unit : "");
-    snprintf(t->summary, sizeof t->summary, "Hạn %s%s%s", text_of(d, "label"), unit ? " — " : "",
+    snprintf(t->summary, sizeof t->summary, "Hạn %s%s%s", json_text(d, "label"), unit ? " — " : "",
              unit ? unit_name : "");
     if (strcmp(due, effective) == 0)
         snprintf(t->description, sizeof t->description, "Hạn cuối: %s.", due);
@@ -73,7 +68,7 @@ static char *write_calendar(const char *name, const cJSON *deadlines, struct sto
         if (!events || !texts) break;
         if (unit && !open_for(st, d, unit)) continue;
         describe(d, unit, unit_name, &texts[count]);
-        events[count] = (struct ical_event){texts[count].uid, text_of(d, "effective_due"),
+        events[count] = (struct ical_event){texts[count].uid, json_text(d, "effective_due"),
                                             texts[count].summary, texts[count].description, NULL};
         count++;
     }
@@ -93,8 +88,8 @@ char *calendar_ics(struct store *st, struct rules_generation *gen, const char *u
     }
     cJSON *deadlines = rules_deadlines(gen, err, errlen);
     const cJSON *campaign = cJSON_GetObjectItemCaseSensitive(rules_catalog(gen), "campaign");
-    char *out = deadlines ? write_calendar(text_of(campaign, "name"), deadlines, st, unit,
-                                           text_of(found, "name"))
+    char *out = deadlines ? write_calendar(json_text(campaign, "name"), deadlines, st, unit,
+                                           json_text(found, "name"))
                           : NULL;
     if (deadlines && !out) snprintf(err, errlen, "out of memory");
     cJSON_Delete(deadlines);

@@ -15,23 +15,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/outbox.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/metrics.h"
 
-#define MOMENT_LEN 20 /* "YYYY-MM-DDTHH:MM:SS" */
-#define ERROR_LEN  512
-#define JITTER     0.2 /* a backoff is stretched or shrunk by up to 20 % */
+#define ERROR_LEN 512
+#define JITTER    0.2 /* a backoff is stretched or shrunk by up to 20 % */
 
 struct outcome {
     long long id;
     char status[12];
     int attempts;
     int segments;
-    char next_try[MOMENT_LEN];
+    char next_try[CLOCK_MOMENT_LEN];
     char error[ERROR_LEN];
     char channel[32];
 };
@@ -62,15 +60,6 @@ void dispatch_policy_default(struct dispatch_policy *policy)
                                        .max_backoff = 6 * 3600,
                                        .batch = 200,
                                        .max_in_flight = 64};
-}
-
-/* Local time `seconds` from now, "YYYY-MM-DDTHH:MM:SS". */
-static void moment_in(double seconds, char out[MOMENT_LEN])
-{
-    time_t at = time(NULL) + (time_t)seconds;
-    struct tm local;
-    localtime_r(&at, &local);
-    strftime(out, MOMENT_LEN, "%Y-%m-%dT%H:%M:%S", &local);
 }
 
 static double backoff(const struct dispatch_policy *p, int attempts)
@@ -111,7 +100,7 @@ static void on_sent(void *arg, const struct send_result *result)
         bool again = result->retryable && s->attempts < d->policy.max_attempts;
         snprintf(o.status, sizeof o.status, "%s", again ? OUTBOX_QUEUED : OUTBOX_FAILED);
         snprintf(o.error, sizeof o.error, "%s", result->error ? result->error : "failed");
-        if (again) moment_in(backoff(&d->policy, s->attempts), o.next_try);
+        if (again) clock_moment(backoff(&d->policy, s->attempts), o.next_try);
         metrics_count(again ? "thidua_outbox_retried_total" : "thidua_outbox_failed_total",
                       again ? "Notifications to be tried again, by channel."
                             : "Notifications failed for good, by channel.",
@@ -153,8 +142,8 @@ void dispatcher_flush(struct dispatcher *d)
 /* Marks a batch "sending" (one transaction) so that a second dispatcher skips them. */
 static cJSON *claim_due(struct dispatcher *d, int limit)
 {
-    char now[MOMENT_LEN];
-    moment_in(0, now);
+    char now[CLOCK_MOMENT_LEN];
+    clock_moment(0, now);
     if (store_begin(d->st) != 0) return NULL;
     cJSON *due = outbox_due(d->st, now, limit);
     const cJSON *m;

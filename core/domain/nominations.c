@@ -8,12 +8,7 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
-
-static const char *text_of(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
+#include "util/json_text.h"
 
 static cJSON *entry_of(const cJSON *evaluation, const cJSON *title)
 {
@@ -41,7 +36,7 @@ static void index_eligible(cJSON *index, const cJSON *evaluations, const char *l
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(e, list_name))
         {
             if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible"))) continue;
-            const char *code = text_of(t, "code");
+            const char *code = json_text(t, "code");
             cJSON *entries = cJSON_GetObjectItemCaseSensitive(index, code);
             if (!entries) entries = cJSON_AddArrayToObject(index, code);
             cJSON_AddItemToArray(entries, entry_of(e, t));
@@ -54,7 +49,7 @@ static void add_lists(cJSON *lists, const cJSON *declared, const char *kind, cJS
     const cJSON *d;
     cJSON_ArrayForEach(d, declared)
     {
-        const char *code = text_of(d, "code");
+        const char *code = json_text(d, "code");
         cJSON *list = cJSON_CreateObject();
         cJSON_AddStringToObject(list, "title", code);
         cJSON_AddItemToObject(list, "name",
@@ -76,11 +71,11 @@ static cJSON *group_by_decider(const cJSON *lists)
     const cJSON *l;
     cJSON_ArrayForEach(l, lists)
     {
-        const char *by = text_of(l, "decided_by");
+        const char *by = json_text(l, "decided_by");
         cJSON *group = NULL, *g;
         cJSON_ArrayForEach(g, groups)
         {
-            if (strcmp(text_of(g, "decided_by"), by) == 0) group = g;
+            if (strcmp(json_text(g, "decided_by"), by) == 0) group = g;
         }
         if (!group) {
             group = cJSON_CreateObject();
@@ -89,7 +84,7 @@ static cJSON *group_by_decider(const cJSON *lists)
             cJSON_AddItemToArray(groups, group);
         }
         cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(group, "titles"),
-                             cJSON_CreateString(text_of(l, "title")));
+                             cJSON_CreateString(json_text(l, "title")));
     }
     return groups;
 }

@@ -4,12 +4,10 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/audit.h"
 #include "store/outbox.h"
-
-#define MOMENT_LEN 20
+#include "util/clock.h"
 
 static bool status_in(const cJSON *m, const char *a, const char *b)
 {
@@ -27,11 +25,8 @@ static enum outbox_change change(struct store *st, long long id, const char *act
     else if (retry ? !status_in(m, OUTBOX_FAILED, OUTBOX_CANCELLED)
                    : !status_in(m, OUTBOX_QUEUED, OUTBOX_FAILED))
         result = OUTBOX_NOT_NOW;
-    char now[MOMENT_LEN], code[32];
-    time_t t = time(NULL);
-    struct tm local;
-    localtime_r(&t, &local);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S", &local);
+    char now[CLOCK_MOMENT_LEN], code[32];
+    clock_moment(0, now);
     snprintf(code, sizeof code, "%lld", id);
     if (result == OUTBOX_CHANGED &&
         (outbox_update(st, id, retry ? OUTBOX_QUEUED : OUTBOX_CANCELLED, 0, NULL,

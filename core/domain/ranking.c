@@ -11,12 +11,7 @@
 
 #include "domain/evaluation.h"
 #include "store/units.h"
-
-static const char *text_of(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
+#include "util/json_text.h"
 
 static double score_of(const cJSON *obj)
 {
@@ -30,7 +25,7 @@ static cJSON *eligible_codes(const cJSON *evaluation, const char *list)
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(evaluation, list))
     {
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible")))
-            cJSON_AddItemToArray(codes, cJSON_CreateString(text_of(t, "code")));
+            cJSON_AddItemToArray(codes, cJSON_CreateString(json_text(t, "code")));
     }
     return codes;
 }
@@ -39,8 +34,8 @@ static cJSON *eligible_codes(const cJSON *evaluation, const char *list)
 static cJSON *ranking_row(const cJSON *e, const cJSON *r)
 {
     cJSON *row = cJSON_CreateObject();
-    cJSON_AddStringToObject(row, "code", text_of(e ? e : r, "code"));
-    cJSON_AddStringToObject(row, "name", text_of(e ? e : r, "name"));
+    cJSON_AddStringToObject(row, "code", json_text(e ? e : r, "code"));
+    cJSON_AddStringToObject(row, "name", json_text(e ? e : r, "name"));
     cJSON_AddNumberToObject(row, "score", e ? score_of(e) : 0);
     cJSON_AddBoolToObject(row, "submitted",
                           r && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "submitted_at")));
@@ -53,7 +48,7 @@ static int by_score_then_code(const void *a, const void *b)
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
     double sx = score_of(x), sy = score_of(y);
     if (sx != sy) return sx < sy ? 1 : -1;
-    return strcmp(text_of(x, "code"), text_of(y, "code"));
+    return strcmp(json_text(x, "code"), json_text(y, "code"));
 }
 
 /* Merges the two code-sorted lists into rows, one per code. */
@@ -62,7 +57,7 @@ static size_t merge_rows(const cJSON *evaluations, const cJSON *reporting, cJSON
     size_t n = 0;
     const cJSON *e = evaluations->child, *r = reporting->child;
     while (e || r) {
-        int order = !e ? 1 : !r ? -1 : strcmp(text_of(e, "code"), text_of(r, "code"));
+        int order = !e ? 1 : !r ? -1 : strcmp(json_text(e, "code"), json_text(r, "code"));
         rows[n++] = ranking_row(order <= 0 ? e : NULL, order >= 0 ? r : NULL);
         if (order <= 0) e = e->next;
         if (order >= 0) r = r->next;

@@ -10,12 +10,13 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "domain/events.h"
 #include "store/outbox.h"
 #include "store/units.h"
 #include "util/validate.h"
+#include "util/clock.h"
+#include "util/json_text.h"
 
 #define KEY_LEN 512
 
@@ -33,10 +34,9 @@ bool reminders_valid_moment(const char *moment)
 
 void reminders_now(char out[REMINDER_MOMENT_LEN])
 {
-    time_t now = time(NULL);
-    struct tm local;
-    localtime_r(&now, &local);
-    strftime(out, REMINDER_MOMENT_LEN, "%Y-%m-%dT%H:%M", &local);
+    char moment[CLOCK_MOMENT_LEN];
+    clock_moment(0, moment);
+    snprintf(out, REMINDER_MOMENT_LEN, "%.16s", moment);
 }
 
 /* {code, name, email, phone} of a unit, or NULL. */
@@ -83,25 +83,19 @@ static cJSON *pass_input(struct store *st, struct rules_generation *gen, const c
     return input;
 }
 
-static const char *text_of(const cJSON *m, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 /* report.late, once per unit and deadline, when a reminder says the unit is late. */
 static int tell_late(struct store *st, const cJSON *m)
 {
-    const char *step = text_of(m, "step");
-    if (!events_enabled() || strcmp(text_of(m, "recipient"), "unit") != 0 ||
+    const char *step = json_text(m, "step");
+    if (!events_enabled() || strcmp(json_text(m, "recipient"), "unit") != 0 ||
         (step[0] != '+' && strcmp(step, "escalate") != 0))
         return 0;
     char once[KEY_LEN];
-    snprintf(once, sizeof once, "%s|%s", text_of(m, "unit"), text_of(m, "deadline"));
+    snprintf(once, sizeof once, "%s|%s", json_text(m, "unit"), json_text(m, "deadline"));
     cJSON *event = cJSON_CreateObject();
-    cJSON_AddStringToObject(event, "unit", text_of(m, "unit"));
-    cJSON_AddStringToObject(event, "deadline", text_of(m, "deadline"));
-    return events_queue(st, "report.late", text_of(m, "unit"), once, event);
+    cJSON_AddStringToObject(event, "unit", json_text(m, "unit"));
+    cJSON_AddStringToObject(event, "deadline", json_text(m, "deadline"));
+    return events_queue(st, "report.late", json_text(m, "unit"), once, event);
 }
 
 /* Queues every message (one transaction); marks each with "queued": new or not. */
@@ -116,18 +110,18 @@ static int queue_messages(struct store *st, struct reminder_pass *out, char *err
     {
         char key[KEY_LEN];
         /* The unit is part of the recipient: the Office gets one copy per late unit. */
-        snprintf(key, sizeof key, "%s|%s|%s|%s|%s", text_of(m, "unit"), text_of(m, "to"),
-                 text_of(m, "deadline"), text_of(m, "step"), text_of(m, "channel"));
+        snprintf(key, sizeof key, "%s|%s|%s|%s|%s", json_text(m, "unit"), json_text(m, "to"),
+                 json_text(m, "deadline"), json_text(m, "step"), json_text(m, "channel"));
         struct outbox_message row = {key,
-                                     text_of(m, "unit"),
-                                     text_of(m, "channel"),
-                                     text_of(m, "to"),
-                                     text_of(m, "recipient"),
-                                     text_of(m, "deadline"),
-                                     text_of(m, "step"),
-                                     text_of(m, "subject"),
-                                     text_of(m, "text"),
-                                     text_of(m, "send_at")};
+                                     json_text(m, "unit"),
+                                     json_text(m, "channel"),
+                                     json_text(m, "to"),
+                                     json_text(m, "recipient"),
+                                     json_text(m, "deadline"),
+                                     json_text(m, "step"),
+                                     json_text(m, "subject"),
+                                     json_text(m, "text"),
+                                     json_text(m, "send_at")};
         bool inserted = false;
         if (outbox_insert(st, &row, &inserted) != 0) {
             snprintf(err, errlen, "cannot queue: %s", store_errmsg(st));

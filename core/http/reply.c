@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/call.h"
+#include "util/json_text.h"
 
 #define MESSAGE_LEN 160
 
@@ -110,6 +111,5 @@ const cJSON *api_known_period(struct api_call *call, struct rules_generation *ge
 
 const char *api_period_field(const cJSON *period, const char *name)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(period, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
+    return json_text(period, name);
 }

@@ -20,6 +20,14 @@ void clock_now_iso(char *buf, size_t len)
     snprintf(buf + used, len - used, "%.3s:%.2s", zone, zone + 3);
 }
 
+void clock_moment(double seconds, char out[CLOCK_MOMENT_LEN])
+{
+    time_t at = time(NULL) + (time_t)seconds;
+    struct tm local;
+    localtime_r(&at, &local);
+    strftime(out, CLOCK_MOMENT_LEN, "%Y-%m-%dT%H:%M:%S", &local);
+}
+
 void clock_today(char out[CLOCK_DATE_LEN])
 {
     time_t now = time(NULL);

@@ -12,6 +12,11 @@
 
 /* "YYYY-MM-DDTHH:MM:SS+07:00" for now, local time. */
 void clock_now_iso(char *buf, size_t len);
+/* Room for "YYYY-MM-DDTHH:MM:SS" and its NUL. */
+#define CLOCK_MOMENT_LEN 20
+
+/* "YYYY-MM-DDTHH:MM:SS", local time, `seconds` from now (the outbox's moments). */
+void clock_moment(double seconds, char out[CLOCK_MOMENT_LEN]);
 /* "YYYY-MM-DD" for today, local time. */
 void clock_today(char out[CLOCK_DATE_LEN]);
 /* "dd/mm/yyyy" from "YYYY-MM-DD...": how dates are shown to people. */
