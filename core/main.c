@@ -12,22 +12,30 @@ static const struct command {
     const char *name;
     int (*run)(const struct config *cfg, const struct cli *cli);
 } commands[] = {
-    {"serve", cmd_serve}, {"db", cmd_db},         {"import", cmd_import},
-    {"token", cmd_token}, {"check", cmd_check},   {"test", cmd_test},
-    {"eval", cmd_eval},   {"remind", cmd_remind}, {"outbox", cmd_outbox},
+    {"serve", cmd_serve},   {"db", cmd_db},         {"import", cmd_import}, {"token", cmd_token},
+    {"check", cmd_check},   {"test", cmd_test},     {"eval", cmd_eval},     {"remind", cmd_remind},
+    {"outbox", cmd_outbox}, {"period", cmd_period},
 };
 
 /* GNU getopt permutes: options may stand before or after the positional words. */
 static int parse_options(int argc, char **argv, struct cli *cli)
 {
     static const struct option long_options[] = {
-        {"config", required_argument, NULL, 'c'}, {"name", required_argument, NULL, 'n'},
-        {"scope", required_argument, NULL, 's'},  {"rules", required_argument, NULL, 'r'},
-        {"period", required_argument, NULL, 'p'}, {"unit", required_argument, NULL, 'u'},
-        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
-        {"at", required_argument, NULL, 'a'},     {"dry-run", no_argument, NULL, 'd'},
-        {"send", no_argument, NULL, 'S'},         {"status", required_argument, NULL, 't'},
-        {"replace", no_argument, NULL, 'R'},      {0, 0, 0, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"name", required_argument, NULL, 'n'},
+        {"scope", required_argument, NULL, 's'},
+        {"rules", required_argument, NULL, 'r'},
+        {"period", required_argument, NULL, 'p'},
+        {"unit", required_argument, NULL, 'u'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {"at", required_argument, NULL, 'a'},
+        {"dry-run", no_argument, NULL, 'd'},
+        {"send", no_argument, NULL, 'S'},
+        {"status", required_argument, NULL, 't'},
+        {"replace", no_argument, NULL, 'R'},
+        {"reason", required_argument, NULL, 'W'},
+        {0, 0, 0, 0},
     };
     int opt;
     while ((opt = getopt_long(argc, argv, "c:h", long_options, NULL)) != -1) {
@@ -44,6 +52,7 @@ static int parse_options(int argc, char **argv, struct cli *cli)
         case 'S': cli->send = true; break;
         case 't': cli->status = optarg; break;
         case 'R': cli->replace = true; break;
+        case 'W': cli->reason = optarg; break;
         default: return -1;
         }
     }

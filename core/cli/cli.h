@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "rules/rules.h"
+#include "domain/ruleset.h"
 #include "store/store.h"
 #include "util/config.h"
 
@@ -22,6 +22,7 @@ struct cli {
     const char *unit;
     const char *at;     /* remind --at TIME */
     const char *status; /* outbox list --status S */
+    const char *reason; /* period close|reopen --reason TEXT */
     bool json;
     bool dry_run;
     bool send;
@@ -40,11 +41,10 @@ extern const char cli_usage_text[];
 int cli_load_config(const struct cli *cli, struct config *cfg);
 /* Opens the configured database; with must_be_current, refuses an old schema. */
 struct store *cli_open_store(const struct config *cfg, bool must_be_current);
-/* The ruleset folder (--rules, or the newest under the config's rules folder), malloc'd. */
-char *cli_ruleset_dir(const struct config *cfg, const struct cli *cli);
-/* Loads the rules as serve does, printing problems (and a summary unless quiet). */
-struct rules_generation *cli_load_rules(const struct config *cfg, const struct cli *cli,
-                                        bool quiet);
+/* Loads every year's rules (under --rules, or the config's rules folder) as serve does,
+ * printing problems (and a summary unless quiet). 0, or -1 (rs then needs no freeing
+ * beyond ruleset_free). */
+int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, struct ruleset *rs);
 void cli_print_problems(const struct rules_report *report);
 /* The channels that can send (plugins loaded without the network; problems printed to
  * stderr when `loud`): [names]. NULL when the plugins cannot be loaded at all. *problems
@@ -59,6 +59,7 @@ int cmd_test(const struct config *cfg, const struct cli *cli);
 int cmd_eval(const struct config *cfg, const struct cli *cli);
 int cmd_token(const struct config *cfg, const struct cli *cli);
 int cmd_remind(const struct config *cfg, const struct cli *cli);
+int cmd_period(const struct config *cfg, const struct cli *cli);
 int cmd_outbox(const struct config *cfg, const struct cli *cli);
 
 #endif

@@ -22,8 +22,12 @@ const char cli_usage_text[] =
     "  import units|people|facts FILE.csv [--replace]\n"
     "                                 import a spreadsheet (all rows or none); facts correct\n"
     "                                 the latest version (--replace: replace it)\n"
-    "  check [--rules DIR]            load the rules as serve would; report file:line problems\n"
-    "  test [--rules DIR]             run the ruleset's own tests\n"
+    "  check [--rules DIR]            load every year's rules as serve would; report\n"
+    "                                 file:line problems\n"
+    "  test [--rules DIR]             run each year's ruleset tests\n"
+    "  period close P [--reason TEXT] | reopen P --reason TEXT\n"
+    "                                 a closed period's results are records: never\n"
+    "                                 recomputed, writes refused\n"
     "  eval --period P [--unit CODE] [--json]\n"
     "                                 evaluate units and their people from stored facts\n"
     "  remind [--at YYYY-MM-DDTHH:MM] [--dry-run] [--json] [--send]\n"
@@ -83,40 +87,34 @@ struct store *cli_open_store(const struct config *cfg, bool must_be_current)
     return st;
 }
 
-char *cli_ruleset_dir(const struct config *cfg, const struct cli *cli)
-{
-    const char *root = cli->rules ? cli->rules : cfg->rules;
-    char *dir = rules_find_ruleset(root);
-    if (!dir)
-        fprintf(stderr, "%s: no ruleset here (a folder of .lua files, or one per year)\n", root);
-    return dir;
-}
-
 void cli_print_problems(const struct rules_report *report)
 {
     for (size_t i = 0; i < report->problem_count; i++)
         fprintf(stderr, "%s\n", report->problems[i]);
 }
 
-struct rules_generation *cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet)
+int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, struct ruleset *rs)
 {
-    char *dir = cli_ruleset_dir(cfg, cli);
-    if (!dir) return NULL;
-    struct rules_limits limits;
-    rules_limits_default(&limits);
+    const char *root = cli->rules ? cli->rules : cfg->rules;
+    char err[1024];
+    if (ruleset_init(rs, root, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
     struct rules_report report;
-    struct rules_generation *gen = rules_load(dir, &limits, &report);
-    if (!gen) {
+    int rc = ruleset_load(rs, &report);
+    if (rc != 0) {
         cli_print_problems(&report);
-        fprintf(stderr, "%s: the rules do not load (%zu problem%s)\n", dir, report.problem_count,
+        fprintf(stderr, "%s: the rules do not load (%zu problem%s)\n", root, report.problem_count,
                 report.problem_count == 1 ? "" : "s");
     } else if (!quiet) {
-        printf("%s: ok, rules %s\n  %s; %zu self-tests passed\n", dir, rules_hash(gen),
-               rules_summary(gen), report.passed);
+        for (size_t i = 0; i < rs->count; i++)
+            printf("%s: ok, rules %s\n  %s\n", rs->years[i].dir, rules_hash(rs->years[i].gen),
+                   rules_summary(rs->years[i].gen));
+        printf("%zu self-tests passed\n", report.passed);
     }
     rules_report_free(&report);
-    free(dir);
-    return gen;
+    return rc;
 }
 
 cJSON *cli_channels(const struct config *cfg, bool loud, size_t *problems)

@@ -27,15 +27,17 @@ int cmd_eval(const struct config *cfg, const struct cli *cli)
     if (!cli->period) return cli_usage();
     struct store *st = cli_open_store(cfg, true);
     if (!st) return 1;
-    struct rules_generation *gen = cli_load_rules(cfg, cli, true);
+    struct ruleset rs;
+    bool loaded = cli_load_rules(cfg, cli, true, &rs) == 0;
+    struct rules_generation *gen = ruleset_for_period(&rs, cli->period);
     const cJSON *period = gen ? rules_period(gen, cli->period) : NULL;
     cJSON *units = NULL;
-    if (gen && !period) fprintf(stderr, "the campaign has no period \"%s\"\n", cli->period);
+    if (loaded && !period) fprintf(stderr, "no campaign has a period \"%s\"\n", cli->period);
     if (period) units = units_of(st, period, cli);
     /* Workers open their own connections: the CLI's own is closed first. */
     store_close(st);
     int rc = units ? batch_eval(cfg->database, gen, cli->period, units, cli->json, stdout) : 1;
     cJSON_Delete(units);
-    rules_free(gen);
+    ruleset_free(&rs);
     return rc;
 }

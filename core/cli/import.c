@@ -12,12 +12,15 @@ static int run_import(const struct config *cfg, const struct cli *cli, struct st
 {
     if (strcmp(what, "units") == 0) return import_units(st, file, "cli", summary, errors);
     if (strcmp(what, "people") == 0) return import_people(st, file, "cli", summary, errors);
-    struct rules_generation *gen = cli_load_rules(cfg, cli, true);
-    if (!gen) return -2;
-    size_t problems;
-    cJSON_Delete(cli_channels(cfg, false, &problems)); /* events go out if a webhook is set up */
-    int rc = import_facts(st, gen, file, "cli", cli->replace, summary, errors);
-    rules_free(gen);
+    struct ruleset rs;
+    int rc = -2;
+    if (cli_load_rules(cfg, cli, true, &rs) == 0) {
+        size_t problems;
+        cJSON_Delete(
+            cli_channels(cfg, false, &problems)); /* events go out if a webhook is set up */
+        rc = import_facts(st, &rs, file, "cli", cli->replace, summary, errors);
+    }
+    ruleset_free(&rs);
     return rc;
 }
 

@@ -38,13 +38,14 @@ int cmd_remind(const struct config *cfg, const struct cli *cli)
     else
         reminders_now(now);
     struct store *st = cli_open_store(cfg, true);
-    struct rules_generation *gen = st ? cli_load_rules(cfg, cli, true) : NULL;
+    struct ruleset rs = {0};
+    bool loaded = st && cli_load_rules(cfg, cli, true, &rs) == 0;
     size_t problems = 0;
-    cJSON *channels = gen ? cli_channels(cfg, true, &problems) : NULL;
+    cJSON *channels = loaded ? cli_channels(cfg, true, &problems) : NULL;
     int rc = 1;
     struct reminder_pass pass;
     if (channels &&
-        reminders_run(st, gen, now, channels, !cli->dry_run, &pass, err, sizeof err) == 0) {
+        reminders_run(st, &rs, now, channels, !cli->dry_run, &pass, err, sizeof err) == 0) {
         if (cli->json) {
             char *text = cJSON_Print(pass.messages);
             printf("%s\n", text ? text : "[]");
@@ -62,7 +63,7 @@ int cmd_remind(const struct config *cfg, const struct cli *cli)
         fprintf(stderr, "remind: %s\n", err);
     }
     cJSON_Delete(channels);
-    rules_free(gen);
+    ruleset_free(&rs);
     store_close(st);
     return rc;
 }

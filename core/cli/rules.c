@@ -1,5 +1,6 @@
 /* rules.c — `thiduad check` (load the rules as serve would) and `thiduad test` (run the
  * ruleset's own tests, one line each, then "N passed, N failed"). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,8 +9,9 @@
 /* Loads the rules, then the channel plugins against the configuration, as serve does. */
 int cmd_check(const struct config *cfg, const struct cli *cli)
 {
-    struct rules_generation *gen = cli_load_rules(cfg, cli, false);
-    rules_free(gen);
+    struct ruleset rs;
+    bool loaded = cli_load_rules(cfg, cli, false, &rs) == 0;
+    ruleset_free(&rs);
     size_t problems = 0;
     cJSON *channels = cli_channels(cfg, true, &problems);
     if (channels && problems == 0) {
@@ -21,7 +23,7 @@ int cmd_check(const struct config *cfg, const struct cli *cli)
                 problems == 1 ? "" : "s");
     }
     cJSON_Delete(channels);
-    return gen && channels && problems == 0 ? 0 : 1;
+    return loaded && channels && problems == 0 ? 0 : 1;
 }
 
 static void print_tests(const struct rules_report *report)
@@ -35,10 +37,9 @@ static void print_tests(const struct rules_report *report)
     }
 }
 
-int cmd_test(const struct config *cfg, const struct cli *cli)
+/* One year's tests; returns whether its rules loaded and every test passed. */
+static bool test_year(const char *dir, size_t *passed, size_t *failed)
 {
-    char *dir = cli_ruleset_dir(cfg, cli);
-    if (!dir) return 1;
     struct rules_limits limits;
     rules_limits_default(&limits);
     struct rules_report report;
@@ -50,10 +51,33 @@ int cmd_test(const struct config *cfg, const struct cli *cli)
     } else if (!gen && report.failed == 0) {
         cli_print_problems(&report);
     }
-    printf("%zu passed, %zu failed\n", report.passed, report.failed);
-    int rc = gen && report.failed == 0 ? 0 : 1;
+    *passed += report.passed;
+    *failed += report.failed;
+    bool ok = gen && report.failed == 0;
     rules_report_free(&report);
     rules_free(gen);
-    free(dir);
-    return rc;
+    return ok;
+}
+
+/* Every year's tests (or the one folder --rules names), then the one count line. */
+int cmd_test(const struct config *cfg, const struct cli *cli)
+{
+    const char *root = cli->rules ? cli->rules : cfg->rules;
+    char **dirs;
+    size_t n = rules_find_rulesets(root, &dirs);
+    if (n == 0) {
+        fprintf(stderr, "%s: no ruleset here (a folder of .lua files, or one per year)\n", root);
+        free(dirs);
+        return 1;
+    }
+    size_t passed = 0, failed = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        if (n > 1) printf("# %s\n", dirs[i]);
+        ok &= test_year(dirs[i], &passed, &failed);
+        free(dirs[i]);
+    }
+    free(dirs);
+    printf("%zu passed, %zu failed\n", passed, failed);
+    return ok ? 0 : 1;
 }

@@ -54,7 +54,7 @@ static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
     (void)sig;
     (void)events;
     struct daemon *d = arg;
-    log_info("SIGHUP received: reloading the rules from %s", d->rules.dir);
+    log_info("SIGHUP received: reloading the rules from %s", d->rules.root);
     struct rules_report report;
     ruleset_reload(&d->rules, d->api.store, &report, NULL);
     rules_report_free(&report);
@@ -90,7 +90,7 @@ static int load_first_rules(struct daemon *d, struct store *st)
     rules_report_free(&report);
     if (loaded == 0) return 0;
     log_error("the rules in %s do not load; fix them (thiduad check) and start again",
-              d->rules.dir);
+              d->rules.root);
     return -1;
 }
 

@@ -64,13 +64,12 @@ static void on_remind(evutil_socket_t fd, short events, void *arg)
     (void)fd;
     (void)events;
     struct notifier *n = arg;
-    struct rules_generation *gen = n->rules ? n->rules->active : NULL;
-    if (!gen) return;
+    if (!ruleset_loaded(n->rules)) return;
     char now[REMINDER_MOMENT_LEN], err[ERR_LEN];
     reminders_now(now);
     cJSON *channels = plugins_channels(n->plugins);
     struct reminder_pass pass;
-    if (reminders_run(n->st, gen, now, channels, true, &pass, err, sizeof err) != 0) {
+    if (reminders_run(n->st, n->rules, now, channels, true, &pass, err, sizeof err) != 0) {
         log_error("reminders at %s: %s", now, err);
     } else {
         if (pass.queued) log_info("reminders at %s: %zu message(s) queued", now, pass.queued);

@@ -78,7 +78,25 @@ static char *write_calendar(const char *name, const cJSON *deadlines, struct sto
     return out;
 }
 
-char *calendar_ics(struct store *st, struct rules_generation *gen, const char *unit, char *err,
+/* The deadlines of every year, oldest first. */
+static cJSON *all_deadlines(const struct ruleset *rs, char *err, size_t errlen)
+{
+    cJSON *all = cJSON_CreateArray();
+    for (size_t i = 0; all && i < rs->count; i++) {
+        cJSON *some = rules_deadlines(rs->years[i].gen, err, errlen);
+        if (!some) {
+            cJSON_Delete(all);
+            return NULL;
+        }
+        cJSON *d;
+        while ((d = cJSON_DetachItemFromArray(some, 0)))
+            cJSON_AddItemToArray(all, d);
+        cJSON_Delete(some);
+    }
+    return all;
+}
+
+char *calendar_ics(struct store *st, const struct ruleset *rs, const char *unit, char *err,
                    size_t errlen)
 {
     cJSON *found = unit ? units_get_json(st, unit) : NULL;
@@ -86,8 +104,9 @@ char *calendar_ics(struct store *st, struct rules_generation *gen, const char *u
         snprintf(err, errlen, "no unit has the code \"%s\"", unit);
         return NULL;
     }
-    cJSON *deadlines = rules_deadlines(gen, err, errlen);
-    const cJSON *campaign = cJSON_GetObjectItemCaseSensitive(rules_catalog(gen), "campaign");
+    cJSON *deadlines = all_deadlines(rs, err, errlen);
+    const cJSON *campaign =
+        cJSON_GetObjectItemCaseSensitive(rules_catalog(ruleset_newest(rs)), "campaign");
     char *out = deadlines ? write_calendar(json_text(campaign, "name"), deadlines, st, unit,
                                            json_text(found, "name"))
                           : NULL;

@@ -4,12 +4,13 @@
 
 #include <stddef.h>
 
-#include "rules/rules.h"
+#include "domain/ruleset.h"
 #include "store/store.h"
 
-/* Every deadline (unit NULL), or one unit's open obligations: the reports it has not sent.
- * The text (malloc'd, CRLF lines), or NULL with err (an unknown unit says so). */
-char *calendar_ics(struct store *st, struct rules_generation *gen, const char *unit, char *err,
+/* Every deadline of every campaign year in service (unit NULL), or one unit's open
+ * obligations: the reports it has not sent. The text (malloc'd, CRLF lines), or NULL with
+ * err (an unknown unit says so). */
+char *calendar_ics(struct store *st, const struct ruleset *rs, const char *unit, char *err,
                    size_t errlen);
 
 #endif

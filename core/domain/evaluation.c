@@ -5,8 +5,8 @@
  * result with the rules hash that made it.
  *
  * Writes happen inside the caller's transaction (a report submission stores its facts and
- * their evaluation atomically) or, for a recompute after a rules reload, in one transaction
- * per period.
+ * their evaluation atomically) or, for a recompute after a rules reload, in the reload's
+ * one transaction.
  */
 #include "domain/evaluation.h"
 
@@ -63,9 +63,8 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
     return rc;
 }
 
-/* Evaluates and stores every unit of one period; the caller holds the transaction. */
-static long recompute_period(struct store *st, struct rules_generation *gen, const char *period,
-                             char *err, size_t errlen)
+long evaluation_recompute_period(struct store *st, struct rules_generation *gen, const char *period,
+                                 char *err, size_t errlen)
 {
     const cJSON *p = rules_period(gen, period);
     if (!p) return 0; /* facts of a period this ruleset does not know: left as they are */
@@ -93,40 +92,6 @@ static long recompute_period(struct store *st, struct rules_generation *gen, con
     }
     cJSON_Delete(units);
     return stored;
-}
-
-long evaluation_recompute(struct store *st, struct rules_generation *gen, const char *period,
-                          char *err, size_t errlen)
-{
-    cJSON *periods = period ? cJSON_CreateStringArray(&period, 1) : facts_periods(st);
-    if (!periods) {
-        snprintf(err, errlen, "cannot list periods: %s", store_errmsg(st));
-        return -1;
-    }
-    /* One transaction: either every evaluation carries the new rules, or none does. */
-    if (store_begin(st) != 0) {
-        snprintf(err, errlen, "the database is busy: %s", store_errmsg(st));
-        cJSON_Delete(periods);
-        return -1;
-    }
-    long total = 0;
-    const cJSON *p;
-    cJSON_ArrayForEach(p, periods)
-    {
-        long n = recompute_period(st, gen, p->valuestring, err, errlen);
-        if (n < 0) {
-            total = -1;
-            break;
-        }
-        total += n;
-    }
-    cJSON_Delete(periods);
-    if (total >= 0 && store_commit(st) != 0) {
-        snprintf(err, errlen, "commit failed: %s", store_errmsg(st));
-        total = -1;
-    }
-    if (total < 0) store_rollback(st);
-    return total;
 }
 
 cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const char *period,

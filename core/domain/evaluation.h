@@ -19,11 +19,11 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
 /* One subject's evaluation from a unit's results, parsed; NULL if absent. */
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code);
 
-/* Re-evaluates every unit that has to be evaluated in every period with facts (or in one
- * period), all in one transaction, stamping the generation's hash.
- * Returns the number of subjects stored, or -1 with err. */
-long evaluation_recompute(struct store *st, struct rules_generation *gen, const char *period,
-                          char *err, size_t errlen);
+/* Re-evaluates and stores every unit that has to be evaluated in a period, stamping the
+ * generation's hash; the caller holds the transaction. Returns the number of subjects
+ * stored, or -1 with err ("PERIOD, unit CODE: why"). */
+long evaluation_recompute_period(struct store *st, struct rules_generation *gen, const char *period,
+                                 char *err, size_t errlen);
 
 /* A fresh evaluation of one subject (its unit evaluated, nothing stored), for a subject
  * without a stored one. subject is "unit" or "person". NULL with err when the code or a

@@ -145,20 +145,41 @@ static int queue_messages(struct store *st, struct reminder_pass *out, char *err
     return -1;
 }
 
-int reminders_run(struct store *st, struct rules_generation *gen, const char *now,
+/* One year's pass, its messages appended to out's. */
+static int run_year(struct store *st, struct rules_generation *gen, const char *now,
+                    const cJSON *channels, bool queue, struct reminder_pass *out, char *err,
+                    size_t errlen)
+{
+    size_t units = 0;
+    cJSON *input = pass_input(st, gen, now, channels, &units, err, errlen);
+    if (!input) return -1;
+    struct reminder_pass year = {rules_plan_reminders(gen, input, units, err, errlen), 0, 0};
+    cJSON_Delete(input);
+    if (!year.messages) return -1;
+    if (queue && queue_messages(st, &year, err, errlen) != 0) {
+        reminder_pass_free(&year);
+        return -1;
+    }
+    cJSON *m;
+    while ((m = cJSON_DetachItemFromArray(year.messages, 0)))
+        cJSON_AddItemToArray(out->messages, m);
+    out->queued += year.queued;
+    out->known += year.known;
+    reminder_pass_free(&year);
+    return 0;
+}
+
+int reminders_run(struct store *st, const struct ruleset *rs, const char *now,
                   const cJSON *channels, bool queue, struct reminder_pass *out, char *err,
                   size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    size_t units = 0;
-    cJSON *input = pass_input(st, gen, now, channels, &units, err, errlen);
-    if (!input) return -1;
-    out->messages = rules_plan_reminders(gen, input, units, err, errlen);
-    cJSON_Delete(input);
-    if (!out->messages) return -1;
-    if (queue && queue_messages(st, out, err, errlen) != 0) {
-        reminder_pass_free(out);
-        return -1;
+    out->messages = cJSON_CreateArray();
+    for (size_t i = 0; i < rs->count; i++) {
+        if (run_year(st, rs->years[i].gen, now, channels, queue, out, err, errlen) != 0) {
+            reminder_pass_free(out);
+            return -1;
+        }
     }
     return 0;
 }

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "rules/rules.h"
+#include "domain/ruleset.h"
 #include "store/store.h"
 
 /* Room for a moment "YYYY-MM-DDTHH:MM" and its NUL. */
@@ -25,10 +25,11 @@ bool reminders_valid_moment(const char *moment);
 /* Now, local time, as a moment. */
 void reminders_now(char out[REMINDER_MOMENT_LEN]);
 
-/* Runs the pass as if the clock said `now`; channels names those set up (the log is always
- * on). With queue, the messages go into the outbox in one transaction, each at most once
- * per (recipient, deadline, step, channel). 0, or -1 with err. */
-int reminders_run(struct store *st, struct rules_generation *gen, const char *now,
+/* Runs the pass of every campaign year in service as if the clock said `now` (each year's
+ * reminders speak only of its own periods); channels names those set up (the log is always
+ * on). With queue, the messages go into the outbox in one transaction per year, each at most
+ * once per (recipient, deadline, step, channel). 0, or -1 with err. */
+int reminders_run(struct store *st, const struct ruleset *rs, const char *now,
                   const cJSON *channels, bool queue, struct reminder_pass *out, char *err,
                   size_t errlen);
 void reminder_pass_free(struct reminder_pass *pass);

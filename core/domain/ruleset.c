@@ -1,10 +1,13 @@
 /*
- * ruleset.c — the active rules generation and its replacement.
+ * ruleset.c — the rules in service, one generation per campaign year, and their replacement.
  *
- * A reload builds the new generation completely (files, checks, self-tests) beside the one
- * serving; only when it is whole does one pointer assignment swap it in. The daemon is a
- * single event loop, so no request ever sees half of a swap. Stored evaluations are then
- * recomputed with the new rules so each carries the hash of the rules now in force.
+ * A reload builds every year's generation completely (files, checks, self-tests) beside the
+ * ones serving; only when all are whole does one assignment swap the new set in. The daemon
+ * is a single event loop, so no request ever sees half of a swap. A year whose files hash
+ * the same as the generation serving it keeps that generation: its results are not touched.
+ * A year whose rules changed has the stored evaluations of its open periods recomputed with
+ * the new rules, so each carries the hash of the rules now in force; closed periods keep
+ * theirs (they are records).
  */
 #include "domain/ruleset.h"
 
@@ -15,6 +18,8 @@
 #include "domain/evaluation.h"
 #include "domain/events.h"
 #include "store/evaluations.h"
+#include "store/facts.h"
+#include "store/periods.h"
 #include "util/log.h"
 #include "util/metrics.h"
 
@@ -22,75 +27,301 @@
  * back into the database at once. */
 #define CHECKPOINT_AFTER_ROWS 10000
 
+static void free_years(struct ruleset_year *years, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        rules_free(years[i].gen);
+        free(years[i].dir);
+    }
+    free(years);
+}
+
 int ruleset_init(struct ruleset *rs, const char *rules_root, char *err, size_t errlen)
 {
     memset(rs, 0, sizeof *rs);
     rules_limits_default(&rs->limits);
-    rs->dir = rules_find_ruleset(rules_root);
-    if (!rs->dir) {
-        snprintf(err, errlen, "%s: no ruleset here (a folder of .lua files, or one per year)",
+    char **dirs;
+    size_t n = rules_find_rulesets(rules_root, &dirs);
+    for (size_t i = 0; i < n; i++)
+        free(dirs[i]);
+    free(dirs);
+    if (n == 0) {
+        snprintf(err, errlen,
+                 "%s: không có bộ quy tắc nào ở đây (cần một thư mục chứa tệp .lua, hoặc mỗi "
+                 "năm một thư mục như 2025/)",
                  rules_root);
         return -1;
     }
+    rs->root = strdup(rules_root);
     return 0;
 }
 
-/* rules.reloaded, in a transaction of its own (the swap itself writes nothing). */
-static void tell_reload(struct store *st, struct rules_generation *gen, size_t tests)
+bool ruleset_loaded(const struct ruleset *rs)
+{
+    return rs && rs->count > 0;
+}
+
+struct rules_generation *ruleset_for_period(const struct ruleset *rs, const char *period)
+{
+    for (size_t i = 0; rs && period && i < rs->count; i++)
+        if (rules_period(rs->years[i].gen, period)) return rs->years[i].gen;
+    return NULL;
+}
+
+struct rules_generation *ruleset_of_year(const struct ruleset *rs, const char *year)
+{
+    int wanted = year ? atoi(year) : 0;
+    for (size_t i = 0; rs && wanted > 0 && i < rs->count; i++)
+        if (rules_year(rs->years[i].gen) == wanted) return rs->years[i].gen;
+    return NULL;
+}
+
+struct rules_generation *ruleset_newest(const struct ruleset *rs)
+{
+    return ruleset_loaded(rs) ? rs->years[rs->count - 1].gen : NULL;
+}
+
+char *ruleset_describe(const struct ruleset *rs)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < rs->count; i++)
+        len += strlen(rs->years[i].dir) + strlen(rules_hash(rs->years[i].gen)) + 8;
+    char *out = malloc(len);
+    if (!out) return NULL;
+    out[0] = '\0';
+    for (size_t i = 0; i < rs->count; i++)
+        snprintf(out + strlen(out), len - strlen(out), "%s%s (%s)", i ? ", " : "", rs->years[i].dir,
+                 rules_hash(rs->years[i].gen));
+    return out;
+}
+
+/* The generation now serving a folder, if its files hash as `hash`. */
+static struct rules_generation *serving_same(const struct ruleset *rs, const char *dir,
+                                             const char *hash)
+{
+    for (size_t i = 0; i < rs->count; i++)
+        if (strcmp(rs->years[i].dir, dir) == 0 && strcmp(rules_hash(rs->years[i].gen), hash) == 0)
+            return rs->years[i].gen;
+    return NULL;
+}
+
+/* Two years may not both declare a period, nor share a campaign year: a period must have
+ * one set of rules. Adds a problem per clash. */
+static void check_apart(struct ruleset_year *years, size_t count, struct rules_report *report)
+{
+    for (size_t i = 0; i < count; i++) {
+        for (size_t j = i + 1; j < count; j++) {
+            char line[1024];
+            if (rules_year(years[i].gen) == rules_year(years[j].gen)) {
+                snprintf(line, sizeof line, "%s, %s: hai bộ quy tắc cùng khai báo năm %d",
+                         years[i].dir, years[j].dir, rules_year(years[i].gen));
+                rules_report_add(report, line);
+            }
+            const cJSON *p;
+            cJSON_ArrayForEach(p, rules_periods(years[i].gen))
+            {
+                const cJSON *code = cJSON_GetObjectItemCaseSensitive(p, "code");
+                if (!cJSON_IsString(code) || !rules_period(years[j].gen, code->valuestring))
+                    continue;
+                snprintf(line, sizeof line, "%s, %s: kỳ %s được khai báo ở cả hai năm",
+                         years[i].dir, years[j].dir, code->valuestring);
+                rules_report_add(report, line);
+            }
+        }
+    }
+}
+
+/* Loads every folder found under the root. On success *out holds them (generations that did
+ * not change are borrowed from rs: `fresh[i]` says which are new). */
+static int load_years(struct ruleset *rs, struct rules_report *report, struct ruleset_year **out,
+                      size_t *count, bool **fresh)
+{
+    char **dirs;
+    size_t n = rules_find_rulesets(rs->root, &dirs);
+    struct ruleset_year *years = calloc(n ? n : 1, sizeof *years);
+    bool *is_new = calloc(n ? n : 1, sizeof *is_new);
+    int rc = n > 0 && years && is_new ? 0 : -1;
+    if (n == 0) {
+        char line[1024];
+        snprintf(line, sizeof line, "%s: không có bộ quy tắc nào ở đây", rs->root);
+        rules_report_add(report, line);
+    }
+    for (size_t i = 0; i < n; i++) {
+        years[i].dir = dirs[i];
+        if (!years || !is_new) continue;
+        years[i].gen = rules_load(dirs[i], &rs->limits, report);
+        if (!years[i].gen) {
+            rc = -1;
+            continue;
+        }
+        struct rules_generation *same = serving_same(rs, dirs[i], rules_hash(years[i].gen));
+        is_new[i] = !same;
+        if (same) {
+            rules_free(years[i].gen);
+            years[i].gen = same;
+        }
+    }
+    free(dirs);
+    if (rc == 0) check_apart(years, n, report);
+    if (rc == 0 && report->problem_count == 0) {
+        *out = years, *count = n, *fresh = is_new;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!is_new[i]) years[i].gen = NULL; /* borrowed */
+    }
+    free_years(years, n);
+    free(is_new);
+    return -1;
+}
+
+static bool listed(const cJSON *codes, const char *code)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, codes)
+    {
+        if (strcmp(c->valuestring, code) == 0) return true;
+    }
+    return false;
+}
+
+/* Recomputes one generation's open periods that have stored facts. */
+static long recompute_year(struct store *st, struct rules_generation *gen, bool first_load,
+                           const cJSON *closed, const cJSON *with_facts, char *err, size_t errlen)
+{
+    long total = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, rules_periods(gen))
+    {
+        const char *code = cJSON_GetObjectItemCaseSensitive(p, "code")->valuestring;
+        /* At start-up, rules that made every stored result have nothing to redo. */
+        if (listed(closed, code) || !listed(with_facts, code) ||
+            (first_load && evaluations_stale(st, code, rules_hash(gen)) == 0))
+            continue;
+        long n = evaluation_recompute_period(st, gen, code, err, errlen);
+        if (n < 0) return -1;
+        total += n;
+    }
+    return total;
+}
+
+/* Recomputes, in one transaction, the years that changed. */
+static long recompute_changed(struct ruleset *rs, struct store *st, struct ruleset_year *years,
+                              const bool *fresh, size_t count, char *err, size_t errlen)
+{
+    cJSON *closed = periods_closed(st), *with_facts = facts_periods(st);
+    if (!closed || !with_facts || store_begin(st) != 0) {
+        snprintf(err, errlen, "cơ sở dữ liệu đang bận: %s", store_errmsg(st));
+        cJSON_Delete(closed);
+        cJSON_Delete(with_facts);
+        return -1;
+    }
+    long total = 0;
+    for (size_t i = 0; i < count && total >= 0; i++) {
+        if (!fresh[i]) continue;
+        long n = recompute_year(st, years[i].gen, rs->count == 0, closed, with_facts, err, errlen);
+        total = n < 0 ? -1 : total + n;
+    }
+    cJSON_Delete(closed);
+    cJSON_Delete(with_facts);
+    if (total >= 0 && store_commit(st) != 0) {
+        snprintf(err, errlen, "commit failed: %s", store_errmsg(st));
+        total = -1;
+    }
+    if (total < 0) store_rollback(st);
+    if (total > CHECKPOINT_AFTER_ROWS) store_checkpoint(st);
+    return total;
+}
+
+/* rules.reloaded for one year, in a transaction of its own (the swap itself writes
+ * nothing); `changed` says whether its rules differ from those it replaced. */
+static void tell_reload(struct store *st, struct rules_generation *gen, size_t tests, bool changed)
 {
     if (!st || !events_enabled() || store_begin(st) != 0) return;
     cJSON *event = cJSON_CreateObject();
+    cJSON_AddNumberToObject(event, "year", rules_year(gen));
     cJSON_AddStringToObject(event, "rules_hash", rules_hash(gen));
     cJSON_AddStringToObject(event, "summary", rules_summary(gen));
+    cJSON_AddBoolToObject(event, "changed", changed);
     cJSON_AddNumberToObject(event, "tests_passed", (double)tests);
     if (events_queue(st, "rules.reloaded", "", NULL, event) != 0 || store_commit(st) != 0)
         store_rollback(st);
 }
 
+/* Puts the new set in service and frees what is no longer used. */
+static void swap_in(struct ruleset *rs, struct ruleset_year *years, size_t count, const bool *fresh)
+{
+    for (size_t i = 0; i < rs->count; i++) {
+        bool kept = false;
+        for (size_t j = 0; j < count; j++)
+            kept |= !fresh[j] && years[j].gen == rs->years[i].gen;
+        if (kept) rs->years[i].gen = NULL;
+    }
+    free_years(rs->years, rs->count);
+    rs->years = years;
+    rs->count = count;
+    rs->generation++;
+}
+
+int ruleset_load(struct ruleset *rs, struct rules_report *report)
+{
+    struct ruleset_year *years = NULL;
+    size_t count = 0;
+    bool *fresh = NULL;
+    if (load_years(rs, report, &years, &count, &fresh) != 0) return -1;
+    swap_in(rs, years, count, fresh);
+    free(fresh);
+    return 0;
+}
+
 int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *report,
                    long *recomputed)
 {
-    struct rules_generation *next = rules_load(rs->dir, &rs->limits, report);
-    /* The stored evaluations are redone with the new rules before the swap, in one
-     * transaction: if a rule fails on real data, the reload is refused like any other
-     * broken ruleset and nothing changes. A restart with unchanged rules has nothing to
-     * redo. */
+    struct ruleset_year *years = NULL;
+    size_t count = 0;
+    bool *fresh = NULL;
     long n = 0;
-    if (next && st && (rs->active || evaluations_stale(st, rules_hash(next)) != 0)) {
+    int rc = load_years(rs, report, &years, &count, &fresh);
+    if (rc == 0 && st) {
         char err[1024];
-        n = evaluation_recompute(st, next, NULL, err, sizeof err);
-        if (n > CHECKPOINT_AFTER_ROWS) store_checkpoint(st);
+        n = recompute_changed(rs, st, years, fresh, count, err, sizeof err);
         if (n < 0) {
             char line[1200];
-            snprintf(line, sizeof line, "%s (while re-evaluating the stored reports)", err);
+            snprintf(line, sizeof line, "%s (khi tính lại các kết quả đã lưu)", err);
             rules_report_add(report, line);
-            rules_free(next);
-            next = NULL;
+            for (size_t i = 0; i < count; i++)
+                if (!fresh[i]) years[i].gen = NULL; /* borrowed */
+            free_years(years, count);
+            free(fresh);
+            rc = -1;
         }
     }
-    if (!next) {
+    if (rc != 0) {
         for (size_t i = 0; i < report->problem_count; i++)
             log_warn("rules: %s", report->problems[i]);
-        log_warn("rules in %s refused; %s", rs->dir,
-                 rs->active ? "the previous rules keep serving" : "no rules are loaded");
+        log_warn("rules in %s refused; %s", rs->root,
+                 rs->count ? "the previous rules keep serving" : "no rules are loaded");
         return -1;
     }
-    struct rules_generation *previous = rs->active;
-    rs->active = next;
-    rs->generation++;
-    rules_free(previous);
-    log_info("rules %s loaded from %s: %s; %zu self-tests passed; %ld evaluation(s) redone",
-             rules_hash(next), rs->dir, rules_summary(next), report->passed, n);
+    for (size_t i = 0; i < count; i++) {
+        if (fresh[i])
+            log_info("rules %s loaded from %s: %s", rules_hash(years[i].gen), years[i].dir,
+                     rules_summary(years[i].gen));
+        tell_reload(st, years[i].gen, report->passed, fresh[i]);
+    }
+    swap_in(rs, years, count, fresh);
+    free(fresh);
+    log_info("rules: %zu year(s) in service; %zu self-tests passed; %ld evaluation(s) redone",
+             rs->count, report->passed, n);
     metrics_set_gauge("thidua_rules_generation", "Rules generations loaded since start.",
                       (double)rs->generation);
-    tell_reload(st, next, report->passed);
     if (recomputed) *recomputed = n;
     return 0;
 }
 
 void ruleset_free(struct ruleset *rs)
 {
-    rules_free(rs->active);
-    free(rs->dir);
+    free_years(rs->years, rs->count);
+    free(rs->root);
     memset(rs, 0, sizeof *rs);
 }

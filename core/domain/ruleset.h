@@ -1,26 +1,60 @@
-/* ruleset.h — the rules generation in service, and how it is replaced. */
+/*
+ * ruleset.h — the rules in service: one generation per campaign year, side by side, and how
+ * they are replaced together.
+ *
+ * `rules/2025/` and `rules/2026/` load as two generations; a period is evaluated by the
+ * generation whose campaign declares it, so adding or changing 2026 never touches a 2025
+ * result. A reload loads every year: if any year is broken, none is swapped in.
+ */
 #ifndef THIDUA_DOMAIN_RULESET_H
 #define THIDUA_DOMAIN_RULESET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rules/rules.h"
 #include "store/store.h"
 
+/* One campaign year's rules. */
+struct ruleset_year {
+    char *dir;                    /* its folder */
+    struct rules_generation *gen; /* loaded and self-tested */
+};
+
 struct ruleset {
-    struct rules_generation *active; /* NULL until a load succeeds */
-    char *dir;                       /* the ruleset folder */
+    struct ruleset_year *years; /* oldest first; none until a load succeeds */
+    size_t count;
+    char *root; /* the folder of year folders (or one ruleset folder) */
     struct rules_limits limits;
     unsigned long generation; /* how many swaps so far */
 };
 
-/* Finds the ruleset under rules_root (or uses `dir` as is). Does not load. */
+/* Remembers rules_root; checks it holds a ruleset. Does not load. */
 int ruleset_init(struct ruleset *rs, const char *rules_root, char *err, size_t errlen);
-/* Loads a new generation and re-evaluates every stored evaluation with it (one
- * transaction); only if both succeed is it swapped in and the old one freed. On failure the
- * active generation keeps serving and report says why. Returns 0 or -1. */
+
+/* Loads every year's folder found under the root now (a new year folder is picked up).
+ * Each year whose rules changed has its stored evaluations of open periods recomputed, all
+ * in one transaction (st NULL: nothing is recomputed, as for the command line). Only if
+ * every year loads and every recompute succeeds is the new set swapped in; a year whose
+ * rules are byte-for-byte unchanged keeps its generation and its results untouched. On
+ * failure the previous set keeps serving and report says why. Returns 0 or -1. */
 int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *report,
                    long *recomputed);
+
+/* Loads every year as ruleset_reload does, without a database and without logging (the
+ * command line prints the report itself). 0, or -1 with report saying why. */
+int ruleset_load(struct ruleset *rs, struct rules_report *report);
+
+bool ruleset_loaded(const struct ruleset *rs);
+/* The generation whose campaign declares the period, or NULL. */
+struct rules_generation *ruleset_for_period(const struct ruleset *rs, const char *period);
+/* The generation of a campaign year ("2025"), or NULL. */
+struct rules_generation *ruleset_of_year(const struct ruleset *rs, const char *year);
+/* The newest year's generation, or NULL. */
+struct rules_generation *ruleset_newest(const struct ruleset *rs);
+/* "rules/2025 (hash), rules/2026 (hash)" for logs and summaries; malloc'd. */
+char *ruleset_describe(const struct ruleset *rs);
+
 void ruleset_free(struct ruleset *rs);
 
 #endif

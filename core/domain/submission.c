@@ -18,6 +18,7 @@
 #include "store/audit.h"
 #include "store/facts.h"
 #include "store/people.h"
+#include "store/periods.h"
 
 #define AUDIT_DETAIL_LEN 200
 
@@ -111,7 +112,7 @@ static int tell_changes(struct store *st, const char *period, const struct rules
 }
 
 /* Evaluates and stores one (period, unit); hands out the evaluations asked for. */
-static int evaluate_touched(struct store *st, struct rules_generation *gen, const char *key,
+static int evaluate_touched(struct store *st, const struct ruleset *rs, const char *key,
                             const struct submission *subs, size_t n,
                             const struct submission_options *o, struct submission_result *results,
                             char *err, size_t errlen)
@@ -120,6 +121,11 @@ static int evaluate_touched(struct store *st, struct rules_generation *gen, cons
     const char *tab = strchr(key, '\t');
     snprintf(period, sizeof period, "%.*s", (int)(tab - key), key);
     struct rules_results evaluated;
+    struct rules_generation *gen = ruleset_for_period(rs, period);
+    if (!gen) {
+        snprintf(err, errlen, "%s: no campaign year declares this period", period);
+        return -1;
+    }
     if (evaluation_of_unit(st, gen, period, tab + 1, true, &evaluated, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s %s: %s", period, tab + 1, why);
         return -1;
@@ -134,13 +140,29 @@ static int evaluate_touched(struct store *st, struct rules_generation *gen, cons
     return rc;
 }
 
+/* A closed period's facts and results are records: no submission may change them. */
+static bool writes_closed_period(struct store *st, const struct submission *subs, size_t n,
+                                 char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(subs[i].period, subs[i - 1].period) == 0) continue;
+        if (periods_is_closed(st, subs[i].period) != 0) {
+            snprintf(err, errlen, "kỳ %s đã khoá sổ: kết quả của kỳ là hồ sơ, không sửa được",
+                     subs[i].period);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Everything between BEGIN and COMMIT. */
-static enum submission_status apply_in_transaction(struct store *st, struct rules_generation *gen,
+static enum submission_status apply_in_transaction(struct store *st, const struct ruleset *rs,
                                                    const struct submission *subs, size_t n,
                                                    const struct submission_options *o,
                                                    struct submission_result *results, char *err,
                                                    size_t errlen)
 {
+    if (writes_closed_period(st, subs, n, err, errlen)) return SUBMISSION_PERIOD_CLOSED;
     struct touched_units touched = {cJSON_CreateObject()};
     enum submission_status status = SUBMISSION_OK;
     for (size_t i = 0; i < n && status == SUBMISSION_OK; i++) {
@@ -157,7 +179,7 @@ static enum submission_status apply_in_transaction(struct store *st, struct rule
     cJSON_ArrayForEach(k, touched.set)
     {
         if (status != SUBMISSION_OK) break;
-        if (evaluate_touched(st, gen, k->string, subs, n, o, results, err, errlen) != 0)
+        if (evaluate_touched(st, rs, k->string, subs, n, o, results, err, errlen) != 0)
             status = SUBMISSION_EVALUATION;
     }
     cJSON_Delete(touched.set);
@@ -170,7 +192,7 @@ static enum submission_status apply_in_transaction(struct store *st, struct rule
     return status;
 }
 
-enum submission_status submissions_apply(struct store *st, struct rules_generation *gen,
+enum submission_status submissions_apply(struct store *st, const struct ruleset *rs,
                                          const struct submission *subs, size_t n,
                                          const struct submission_options *options,
                                          struct submission_result *results, char *err,
@@ -182,7 +204,7 @@ enum submission_status submissions_apply(struct store *st, struct rules_generati
         return SUBMISSION_BUSY;
     }
     enum submission_status status =
-        apply_in_transaction(st, gen, subs, n, options, results, err, errlen);
+        apply_in_transaction(st, rs, subs, n, options, results, err, errlen);
     if (status == SUBMISSION_OK && store_commit(st) != 0) {
         snprintf(err, errlen, "%s", store_errmsg(st));
         status = SUBMISSION_COMMIT_FAILED;

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "rules/rules.h"
+#include "domain/ruleset.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -48,11 +48,13 @@ enum submission_status {
     SUBMISSION_EVALUATION,    /* a rule failed on the new facts: nothing was stored */
     SUBMISSION_STORE_FAILED,  /* the database refused a write: nothing was stored */
     SUBMISSION_COMMIT_FAILED, /* the commit failed: nothing was stored */
+    SUBMISSION_PERIOD_CLOSED, /* a period written to is closed: nothing was stored */
 };
 
-/* Stores n submissions in one transaction (results has n entries). On failure err says why
- * ("PERIOD UNIT: reason" when a rule failed) and the database is as it was. */
-enum submission_status submissions_apply(struct store *st, struct rules_generation *gen,
+/* Stores n submissions in one transaction (results has n entries), each (period, unit)
+ * evaluated by the rules of its period's year. On failure err says why ("PERIOD UNIT:
+ * reason" when a rule failed) and the database is as it was. */
+enum submission_status submissions_apply(struct store *st, const struct ruleset *rs,
                                          const struct submission *subs, size_t n,
                                          const struct submission_options *options,
                                          struct submission_result *results, char *err,

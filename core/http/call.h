@@ -41,6 +41,7 @@ extern const struct route routes_reports[];
 extern const struct route routes_results[];
 extern const struct route routes_rules[];
 extern const struct route routes_outbox[];
+extern const struct route routes_periods[];
 
 /* Replies with a JSON value (consumed). */
 void api_reply(struct api_call *call, int status, cJSON *body);
@@ -56,10 +57,11 @@ cJSON *api_body_object(struct api_call *call);
 /* True when the caller may write data of `unit_code`; replies 403 otherwise. */
 bool api_may_write_unit(struct api_call *call, const char *unit_code);
 /* The rules in service, or NULL after replying 503. */
-struct rules_generation *api_active_rules(struct api_call *call);
-/* The period in the path, known to the rules; NULL after replying 404. */
-const cJSON *api_known_period(struct api_call *call, struct rules_generation *gen,
-                              const char *code);
+struct ruleset *api_ruleset(struct api_call *call);
+/* The rules of a period (the year whose campaign declares it) and the period itself; NULL
+ * after replying 503 (no rules loaded) or 404 (no year declares it). */
+struct rules_generation *api_period_rules(struct api_call *call, const char *code,
+                                          const cJSON **period);
 /* A string field of a period ("" when absent). */
 const char *api_period_field(const cJSON *period, const char *name);
 

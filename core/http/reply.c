@@ -90,23 +90,29 @@ bool api_may_write_unit(struct api_call *call, const char *unit_code)
     return false;
 }
 
-struct rules_generation *api_active_rules(struct api_call *call)
+struct ruleset *api_ruleset(struct api_call *call)
 {
-    struct rules_generation *gen = call->api->rules ? call->api->rules->active : NULL;
-    if (!gen) api_error(call, 503, "no_rules", "no ruleset is loaded; see the daemon's log");
-    return gen;
+    struct ruleset *rs = call->api->rules;
+    if (ruleset_loaded(rs)) return rs;
+    api_error(call, 503, "no_rules", "no ruleset is loaded; see the daemon's log");
+    return NULL;
 }
 
-const cJSON *api_known_period(struct api_call *call, struct rules_generation *gen, const char *code)
+struct rules_generation *api_period_rules(struct api_call *call, const char *code,
+                                          const cJSON **period)
 {
-    const cJSON *p = rules_period(gen, code);
-    if (!p) {
+    struct ruleset *rs = api_ruleset(call);
+    if (!rs) return NULL;
+    struct rules_generation *gen = ruleset_for_period(rs, code);
+    if (!gen) {
         char msg[MESSAGE_LEN];
         snprintf(msg, sizeof msg,
-                 "the campaign has no period \"%.40s\" (periods look like 2025-H1, 2025-Y)", code);
+                 "no campaign has a period \"%.40s\" (periods look like 2025-H1, 2025-Y)", code);
         api_error(call, 404, "period_not_found", msg);
+        return NULL;
     }
-    return p;
+    if (period) *period = rules_period(gen, code);
+    return gen;
 }
 
 const char *api_period_field(const cJSON *period, const char *name)

@@ -60,15 +60,15 @@ static void outbox_list_get(struct api_call *call)
 
 static void calendar_get(struct api_call *call)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    if (!gen) return;
+    struct ruleset *rs = api_ruleset(call);
+    if (!rs) return;
     char unit[PARAM_LEN], err[ERR_LEN];
     int has_unit = http_query_param(call->req, "unit", unit, sizeof unit);
     if (has_unit < 0 || (has_unit && !valid_code(unit))) {
         api_error(call, 404, "unit_not_found", "no unit has this code");
         return;
     }
-    char *text = calendar_ics(call->api->store, gen, has_unit ? unit : NULL, err, sizeof err);
+    char *text = calendar_ics(call->api->store, rs, has_unit ? unit : NULL, err, sizeof err);
     if (!text) {
         api_error(call, has_unit ? 404 : 500, has_unit ? "unit_not_found" : "internal", err);
         return;

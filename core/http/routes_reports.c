@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/membership.h"
+#include "domain/periods.h"
 #include "domain/status.h"
 #include "domain/submission.h"
 #include "http/call.h"
@@ -72,14 +73,15 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
 }
 
 /* Stores one subject's facts through the domain; its new evaluation, or NULL (replied). */
-static cJSON *submit(struct api_call *call, struct rules_generation *gen,
-                     const struct submission *s, struct submission_result *result)
+static cJSON *submit(struct api_call *call, const struct submission *s,
+                     struct submission_result *result)
 {
     char err[ERR_LEN], msg[ERR_LEN + 64];
     bool merge = strcmp(call->req->method, "PATCH") == 0; /* PATCH corrects, PUT replaces */
     const struct submission_options options = {
         .actor = call->who.name, .action = "submit", .want_evaluation = true, .merge = merge};
-    switch (submissions_apply(call->api->store, gen, s, 1, &options, result, err, sizeof err)) {
+    switch (submissions_apply(call->api->store, call->api->rules, s, 1, &options, result, err,
+                              sizeof err)) {
     case SUBMISSION_OK: return result->evaluation;
     case SUBMISSION_BUSY: api_error(call, 503, "busy", "the database is busy; try again"); break;
     case SUBMISSION_COMMIT_FAILED:
@@ -91,6 +93,7 @@ static cJSON *submit(struct api_call *call, struct rules_generation *gen,
         snprintf(msg, sizeof msg, "nothing was stored: %s", err);
         api_error(call, 500, "rule_error", msg);
         break;
+    case SUBMISSION_PERIOD_CLOSED: api_error(call, 409, "period_closed", err); break;
     }
     return NULL;
 }
@@ -107,24 +110,33 @@ static cJSON *stored_reply(const struct submission *s, const char *subject_field
     return out;
 }
 
+/* A closed period's facts are records: 409 before any word on the content. */
+static bool period_open(struct api_call *call, const char *period)
+{
+    if (!period_is_closed(call->api->store, period)) return true;
+    char msg[ERR_LEN];
+    snprintf(msg, sizeof msg, "kỳ %s đã khoá sổ: kết quả của kỳ là hồ sơ, không sửa được", period);
+    api_error(call, 409, "period_closed", msg);
+    return false;
+}
+
 static void unit_report_put(struct api_call *call)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    if (!gen) return;
     const char *period = call->params[0], *code = call->params[1];
-    const cJSON *p = api_known_period(call, gen, period);
-    if (!p) return;
+    const cJSON *p;
+    struct rules_generation *gen = api_period_rules(call, period, &p);
+    if (!gen) return;
     if (!valid_code(code) || !units_exists(call->api->store, code)) {
         api_error(call, 404, "unit_not_found", "no unit has this code");
         return;
     }
-    if (!api_may_write_unit(call, code)) return;
+    if (!api_may_write_unit(call, code) || !period_open(call, period)) return;
     cJSON *body = api_body_object(call);
     const char *note;
     cJSON *facts = body ? checked_submission(call, gen, "unit", body, &note) : NULL;
     struct submission s = {period, "unit", code, facts, NULL, NULL};
     struct submission_result result;
-    cJSON *evaluation = facts ? (s.note = note, submit(call, gen, &s, &result)) : NULL;
+    cJSON *evaluation = facts ? (s.note = note, submit(call, &s, &result)) : NULL;
     if (evaluation) {
         cJSON *out = stored_reply(&s, "unit", &result);
         cJSON_AddBoolToObject(out, "late",
@@ -153,11 +165,10 @@ static bool hired_in_period(struct api_call *call, const char *code, const cJSON
 
 static void person_facts_put(struct api_call *call)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    if (!gen) return;
     const char *period = call->params[0], *code = call->params[1];
-    const cJSON *p = api_known_period(call, gen, period);
-    if (!p) return;
+    const cJSON *p;
+    struct rules_generation *gen = api_period_rules(call, period, &p);
+    if (!gen) return;
     char *unit_code = valid_code(code) ? people_unit_of(call->api->store, code) : NULL;
     cJSON *body = NULL;
     if (!unit_code) {
@@ -165,7 +176,9 @@ static void person_facts_put(struct api_call *call)
         goto done;
     }
     /* 403 before any word on the content. */
-    if (!api_may_write_unit(call, unit_code) || !hired_in_period(call, code, p)) goto done;
+    if (!api_may_write_unit(call, unit_code) || !period_open(call, period) ||
+        !hired_in_period(call, code, p))
+        goto done;
     const char *note;
     cJSON *facts = (body = api_body_object(call))
                        ? checked_submission(call, gen, "person", body, &note)
@@ -173,7 +186,7 @@ static void person_facts_put(struct api_call *call)
     if (!facts) goto done;
     struct submission s = {period, "person", code, facts, note, NULL};
     struct submission_result result;
-    cJSON *evaluation = submit(call, gen, &s, &result);
+    cJSON *evaluation = submit(call, &s, &result);
     if (evaluation) {
         cJSON *out = stored_reply(&s, "person", &result);
         cJSON_AddItemToObject(out, "evaluation", evaluation);

@@ -36,11 +36,10 @@ static bool hired_after_period(struct api_call *call, const char *code, const cJ
 
 static void evaluation_reply(struct api_call *call, const char *subject)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    if (!gen) return;
     const char *period = call->params[0], *code = call->params[1];
-    const cJSON *p = api_known_period(call, gen, period);
-    if (!p) return;
+    const cJSON *p;
+    struct rules_generation *gen = api_period_rules(call, period, &p);
+    if (!gen) return;
     struct store *st = call->api->store;
     /* The common case first: a stored evaluation is JSON already, sent as it is. Only a
      * subject without one needs its code checked and a fresh evaluation. */
@@ -77,9 +76,9 @@ static void person_evaluation_get(struct api_call *call)
 
 static void status_get(struct api_call *call)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    const cJSON *p = gen ? api_known_period(call, gen, call->params[0]) : NULL;
-    if (!p) return;
+    const cJSON *p;
+    struct rules_generation *gen = api_period_rules(call, call->params[0], &p);
+    if (!gen) return;
     cJSON *status =
         status_of_period(call->api->store, call->params[0], api_period_field(p, "report_due"),
                          api_period_field(p, "effective_due"));
@@ -91,9 +90,9 @@ static void status_get(struct api_call *call)
 
 static void ranking_get(struct api_call *call)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    const cJSON *p = gen ? api_known_period(call, gen, call->params[0]) : NULL;
-    if (!p) return;
+    const cJSON *p;
+    struct rules_generation *gen = api_period_rules(call, call->params[0], &p);
+    if (!gen) return;
     cJSON *ranking = ranking_of_period(call->api->store, rules_hash(gen), call->params[0],
                                        api_period_field(p, "report_due"));
     if (!ranking)
@@ -104,8 +103,8 @@ static void ranking_get(struct api_call *call)
 
 static void nominations_get(struct api_call *call)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    if (!gen || !api_known_period(call, gen, call->params[0])) return;
+    struct rules_generation *gen = api_period_rules(call, call->params[0], NULL);
+    if (!gen) return;
     cJSON *lists = nominations_of_period(call->api->store, gen, call->params[0]);
     if (!lists)
         api_error(call, 500, "internal", "cannot read the evaluations");

@@ -91,11 +91,21 @@ static cJSON *check_request(struct rules_generation *gen, const cJSON *body, cha
     return details;
 }
 
+/* The year whose rules answer: the one declaring the period asked for, else the newest. */
+static struct rules_generation *rules_asked(const struct ruleset *rs, const cJSON *body)
+{
+    const cJSON *period = cJSON_GetObjectItemCaseSensitive(body, "period");
+    struct rules_generation *gen =
+        cJSON_IsString(period) ? ruleset_for_period(rs, period->valuestring) : NULL;
+    return gen ? gen : ruleset_newest(rs);
+}
+
 static void evaluate_post(struct api_call *call)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    cJSON *body = gen ? api_body_object(call) : NULL;
+    struct ruleset *rs = api_ruleset(call);
+    cJSON *body = rs ? api_body_object(call) : NULL;
     if (!body) return;
+    struct rules_generation *gen = rules_asked(rs, body);
     char period[32], err[ERR_LEN] = "the evaluation could not be read back";
     cJSON *details = check_request(gen, body, period, sizeof period);
     if (cJSON_GetArraySize(details) > 0) {
@@ -117,13 +127,36 @@ static void evaluate_post(struct api_call *call)
         api_reply(call, 200, result);
 }
 
+/* Every year in service: [{year, rules_hash, summary}]. */
+static cJSON *years_in_service(const struct ruleset *rs)
+{
+    cJSON *years = cJSON_CreateArray();
+    for (size_t i = 0; i < rs->count; i++) {
+        cJSON *y = cJSON_CreateObject();
+        cJSON_AddNumberToObject(y, "year", rules_year(rs->years[i].gen));
+        cJSON_AddStringToObject(y, "rules_hash", rules_hash(rs->years[i].gen));
+        cJSON_AddStringToObject(y, "summary", rules_summary(rs->years[i].gen));
+        cJSON_AddItemToArray(years, y);
+    }
+    return years;
+}
+
+/* One year's catalog (?year=2025; the newest by default) and the list of years. */
 static void rules_get(struct api_call *call)
 {
-    struct rules_generation *gen = api_active_rules(call);
-    if (!gen) return;
+    struct ruleset *rs = api_ruleset(call);
+    if (!rs) return;
+    char year[16];
+    int asked = http_query_param(call->req, "year", year, sizeof year);
+    struct rules_generation *gen = asked > 0 ? ruleset_of_year(rs, year) : ruleset_newest(rs);
+    if (!gen) {
+        api_error(call, 404, "year_not_found", "không có bộ quy tắc cho năm này");
+        return;
+    }
     cJSON *out = cJSON_Duplicate(rules_catalog(gen), 1);
     cJSON_AddStringToObject(out, "rules_hash", rules_hash(gen));
     cJSON_AddStringToObject(out, "dir", rules_dir(gen));
+    cJSON_AddItemToObject(out, "years", years_in_service(rs));
     api_reply(call, 200, out);
 }
 
@@ -147,10 +180,11 @@ static void reload_post(struct api_call *call)
         api_invalid(call, "the rules were refused; the previous rules keep serving", details);
         return;
     }
-    struct rules_generation *gen = call->api->rules->active;
+    struct rules_generation *gen = ruleset_newest(call->api->rules);
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "rules_hash", rules_hash(gen));
     cJSON_AddStringToObject(out, "summary", rules_summary(gen));
+    cJSON_AddItemToObject(out, "years", years_in_service(call->api->rules));
     cJSON_AddNumberToObject(out, "tests_passed", (double)report.passed);
     cJSON_AddNumberToObject(out, "recomputed", (double)recomputed);
     rules_report_free(&report);

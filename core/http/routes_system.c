@@ -17,10 +17,18 @@ static void health(struct api_call *call)
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "status", call->api->shutting_down ? "stopping" : "ok");
     struct ruleset *rules = call->api->rules;
-    if (rules && rules->active)
-        cJSON_AddStringToObject(body, "rules_hash", rules_hash(rules->active));
-    else
+    if (ruleset_loaded(rules)) {
+        /* The newest year's hash, and each year's. */
+        cJSON_AddStringToObject(body, "rules_hash", rules_hash(ruleset_newest(rules)));
+        cJSON *years = cJSON_AddObjectToObject(body, "rules");
+        for (size_t i = 0; i < rules->count; i++) {
+            char year[16];
+            snprintf(year, sizeof year, "%d", rules_year(rules->years[i].gen));
+            cJSON_AddStringToObject(years, year, rules_hash(rules->years[i].gen));
+        }
+    } else {
         cJSON_AddNullToObject(body, "rules_hash");
+    }
     cJSON_AddNumberToObject(body, "schema_version", store_schema_version(call->api->store));
     api_reply(call, 200, body);
 }

@@ -84,7 +84,7 @@ static const char *const fact_columns[F_COUNT] = {"period", "subject", "code", "
  * so the file is read in linear time. */
 struct facts_import {
     struct store *st;
-    struct rules_generation *gen;
+    const struct ruleset *rs; /* each row's period picks its year's rules */
     struct csv_table table;
     int col[F_COUNT], at_col;
     struct fact_group *groups;
@@ -140,7 +140,8 @@ static struct fact_group *place_row(struct facts_import *fi, size_t r, const cha
     size_t line = fi->table.lines[r];
     bool ok = true;
     struct fact_group *g = NULL;
-    if (!rules_period(fi->gen, v[F_PERIOD])) {
+    struct rules_generation *gen = ruleset_for_period(fi->rs, v[F_PERIOD]);
+    if (!gen) {
         import_error(fi->errors, line, "period", "\"%s\" không phải kỳ báo cáo của phong trào",
                      v[F_PERIOD]);
         ok = false;
@@ -158,7 +159,7 @@ static struct fact_group *place_row(struct facts_import *fi, size_t r, const cha
             ok = false;
         }
     }
-    *fact = declared_fact(fi->gen, v[F_SUBJECT], v[F_FACT]);
+    *fact = declared_fact(gen ? gen : ruleset_newest(fi->rs), v[F_SUBJECT], v[F_FACT]);
     if (!*fact) {
         import_error(fi->errors, line, "fact", "bộ quy tắc không khai báo chỉ tiêu %s \"%s\"",
                      v[F_SUBJECT], v[F_FACT]);
@@ -226,7 +227,8 @@ static void validate_groups(struct facts_import *fi)
     for (size_t i = 0; i < fi->ngroups; i++) {
         struct fact_group *g = &fi->groups[i];
         if (!g->known) continue;
-        cJSON *problems = rules_validate_facts(fi->gen, g->subject, g->facts);
+        cJSON *problems =
+            rules_validate_facts(ruleset_for_period(fi->rs, g->period), g->subject, g->facts);
         if (!problems) {
             import_error(fi->errors, 0, NULL, "bộ quy tắc không kiểm tra được chỉ tiêu của %s %s",
                          g->subject, g->code);
@@ -267,11 +269,13 @@ static int write_groups(struct facts_import *fi, const char *actor, bool replace
     const struct submission_options options = {
         .actor = actor, .action = "import", .skip_unchanged = true, .merge = !replace};
     enum submission_status status =
-        submissions_apply(fi->st, fi->gen, subs, n, &options, results, err, sizeof err);
+        submissions_apply(fi->st, fi->rs, subs, n, &options, results, err, sizeof err);
     if (status == SUBMISSION_BUSY)
         import_error(fi->errors, 0, NULL, "cơ sở dữ liệu đang bận: %s", err);
     else if (status == SUBMISSION_EVALUATION)
         import_error(fi->errors, 0, NULL, "đánh giá %s", err);
+    else if (status == SUBMISSION_PERIOD_CLOSED)
+        import_error(fi->errors, 0, NULL, "%s", err);
     else if (status != SUBMISSION_OK)
         import_error(fi->errors, 0, NULL, "lỗi cơ sở dữ liệu: %s", err);
     if (status != SUBMISSION_OK) goto done;
@@ -303,11 +307,10 @@ static int begin_import(struct facts_import *fi)
     return -1;
 }
 
-int import_facts(struct store *st, struct rules_generation *gen, const char *path,
-                 const char *actor, bool replace, struct import_summary *summary,
-                 struct import_errors *errors)
+int import_facts(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
+                 bool replace, struct import_summary *summary, struct import_errors *errors)
 {
-    struct facts_import fi = {.st = st, .gen = gen, .errors = errors};
+    struct facts_import fi = {.st = st, .rs = rs, .errors = errors};
     char err[1024];
     int rc = -1;
     memset(summary, 0, sizeof *summary);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "rules/rules.h"
+#include "domain/ruleset.h"
 #include "store/store.h"
 
 /* Collected problems, each "row N, column X: why". */
@@ -37,8 +37,7 @@ int import_people(struct store *st, const char *path, const char *actor,
  * version with the file's facts over it (a correction keeps the facts it does not name), or
  * with `replace` the file's facts alone. An empty value cell is "not given". Values are read
  * by their fact's declared type and checked by the rules as the HTTP API checks them. */
-int import_facts(struct store *st, struct rules_generation *gen, const char *path,
-                 const char *actor, bool replace, struct import_summary *summary,
-                 struct import_errors *errors);
+int import_facts(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
+                 bool replace, struct import_summary *summary, struct import_errors *errors);
 
 #endif

@@ -72,6 +72,13 @@ const char *rules_summary(const struct rules_generation *gen)
     return gen->summary;
 }
 
+int rules_year(const struct rules_generation *gen)
+{
+    const cJSON *campaign = cJSON_GetObjectItemCaseSensitive(gen->catalog, "campaign");
+    const cJSON *year = cJSON_GetObjectItemCaseSensitive(campaign, "year");
+    return cJSON_IsNumber(year) ? year->valueint : 0;
+}
+
 const cJSON *rules_periods(const struct rules_generation *gen)
 {
     return gen->periods;

@@ -91,29 +91,44 @@ static bool holds_lua_files(const char *dir)
     return n > 0;
 }
 
-/* True when a (a folder name of digits) is a later year than b. */
-static bool later_year(const char *a, const char *b)
+static int is_year_folder(const struct dirent *entry)
 {
-    return strlen(a) > strlen(b) || (strlen(a) == strlen(b) && strcmp(a, b) > 0);
+    size_t len = strlen(entry->d_name);
+    return len == 4 && strspn(entry->d_name, "0123456789") == len;
 }
 
-char *rules_find_ruleset(const char *rules_root)
+size_t rules_find_rulesets(const char *rules_root, char ***dirs_out)
 {
-    if (holds_lua_files(rules_root)) return strdup(rules_root);
-    DIR *dir = opendir(rules_root);
-    if (!dir) return NULL;
-    char best[256] = "";
-    struct dirent *e;
-    while ((e = readdir(dir))) {
-        if (!e->d_name[0] || strspn(e->d_name, "0123456789") != strlen(e->d_name)) continue;
-        if (later_year(e->d_name, best)) snprintf(best, sizeof best, "%s", e->d_name);
+    *dirs_out = NULL;
+    if (holds_lua_files(rules_root)) {
+        char **dirs = malloc(sizeof *dirs);
+        if (!dirs || !(dirs[0] = strdup(rules_root))) {
+            free(dirs);
+            return 0;
+        }
+        *dirs_out = dirs;
+        return 1;
     }
-    closedir(dir);
-    if (!best[0]) return NULL;
-    size_t len = strlen(rules_root) + strlen(best) + 2;
-    char *out = malloc(len);
-    if (out) snprintf(out, len, "%s/%s", rules_root, best);
-    return out;
+    struct dirent **entries;
+    int n = scandir(rules_root, &entries, is_year_folder, alphasort);
+    if (n <= 0) {
+        if (n == 0) free(entries);
+        return 0;
+    }
+    char **dirs = calloc((size_t)n, sizeof *dirs);
+    size_t count = 0;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(rules_root) + strlen(entries[i]->d_name) + 2;
+        char *dir = dirs ? malloc(len) : NULL;
+        if (dir) {
+            snprintf(dir, len, "%s/%s", rules_root, entries[i]->d_name);
+            dirs[count++] = dir;
+        }
+        free(entries[i]);
+    }
+    free(entries);
+    *dirs_out = dirs;
+    return count;
 }
 
 /* ---- the engine ----------------------------------------------------------------------- */

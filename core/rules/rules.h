@@ -35,9 +35,10 @@ void rules_report_free(struct rules_report *report);
 
 struct rules_generation;
 
-/* Finds the ruleset folder under `rules_root`: the folder itself if it holds .lua files,
- * else its highest-numbered subfolder (the newest campaign year). Result malloc'd, or NULL. */
-char *rules_find_ruleset(const char *rules_root);
+/* Finds the ruleset folders under `rules_root`: the folder itself if it holds .lua files,
+ * else each subfolder named by a year (four digits), oldest first. Returns how many;
+ * *dirs (each and the array malloc'd) holds them. */
+size_t rules_find_rulesets(const char *rules_root, char ***dirs);
 
 /* Loads every .lua file of dir in name order, then tests/, checks, runs the self-tests.
  * Returns NULL (report says why) if anything failed. */
@@ -48,6 +49,8 @@ void rules_free(struct rules_generation *gen);
 const char *rules_hash(const struct rules_generation *gen);
 const char *rules_dir(const struct rules_generation *gen);
 const char *rules_summary(const struct rules_generation *gen);
+/* The campaign's year (campaign { year = ... }), or 0. */
+int rules_year(const struct rules_generation *gen);
 /* The campaign's periods [{code,label,from,to,report_due,kind}] and the catalog
  * {campaign, periods, facts, criteria, titles, nominations}; owned by the generation. */
 const cJSON *rules_periods(const struct rules_generation *gen);

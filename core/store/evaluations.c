@@ -57,12 +57,13 @@ char *evaluations_get(struct store *st, const char *period, const char *subject,
 
 /* ---- inputs of the rule engine ---------------------------------------------------------- */
 
-long evaluations_stale(struct store *st, const char *rules_hash)
+long evaluations_stale(struct store *st, const char *period, const char *rules_hash)
 {
     sqlite3_stmt *stmt =
-        store_prepare(st, "SELECT count(*) FROM evaluations WHERE rules_hash <> ?");
+        store_prepare(st, "SELECT count(*) FROM evaluations WHERE period = ? AND rules_hash <> ?");
     if (!stmt) return -1;
-    store_bind_text(stmt, 1, rules_hash);
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, rules_hash);
     long n = sqlite3_step(stmt) == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : -1;
     store_done(st, stmt);
     return n;

@@ -15,8 +15,8 @@ int evaluations_put(struct store *st, const char *period, const char *subject, c
 /* The stored result (malloc'd JSON text) or NULL; its rules hash is copied to hash_out. */
 char *evaluations_get(struct store *st, const char *period, const char *subject, const char *code,
                       char *hash_out, size_t hash_len);
-/* How many stored evaluations were made by rules other than `rules_hash`. */
-long evaluations_stale(struct store *st, const char *rules_hash);
+/* How many stored evaluations of a period were made by rules other than `rules_hash`. */
+long evaluations_stale(struct store *st, const char *period, const char *rules_hash);
 /* Stored evaluations of a period: [{subject, code, score, result(text)}], units first;
  * subject NULL for both kinds. */
 cJSON *evaluations_of_period(struct store *st, const char *period, const char *subject);

@@ -115,6 +115,26 @@ static const char *const migrations[] = {
     "  updated_at TEXT NOT NULL,"
     "  PRIMARY KEY (channel, key)"
     ");",
+
+    /* 5: closed periods (their results are records: never recomputed, never written), and
+     * the titles people and units earned, in years before this system or stored when a
+     * year's period closed — what the conditions spanning years read. */
+    "CREATE TABLE period_closures ("
+    "  period TEXT PRIMARY KEY,"
+    "  closed_at TEXT NOT NULL,"
+    "  closed_by TEXT NOT NULL,"
+    "  reason TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE TABLE titles_awarded ("
+    "  year INTEGER NOT NULL,"
+    "  subject TEXT NOT NULL CHECK (subject IN ('unit','person')),"
+    "  code TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  recorded_at TEXT NOT NULL,"
+    "  PRIMARY KEY (year, subject, code, title)"
+    ");"
+    "CREATE INDEX titles_awarded_subject ON titles_awarded(subject, code);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
