@@ -115,6 +115,28 @@ static const char *const migrations[] = {
     "  updated_at TEXT NOT NULL,"
     "  PRIMARY KEY (channel, key)"
     ");",
+
+    /* 5: PLACEHOLDER, no schema change. The lead's migration 5 (periods state, prior titles)
+     * takes this slot when branches merge; it is here only so that 6 follows a 5. */
+    "SELECT 1;",
+
+    /* 6: people keep their history: one row per stay of a person in a unit, [since, until)
+     * (since NULL = since the person joined, until NULL = still there; a move on day D ends
+     * one stay at D and starts the next at D). people.unit_code stays the current unit.
+     * Every person today gets one open stay in their unit. */
+    "CREATE TABLE memberships ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person TEXT NOT NULL REFERENCES people(code),"
+    "  unit TEXT NOT NULL REFERENCES units(code),"
+    "  since TEXT,"
+    "  until TEXT,"
+    "  CHECK (since IS NULL OR until IS NULL OR since < until)"
+    ");"
+    "CREATE INDEX memberships_person ON memberships(person, since);"
+    "CREATE INDEX memberships_unit ON memberships(unit);"
+    "CREATE UNIQUE INDEX memberships_one_open ON memberships(person) WHERE until IS NULL;"
+    "INSERT INTO memberships (person, unit, since, until) "
+    "  SELECT code, unit_code, NULL, NULL FROM people;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
