@@ -100,10 +100,10 @@ int membership_record(struct store *st, const struct person_row *row,
                       enum membership_change change, const char *day)
 {
     switch (change) {
-    case MEMBERSHIP_SAME: return 0;
+    case MEMBERSHIP_SAME: return memberships_update_open(st, row);
     case MEMBERSHIP_BAD_DATE: return -1;
-    case MEMBERSHIP_NEW: return memberships_start(st, row->code, row->unit_code);
-    case MEMBERSHIP_MOVE: return memberships_move(st, row->code, row->unit_code, day);
+    case MEMBERSHIP_NEW: return memberships_start(st, row);
+    case MEMBERSHIP_MOVE: return memberships_move(st, row, day);
     }
     return -1;
 }

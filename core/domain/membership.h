@@ -38,7 +38,7 @@ bool membership_hired_after(struct store *st, const char *person, const char *pe
 /* What writing a person row does to their stays. */
 enum membership_change {
     MEMBERSHIP_NEW,      /* a new person: their first stay, since they joined */
-    MEMBERSHIP_SAME,     /* same unit as today: nothing */
+    MEMBERSHIP_SAME,     /* same unit as today: the stay takes the row's position, headship */
     MEMBERSHIP_MOVE,     /* another unit: a move on `day` */
     MEMBERSHIP_BAD_DATE, /* a move that cannot be dated so: `why` says (Vietnamese) */
 };

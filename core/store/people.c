@@ -42,11 +42,12 @@ char *people_hired_on(struct store *st, const char *code)
     return store_single_text(st, "SELECT hired_on FROM people WHERE code = ?", code);
 }
 
-/* Who belonged to unit ?1 on day ?2 (hired by then): the memberships' rule in SQL. */
-#define MEMBER_ON_DAY                                                                              \
-    "EXISTS (SELECT 1 FROM memberships m WHERE m.person = p.code AND m.unit = ?1 AND "            \
-    "(m.since IS NULL OR m.since <= ?2) AND (m.until IS NULL OR m.until > ?2)) AND "              \
-    "(p.hired_on IS NULL OR p.hired_on <= ?2)"
+/* The stays m of people p in unit ?1 on day ?2, of people hired by then: who belonged to
+ * the unit that day, with the position and headship they held there. */
+#define MEMBERS_ON_DAY                                                                             \
+    "people p JOIN memberships m ON m.person = p.code AND m.unit = ?1 AND (m.since IS NULL OR "   \
+    "m.since <= ?2) AND (m.until IS NULL OR m.until > ?2) WHERE (p.hired_on IS NULL OR "          \
+    "p.hired_on <= ?2)"
 
 cJSON *people_list_json(struct store *st, const char *unit_code, const char *day)
 {
@@ -57,8 +58,8 @@ cJSON *people_list_json(struct store *st, const char *unit_code, const char *day
         "SELECT code, full_name, unit_code, position, is_head, email, phone, hired_on "
         "FROM people WHERE unit_code = ?1 ORDER BY is_head DESC, code";
     static const char *const members_sql =
-        "SELECT code, full_name, unit_code, position, is_head, email, phone, hired_on "
-        "FROM people p WHERE " MEMBER_ON_DAY " ORDER BY is_head DESC, code";
+        "SELECT p.code, p.full_name, p.unit_code, m.position, m.is_head, p.email, p.phone, "
+        "p.hired_on FROM " MEMBERS_ON_DAY " ORDER BY m.is_head DESC, p.code";
     sqlite3_stmt *stmt = store_prepare(st, !unit_code ? all_sql : day ? members_sql : unit_sql);
     if (!stmt) return NULL;
     if (unit_code) store_bind_text(stmt, 1, unit_code);
@@ -84,9 +85,9 @@ cJSON *people_members_input(struct store *st, const char *period, const char *un
                             const char *day)
 {
     sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT p.code, p.full_name, p.position, p.is_head, (SELECT facts FROM fact_versions f "
+        st, "SELECT p.code, p.full_name, m.position, m.is_head, (SELECT facts FROM fact_versions f "
             "WHERE f.period = ?3 AND f.subject = 'person' AND f.code = p.code ORDER BY version "
-            "DESC LIMIT 1) FROM people p WHERE " MEMBER_ON_DAY " ORDER BY p.code");
+            "DESC LIMIT 1) FROM " MEMBERS_ON_DAY " ORDER BY p.code");
     if (!stmt) return NULL;
     store_bind_text(stmt, 1, unit_code);
     store_bind_text(stmt, 2, day);

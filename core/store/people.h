@@ -24,12 +24,12 @@ char *people_unit_of(struct store *st, const char *code);
 char *people_hired_on(struct store *st, const char *code);
 
 /* JSON view (caller frees): everybody (unit_code NULL); a unit's people today (day NULL);
- * or the people who belonged to the unit on `day` (YYYY-MM-DD) and were hired by then.
- * Each person's unit_code is the unit they are in today. */
+ * or the people who belonged to the unit on `day` (YYYY-MM-DD) and were hired by then, with
+ * the position and headship they held there. unit_code is always today's unit. */
 cJSON *people_list_json(struct store *st, const char *unit_code, const char *day);
 /* [{code,full_name,position,is_head,unit_code,facts}] for the people who belonged to the
- * unit on `day` (memberships) and were hired by then, with their latest facts of the
- * period: the rules' input. Which day of a period counts is domain/membership.h's call. */
+ * unit on `day` (memberships) and were hired by then, with the position and headship they
+ * held there and their latest facts of the period: the rules' input. Which day of a period counts is domain/membership.h's call. */
 cJSON *people_members_input(struct store *st, const char *period, const char *unit_code,
                             const char *day);
 
