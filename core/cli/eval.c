@@ -11,10 +11,9 @@
 static cJSON *units_of(struct store *st, const cJSON *period, const struct cli *cli)
 {
     if (!cli->unit)
-        return units_to_evaluate(st, cli->period,
-                                 cJSON_GetObjectItemCaseSensitive(period, "from")->valuestring,
-                                 cJSON_GetObjectItemCaseSensitive(period, "to")->valuestring,
-                                 membership_day(period));
+        return units_to_evaluate(
+            st, cli->period, cJSON_GetObjectItemCaseSensitive(period, "from")->valuestring,
+            cJSON_GetObjectItemCaseSensitive(period, "to")->valuestring, membership_day(period));
     if (!units_exists(st, cli->unit)) {
         fprintf(stderr, "no unit has the code \"%s\"\n", cli->unit);
         return NULL;

@@ -32,8 +32,8 @@ const char *membership_day(const cJSON *period)
     return cJSON_IsString(to) ? to->valuestring : NULL;
 }
 
-char *membership_unit_in_period(struct store *st, struct rules_generation *gen,
-                                const char *period, const char *person)
+char *membership_unit_in_period(struct store *st, struct rules_generation *gen, const char *period,
+                                const char *person)
 {
     const char *day = membership_day(gen ? rules_period(gen, period) : NULL);
     return day ? memberships_unit_on(st, person, day) : people_unit_of(st, person);
@@ -96,8 +96,8 @@ done:
     return change;
 }
 
-int membership_record(struct store *st, const struct person_row *row,
-                      enum membership_change change, const char *day)
+int membership_record(struct store *st, const struct person_row *row, enum membership_change change,
+                      const char *day)
 {
     switch (change) {
     case MEMBERSHIP_SAME: return memberships_update_open(st, row);

@@ -22,8 +22,8 @@ const char *membership_day(const cJSON *period);
 /* The unit that evaluates a person in a period (malloc'd): the unit they belonged to on
  * the period's last day; their current unit when the rules do not know the period. NULL
  * when the person is unknown or was in no unit that day. */
-char *membership_unit_in_period(struct store *st, struct rules_generation *gen,
-                                const char *period, const char *person);
+char *membership_unit_in_period(struct store *st, struct rules_generation *gen, const char *period,
+                                const char *person);
 
 /* The rules' input for a unit's members in a period (people_members_input on the period's
  * last day). */
@@ -53,7 +53,7 @@ enum membership_change membership_plan(struct store *st, const struct person_row
 
 /* Records the change membership_plan planned, with its day (inside the caller's
  * transaction). 0, or -1 (a store error, or a MEMBERSHIP_BAD_DATE plan). */
-int membership_record(struct store *st, const struct person_row *row,
-                      enum membership_change change, const char *day);
+int membership_record(struct store *st, const struct person_row *row, enum membership_change change,
+                      const char *day);
 
 #endif

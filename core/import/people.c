@@ -17,9 +17,9 @@
 enum { P_CODE, P_NAME, P_UNIT, P_POSITION, P_HEAD, P_EMAIL, P_PHONE, P_HIRED, P_MOVED, P_COUNT };
 
 static const struct column_map person_columns[P_COUNT] = {
-    {"code", true, -1},    {"full_name", true, -1}, {"unit_code", true, -1}, {"position", true, -1},
-    {"is_head", true, -1}, {"email", true, -1},     {"phone", true, -1},     {"hired_on", true, -1},
-    {"moved_on", false, -1},
+    {"code", true, -1},     {"full_name", true, -1}, {"unit_code", true, -1},
+    {"position", true, -1}, {"is_head", true, -1},   {"email", true, -1},
+    {"phone", true, -1},    {"hired_on", true, -1},  {"moved_on", false, -1},
 };
 
 static const char *cell(const struct record_import *ri, size_t row, int column)

@@ -12,9 +12,9 @@
 /* Inserts a stay of p in p->unit_code from `since` (NULL: since joining), still open. */
 static int insert_stay(struct store *st, const struct person_row *p, const char *since)
 {
-    sqlite3_stmt *stmt = store_prepare(
-        st, "INSERT INTO memberships (person, unit, position, is_head, since, until) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, NULL)");
+    sqlite3_stmt *stmt =
+        store_prepare(st, "INSERT INTO memberships (person, unit, position, is_head, since, until) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, NULL)");
     if (!stmt) return -1;
     store_bind_text(stmt, 1, p->code);
     store_bind_text(stmt, 2, p->unit_code);
@@ -31,8 +31,8 @@ int memberships_start(struct store *st, const struct person_row *p)
 
 int memberships_move(struct store *st, const struct person_row *p, const char *on)
 {
-    sqlite3_stmt *stmt = store_prepare(
-        st, "UPDATE memberships SET until = ?2 WHERE person = ?1 AND until IS NULL");
+    sqlite3_stmt *stmt =
+        store_prepare(st, "UPDATE memberships SET until = ?2 WHERE person = ?1 AND until IS NULL");
     if (!stmt) return -1;
     store_bind_text(stmt, 1, p->code);
     store_bind_text(stmt, 2, on);
@@ -69,8 +69,8 @@ char *memberships_unit_on(struct store *st, const char *person, const char *day)
 char *memberships_open_unit(struct store *st, const char *person, char **since)
 {
     *since = NULL;
-    sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT unit, since FROM memberships WHERE person = ? AND until IS NULL");
+    sqlite3_stmt *stmt =
+        store_prepare(st, "SELECT unit, since FROM memberships WHERE person = ? AND until IS NULL");
     if (!stmt) return NULL;
     store_bind_text(stmt, 1, person);
     char *unit = NULL;

@@ -45,8 +45,8 @@ char *people_hired_on(struct store *st, const char *code)
 /* The stays m of people p in unit ?1 on day ?2, of people hired by then: who belonged to
  * the unit that day, with the position and headship they held there. */
 #define MEMBERS_ON_DAY                                                                             \
-    "people p JOIN memberships m ON m.person = p.code AND m.unit = ?1 AND (m.since IS NULL OR "   \
-    "m.since <= ?2) AND (m.until IS NULL OR m.until > ?2) WHERE (p.hired_on IS NULL OR "          \
+    "people p JOIN memberships m ON m.person = p.code AND m.unit = ?1 AND (m.since IS NULL OR "    \
+    "m.since <= ?2) AND (m.until IS NULL OR m.until > ?2) WHERE (p.hired_on IS NULL OR "           \
     "p.hired_on <= ?2)"
 
 cJSON *people_list_json(struct store *st, const char *unit_code, const char *day)

@@ -29,7 +29,8 @@ char *people_hired_on(struct store *st, const char *code);
 cJSON *people_list_json(struct store *st, const char *unit_code, const char *day);
 /* [{code,full_name,position,is_head,unit_code,facts}] for the people who belonged to the
  * unit on `day` (memberships) and were hired by then, with the position and headship they
- * held there and their latest facts of the period: the rules' input. Which day of a period counts is domain/membership.h's call. */
+ * held there and their latest facts of the period: the rules' input. Which day of a period counts
+ * is domain/membership.h's call. */
 cJSON *people_members_input(struct store *st, const char *period, const char *unit_code,
                             const char *day);
 

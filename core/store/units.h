@@ -42,7 +42,8 @@ cJSON *units_reporting(struct store *st, const char *period, const char *due);
 /* What the reminder pass reads of a period: the units expected to report, each
  * {code, name, email, phone, submitted, facts (latest, {} if none), head? {code, full_name,
  * email, phone}, members [{code, full_name, has_facts = false}] (the first few of the
- * people who belonged to the unit on period_end, hired by then, who have no facts yet), without_facts (how many in all)}. */
+ * people who belonged to the unit on period_end, hired by then, who have no facts yet),
+ * without_facts (how many in all)}. */
 cJSON *units_obligations(struct store *st, const char *period, const char *due,
                          const char *period_end);
 

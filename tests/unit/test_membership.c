@@ -35,7 +35,10 @@ static const cJSON *h1_period(void)
 
 static void unit(const char *code, const char *valid_to)
 {
-    struct unit_row u = {.code = code, .name = code, .kind = "office", .valid_from = "2020-01-01",
+    struct unit_row u = {.code = code,
+                         .name = code,
+                         .kind = "office",
+                         .valid_from = "2020-01-01",
                          .valid_to = valid_to};
     bool changed;
     ck_assert_int_eq(units_upsert(st, &u, &changed), 0);
@@ -49,12 +52,17 @@ static void setup(void)
     unit("OLD", "2025-06-30");
     unit("NEW", NULL);
     unit("OTHER", NULL);
-    struct person_row p = {.code = "P1", .full_name = "Nguyễn Văn Một", .unit_code = "OLD",
-                           .position = "Trưởng phòng", .is_head = true, .email = "", .phone = ""};
+    struct person_row p = {.code = "P1",
+                           .full_name = "Nguyễn Văn Một",
+                           .unit_code = "OLD",
+                           .position = "Trưởng phòng",
+                           .is_head = true,
+                           .email = "",
+                           .phone = ""};
     size_t changed;
     char err[256];
-    ck_assert_msg(organisation_put_people(st, &p, 1, "test", &changed, err, sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(organisation_put_people(st, &p, 1, "test", &changed, err, sizeof err) == 0, "%s",
+                  err);
 }
 
 static void teardown(void)
@@ -66,8 +74,13 @@ static void teardown(void)
 /* Writes P1 again in `unit_code` (no longer head), moved on `moved_on` ("" = not given). */
 static int move_p1(const char *unit_code, const char *moved_on, char *err, size_t errlen)
 {
-    struct person_row p = {.code = "P1", .full_name = "Nguyễn Văn Một", .unit_code = unit_code,
-                           .position = "Chuyên viên", .is_head = false, .email = "", .phone = "",
+    struct person_row p = {.code = "P1",
+                           .full_name = "Nguyễn Văn Một",
+                           .unit_code = unit_code,
+                           .position = "Chuyên viên",
+                           .is_head = false,
+                           .email = "",
+                           .phone = "",
                            .moved_on = moved_on};
     size_t changed;
     return organisation_put_people(st, &p, 1, "test", &changed, err, errlen);
@@ -77,8 +90,8 @@ static int move_p1(const char *unit_code, const char *moved_on, char *err, size_
 static long store_count(struct store *s, const char *sql)
 {
     sqlite3_stmt *stmt = NULL;
-    ck_assert_msg(sqlite3_prepare_v2(store_db(s), sql, -1, &stmt, NULL) == SQLITE_OK, "%s: %s",
-                  sql, sqlite3_errmsg(store_db(s)));
+    ck_assert_msg(sqlite3_prepare_v2(store_db(s), sql, -1, &stmt, NULL) == SQLITE_OK, "%s: %s", sql,
+                  sqlite3_errmsg(store_db(s)));
     ck_assert(sqlite3_step(stmt) == SQLITE_ROW);
     long n = (long)sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
@@ -164,8 +177,7 @@ START_TEST(test_closed_office_keeps_its_members_and_head)
     ck_assert_int_eq(cJSON_GetArraySize(members), 1);
     const cJSON *p1 = cJSON_GetArrayItem(members, 0);
     ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p1, "is_head")));
-    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(p1, "position")->valuestring,
-                     "Trưởng phòng");
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(p1, "position")->valuestring, "Trưởng phòng");
     cJSON_Delete(members);
     members = people_list_json(st, "NEW", "2025-06-30");
     ck_assert_int_eq(cJSON_GetArraySize(members), 0);
@@ -183,16 +195,14 @@ START_TEST(test_units_to_evaluate_follow_the_members_day)
     ck_assert_msg(move_p1("NEW", "2030-01-01", err, sizeof err) == 0, "%s", err);
     unit("OLD", "2029-12-31"); /* OLD open through 2029; so only people's facts bring units */
     ck_assert_int_gt(
-        facts_append_at(st, "2031-H1", "person", "P1", "{}", "", "test", "2031-05-01T08:00:00"),
-        0);
+        facts_append_at(st, "2031-H1", "person", "P1", "{}", "", "test", "2031-05-01T08:00:00"), 0);
     char codes[64];
     cJSON *units = units_to_evaluate(st, "2031-H1", "2031-01-01", "2031-06-30", "2031-06-30");
     codes_of(units, codes, sizeof codes);
     ck_assert_str_eq(codes, "NEW,OTHER"); /* OTHER exists; NEW has P1's facts */
     cJSON_Delete(units);
     ck_assert_int_gt(
-        facts_append_at(st, "2029-H1", "person", "P1", "{}", "", "test", "2029-05-01T08:00:00"),
-        0);
+        facts_append_at(st, "2029-H1", "person", "P1", "{}", "", "test", "2029-05-01T08:00:00"), 0);
     units = units_to_evaluate(st, "2029-H1", "2029-01-01", "2029-06-30", "2029-06-30");
     codes_of(units, codes, sizeof codes);
     ck_assert_str_eq(codes, "NEW,OLD,OTHER");
@@ -245,8 +255,7 @@ START_TEST(test_move_without_date_is_dated_today_or_after_closing)
     ck_assert_int_eq(membership_plan(st, &row, "2025-09-10", day, why, sizeof why),
                      MEMBERSHIP_SAME);
     row.code = "P2";
-    ck_assert_int_eq(membership_plan(st, &row, "2025-09-10", day, why, sizeof why),
-                     MEMBERSHIP_NEW);
+    ck_assert_int_eq(membership_plan(st, &row, "2025-09-10", day, why, sizeof why), MEMBERSHIP_NEW);
 }
 END_TEST
 
@@ -270,9 +279,8 @@ START_TEST(test_migration_gives_everybody_an_open_stay)
 {
     /* Back to a schema without memberships (as at version 5), then forward again. */
     char err[256];
-    ck_assert_int_eq(store_exec(st, "DROP TABLE memberships; PRAGMA user_version = 5", err,
-                                sizeof err),
-                     0);
+    ck_assert_int_eq(
+        store_exec(st, "DROP TABLE memberships; PRAGMA user_version = 5", err, sizeof err), 0);
     ck_assert_msg(store_migrate(st, err, sizeof err) == 0, "%s", err);
     ck_assert_int_eq(store_schema_version(st), store_schema_latest());
     assert_unit_on("2025-06-30", "OLD");
