@@ -4,15 +4,16 @@
 
 #include "cli/batch_eval.h"
 #include "cli/cli.h"
+#include "domain/membership.h"
 #include "store/units.h"
 
 /* The units to evaluate: the one asked for, or every unit of the period. */
 static cJSON *units_of(struct store *st, const cJSON *period, const struct cli *cli)
 {
     if (!cli->unit)
-        return units_to_evaluate(st, cli->period,
-                                 cJSON_GetObjectItemCaseSensitive(period, "from")->valuestring,
-                                 cJSON_GetObjectItemCaseSensitive(period, "to")->valuestring);
+        return units_to_evaluate(
+            st, cli->period, cJSON_GetObjectItemCaseSensitive(period, "from")->valuestring,
+            cJSON_GetObjectItemCaseSensitive(period, "to")->valuestring, membership_day(period));
     if (!units_exists(st, cli->unit)) {
         fprintf(stderr, "no unit has the code \"%s\"\n", cli->unit);
         return NULL;

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/membership.h"
 #include "store/evaluations.h"
 #include "store/facts.h"
-#include "store/people.h"
 #include "store/units.h"
 
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code)
@@ -43,8 +43,8 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
         snprintf(err, errlen, "unknown unit \"%s\"", unit_code);
         return -1;
     }
-    cJSON *members = people_members_input(st, period, unit_code,
-                                          cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring);
+    /* Its members in the period: who belonged to it on the period's last day. */
+    cJSON *members = membership_members_input(st, period, p, unit_code);
     int rc = members ? rules_evaluate_unit_text(gen, period, unit, members, out, err, errlen) : -1;
     cJSON_Delete(unit);
     cJSON_Delete(members);
@@ -70,7 +70,7 @@ long evaluation_recompute_period(struct store *st, struct rules_generation *gen,
     if (!p) return 0; /* facts of a period this ruleset does not know: left as they are */
     const char *from = cJSON_GetObjectItemCaseSensitive(p, "from")->valuestring;
     const char *to = cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring;
-    cJSON *units = units_to_evaluate(st, period, from, to);
+    cJSON *units = units_to_evaluate(st, period, from, to, membership_day(p));
     if (!units) {
         snprintf(err, errlen, "cannot list units: %s", store_errmsg(st));
         return -1;
@@ -98,7 +98,7 @@ cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const ch
                         const char *subject, const char *code, char *err, size_t errlen)
 {
     bool person = strcmp(subject, "person") == 0;
-    char *unit_code = person ? people_unit_of(st, code) : strdup(code);
+    char *unit_code = person ? membership_unit_in_period(st, gen, period, code) : strdup(code);
     if (!unit_code) {
         snprintf(err, errlen, "unknown person \"%s\"", code);
         return NULL;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "domain/events.h"
+#include "domain/membership.h"
 #include "store/outbox.h"
 #include "store/units.h"
 #include "util/validate.h"
@@ -74,7 +75,7 @@ static cJSON *pass_input(struct store *st, struct rules_generation *gen, const c
         const cJSON *p = rules_period(gen, code->valuestring);
         cJSON *list = units_obligations(
             st, code->valuestring, cJSON_GetObjectItemCaseSensitive(p, "report_due")->valuestring,
-            cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring);
+            membership_day(p));
         *units += (size_t)cJSON_GetArraySize(list);
         cJSON_AddItemToObject(cJSON_AddObjectToObject(periods, code->valuestring), "units",
                               list ? list : cJSON_CreateArray());

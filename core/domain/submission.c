@@ -15,6 +15,7 @@
 
 #include "domain/evaluation.h"
 #include "domain/events.h"
+#include "domain/membership.h"
 #include "store/audit.h"
 #include "store/facts.h"
 #include "store/people.h"
@@ -34,10 +35,13 @@ static void touch(struct touched_units *t, const char *period, const char *unit)
     if (!cJSON_GetObjectItemCaseSensitive(t->set, key)) cJSON_AddTrueToObject(t->set, key);
 }
 
-/* The unit whose evaluation a subject's facts change (malloc'd), or NULL. */
-static char *unit_of(struct store *st, const struct submission *s)
+/* The unit whose evaluation a subject's facts change (malloc'd), or NULL: for a person,
+ * the unit that evaluates them in that period (domain/membership.h), which a later move
+ * does not change. */
+static char *unit_of(struct store *st, const struct ruleset *rs, const struct submission *s)
 {
-    return strcmp(s->subject, "unit") == 0 ? strdup(s->code) : people_unit_of(st, s->code);
+    if (strcmp(s->subject, "unit") == 0) return strdup(s->code);
+    return membership_unit_in_period(st, ruleset_for_period(rs, s->period), s->period, s->code);
 }
 
 /* The facts of the new version: the submission's, or (merging) the latest version's with
@@ -171,7 +175,7 @@ static enum submission_status apply_in_transaction(struct store *st, const struc
             status = SUBMISSION_STORE_FAILED;
             break;
         }
-        char *unit = results[i].stored ? unit_of(st, &subs[i]) : NULL;
+        char *unit = results[i].stored ? unit_of(st, rs, &subs[i]) : NULL;
         if (unit) touch(&touched, subs[i].period, unit);
         free(unit);
     }

@@ -169,7 +169,10 @@ static void person_facts_put(struct api_call *call)
     const cJSON *p;
     struct rules_generation *gen = api_period_rules(call, period, &p);
     if (!gen) return;
-    char *unit_code = valid_code(code) ? people_unit_of(call->api->store, code) : NULL;
+    /* The unit that evaluates the person in this period writes their facts (a move after
+     * the period does not hand the period over). */
+    char *unit_code =
+        valid_code(code) ? membership_unit_in_period(call->api->store, gen, period, code) : NULL;
     cJSON *body = NULL;
     if (!unit_code) {
         api_error(call, 404, "person_not_found", "no person has this code");

@@ -1,21 +1,25 @@
 /*
- * people.c — people.csv: code,full_name,unit_code,position,is_head,email,phone,hired_on.
- * Each person belongs to a unit that already exists; a unit has at most one head, in the
- * file and in the database together (a head may change hands within one file).
+ * people.c — people.csv: code,full_name,unit_code,position,is_head,email,phone,hired_on and
+ * an optional moved_on. Each person belongs to a unit that already exists; a unit has at
+ * most one head, in the file and in the database together (a head may change hands within
+ * one file). A person listed under another unit than today's has moved: on moved_on when
+ * the file gives it, else on the import's date (domain/membership.h; the README says more).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/membership.h"
 #include "domain/organisation.h"
 #include "import/records.h"
 #include "util/validate.h"
 
-enum { P_CODE, P_NAME, P_UNIT, P_POSITION, P_HEAD, P_EMAIL, P_PHONE, P_HIRED, P_COUNT };
+enum { P_CODE, P_NAME, P_UNIT, P_POSITION, P_HEAD, P_EMAIL, P_PHONE, P_HIRED, P_MOVED, P_COUNT };
 
 static const struct column_map person_columns[P_COUNT] = {
-    {"code", true, -1},    {"full_name", true, -1}, {"unit_code", true, -1}, {"position", true, -1},
-    {"is_head", true, -1}, {"email", true, -1},     {"phone", true, -1},     {"hired_on", true, -1},
+    {"code", true, -1},     {"full_name", true, -1}, {"unit_code", true, -1},
+    {"position", true, -1}, {"is_head", true, -1},   {"email", true, -1},
+    {"phone", true, -1},    {"hired_on", true, -1},  {"moved_on", false, -1},
 };
 
 static const char *cell(const struct record_import *ri, size_t row, int column)
@@ -58,6 +62,19 @@ static void check_head(struct record_import *ri, size_t r, const char *code, con
     free(stored);
 }
 
+/* A move must fall after the person's current stay began (domain/membership.h). */
+static void check_move(struct record_import *ri, size_t r)
+{
+    const char *moved = cell(ri, r, P_MOVED), *unit = cell(ri, r, P_UNIT);
+    csv_check_date(&ri->table, r, &ri->cols[P_MOVED], ri->errors);
+    if ((moved[0] && !valid_date(moved)) || !unit[0] || !units_exists(ri->st, unit)) return;
+    struct person_row row = {.code = cell(ri, r, P_CODE), .unit_code = unit, .moved_on = moved};
+    char today[CLOCK_DATE_LEN], day[CLOCK_DATE_LEN], why[512];
+    clock_today(today);
+    if (membership_plan(ri->st, &row, today, day, why, sizeof why) == MEMBERSHIP_BAD_DATE)
+        import_error(ri->errors, ri->table.lines[r], "moved_on", "%s", why);
+}
+
 static void check_row(struct record_import *ri, size_t r)
 {
     size_t line = ri->table.lines[r];
@@ -74,6 +91,7 @@ static void check_row(struct record_import *ri, size_t r)
     if (strcmp(head, "1") == 0 && unit[0]) check_head(ri, r, cell(ri, r, P_CODE), unit);
     csv_check_contact(&ri->table, r, &ri->cols[P_EMAIL], &ri->cols[P_PHONE], ri->errors);
     csv_check_date(&ri->table, r, &ri->cols[P_HIRED], ri->errors);
+    check_move(ri, r);
 }
 
 static void fill(const struct record_import *ri, size_t row, const char *phone, void *record)
@@ -87,6 +105,7 @@ static void fill(const struct record_import *ri, size_t row, const char *phone, 
         .email = cell(ri, row, P_EMAIL),
         .phone = phone,
         .hired_on = cell(ri, row, P_HIRED),
+        .moved_on = cell(ri, row, P_MOVED),
     };
 }
 

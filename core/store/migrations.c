@@ -135,6 +135,26 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (year, subject, code, title)"
     ");"
     "CREATE INDEX titles_awarded_subject ON titles_awarded(subject, code);",
+
+    /* 6: people keep their history: one row per stay of a person in a unit, [since, until)
+     * (since NULL = since the person joined, until NULL = still there; a move on day D ends
+     * one stay at D and starts the next at D), with the position and headship held there.
+     * people.unit_code stays the current unit. Every person today gets one open stay. */
+    "CREATE TABLE memberships ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person TEXT NOT NULL REFERENCES people(code),"
+    "  unit TEXT NOT NULL REFERENCES units(code),"
+    "  position TEXT NOT NULL DEFAULT '',"
+    "  is_head INTEGER NOT NULL DEFAULT 0 CHECK (is_head IN (0,1)),"
+    "  since TEXT,"
+    "  until TEXT,"
+    "  CHECK (since IS NULL OR until IS NULL OR since < until)"
+    ");"
+    "CREATE INDEX memberships_person ON memberships(person, since);"
+    "CREATE INDEX memberships_unit ON memberships(unit);"
+    "CREATE UNIQUE INDEX memberships_one_open ON memberships(person) WHERE until IS NULL;"
+    "INSERT INTO memberships (person, unit, position, is_head, since, until) "
+    "  SELECT code, unit_code, position, is_head, NULL, NULL FROM people;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

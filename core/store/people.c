@@ -1,6 +1,7 @@
 /*
- * people.c — the people table: each person in one unit, at most one head per unit
- * (a partial unique index), as rows, JSON views and the rules' input.
+ * people.c — the people table: each person in one unit today (people.unit_code), at most
+ * one head per unit (a partial unique index), as rows, JSON views and the rules' input. Who
+ * belonged to a unit on an earlier day comes from the memberships table (memberships.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,17 +42,28 @@ char *people_hired_on(struct store *st, const char *code)
     return store_single_text(st, "SELECT hired_on FROM people WHERE code = ?", code);
 }
 
-cJSON *people_list_json(struct store *st, const char *unit_code)
+/* The stays m of people p in unit ?1 on day ?2, of people hired by then: who belonged to
+ * the unit that day, with the position and headship they held there. */
+#define MEMBERS_ON_DAY                                                                             \
+    "people p JOIN memberships m ON m.person = p.code AND m.unit = ?1 AND (m.since IS NULL OR "    \
+    "m.since <= ?2) AND (m.until IS NULL OR m.until > ?2) WHERE (p.hired_on IS NULL OR "           \
+    "p.hired_on <= ?2)"
+
+cJSON *people_list_json(struct store *st, const char *unit_code, const char *day)
 {
     static const char *const all_sql =
         "SELECT code, full_name, unit_code, position, is_head, email, phone, hired_on "
         "FROM people ORDER BY code";
     static const char *const unit_sql =
         "SELECT code, full_name, unit_code, position, is_head, email, phone, hired_on "
-        "FROM people WHERE unit_code = ? ORDER BY is_head DESC, code";
-    sqlite3_stmt *stmt = store_prepare(st, unit_code ? unit_sql : all_sql);
+        "FROM people WHERE unit_code = ?1 ORDER BY is_head DESC, code";
+    static const char *const members_sql =
+        "SELECT p.code, p.full_name, p.unit_code, m.position, m.is_head, p.email, p.phone, "
+        "p.hired_on FROM " MEMBERS_ON_DAY " ORDER BY m.is_head DESC, p.code";
+    sqlite3_stmt *stmt = store_prepare(st, !unit_code ? all_sql : day ? members_sql : unit_sql);
     if (!stmt) return NULL;
     if (unit_code) store_bind_text(stmt, 1, unit_code);
+    if (unit_code && day) store_bind_text(stmt, 2, day);
     cJSON *list = cJSON_CreateArray();
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         cJSON *p = cJSON_CreateObject();
@@ -70,17 +82,16 @@ cJSON *people_list_json(struct store *st, const char *unit_code)
 }
 
 cJSON *people_members_input(struct store *st, const char *period, const char *unit_code,
-                            const char *period_end)
+                            const char *day)
 {
     sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT p.code, p.full_name, p.position, p.is_head, (SELECT facts FROM fact_versions f "
-            "WHERE f.period = ?1 AND f.subject = 'person' AND f.code = p.code ORDER BY version "
-            "DESC LIMIT 1) FROM people p WHERE p.unit_code = ?2 AND (p.hired_on IS NULL OR "
-            "p.hired_on <= ?3) ORDER BY p.code");
+        st, "SELECT p.code, p.full_name, m.position, m.is_head, (SELECT facts FROM fact_versions f "
+            "WHERE f.period = ?3 AND f.subject = 'person' AND f.code = p.code ORDER BY version "
+            "DESC LIMIT 1) FROM " MEMBERS_ON_DAY " ORDER BY p.code");
     if (!stmt) return NULL;
-    store_bind_text(stmt, 1, period);
-    store_bind_text(stmt, 2, unit_code);
-    store_bind_text(stmt, 3, period_end);
+    store_bind_text(stmt, 1, unit_code);
+    store_bind_text(stmt, 2, day);
+    store_bind_text(stmt, 3, period);
     cJSON *members = cJSON_CreateArray();
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         cJSON *m = cJSON_CreateObject();

@@ -121,19 +121,29 @@ cJSON *units_input_json(struct store *st, const char *period, const char *unit_c
     return unit;
 }
 
-cJSON *units_to_evaluate(struct store *st, const char *period, const char *from, const char *to)
+cJSON *units_to_evaluate(struct store *st, const char *period, const char *from, const char *to,
+                         const char *members_on)
 {
     sqlite3_stmt *stmt = store_prepare(
         st, "SELECT code FROM units WHERE (valid_from IS NULL OR valid_from <= ?3) AND "
             "(valid_to IS NULL OR valid_to >= ?2) UNION SELECT code FROM fact_versions WHERE "
-            "period = ?1 AND subject = 'unit' UNION SELECT p.unit_code FROM people p JOIN "
-            "fact_versions f ON f.code = p.code AND f.subject = 'person' AND f.period = ?1 "
+            "period = ?1 AND subject = 'unit' UNION SELECT m.unit FROM memberships m JOIN "
+            "fact_versions f ON f.code = m.person AND f.subject = 'person' AND f.period = ?1 "
+            "WHERE (m.since IS NULL OR m.since <= ?4) AND (m.until IS NULL OR m.until > ?4) "
             "ORDER BY 1");
     if (!stmt) return NULL;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, from);
     store_bind_text(stmt, 3, to);
+    store_bind_text(stmt, 4, members_on);
     return store_code_list(st, stmt);
+}
+
+char *units_day_after_closing(struct store *st, const char *code)
+{
+    return store_single_text(
+        st, "SELECT date(valid_to, '+1 day') FROM units WHERE code = ? AND valid_to IS NOT NULL",
+        code);
 }
 
 cJSON *units_reporting(struct store *st, const char *period, const char *due)
@@ -196,15 +206,17 @@ static cJSON *obligation_units(struct store *st, const char *period, const char 
     return list;
 }
 
-/* Files the members of the period who have no facts yet under their unit (both lists
- * sorted by unit code): the first MEMBERS_NAMED of them by name, and how many in all. */
+/* Files the members of the period who have no facts yet under the unit they belonged to on
+ * `end` (both lists sorted by unit code): the first MEMBERS_NAMED of them by name, and how
+ * many in all. */
 static void add_members(struct store *st, cJSON *units, const char *period, const char *end)
 {
     sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT p.unit_code, p.code, p.full_name FROM people p WHERE (p.hired_on IS NULL "
-            "OR p.hired_on <= ?2) AND NOT EXISTS (SELECT 1 FROM fact_versions f WHERE "
-            "f.period = ?1 AND f.subject = 'person' AND f.code = p.code) "
-            "ORDER BY p.unit_code, p.code");
+        st, "SELECT m.unit, p.code, p.full_name FROM people p JOIN memberships m ON m.person = "
+            "p.code AND (m.since IS NULL OR m.since <= ?2) AND (m.until IS NULL OR m.until > ?2) "
+            "WHERE (p.hired_on IS NULL OR p.hired_on <= ?2) AND NOT EXISTS (SELECT 1 FROM "
+            "fact_versions f WHERE f.period = ?1 AND f.subject = 'person' AND f.code = p.code) "
+            "ORDER BY m.unit, p.code");
     if (!stmt) return;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, end);

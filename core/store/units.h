@@ -28,8 +28,13 @@ cJSON *units_list_json(struct store *st);
  * rules' input. NULL when the unit does not exist. */
 cJSON *units_input_json(struct store *st, const char *period, const char *unit_code);
 /* Codes of units to evaluate for a period: those existing at some time in [from, to], and
- * any that has facts for the period (its own or its people's). */
-cJSON *units_to_evaluate(struct store *st, const char *period, const char *from, const char *to);
+ * any that has facts for the period: its own, or of the people who belonged to it on
+ * `members_on` (domain/membership.h decides that day). */
+cJSON *units_to_evaluate(struct store *st, const char *period, const char *from, const char *to,
+                         const char *members_on);
+/* The first day a closed unit no longer exists (valid_to + 1, malloc'd), or NULL when the
+ * unit is not closed. */
+char *units_day_after_closing(struct store *st, const char *code);
 /* Units expected to report (all but the department itself) existing on the due date, with
  * their name and first submission: [{code,name,submitted_at|null,versions}]. */
 cJSON *units_reporting(struct store *st, const char *period, const char *due);
@@ -37,7 +42,8 @@ cJSON *units_reporting(struct store *st, const char *period, const char *due);
 /* What the reminder pass reads of a period: the units expected to report, each
  * {code, name, email, phone, submitted, facts (latest, {} if none), head? {code, full_name,
  * email, phone}, members [{code, full_name, has_facts = false}] (the first few of the
- * members hired by period_end who have no facts yet), without_facts (how many in all)}. */
+ * people who belonged to the unit on period_end, hired by then, who have no facts yet),
+ * without_facts (how many in all)}. */
 cJSON *units_obligations(struct store *st, const char *period, const char *due,
                          const char *period_end);
 
