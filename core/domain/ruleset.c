@@ -8,12 +8,14 @@
  */
 #include "domain/ruleset.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/evaluation.h"
 #include "domain/events.h"
+#include "store/evaluation_failures.h"
 #include "store/evaluations.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -47,16 +49,23 @@ static void tell_reload(struct store *st, struct rules_generation *gen, size_t t
         store_rollback(st);
 }
 
+/* At start-up: whether evaluations or failures were made by other rules than these. */
+static bool needs_recompute(struct store *st, const char *hash)
+{
+    return evaluations_stale(st, hash) != 0 || evaluation_failures_count(st, hash) != 0;
+}
+
 int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *report,
                    long *recomputed)
 {
     struct rules_generation *next = rules_load(rs->dir, &rs->limits, report);
     /* The stored evaluations are redone with the new rules before the swap, in one
-     * transaction: if a rule fails on real data, the reload is refused like any other
-     * broken ruleset and nothing changes. A restart with unchanged rules has nothing to
-     * redo. */
+     * transaction: if a rule fails on real data that the rules in force evaluate, the
+     * reload is refused like any other broken ruleset and nothing changes (a pair already
+     * marked failed may stay failed: see evaluation_recompute). A restart with unchanged
+     * rules has nothing to redo. */
     long n = 0;
-    if (next && st && (rs->active || evaluations_stale(st, rules_hash(next)) != 0)) {
+    if (next && st && (rs->active || needs_recompute(st, rules_hash(next)))) {
         char err[1024];
         n = evaluation_recompute(st, next, NULL, err, sizeof err);
         if (n > CHECKPOINT_AFTER_ROWS) store_checkpoint(st);

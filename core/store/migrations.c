@@ -115,6 +115,23 @@ static const char *const migrations[] = {
     "  updated_at TEXT NOT NULL,"
     "  PRIMARY KEY (channel, key)"
     ");",
+
+    /* 5, 6: placeholders kept empty on this branch; other branches of issue 8 bring their
+     * own 5 and 6, which replace these lines when merged (7 does not depend on them). */
+    "SELECT 1;",
+    "SELECT 1;",
+
+    /* 7: the (period, unit) pairs whose evaluation failed on their stored facts (a rule
+     * that errors at run time): the facts stay stored, the failure is kept here with the
+     * rule's "file:line: message" until an evaluation of the pair succeeds. */
+    "CREATE TABLE evaluation_failures ("
+    "  period TEXT NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  error TEXT NOT NULL,"
+    "  rules_hash TEXT NOT NULL,"
+    "  failed_at TEXT NOT NULL,"
+    "  PRIMARY KEY (period, unit)"
+    ");",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
