@@ -42,9 +42,8 @@ cJSON *evaluation_failure_json(const char *error, const char *failed_at)
 cJSON *evaluation_failure_of(struct store *st, const char *period, const char *subject,
                              const char *code)
 {
-    cJSON *row = strcmp(subject, "person") == 0
-                     ? evaluation_failures_of_person(st, period, code)
-                     : evaluation_failures_get(st, period, code);
+    cJSON *row = strcmp(subject, "person") == 0 ? evaluation_failures_of_person(st, period, code)
+                                                : evaluation_failures_get(st, period, code);
     if (!row) return NULL;
     const cJSON *error = cJSON_GetObjectItemCaseSensitive(row, "error");
     const cJSON *at = cJSON_GetObjectItemCaseSensitive(row, "failed_at");

@@ -49,9 +49,8 @@ static int mark_failed_evaluations(struct store *st, const char *period, cJSON *
             failures, cJSON_GetObjectItemCaseSensitive(u, "code")->valuestring);
         cJSON_AddBoolToObject(u, "evaluation_failed", f != NULL);
         if (f)
-            cJSON_AddStringToObject(
-                u, "evaluation_error",
-                cJSON_GetObjectItemCaseSensitive(f, "error")->valuestring);
+            cJSON_AddStringToObject(u, "evaluation_error",
+                                    cJSON_GetObjectItemCaseSensitive(f, "error")->valuestring);
         failed += f != NULL;
     }
     cJSON_Delete(failures);

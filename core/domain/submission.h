@@ -33,8 +33,9 @@ struct submission_result {
     int version;
     char submitted_at[CLOCK_ISO_LEN];
     cJSON *evaluation; /* the subject's new evaluation, when asked for; caller frees */
-    char *evaluation_error; /* stored, but a rule failed on its unit's evaluation:
-                               "file:line: message" (malloc'd; then no evaluation) */
+    /* Stored, but a rule failed on its unit's evaluation: "file:line: message" (malloc'd;
+     * there is no evaluation then). */
+    char *evaluation_error;
 };
 
 struct submission_options {

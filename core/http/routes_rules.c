@@ -156,10 +156,9 @@ static void reload_post(struct api_call *call)
     cJSON_AddNumberToObject(out, "recomputed", (double)recomputed);
     /* Pairs these rules still fail on (already failed before: a reload that breaks a
      * working pair is refused). */
-    cJSON_AddNumberToObject(out, "evaluations_failed",
-                            call->api->store
-                                ? (double)evaluation_failures_count(call->api->store, NULL)
-                                : 0);
+    cJSON_AddNumberToObject(
+        out, "evaluations_failed",
+        call->api->store ? (double)evaluation_failures_count(call->api->store, NULL) : 0);
     rules_report_free(&report);
     api_reply(call, 200, out);
 }

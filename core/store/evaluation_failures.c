@@ -44,8 +44,7 @@ static cJSON *failure_row(struct store *st, sqlite3_stmt *stmt)
 {
     cJSON *out = NULL;
     if (sqlite3_step(stmt) == SQLITE_ROW) {
-        static const char *const names[] = {"period", "unit", "error", "rules_hash",
-                                            "failed_at"};
+        static const char *const names[] = {"period", "unit", "error", "rules_hash", "failed_at"};
         out = cJSON_CreateObject();
         for (int i = 0; i < 5; i++)
             cJSON_AddStringToObject(out, names[i], store_column_text(stmt, i));
@@ -56,9 +55,8 @@ static cJSON *failure_row(struct store *st, sqlite3_stmt *stmt)
 
 cJSON *evaluation_failures_get(struct store *st, const char *period, const char *unit)
 {
-    sqlite3_stmt *stmt =
-        store_prepare(st, "SELECT period, unit, error, rules_hash, failed_at FROM "
-                          "evaluation_failures WHERE period = ? AND unit = ?");
+    sqlite3_stmt *stmt = store_prepare(st, "SELECT period, unit, error, rules_hash, failed_at FROM "
+                                           "evaluation_failures WHERE period = ? AND unit = ?");
     if (!stmt) return NULL;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, unit);
