@@ -38,12 +38,12 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
     const cJSON *p = rules_period(gen, period);
     if (!p) {
         snprintf(err, errlen, "unknown period \"%s\"", period);
-        return -1;
+        return EVALUATION_RULES_FAILED;
     }
     cJSON *unit = units_input_json(st, period, unit_code);
-    if (!unit) {
-        snprintf(err, errlen, "unknown unit \"%s\"", unit_code);
-        return -1;
+    if (!unit) { /* a unit that facts or people name exists: the store failed */
+        snprintf(err, errlen, "cannot read unit \"%s\": %s", unit_code, store_errmsg(st));
+        return EVALUATION_STORE_FAILED;
     }
     cJSON *members = people_members_input(st, period, unit_code,
                                           cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring);
