@@ -1,5 +1,6 @@
 /* import.c — `thiduad import units|people|facts FILE.csv`: every problem on stderr as
- * "FILE: row N, column X: why", then a count; or one line of what changed. */
+ * "FILE: row N, column X: why", then a count; or one line of what changed (facts whose
+ * evaluation a rule made fail are stored, each named on stderr as "FILE: row N: ..."). */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,14 @@ static int run_import(const struct config *cfg, const struct cli *cli, struct st
     return rc;
 }
 
+/* Rows stored whose unit's evaluation a rule made fail: each on stderr, the import still
+ * a success (the rows are in; the rules need fixing, and a reload evaluates them). */
+static void print_failed_evaluations(const char *file, const struct import_summary *summary)
+{
+    for (size_t i = 0; i < summary->evaluation_failed.count; i++)
+        fprintf(stderr, "%s: %s\n", file, summary->evaluation_failed.lines[i]);
+}
+
 int cmd_import(const struct config *cfg, const struct cli *cli)
 {
     if (cli->argc != 3) return cli_usage();
@@ -32,7 +41,7 @@ int cmd_import(const struct config *cfg, const struct cli *cli)
         return cli_usage();
     struct store *st = cli_open_store(cfg, true);
     if (!st) return 1;
-    struct import_summary summary;
+    struct import_summary summary = {0};
     struct import_errors errors = {0};
     int rc = run_import(cfg, cli, st, what, file, &summary, &errors);
     if (rc == -1) {
@@ -40,9 +49,14 @@ int cmd_import(const struct config *cfg, const struct cli *cli)
             fprintf(stderr, "%s: %s\n", file, errors.lines[i]);
         fprintf(stderr, "%s: không nhập dòng nào (%zu lỗi)\n", file, errors.count);
     } else if (rc == 0) {
-        printf("%s: %zu rows, %zu changed, %zu unchanged\n", file, summary.rows, summary.changed,
+        print_failed_evaluations(file, &summary);
+        printf("%s: %zu rows, %zu changed, %zu unchanged", file, summary.rows, summary.changed,
                summary.unchanged);
+        if (summary.evaluation_failed.count)
+            printf(", %zu evaluation(s) failed", summary.evaluation_failed.count);
+        printf("\n");
     }
+    import_errors_free(&summary.evaluation_failed);
     import_errors_free(&errors);
     store_close(st);
     return rc ? 1 : 0;

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "domain/membership.h"
+#include "domain/evaluation_failures.h"
+#include "store/evaluation_failures.h"
 #include "store/evaluations.h"
 #include "store/facts.h"
 #include "store/units.h"
@@ -36,19 +38,22 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
     const cJSON *p = rules_period(gen, period);
     if (!p) {
         snprintf(err, errlen, "unknown period \"%s\"", period);
-        return -1;
+        return EVALUATION_RULES_FAILED;
     }
     cJSON *unit = units_input_json(st, period, unit_code);
-    if (!unit) {
-        snprintf(err, errlen, "unknown unit \"%s\"", unit_code);
-        return -1;
+    if (!unit) { /* a unit that facts or people name exists: the store failed */
+        snprintf(err, errlen, "cannot read unit \"%s\": %s", unit_code, store_errmsg(st));
+        return EVALUATION_STORE_FAILED;
     }
     /* Its members in the period: who belonged to it on the period's last day. */
     cJSON *members = membership_members_input(st, period, p, unit_code);
-    int rc = members ? rules_evaluate_unit_text(gen, period, unit, members, out, err, errlen) : -1;
+    int rc = members ? rules_evaluate_unit_text(gen, period, unit, members, out, err, errlen)
+                     : EVALUATION_STORE_FAILED;
+    if (!members) snprintf(err, errlen, "cannot read the members: %s", store_errmsg(st));
     cJSON_Delete(unit);
     cJSON_Delete(members);
-    if (rc != 0 || !keep) return rc;
+    if (rc != 0) return rc == EVALUATION_STORE_FAILED ? rc : EVALUATION_RULES_FAILED;
+    if (!keep) return 0;
     for (size_t i = 0; i < out->count && rc == 0; i++) {
         const struct rules_result *r = &out->items[i];
         int put =
@@ -56,11 +61,48 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
         out->items[i].changed = put > 0;
         rc = put < 0 ? -1 : 0;
     }
+    if (rc == 0 && evaluation_failures_clear(st, period, unit_code) < 0) rc = -1;
     if (rc != 0) {
         snprintf(err, errlen, "cannot store the evaluation: %s", store_errmsg(st));
         rules_results_free(out);
+        return EVALUATION_STORE_FAILED;
     }
-    return rc;
+    return 0;
+}
+
+/* The failed units of a period that the list of units to evaluate does not name (a unit
+ * whose facts are its members' only, say): a reload recomputes every failed pair. */
+static void add_failed_units(cJSON *units, const cJSON *failed)
+{
+    const cJSON *f, *u;
+    cJSON_ArrayForEach(f, failed)
+    {
+        bool listed = false;
+        cJSON_ArrayForEach(u, units) listed = listed || strcmp(u->valuestring, f->string) == 0;
+        if (!listed) cJSON_AddItemToArray(units, cJSON_CreateString(f->string));
+    }
+}
+
+/* Evaluates and stores one unit in a recompute: the number of subjects stored, or -1 with
+ * err. A pair already failed on which the new rules fail too stays failed, with their
+ * error; a rule failing on any other pair refuses the recompute. */
+static long recompute_unit(struct store *st, struct rules_generation *gen, const char *period,
+                           const char *unit, const cJSON *failed, char *err, size_t errlen)
+{
+    char why[1024];
+    struct rules_results results;
+    int rc = evaluation_of_unit(st, gen, period, unit, true, &results, why, sizeof why);
+    if (rc == 0) {
+        long n = (long)results.count;
+        rules_results_free(&results);
+        return n;
+    }
+    if (rc == EVALUATION_RULES_FAILED && cJSON_GetObjectItemCaseSensitive(failed, unit)) {
+        if (evaluation_failure_record(st, gen, period, unit, why, "reload") == 0) return 0;
+        snprintf(why, sizeof why, "cannot record the failure: %s", store_errmsg(st));
+    }
+    snprintf(err, errlen, "%s, unit %s: %s", period, unit, why);
+    return -1;
 }
 
 long evaluation_recompute_period(struct store *st, struct rules_generation *gen, const char *period,
@@ -71,26 +113,27 @@ long evaluation_recompute_period(struct store *st, struct rules_generation *gen,
     const char *from = cJSON_GetObjectItemCaseSensitive(p, "from")->valuestring;
     const char *to = cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring;
     cJSON *units = units_to_evaluate(st, period, from, to, membership_day(p));
-    if (!units) {
+    cJSON *failed = evaluation_failures_of_period(st, period);
+    if (!units || !failed) {
         snprintf(err, errlen, "cannot list units: %s", store_errmsg(st));
+        cJSON_Delete(units);
+        cJSON_Delete(failed);
         return -1;
     }
+    add_failed_units(units, failed);
     long stored = 0;
     const cJSON *code;
     cJSON_ArrayForEach(code, units)
     {
-        char why[1024];
-        struct rules_results results;
-        if (evaluation_of_unit(st, gen, period, code->valuestring, true, &results, why,
-                               sizeof why) != 0) {
-            snprintf(err, errlen, "%s, unit %s: %s", period, code->valuestring, why);
+        long n = recompute_unit(st, gen, period, code->valuestring, failed, err, errlen);
+        if (n < 0) {
             stored = -1;
             break;
         }
-        stored += (long)results.count;
-        rules_results_free(&results);
+        stored += n;
     }
     cJSON_Delete(units);
+    cJSON_Delete(failed);
     return stored;
 }
 
@@ -116,7 +159,11 @@ cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const ch
 cJSON *evaluation_stored_of_period(struct store *st, const char *period, const char *subject)
 {
     cJSON *rows = evaluations_of_period(st, period, subject);
-    if (!rows) return NULL;
+    cJSON *failed = rows ? evaluation_failures_of_period(st, period) : NULL;
+    if (!failed) {
+        cJSON_Delete(rows);
+        return NULL;
+    }
     cJSON *parsed = cJSON_CreateArray();
     const cJSON *row;
     cJSON_ArrayForEach(row, rows)
@@ -125,6 +172,8 @@ cJSON *evaluation_stored_of_period(struct store *st, const char *period, const c
         if (e) cJSON_AddItemToArray(parsed, e);
     }
     cJSON_Delete(rows);
+    evaluation_failures_leave_out(parsed, failed);
+    cJSON_Delete(failed);
     return parsed;
 }
 

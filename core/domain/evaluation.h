@@ -10,8 +10,13 @@
 #include "rules/rules.h"
 #include "store/store.h"
 
+/* Why evaluation_of_unit failed: the rules (a rule's error, an unknown period or unit), or
+ * the store (nothing can be decided then: the caller's transaction must roll back). */
+enum { EVALUATION_RULES_FAILED = -1, EVALUATION_STORE_FAILED = -2 };
+
 /* Evaluates a unit and its members for a period, as JSON text (the unit first). With
- * `keep`, stores every result (the caller holds the transaction). Returns 0, or -1 with
+ * `keep`, stores every result and ends a recorded failure of the pair (the caller holds
+ * the transaction). Returns 0, or EVALUATION_RULES_FAILED / EVALUATION_STORE_FAILED with
  * err ("file:line: message" when a rule failed). */
 int evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
                        const char *unit_code, bool keep, struct rules_results *out, char *err,
@@ -19,9 +24,11 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
 /* One subject's evaluation from a unit's results, parsed; NULL if absent. */
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code);
 
-/* Re-evaluates and stores every unit that has to be evaluated in a period, stamping the
- * generation's hash; the caller holds the transaction. Returns the number of subjects
- * stored, or -1 with err ("PERIOD, unit CODE: why"). */
+/* Re-evaluates and stores every unit that has to be evaluated in a period (and every pair
+ * marked failed), stamping the generation's hash; the caller holds the transaction. A pair
+ * already marked failed on which these rules fail too stays failed (with their error); a
+ * rule failing on any other pair fails the recompute (the caller rolls back).
+ * Returns the number of subjects stored, or -1 with err ("PERIOD, unit CODE: why"). */
 long evaluation_recompute_period(struct store *st, struct rules_generation *gen, const char *period,
                                  char *err, size_t errlen);
 
@@ -31,8 +38,9 @@ long evaluation_recompute_period(struct store *st, struct rules_generation *gen,
 cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const char *period,
                         const char *subject, const char *code, char *err, size_t errlen);
 
-/* The stored evaluations of a period, parsed (units first); subject "unit", "person" or
- * NULL for both. NULL when the store fails. */
+/* The stored evaluations of a period, parsed (units first), without those of pairs whose
+ * evaluation failed (stale); subject "unit", "person" or NULL for both. NULL when the store
+ * fails. */
 cJSON *evaluation_stored_of_period(struct store *st, const char *period, const char *subject);
 
 /* A stateless evaluation (nothing read or stored): a lone person (is_head says whether they

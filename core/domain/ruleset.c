@@ -11,12 +11,15 @@
  */
 #include "domain/ruleset.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/evaluation.h"
 #include "domain/events.h"
+#include "store/evaluation_failures.h"
+#include "store/evaluation_failures.h"
 #include "store/evaluations.h"
 #include "store/facts.h"
 #include "store/periods.h"
@@ -185,6 +188,22 @@ static bool listed(const cJSON *codes, const char *code)
     return false;
 }
 
+/* Whether some evaluation or failure of a period was made by rules other than these. */
+static bool made_by_others(struct store *st, const char *period, const char *hash)
+{
+    if (evaluations_stale(st, period, hash) != 0) return true;
+    cJSON *failed = evaluation_failures_of_period(st, period);
+    bool others = !failed;
+    const cJSON *f;
+    cJSON_ArrayForEach(f, failed)
+    {
+        const cJSON *by = cJSON_GetObjectItemCaseSensitive(f, "rules_hash");
+        others |= !cJSON_IsString(by) || strcmp(by->valuestring, hash) != 0;
+    }
+    cJSON_Delete(failed);
+    return others;
+}
+
 /* Recomputes one generation's open periods that have stored facts. */
 static long recompute_year(struct store *st, struct rules_generation *gen, bool first_load,
                            const cJSON *closed, const cJSON *with_facts, char *err, size_t errlen)
@@ -194,9 +213,10 @@ static long recompute_year(struct store *st, struct rules_generation *gen, bool 
     cJSON_ArrayForEach(p, rules_periods(gen))
     {
         const char *code = cJSON_GetObjectItemCaseSensitive(p, "code")->valuestring;
-        /* At start-up, rules that made every stored result have nothing to redo. */
+        /* At start-up, rules that made every stored result (and failure) have nothing to
+         * redo. */
         if (listed(closed, code) || !listed(with_facts, code) ||
-            (first_load && evaluations_stale(st, code, rules_hash(gen)) == 0))
+            (first_load && !made_by_others(st, code, rules_hash(gen))))
             continue;
         long n = evaluation_recompute_period(st, gen, code, err, errlen);
         if (n < 0) return -1;

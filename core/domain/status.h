@@ -16,8 +16,9 @@ bool status_is_late(const char *submitted_at, const char *due);
 bool status_report_late(struct store *st, const char *period, const char *unit_code,
                         const char *due);
 
-/* {"period","due","effective_due","expected","submitted","late","units":[{code,name,
- * submitted_at,versions,submitted,late}]} for every unit existing on the plan's due date;
+/* {"period","due","effective_due","expected","submitted","late","evaluation_failed",
+ * "units":[{code,name,submitted_at,versions,submitted,late,evaluation_failed,
+ * evaluation_error (only when failed)}]} for every unit existing on the plan's due date;
  * lateness counts from effective_due. NULL when the store fails. */
 cJSON *status_of_period(struct store *st, const char *period, const char *due,
                         const char *effective_due);

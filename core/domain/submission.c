@@ -5,7 +5,10 @@
  * submission touches, its whole unit is evaluated again; a batch (the facts import)
  * re-evaluates each (period, unit) once, after all its versions are in. Evaluations are
  * written inside the same transaction as the facts that made them, so a reader never sees
- * facts without their evaluation, and a rule that fails on the new facts stores nothing.
+ * facts without their evaluation — or without the mark that their evaluation failed: a
+ * rule that fails at run time on the new facts loses nothing, the versions and audit lines
+ * commit and the pair is marked failed with the rule's "file:line: message"
+ * (domain/evaluation_failures.h) until an evaluation of it succeeds.
  */
 #include "domain/submission.h"
 
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "domain/evaluation_failures.h"
 #include "domain/events.h"
 #include "domain/membership.h"
 #include "store/audit.h"
@@ -25,14 +29,17 @@
 
 /* The (period, unit) pairs to re-evaluate, in the order first touched, without repeats. */
 struct touched_units {
-    cJSON *set; /* "period\tunit" -> true; an object keeps insertion order */
+    cJSON *set; /* "period\tunit" -> [index of each submission stored for it]; an object
+                   keeps insertion order */
 };
 
-static void touch(struct touched_units *t, const char *period, const char *unit)
+static void touch(struct touched_units *t, const char *period, const char *unit, size_t index)
 {
     char key[128];
     snprintf(key, sizeof key, "%s\t%s", period, unit);
-    if (!cJSON_GetObjectItemCaseSensitive(t->set, key)) cJSON_AddTrueToObject(t->set, key);
+    cJSON *subs = cJSON_GetObjectItemCaseSensitive(t->set, key);
+    if (!subs) subs = cJSON_AddArrayToObject(t->set, key);
+    cJSON_AddItemToArray(subs, cJSON_CreateNumber((double)index));
 }
 
 /* The unit whose evaluation a subject's facts change (malloc'd), or NULL: for a person,
@@ -115,14 +122,36 @@ static int tell_changes(struct store *st, const char *period, const struct rules
     return 0;
 }
 
-/* Evaluates and stores one (period, unit); hands out the evaluations asked for. */
-static int evaluate_touched(struct store *st, const struct ruleset *rs, const char *key,
+/* A rule failed on the pair's facts: the pair is marked failed (in this transaction, with
+ * the versions) and each submission stored for it gets the rule's error. */
+static int mark_evaluation_failed(struct store *st, struct rules_generation *gen,
+                                  const char *period, const cJSON *touched_key, const char *why,
+                                  struct submission_result *results, char *err, size_t errlen)
+{
+    const char *unit = strchr(touched_key->string, '\t') + 1;
+    if (evaluation_failure_record(st, gen, period, unit, why, "submission") != 0) {
+        snprintf(err, errlen, "%s", store_errmsg(st));
+        return -1;
+    }
+    const cJSON *index;
+    cJSON_ArrayForEach(index, touched_key)
+    {
+        struct submission_result *r = &results[(size_t)index->valuedouble];
+        free(r->evaluation_error);
+        r->evaluation_error = strdup(why);
+    }
+    return 0;
+}
+
+/* Evaluates and stores one (period, unit); hands out the evaluations asked for. A rule
+ * failing marks the pair failed and is no error; the store failing is (-1). */
+static int evaluate_touched(struct store *st, const struct ruleset *rs, const cJSON *touched_key,
                             const struct submission *subs, size_t n,
                             const struct submission_options *o, struct submission_result *results,
                             char *err, size_t errlen)
 {
     char period[64], why[1024];
-    const char *tab = strchr(key, '\t');
+    const char *key = touched_key->string, *tab = strchr(key, '\t');
     snprintf(period, sizeof period, "%.*s", (int)(tab - key), key);
     struct rules_results evaluated;
     struct rules_generation *gen = ruleset_for_period(rs, period);
@@ -130,7 +159,10 @@ static int evaluate_touched(struct store *st, const struct ruleset *rs, const ch
         snprintf(err, errlen, "%s: no campaign year declares this period", period);
         return -1;
     }
-    if (evaluation_of_unit(st, gen, period, tab + 1, true, &evaluated, why, sizeof why) != 0) {
+    int rc = evaluation_of_unit(st, gen, period, tab + 1, true, &evaluated, why, sizeof why);
+    if (rc == EVALUATION_RULES_FAILED)
+        return mark_evaluation_failed(st, gen, period, touched_key, why, results, err, errlen);
+    if (rc != 0) {
         snprintf(err, errlen, "%s %s: %s", period, tab + 1, why);
         return -1;
     }
@@ -138,7 +170,7 @@ static int evaluate_touched(struct store *st, const struct ruleset *rs, const ch
         if (strcmp(subs[i].period, period) != 0 || results[i].evaluation) continue;
         results[i].evaluation = evaluation_find(&evaluated, subs[i].subject, subs[i].code);
     }
-    int rc = tell_changes(st, period, &evaluated);
+    rc = tell_changes(st, period, &evaluated);
     rules_results_free(&evaluated);
     if (rc != 0) snprintf(err, errlen, "%s", store_errmsg(st));
     return rc;
@@ -176,19 +208,19 @@ static enum submission_status apply_in_transaction(struct store *st, const struc
             break;
         }
         char *unit = results[i].stored ? unit_of(st, rs, &subs[i]) : NULL;
-        if (unit) touch(&touched, subs[i].period, unit);
+        if (unit) touch(&touched, subs[i].period, unit, i);
         free(unit);
     }
     const cJSON *k;
     cJSON_ArrayForEach(k, touched.set)
     {
         if (status != SUBMISSION_OK) break;
-        if (evaluate_touched(st, rs, k->string, subs, n, o, results, err, errlen) != 0)
-            status = SUBMISSION_EVALUATION;
+        if (evaluate_touched(st, rs, k, subs, n, o, results, err, errlen) != 0)
+            status = SUBMISSION_STORE_FAILED;
     }
     cJSON_Delete(touched.set);
     for (size_t i = 0; status == SUBMISSION_OK && o->want_evaluation && i < n; i++) {
-        if (results[i].stored && !results[i].evaluation) {
+        if (results[i].stored && !results[i].evaluation && !results[i].evaluation_error) {
             snprintf(err, errlen, "%s %s was not evaluated", subs[i].subject, subs[i].code);
             status = SUBMISSION_EVALUATION;
         }
@@ -226,5 +258,7 @@ void submission_results_free(struct submission_result *results, size_t n)
     for (size_t i = 0; i < n; i++) {
         cJSON_Delete(results[i].evaluation);
         results[i].evaluation = NULL;
+        free(results[i].evaluation_error);
+        results[i].evaluation_error = NULL;
     }
 }

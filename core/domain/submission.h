@@ -1,6 +1,8 @@
 /*
  * submission.h — storing facts: each subject's facts become a new version with its audit
  * line, every unit concerned is re-evaluated, and it all commits together or not at all.
+ * A rule failing at run time on the new facts does not stop the commit: the pair is
+ * marked failed (domain/evaluation_failures.h) and the result says so.
  * The one way facts enter the database: PUT .../report, PUT .../facts and the facts import
  * all come here.
  */
@@ -31,6 +33,9 @@ struct submission_result {
     int version;
     char submitted_at[CLOCK_ISO_LEN];
     cJSON *evaluation; /* the subject's new evaluation, when asked for; caller frees */
+    /* Stored, but a rule failed on its unit's evaluation: "file:line: message" (malloc'd;
+     * there is no evaluation then). */
+    char *evaluation_error;
 };
 
 struct submission_options {
@@ -45,15 +50,18 @@ struct submission_options {
 enum submission_status {
     SUBMISSION_OK = 0,
     SUBMISSION_BUSY,          /* no write transaction could be had: nothing was stored */
-    SUBMISSION_EVALUATION,    /* a rule failed on the new facts: nothing was stored */
+    SUBMISSION_EVALUATION,    /* a stored subject was left without its evaluation: nothing
+                                 was stored (a rule failing is no such case: see
+                                 submission_result.evaluation_error) */
     SUBMISSION_STORE_FAILED,  /* the database refused a write: nothing was stored */
     SUBMISSION_COMMIT_FAILED, /* the commit failed: nothing was stored */
     SUBMISSION_PERIOD_CLOSED, /* a period written to is closed: nothing was stored */
 };
 
 /* Stores n submissions in one transaction (results has n entries), each (period, unit)
- * evaluated by the rules of its period's year. On failure err says why ("PERIOD UNIT:
- * reason" when a rule failed) and the database is as it was. */
+ * evaluated by the rules of its period's year. On failure err says why and the database is
+ * as it was. A rule failing on a unit's evaluation is no failure: the submissions commit,
+ * and those of that unit carry evaluation_error. */
 enum submission_status submissions_apply(struct store *st, const struct ruleset *rs,
                                          const struct submission *subs, size_t n,
                                          const struct submission_options *options,

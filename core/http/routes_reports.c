@@ -5,11 +5,14 @@
  * them all and changes nothing. A clean one goes to the domain's submission, which stores
  * the version, its audit line and the re-evaluated unit in one transaction. PUT replaces
  * the latest version's facts; PATCH merges the given facts over them (a correction).
+ * The answer is 200 with the new evaluation, or 202 when the facts were stored but a rule
+ * failed on them: "evaluation" is then {"status": "failed", "error": "file:line: ..."}.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/evaluation_failures.h"
 #include "domain/membership.h"
 #include "domain/periods.h"
 #include "domain/status.h"
@@ -72,9 +75,9 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
     return facts;
 }
 
-/* Stores one subject's facts through the domain; its new evaluation, or NULL (replied). */
-static cJSON *submit(struct api_call *call, const struct submission *s,
-                     struct submission_result *result)
+/* Stores one subject's facts through the domain; false when it could not (replied). */
+static bool submit(struct api_call *call, const struct submission *s,
+                   struct submission_result *result)
 {
     char err[ERR_LEN], msg[ERR_LEN + 64];
     bool merge = strcmp(call->req->method, "PATCH") == 0; /* PATCH corrects, PUT replaces */
@@ -82,7 +85,7 @@ static cJSON *submit(struct api_call *call, const struct submission *s,
         .actor = call->who.name, .action = "submit", .want_evaluation = true, .merge = merge};
     switch (submissions_apply(call->api->store, call->api->rules, s, 1, &options, result, err,
                               sizeof err)) {
-    case SUBMISSION_OK: return result->evaluation;
+    case SUBMISSION_OK: return true;
     case SUBMISSION_BUSY: api_error(call, 503, "busy", "the database is busy; try again"); break;
     case SUBMISSION_COMMIT_FAILED:
         api_error(call, 503, "busy", "the database could not commit; nothing was stored");
@@ -95,7 +98,22 @@ static cJSON *submit(struct api_call *call, const struct submission *s,
         break;
     case SUBMISSION_PERIOD_CLOSED: api_error(call, 409, "period_closed", err); break;
     }
-    return NULL;
+    return false;
+}
+
+/* Adds the stored submission's evaluation to its reply; the reply's status: 200, or 202
+ * when the facts were stored but a rule failed on their evaluation. */
+static int add_evaluation(cJSON *out, struct submission_result *result)
+{
+    if (result->evaluation_error) {
+        cJSON_AddItemToObject(out, "evaluation",
+                              evaluation_failure_json(result->evaluation_error, NULL));
+        submission_results_free(result, 1);
+        return 202;
+    }
+    cJSON_AddItemToObject(out, "evaluation", result->evaluation);
+    result->evaluation = NULL;
+    return 200;
 }
 
 /* The reply to a stored submission: {period, unit|person, version, submitted_at, ...}. */
@@ -136,14 +154,13 @@ static void unit_report_put(struct api_call *call)
     cJSON *facts = body ? checked_submission(call, gen, "unit", body, &note) : NULL;
     struct submission s = {period, "unit", code, facts, NULL, NULL};
     struct submission_result result;
-    cJSON *evaluation = facts ? (s.note = note, submit(call, &s, &result)) : NULL;
-    if (evaluation) {
+    if (facts && (s.note = note, submit(call, &s, &result))) {
         cJSON *out = stored_reply(&s, "unit", &result);
         cJSON_AddBoolToObject(out, "late",
                               status_report_late(call->api->store, period, code,
                                                  api_period_field(p, "effective_due")));
-        cJSON_AddItemToObject(out, "evaluation", evaluation);
-        api_reply(call, 200, out);
+        int status = add_evaluation(out, &result);
+        api_reply(call, status, out);
     }
     cJSON_Delete(body);
 }
@@ -189,11 +206,10 @@ static void person_facts_put(struct api_call *call)
     if (!facts) goto done;
     struct submission s = {period, "person", code, facts, note, NULL};
     struct submission_result result;
-    cJSON *evaluation = submit(call, &s, &result);
-    if (evaluation) {
+    if (submit(call, &s, &result)) {
         cJSON *out = stored_reply(&s, "person", &result);
-        cJSON_AddItemToObject(out, "evaluation", evaluation);
-        api_reply(call, 200, out);
+        int status = add_evaluation(out, &result);
+        api_reply(call, status, out);
     }
 done:
     cJSON_Delete(body);

@@ -2,12 +2,15 @@
  * routes_results.c — what the movement's data says for a period: a unit's or a person's
  * evaluation, the reporting status, the ranking and the nomination lists. All reads; each
  * is one call into the domain (or, for a stored evaluation, the stored text as it is).
+ * A subject whose unit's evaluation failed gets 409 evaluation_failed: its stored
+ * evaluation, if any, is stale and only shown as such.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "domain/evaluation_failures.h"
 #include "domain/membership.h"
 #include "domain/nominations.h"
 #include "domain/ranking.h"
@@ -34,6 +37,28 @@ static bool hired_after_period(struct api_call *call, const char *code, const cJ
     return true;
 }
 
+/* 409 for a subject whose unit's evaluation failed: {"error": {...}, "evaluation":
+ * {"status": "failed", "error", "failed_at", "unit", "rules_hash", "stale": the evaluation
+ * stored before the failure, or null}}. */
+static void failed_evaluation_reply(struct api_call *call, const char *subject, const char *code,
+                                    cJSON *failure)
+{
+    const char *period = call->params[0];
+    char *stale = evaluations_get(call->api->store, period, subject, code, NULL, 0);
+    cJSON_AddItemToObject(failure, "stale", stale ? cJSON_Parse(stale) : cJSON_CreateNull());
+    free(stale);
+    char msg[ERR_LEN + 200];
+    snprintf(msg, sizeof msg, "đánh giá kỳ %s của đơn vị %s thất bại: %s", period,
+             cJSON_GetObjectItemCaseSensitive(failure, "unit")->valuestring,
+             cJSON_GetObjectItemCaseSensitive(failure, "error")->valuestring);
+    cJSON *body = cJSON_CreateObject();
+    cJSON *error = cJSON_AddObjectToObject(body, "error");
+    cJSON_AddStringToObject(error, "code", "evaluation_failed");
+    cJSON_AddStringToObject(error, "message", msg);
+    cJSON_AddItemToObject(body, "evaluation", failure);
+    api_reply(call, 409, body);
+}
+
 static void evaluation_reply(struct api_call *call, const char *subject)
 {
     const char *period = call->params[0], *code = call->params[1];
@@ -41,6 +66,12 @@ static void evaluation_reply(struct api_call *call, const char *subject)
     struct rules_generation *gen = api_period_rules(call, period, &p);
     if (!gen) return;
     struct store *st = call->api->store;
+    cJSON *failure =
+        valid_code(code) ? evaluation_failure_of(st, gen, period, subject, code) : NULL;
+    if (failure) {
+        failed_evaluation_reply(call, subject, code, failure);
+        return;
+    }
     /* The common case first: a stored evaluation is JSON already, sent as it is. Only a
      * subject without one needs its code checked and a fresh evaluation. */
     char *stored = valid_code(code) ? evaluations_get(st, period, subject, code, NULL, 0) : NULL;

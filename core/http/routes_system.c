@@ -1,6 +1,7 @@
 /*
  * routes_system.c — the daemon about itself: /healthz (public: liveness, schema version,
- * the active rules hash) and /metrics (Prometheus text, any token).
+ * the active rules hash) and /metrics (Prometheus text, any token; what the store holds —
+ * the outbox, failed evaluations — is read at each scrape).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #define LINE_LEN 256
 
 #include "http/call.h"
+#include "store/evaluation_failures.h"
 #include "store/outbox.h"
 #include "util/buffer.h"
 #include "util/metrics.h"
@@ -56,6 +58,9 @@ static void metrics(struct api_call *call)
 {
     metrics_set_gauge("thidua_database_bytes", "Size of the SQLite database file.",
                       (double)store_size_bytes(call->api->store));
+    metrics_set_gauge("thidua_evaluations_failed",
+                      "(period, unit) pairs whose evaluation a rule made fail, now.",
+                      (double)evaluation_failures_count(call->api->store, NULL));
     size_t len = 0;
     struct buffer b = {0};
     char *rendered = metrics_render(&len);

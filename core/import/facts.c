@@ -247,6 +247,33 @@ static void validate_groups(struct facts_import *fi)
     }
 }
 
+/* The first row of a group (0 when it has none). */
+static size_t first_row(const struct fact_group *g)
+{
+    size_t first = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, g->rows)
+    {
+        if (first == 0 || (size_t)r->valueint < first) first = (size_t)r->valueint;
+    }
+    return first;
+}
+
+/* Stored groups whose unit's evaluation failed, one line each at the group's first row. */
+static void note_failed_evaluations(const struct facts_import *fi,
+                                    const struct submission_result *results,
+                                    struct import_summary *summary)
+{
+    for (size_t i = 0; i < fi->ngroups; i++) {
+        const struct fact_group *g = &fi->groups[i];
+        if (!results[i].evaluation_error) continue;
+        import_error(&summary->evaluation_failed, first_row(g), NULL,
+                     "đã lưu chỉ tiêu của %s %s kỳ %s (phiên bản %d) nhưng đánh giá thất bại: %s",
+                     g->subject, g->code, g->period, results[i].version,
+                     results[i].evaluation_error);
+    }
+}
+
 /* Every group as one submission, through the domain: one transaction. */
 static int write_groups(struct facts_import *fi, const char *actor, bool replace,
                         struct import_summary *summary)
@@ -283,8 +310,10 @@ static int write_groups(struct facts_import *fi, const char *actor, bool replace
     for (size_t i = 0; i < n; i++)
         summary->changed += results[i].stored;
     summary->unchanged = n - summary->changed;
+    note_failed_evaluations(fi, results, summary);
     rc = 0;
 done:
+    if (results) submission_results_free(results, n);
     free(subs);
     free(results);
     return rc;

@@ -21,6 +21,9 @@ struct import_errors {
 
 struct import_summary {
     size_t rows, changed, unchanged;
+    /* facts: rows stored whose unit's evaluation a rule made fail, one line per subject
+     * ("row N: ... file:line: message"); the caller frees them with import_errors_free */
+    struct import_errors evaluation_failed;
 };
 
 void import_error(struct import_errors *errors, size_t row, const char *column, const char *fmt,
@@ -36,7 +39,9 @@ int import_people(struct store *st, const char *path, const char *actor,
  * subject, code) becomes one new facts version unless equal to the stored one — the latest
  * version with the file's facts over it (a correction keeps the facts it does not name), or
  * with `replace` the file's facts alone. An empty value cell is "not given". Values are read
- * by their fact's declared type and checked by the rules as the HTTP API checks them. */
+ * by their fact's declared type and checked by the rules as the HTTP API checks them.
+ * A rule failing on a unit's evaluation loses no row: the file is stored all the same and
+ * summary->evaluation_failed names the rows of each subject concerned. */
 int import_facts(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
                  bool replace, struct import_summary *summary, struct import_errors *errors);
 

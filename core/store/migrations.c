@@ -155,6 +155,18 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX memberships_one_open ON memberships(person) WHERE until IS NULL;"
     "INSERT INTO memberships (person, unit, position, is_head, since, until) "
     "  SELECT code, unit_code, position, is_head, NULL, NULL FROM people;",
+
+    /* 7: the (period, unit) pairs whose evaluation failed on their stored facts (a rule
+     * that errors at run time): the facts stay stored, the failure is kept here with the
+     * rule's "file:line: message" until an evaluation of the pair succeeds. */
+    "CREATE TABLE evaluation_failures ("
+    "  period TEXT NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  error TEXT NOT NULL,"
+    "  rules_hash TEXT NOT NULL,"
+    "  failed_at TEXT NOT NULL,"
+    "  PRIMARY KEY (period, unit)"
+    ");",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
