@@ -15,6 +15,12 @@ static int run_import(const struct config *cfg, const struct cli *cli, struct st
     if (strcmp(what, "people") == 0) return import_people(st, file, "cli", summary, errors);
     struct ruleset rs;
     int rc = -2;
+    if (strcmp(what, "titles") == 0) {
+        if (cli_load_rules(cfg, cli, true, &rs) == 0)
+            rc = import_titles(st, &rs, file, "cli", summary, errors);
+        ruleset_free(&rs);
+        return rc;
+    }
     if (cli_load_rules(cfg, cli, true, &rs) == 0) {
         size_t problems;
         cJSON_Delete(
@@ -37,7 +43,8 @@ int cmd_import(const struct config *cfg, const struct cli *cli)
 {
     if (cli->argc != 3) return cli_usage();
     const char *what = cli->argv[1], *file = cli->argv[2];
-    if (strcmp(what, "units") && strcmp(what, "people") && strcmp(what, "facts"))
+    if (strcmp(what, "units") && strcmp(what, "people") && strcmp(what, "facts") &&
+        strcmp(what, "titles"))
         return cli_usage();
     struct store *st = cli_open_store(cfg, true);
     if (!st) return 1;

@@ -14,11 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/membership.h"
 #include "domain/evaluation_failures.h"
+#include "domain/membership.h"
 #include "store/evaluation_failures.h"
 #include "store/evaluations.h"
 #include "store/facts.h"
+#include "store/titles.h"
 #include "store/units.h"
 
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code)
@@ -47,6 +48,11 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
     }
     /* Its members in the period: who belonged to it on the period's last day. */
     cJSON *members = membership_members_input(st, period, p, unit_code);
+    /* And the titles each held in past years, for the conditions spanning years. */
+    if (members && titles_attach_history(st, rules_year(gen), unit, members) != 0) {
+        cJSON_Delete(members);
+        members = NULL;
+    }
     int rc = members ? rules_evaluate_unit_text(gen, period, unit, members, out, err, errlen)
                      : EVALUATION_STORE_FAILED;
     if (!members) snprintf(err, errlen, "cannot read the members: %s", store_errmsg(st));

@@ -45,4 +45,9 @@ int import_people(struct store *st, const char *path, const char *actor,
 int import_facts(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
                  bool replace, struct import_summary *summary, struct import_errors *errors);
 
+/* year,subject,code,title rows: titles held in the years before this system (a year a
+ * ruleset in service covers is refused; titles must be declared by some year). */
+int import_titles(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
+                  struct import_summary *summary, struct import_errors *errors);
+
 #endif

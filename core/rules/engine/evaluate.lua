@@ -118,6 +118,26 @@ local function state_of(ctx)
   return st
 end
 
+-- ctx:held(code, years_back) -> whether the subject held title or nomination `code` in the
+-- campaign year minus years_back (1 = last year): from the titles imported for the years
+-- before the system and the stored year-end results of earlier years. `code` may be a
+-- title of an earlier ruleset, so it is not checked against this year's titles.
+function ctx_methods:held(code, years_back)
+  local st = state_of(self)
+  if type(code) ~= "string" then error("ctx:held: the title code must be a string", 2) end
+  years_back = years_back or 1
+  if mtype(years_back) ~= "integer" or years_back < 1 then
+    error("ctx:held: years_back must be a whole number of years, 1 or more", 2)
+  end
+  local year = tostring((st.year or 0) - years_back)
+  local held = st.history and st.history[year]
+  if type(held) ~= "table" then return false end
+  for _, c in ipairs(held) do
+    if c == code then return true end
+  end
+  return false
+end
+
 function ctx_methods:passed(id)
   local st = state_of(self)
   if not criteria[id] then error(sfmt('ctx:passed: unknown criterion "%s"', tostring(id)), 2) end
@@ -209,7 +229,8 @@ local function new_result(kind, input, period)
   local r = { kind = kind, info = info, subject = subject, values = values,
     facts = facts_view(kind, values), criteria = {}, titles = {}, reasons = {}, nominations = {},
     ctx = ctx }
-  r.state = { result = r }
+  local campaign_decl = E.campaign_decl
+  r.state = { result = r, history = input.history, year = campaign_decl and campaign_decl.year }
   ctx_state[ctx] = r.state
   return r
 end
