@@ -6,6 +6,8 @@
  * re-evaluates each (period, unit) once, after all its versions are in. Evaluations are
  * written inside the same transaction as the facts that made them, so a reader never sees
  * facts without their evaluation, and a rule that fails on the new facts stores nothing.
+ * Before any of it, submission_check_facts checks a subject's facts with what the rules need
+ * to judge them (the period, the person's hiring date): HTTP and the import both call it.
  */
 #include "domain/submission.h"
 
@@ -193,6 +195,24 @@ enum submission_status submissions_apply(struct store *st, struct rules_generati
         memset(results, 0, n * sizeof *results);
     }
     return status;
+}
+
+cJSON *submission_check_facts(struct store *st, struct rules_generation *gen, const char *period,
+                              const char *subject, const char *code, const cJSON *facts)
+{
+    cJSON *context = cJSON_CreateObject();
+    cJSON_AddStringToObject(context, "period", period);
+    cJSON *record = cJSON_AddObjectToObject(context, "subject");
+    cJSON_AddStringToObject(record, "code", code);
+    char *hired_on = strcmp(subject, "person") == 0 ? people_hired_on(st, code) : NULL;
+    if (hired_on && hired_on[0])
+        cJSON_AddStringToObject(record, "hired_on", hired_on);
+    else
+        cJSON_AddNullToObject(record, "hired_on");
+    free(hired_on);
+    cJSON *problems = rules_validate_facts(gen, subject, facts, context);
+    cJSON_Delete(context);
+    return problems;
 }
 
 void submission_results_free(struct submission_result *results, size_t n)

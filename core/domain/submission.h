@@ -50,6 +50,13 @@ enum submission_status {
     SUBMISSION_COMMIT_FAILED, /* the commit failed: nothing was stored */
 };
 
+/* Checks one subject's facts for a period before they are submitted: their types, then the
+ * ruleset's fact_check rules with the subject's record (a person's hiring date) and the
+ * period. Returns an array of {field, message} (empty when valid), or NULL when the rules
+ * could not run; caller frees. */
+cJSON *submission_check_facts(struct store *st, struct rules_generation *gen, const char *period,
+                              const char *subject, const char *code, const cJSON *facts);
+
 /* Stores n submissions in one transaction (results has n entries). On failure err says why
  * ("PERIOD UNIT: reason" when a rule failed) and the database is as it was. */
 enum submission_status submissions_apply(struct store *st, struct rules_generation *gen,

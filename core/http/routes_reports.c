@@ -1,7 +1,8 @@
 /*
  * routes_reports.c — what units send: a unit's report (its facts and a note) and one
  * person's facts for a period. The body is checked whole — its shape, then every fact
- * against the ruleset's declarations — and a request with any problem gets one 422 listing
+ * against the ruleset's declarations and its fact checks, which see the period and the
+ * person's hiring date (the domain's submission_check_facts) — and a request with any problem gets one 422 listing
  * them all and changes nothing. A clean one goes to the domain's submission, which stores
  * the version, its audit line and the re-evaluated unit in one transaction. PUT replaces
  * the latest version's facts; PATCH merges the given facts over them (a correction).
@@ -26,7 +27,7 @@
 
 /* Checks {"facts": {...}, "note": "..."}; returns the facts or NULL (reply sent). */
 static cJSON *checked_submission(struct api_call *call, struct rules_generation *gen,
-                                 const char *subject, cJSON *body, const char **note)
+                                 const struct submission *target, cJSON *body, const char **note)
 {
     cJSON *details = cJSON_CreateArray();
     cJSON *facts = cJSON_GetObjectItemCaseSensitive(body, "facts");
@@ -52,7 +53,8 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
         api_detail(details, "facts",
                    "facts phải là một đối tượng JSON {\"tên chỉ tiêu\": giá trị}");
     } else {
-        cJSON *problems = rules_validate_facts(gen, subject, facts);
+        cJSON *problems = submission_check_facts(call->api->store, gen, target->period,
+                                                 target->subject, target->code, facts);
         if (!problems) {
             cJSON_Delete(details);
             api_error(call, 500, "rule_error", "the rules could not check the facts");
@@ -121,8 +123,9 @@ static void unit_report_put(struct api_call *call)
     if (!api_may_write_unit(call, code)) return;
     cJSON *body = api_body_object(call);
     const char *note;
-    cJSON *facts = body ? checked_submission(call, gen, "unit", body, &note) : NULL;
-    struct submission s = {period, "unit", code, facts, NULL, NULL};
+    struct submission s = {period, "unit", code, NULL, NULL, NULL};
+    cJSON *facts = body ? checked_submission(call, gen, &s, body, &note) : NULL;
+    s.facts = facts;
     struct submission_result result;
     cJSON *evaluation = facts ? (s.note = note, submit(call, gen, &s, &result)) : NULL;
     if (evaluation) {
@@ -167,11 +170,12 @@ static void person_facts_put(struct api_call *call)
     /* 403 before any word on the content. */
     if (!api_may_write_unit(call, unit_code) || !hired_in_period(call, code, p)) goto done;
     const char *note;
-    cJSON *facts = (body = api_body_object(call))
-                       ? checked_submission(call, gen, "person", body, &note)
-                       : NULL;
+    struct submission s = {period, "person", code, NULL, NULL, NULL};
+    cJSON *facts =
+        (body = api_body_object(call)) ? checked_submission(call, gen, &s, body, &note) : NULL;
     if (!facts) goto done;
-    struct submission s = {period, "person", code, facts, note, NULL};
+    s.facts = facts;
+    s.note = note;
     struct submission_result result;
     cJSON *evaluation = submit(call, gen, &s, &result);
     if (evaluation) {

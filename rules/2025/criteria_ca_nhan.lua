@@ -95,7 +95,11 @@ criterion "CN6" {
 }
 
 -- Heads only. Decided after the unit's titles (engine step 3): a head whose
--- unit is not TTLDXS fails CN7 and so loses LDTT and CSTDCS.
+-- unit is not TTLDXS fails CN7 and so loses LDTT and CSTDCS; the reason quotes
+-- why the unit is not TTLDXS, so the head reads why the LDTT fell. The engine
+-- then decides the unit's titles again over the members' final titles (the
+-- head's lost LDTT may take the unit under 70 %), until nothing changes.
+-- Source: plan part II.2, item for heads (plan's own rule, not the law's).
 criterion "CN7" {
   subject = "person", points = 0,
   title = "Đối với cá nhân là người đứng đầu các phòng, đơn vị: ngoài các tiêu chí nêu trên, tập thể phòng, đơn vị phải là tập thể lao động xuất sắc.",
@@ -104,6 +108,9 @@ criterion "CN7" {
   check = function(_, _, ctx)
     local unit = ctx:unit()
     if unit and unit.titles and unit.titles.TTLDXS then return true end
-    return false, "Là người đứng đầu nhưng tập thể phòng, đơn vị chưa đạt danh hiệu Tập thể lao động xuất sắc"
+    local reason = "Là người đứng đầu nhưng tập thể phòng, đơn vị chưa đạt danh hiệu Tập thể lao động xuất sắc"
+    local why = unit and unit.reasons and unit.reasons.TTLDXS
+    if why and #why > 0 then reason = reason .. " (" .. table.concat(why, "; ") .. ")" end
+    return false, reason
   end,
 }

@@ -154,9 +154,7 @@ local function sample_facts(kind)
   return values
 end
 
-local function probe()
-  local period = default_period()
-  if not period then return end
+local function probe_period(period)
   local unit = { code = "PROBE", name = "", kind = "office", facts = sample_facts("unit") }
   local members = {
     { code = "PROBE-1", is_head = true, facts = sample_facts("person") },
@@ -167,6 +165,18 @@ local function probe()
   local ok2, err2 = pcall(evaluate_group, period, { code = "PROBE", facts = {} },
     { { code = "PROBE-3", facts = {} } })
   if not ok2 and (ok or tostring(err2) ~= tostring(err)) then problems[#problems + 1] = tostring(err2) end
+end
+
+-- Every period, so that every version of a rule with effective dates runs once.
+local function probe()
+  if not E.campaign_decl then return end
+  local codes = {}
+  for code in pairs(E.campaign_decl.periods) do codes[#codes + 1] = code end
+  table.sort(codes)
+  local before = #problems
+  for _, code in ipairs(codes) do
+    if #problems == before then probe_period(E.campaign_decl.periods[code]) end
+  end
 end
 
 E.run_tests = run_tests

@@ -1,7 +1,7 @@
 -- rules/2025/tests/test_titles.lua — self-tests of the titles LDTT, CSTDCS,
 -- TTLDTT and TTLDXS: each condition on both sides of its boundary, and the
--- evaluation order (the 70 % share counts LDTT before CN7; a head then loses
--- LDTT when the unit is not TTLDXS).
+-- evaluation order (a head loses LDTT when the unit is not TTLDXS, and the 70 %
+-- share counts the members' LDTT after that: a fixed point).
 
 local MISSING = {}  -- as a value in `changes`: the fact is not reported
 
@@ -157,7 +157,8 @@ test "Tỷ lệ LDTT 69,2% (9/13) thì không đạt" (function(t)
   local r = evaluate_unit(t, team(13, 9))
   t.eq(r.unit.titles.TTLDTT, false)
   t.eq(r.unit.titles.TTLDXS, false)
-  t.ok(mentions(r.unit.reasons.TTLDTT, "9/13"), "lý do nêu 9/13")
+  -- 9/13 before CN7; the unit is not TTLDXS, so the head (P01) loses LDTT: 8/13.
+  t.ok(mentions(r.unit.reasons.TTLDTT, "8/13"), "lý do nêu 8/13 (sau CN7)")
   t.ok(mentions(r.unit.reasons.TTLDXS, "dưới 70%"), "lý do nêu ngưỡng 70%")
 end)
 
@@ -185,11 +186,29 @@ test "Người đứng đầu mất LDTT khi tập thể không đạt TTLDXS" (
   t.eq(r.people.P02.titles.LDTT, true, "nhân viên vẫn giữ LDTT")
 end)
 
-test "Tỷ lệ 70% tính LDTT của người đứng đầu trước khi xét CN7" (function(t)
-  -- 7/10 including the head: the unit is TTLDTT, then the head loses LDTT.
+test "Tỷ lệ 70% tính LDTT sau CN7: người đứng đầu mất LDTT thì 6/10, tập thể không đạt TTLDTT" (function(t)
+  -- Head + 6 rated HTT + 3 HT, the unit rated HTT: 7/10 with the head's LDTT,
+  -- but the unit is not TTLDXS, so CN7 takes the head's LDTT away: 6/10.
   local r = evaluate_unit(t, team(10, 7), { unit_rating = "HTT" })
-  t.eq(r.unit.titles.TTLDTT, true, "7/10 tính cả người đứng đầu")
-  t.eq(r.people.P01.titles.LDTT, false, "người đứng đầu mất LDTT sau CN7")
+  t.eq(r.people.P01.titles.LDTT, false, "người đứng đầu mất LDTT do CN7")
+  t.eq(r.unit.titles.TTLDTT, false, "6/10 sau CN7: không đạt TTLDTT")
+  t.ok(mentions(r.unit.reasons.TTLDTT, "6/10"), "lý do của tập thể nêu 6/10")
+  t.ok(mentions(r.people.P01.reasons.LDTT, "Không đạt tiêu chí CN7"), "lý do của người đứng đầu nêu CN7")
+  t.ok(mentions(r.people.P01.reasons.LDTT, "chưa được xếp loại Hoàn thành xuất sắc"),
+    "và nêu vì sao tập thể không đạt TTLDXS")
+  t.eq(r.people.P02.titles.LDTT, true, "nhân viên giữ LDTT")
+end)
+
+test "Tỷ lệ 70% sau CN7: 8/10 thì người đứng đầu mất LDTT mà tập thể vẫn TTLDTT (7/10)" (function(t)
+  local r = evaluate_unit(t, team(10, 8), { unit_rating = "HTT" })
+  t.eq(r.people.P01.titles.LDTT, false, "người đứng đầu mất LDTT do CN7")
+  t.eq(r.unit.titles.TTLDTT, true, "7/10 sau CN7: vẫn đạt")
+end)
+
+test "Người đứng đầu giữ LDTT khi tập thể đạt TTLDXS đúng ngưỡng 7/10" (function(t)
+  local r = evaluate_unit(t, team(10, 7))
+  t.eq(r.unit.titles.TTLDXS, true)
+  t.eq(r.people.P01.titles.LDTT, true, "tập thể TTLDXS: CN7 đạt")
 end)
 
 test "TTLDTT: cá nhân bị khiển trách không cản; bị cảnh cáo thì không đạt" (function(t)
