@@ -60,19 +60,43 @@ end
 
 ------------------------------------------------------------------- persons
 
-title "LDTT" {
-  subject = "person", name = "Lao động tiên tiến", decided_by = "Giám đốc Sở",
-  requires = { "CN1", "CN3", "CN4", "CN5", "CN6", "CN7" },
-  after = {},
-  check = function(_, f)
-    if f.months_worked == nil then return false, "Chưa báo cáo: Số tháng công tác trong năm" end
-    if f.months_worked < LDTT_MIN_MONTHS then
-      return false, string.format("Thời gian công tác trong năm %d tháng, dưới %d tháng",
-        f.months_worked, LDTT_MIN_MONTHS)
-    end
-    return true
-  end,
-}
+-- LDTT (Luật TĐKT 2022, Điều 24): rated HTT or better (CN1), conduct and the
+-- movement (CN3–CN6), the plan's CN7 for heads; not for anyone who worked under
+-- 6 months in the year. Months of leave the law counts as work (maternity
+-- leave) are added to the months worked, and the reason says so. That counting
+-- is the decree's, whose text changed on 01/07/2025: the two versions below
+-- hold the same rule and differ only in the decree they cite (Nghị định
+-- 98/2023/NĐ-CP until 30/06/2025, Nghị định 152/2025/NĐ-CP from 01/07/2025);
+-- the engine picks, for a period, the version in force on its last day.
+local function ldtt(valid, decree)
+  return {
+    subject = "person", name = "Lao động tiên tiến", decided_by = "Giám đốc Sở",
+    valid = valid,
+    requires = { "CN1", "CN3", "CN4", "CN5", "CN6", "CN7" },
+    after = {},
+    check = function(_, f)
+      if f.months_worked == nil then return false, "Chưa báo cáo: Số tháng công tác trong năm" end
+      local leave = f.leave_months_counted or 0
+      local months = f.months_worked + leave
+      local counted = ""
+      if leave > 0 then
+        counted = string.format(" (kể cả %d tháng nghỉ được tính là thời gian công tác theo %s)",
+          leave, decree)
+      end
+      if months < LDTT_MIN_MONTHS then
+        return false, string.format("Thời gian công tác trong năm %d tháng%s, dưới %d tháng",
+          months, counted, LDTT_MIN_MONTHS)
+      end
+      if leave > 0 then
+        return true, string.format("Thời gian công tác trong năm %d tháng%s", months, counted)
+      end
+      return true
+    end,
+  }
+end
+
+title "LDTT" (ldtt({ to = "2025-06-30" }, "Nghị định 98/2023/NĐ-CP"))
+title "LDTT" (ldtt({ from = "2025-07-01" }, "Nghị định 152/2025/NĐ-CP"))
 
 -- The council's ballot (≥ 80 %) happens outside: this is the list put to it.
 title "CSTDCS" {
@@ -132,6 +156,7 @@ title "TTLDXS" {
     end
     local unrated = members_where(ctx, function(m)
       local months = m.facts.months_worked
+      if months then months = months + (m.facts.leave_months_counted or 0) end
       return m.facts.rating == nil and not (months and months < RATED_MIN_MONTHS)
     end)
     if unrated then

@@ -1,6 +1,6 @@
 --[[
 engine/selftest.lua — the ruleset's self-tests (rules/<year>/tests/*.lua, declared with
-`test`): the `t` they are given (test_api: evaluate_person, evaluate_unit, remind,
+`test`): the `t` they are given (test_api: evaluate_person, evaluate_unit, validate, remind,
 working_day, effective_due, eq, ok) and
 run_tests. Also the dry run made at the end of the load (probe), which evaluates made-up
 subjects the same way.
@@ -97,6 +97,17 @@ function test_api.remind(spec)
     copy[i] = {}
     for k, v in pairs(m) do copy[i][k] = v end
   end
+  return copy
+end
+
+-- t.validate { period, subject = "person", code, hired_on, facts }: the problems the
+-- facts would get when reported ([{field, message}]), fact checks included.
+function test_api.validate(spec)
+  local period = spec.period and find_period(spec.period) or default_period()
+  local out = E.validate_facts(spec.subject or "person", spec.facts or {}, { period = period.code,
+    subject = { code = spec.code or "P", hired_on = spec.hired_on } })
+  local copy = {}
+  for i, d in ipairs(out) do copy[i] = { field = d.field, message = d.message } end
   return copy
 end
 

@@ -77,6 +77,34 @@ test "LDTT cần đủ 6 tháng công tác: 5 tháng không đạt, 6 tháng đ�
   t.eq(staff(t, { months_worked = 6 }).titles.LDTT, true, "6 tháng: đạt")
 end)
 
+test "LDTT: tháng nghỉ thai sản được tính là thời gian công tác, lý do nói rõ" (function(t)
+  local r = staff(t, { months_worked = 4, leave_months_counted = 2 })
+  t.eq(r.titles.LDTT, true, "4 + 2 tháng: đủ 6 tháng")
+  t.ok(mentions(r.reasons.LDTT, "kể cả 2 tháng nghỉ"), "lý do nêu tháng nghỉ được tính")
+  r = staff(t, { months_worked = 3, leave_months_counted = 2 })
+  t.eq(r.titles.LDTT, false, "3 + 2 tháng: dưới 6 tháng")
+  t.ok(mentions(r.reasons.LDTT, "5 tháng (kể cả 2 tháng nghỉ"), "lý do nêu tổng và tháng nghỉ")
+end)
+
+test "LDTT theo kỳ: kỳ sáu tháng (hết 30/06) dẫn Nghị định 98/2023, cả năm dẫn Nghị định 152/2025" (function(t)
+  local facts = ldtt_facts { months_worked = 4, leave_months_counted = 2 }
+  local h1 = t.evaluate_person { period = "2025-H1", code = "P1", facts = facts }
+  t.ok(mentions(h1.reasons.LDTT, "Nghị định 98/2023/NĐ-CP"), "kỳ sáu tháng: 98/2023")
+  local y = t.evaluate_person { period = "2025-Y", code = "P1", facts = facts }
+  t.ok(mentions(y.reasons.LDTT, "Nghị định 152/2025/NĐ-CP"), "cả năm: 152/2025")
+  t.ok(not mentions(y.reasons.LDTT, "98/2023"), "cả năm không dẫn 98/2023")
+end)
+
+test "TTLDXS: người có tháng nghỉ được tính đủ 6 tháng thì phải được xếp loại" (function(t)
+  local members = team(10, 10)
+  members[8].facts.rating = nil
+  members[8].facts.months_worked = 4
+  members[8].facts.leave_months_counted = 2
+  local r = evaluate_unit(t, members)
+  t.eq(r.unit.titles.TTLDXS, false, "4 + 2 tháng: thuộc diện xếp loại")
+  t.ok(mentions(r.unit.reasons.TTLDXS, "Chưa báo cáo xếp loại của: P08"), "lý do nêu P08")
+end)
+
 test "LDTT: chưa báo cáo số tháng công tác thì không đạt" (function(t)
   local r = staff(t, { months_worked = MISSING })
   t.eq(r.titles.LDTT, false)
