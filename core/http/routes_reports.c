@@ -2,10 +2,11 @@
  * routes_reports.c — what units send: a unit's report (its facts and a note) and one
  * person's facts for a period. The body is checked whole — its shape, then every fact
  * against the ruleset's declarations and its fact checks, which see the period and the
- * person's hiring date (the domain's submission_check_facts) — and a request with any problem gets one 422 listing
- * them all and changes nothing. A clean one goes to the domain's submission, which stores
- * the version, its audit line and the re-evaluated unit in one transaction. PUT replaces
- * the latest version's facts; PATCH merges the given facts over them (a correction).
+ * person's hiring date (the domain's submission_check_facts) — and a request with any
+ * problem gets one 422 listing them all and changes nothing. A clean one goes to the
+ * domain's submission, which stores the version, its audit line and the re-evaluated unit
+ * in one transaction. PUT replaces the latest version's facts; PATCH merges the given facts
+ * over them (a correction).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -57,8 +57,8 @@ static cJSON *period_context(struct rules_generation *gen, const char *period_co
     return context;
 }
 
-static void check_members(struct rules_generation *gen, const cJSON *members,
-                          const cJSON *context, cJSON *details)
+static void check_members(struct rules_generation *gen, const cJSON *members, const cJSON *context,
+                          cJSON *details)
 {
     int index = 0;
     const cJSON *m;
