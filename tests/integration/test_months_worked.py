@@ -13,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Daemon  # noqa: E402
-from ruleset_2025 import GOOD_PERSON, EvaluationAsserts, by_key, person_facts  # noqa: E402
+from ruleset_2025 import EvaluationAsserts, by_key, person_facts  # noqa: E402
 
 HIRED_1_OCTOBER = "CB0017"
 HIRED_LONG_AGO = "CB0008"
@@ -46,7 +46,7 @@ class MonthsWorkedTestCase(EvaluationAsserts, unittest.TestCase):
         return by_key(body["evaluation"]["titles"], "code")
 
     def test_twelve_months_from_a_hiring_on_1_october_is_refused(self):
-        status, _, body = self.put("2025-Y", HIRED_1_OCTOBER, GOOD_PERSON)  # 12 months
+        status, _, body = self.put("2025-Y", HIRED_1_OCTOBER, person_facts(months_worked=12))
         messages = self.refused(status, body)
         self.assertEqual(set(messages), {"facts.months_worked"}, messages)
         message = messages["facts.months_worked"]
@@ -66,7 +66,7 @@ class MonthsWorkedTestCase(EvaluationAsserts, unittest.TestCase):
         self.assertTrue(any("dưới 6 tháng" in r for r in ldtt["reasons"]), ldtt)
 
     def test_six_month_period_has_six_months(self):
-        status, _, body = self.put("2025-H1", HIRED_LONG_AGO, GOOD_PERSON)  # 12 in H1
+        status, _, body = self.put("2025-H1", HIRED_LONG_AGO, person_facts(months_worked=12))
         message = self.refused(status, body)["facts.months_worked"]
         self.assertIn("6 tháng", message)
         self.assertIn("30/06/2025", message)

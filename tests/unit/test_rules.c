@@ -823,10 +823,11 @@ START_TEST(test_cn7_head_of_unit_without_ttldxs)
     rules_limits_default(&limits);
     load_ok_from(real_ruleset());
 
-    /* Unit rated HTT: TTLDTT but not TTLDXS. */
+    /* Unit rated HTT: not TTLDXS, so the head loses LDTT (CN7); the 70 % counts the
+     * members' LDTT after that, 1 of 2, so no TTLDTT either. */
     cJSON *out = evaluate_2025("HTT");
     const cJSON *unit = item(out, "unit"), *people = item(out, "people");
-    ck_assert(is_true(find_by(item(unit, "titles"), "code", "TTLDTT"), "eligible"));
+    ck_assert(!is_true(find_by(item(unit, "titles"), "code", "TTLDTT"), "eligible"));
     ck_assert(!is_true(find_by(item(unit, "titles"), "code", "TTLDXS"), "eligible"));
 
     const cJSON *head = find_by(people, "code", "H"), *member = find_by(people, "code", "M");
