@@ -9,6 +9,9 @@ dependency order, cycles), fact validation, and the evaluation of a unit with it
 (the order is explained in engine/evaluate.lua). Its chunks, in the order C runs them:
 
   engine/dsl.lua       shared helpers, the declarations and the DSL, the rules' environment
+  engine/versions.lua  effective dates (`valid`): versions of a rule, their checks, the
+                       version for a period (by its end date)
+  engine/fact_checks.lua  `fact_check`: facts judged with the subject's record and the period
   engine/checks.lua    the checks once every file has run (finish)
   engine/evaluate.lua  evaluation, the public shape of an evaluation, fact validation
   engine/remind.lua    working days, quiet hours and the reminder pass
