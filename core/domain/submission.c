@@ -9,6 +9,8 @@
  * rule that fails at run time on the new facts loses nothing, the versions and audit lines
  * commit and the pair is marked failed with the rule's "file:line: message"
  * (domain/evaluation_failures.h) until an evaluation of it succeeds.
+ * Before any of it, submission_check_facts checks a subject's facts with what the rules need
+ * to judge them (the period, the person's hiring date): HTTP and the import both call it.
  */
 #include "domain/submission.h"
 
@@ -251,6 +253,24 @@ enum submission_status submissions_apply(struct store *st, const struct ruleset 
         memset(results, 0, n * sizeof *results);
     }
     return status;
+}
+
+cJSON *submission_check_facts(struct store *st, struct rules_generation *gen, const char *period,
+                              const char *subject, const char *code, const cJSON *facts)
+{
+    cJSON *context = cJSON_CreateObject();
+    cJSON_AddStringToObject(context, "period", period);
+    cJSON *record = cJSON_AddObjectToObject(context, "subject");
+    cJSON_AddStringToObject(record, "code", code);
+    char *hired_on = strcmp(subject, "person") == 0 ? people_hired_on(st, code) : NULL;
+    if (hired_on && hired_on[0])
+        cJSON_AddStringToObject(record, "hired_on", hired_on);
+    else
+        cJSON_AddNullToObject(record, "hired_on");
+    free(hired_on);
+    cJSON *problems = rules_validate_facts(gen, subject, facts, context);
+    cJSON_Delete(context);
+    return problems;
 }
 
 void submission_results_free(struct submission_result *results, size_t n)

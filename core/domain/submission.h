@@ -58,6 +58,13 @@ enum submission_status {
     SUBMISSION_PERIOD_CLOSED, /* a period written to is closed: nothing was stored */
 };
 
+/* Checks one subject's facts for a period before they are submitted: their types, then the
+ * ruleset's fact_check rules with the subject's record (a person's hiring date) and the
+ * period. Returns an array of {field, message} (empty when valid), or NULL when the rules
+ * could not run; caller frees. */
+cJSON *submission_check_facts(struct store *st, struct rules_generation *gen, const char *period,
+                              const char *subject, const char *code, const cJSON *facts);
+
 /* Stores n submissions in one transaction (results has n entries), each (period, unit)
  * evaluated by the rules of its period's year. On failure err says why and the database is
  * as it was. A rule failing on a unit's evaluation is no failure: the submissions commit,

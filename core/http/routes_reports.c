@@ -1,10 +1,12 @@
 /*
  * routes_reports.c — what units send: a unit's report (its facts and a note) and one
  * person's facts for a period. The body is checked whole — its shape, then every fact
- * against the ruleset's declarations — and a request with any problem gets one 422 listing
- * them all and changes nothing. A clean one goes to the domain's submission, which stores
- * the version, its audit line and the re-evaluated unit in one transaction. PUT replaces
- * the latest version's facts; PATCH merges the given facts over them (a correction).
+ * against the ruleset's declarations and its fact checks, which see the period and the
+ * person's hiring date (the domain's submission_check_facts) — and a request with any
+ * problem gets one 422 listing them all and changes nothing. A clean one goes to the
+ * domain's submission, which stores the version, its audit line and the re-evaluated unit
+ * in one transaction. PUT replaces the latest version's facts; PATCH merges the given facts
+ * over them (a correction).
  * The answer is 200 with the new evaluation, or 202 when the facts were stored but a rule
  * failed on them: "evaluation" is then {"status": "failed", "error": "file:line: ..."}.
  */
@@ -30,7 +32,7 @@
 
 /* Checks {"facts": {...}, "note": "..."}; returns the facts or NULL (reply sent). */
 static cJSON *checked_submission(struct api_call *call, struct rules_generation *gen,
-                                 const char *subject, cJSON *body, const char **note)
+                                 const struct submission *target, cJSON *body, const char **note)
 {
     cJSON *details = cJSON_CreateArray();
     cJSON *facts = cJSON_GetObjectItemCaseSensitive(body, "facts");
@@ -56,7 +58,8 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
         api_detail(details, "facts",
                    "facts phải là một đối tượng JSON {\"tên chỉ tiêu\": giá trị}");
     } else {
-        cJSON *problems = rules_validate_facts(gen, subject, facts);
+        cJSON *problems = submission_check_facts(call->api->store, gen, target->period,
+                                                 target->subject, target->code, facts);
         if (!problems) {
             cJSON_Delete(details);
             api_error(call, 500, "rule_error", "the rules could not check the facts");
@@ -151,8 +154,9 @@ static void unit_report_put(struct api_call *call)
     if (!api_may_write_unit(call, code) || !period_open(call, period)) return;
     cJSON *body = api_body_object(call);
     const char *note;
-    cJSON *facts = body ? checked_submission(call, gen, "unit", body, &note) : NULL;
-    struct submission s = {period, "unit", code, facts, NULL, NULL};
+    struct submission s = {period, "unit", code, NULL, NULL, NULL};
+    cJSON *facts = body ? checked_submission(call, gen, &s, body, &note) : NULL;
+    s.facts = facts;
     struct submission_result result;
     if (facts && (s.note = note, submit(call, &s, &result))) {
         cJSON *out = stored_reply(&s, "unit", &result);
@@ -200,11 +204,12 @@ static void person_facts_put(struct api_call *call)
         !hired_in_period(call, code, p))
         goto done;
     const char *note;
-    cJSON *facts = (body = api_body_object(call))
-                       ? checked_submission(call, gen, "person", body, &note)
-                       : NULL;
+    struct submission s = {period, "person", code, NULL, NULL, NULL};
+    cJSON *facts =
+        (body = api_body_object(call)) ? checked_submission(call, gen, &s, body, &note) : NULL;
     if (!facts) goto done;
-    struct submission s = {period, "person", code, facts, note, NULL};
+    s.facts = facts;
+    s.note = note;
     struct submission_result result;
     if (submit(call, &s, &result)) {
         cJSON *out = stored_reply(&s, "person", &result);

@@ -48,7 +48,18 @@ static void choose_period(struct rules_generation *gen, const cJSON *period, cJS
     snprintf(out, outlen, "%s", chosen ? api_period_field(chosen, "code") : "");
 }
 
-static void check_members(struct rules_generation *gen, const cJSON *members, cJSON *details)
+/* What the rules' fact checks see of a stateless request: the period, no person's record
+ * (so no hiring date: only the period bounds the months). NULL for an unknown period. */
+static cJSON *period_context(struct rules_generation *gen, const char *period_code)
+{
+    if (!rules_period(gen, period_code)) return NULL;
+    cJSON *context = cJSON_CreateObject();
+    cJSON_AddStringToObject(context, "period", period_code);
+    return context;
+}
+
+static void check_members(struct rules_generation *gen, const cJSON *members, const cJSON *context,
+                          cJSON *details)
 {
     int index = 0;
     const cJSON *m;
@@ -61,7 +72,7 @@ static void check_members(struct rules_generation *gen, const cJSON *members, cJ
             api_detail(details, field, "mỗi thành viên cần facts là một đối tượng JSON");
         } else {
             snprintf(field, sizeof field, "members[%d].", index);
-            add_problems(details, rules_validate_facts(gen, "person", mf), field);
+            add_problems(details, rules_validate_facts(gen, "person", mf, context), field);
         }
         index++;
     }
@@ -81,14 +92,17 @@ static cJSON *check_request(struct rules_generation *gen, const cJSON *body, cha
         api_detail(details, "subject", "subject phải là \"unit\" hoặc \"person\"");
     choose_period(gen, cJSON_GetObjectItemCaseSensitive(body, "period"), details, period_code,
                   period_len);
+    cJSON *context = period_context(gen, period_code);
     if (!cJSON_IsObject(facts))
         api_detail(details, "facts", "facts phải là một đối tượng JSON");
     else if (unit || person)
-        add_problems(details, rules_validate_facts(gen, unit ? "unit" : "person", facts), "");
+        add_problems(details, rules_validate_facts(gen, unit ? "unit" : "person", facts, context),
+                     "");
     if (members && (!unit || !cJSON_IsArray(members)))
         api_detail(details, "members",
                    "members là danh sách thành viên, chỉ dùng khi subject là unit");
-    if (unit && cJSON_IsArray(members)) check_members(gen, members, details);
+    if (unit && cJSON_IsArray(members)) check_members(gen, members, context, details);
+    cJSON_Delete(context);
     return details;
 }
 

@@ -227,8 +227,8 @@ static void validate_groups(struct facts_import *fi)
     for (size_t i = 0; i < fi->ngroups; i++) {
         struct fact_group *g = &fi->groups[i];
         if (!g->known) continue;
-        cJSON *problems =
-            rules_validate_facts(ruleset_for_period(fi->rs, g->period), g->subject, g->facts);
+        cJSON *problems = submission_check_facts(fi->st, ruleset_for_period(fi->rs, g->period),
+                                                 g->period, g->subject, g->code, g->facts);
         if (!problems) {
             import_error(fi->errors, 0, NULL, "bộ quy tắc không kiểm tra được chỉ tiêu của %s %s",
                          g->subject, g->code);

@@ -115,14 +115,19 @@ static cJSON *pop_json(struct rules_generation *gen, char *err, size_t errlen)
     return out;
 }
 
-cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts)
+cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts,
+                            const cJSON *context)
 {
     char err[RULES_ERR_LEN];
     lua_State *L = sandbox_state(gen->sandbox);
     rules_push_engine_function(gen, "validate_facts");
     lua_pushstring(L, subject);
     lua_json_push(L, facts);
-    if (rules_call(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
+    if (context)
+        lua_json_push(L, context);
+    else
+        lua_pushnil(L);
+    if (rules_call(gen, 3, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
                    sizeof err) != 0)
         return NULL;
     return pop_json(gen, err, sizeof err);

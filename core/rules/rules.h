@@ -57,9 +57,13 @@ const cJSON *rules_periods(const struct rules_generation *gen);
 const cJSON *rules_period(const struct rules_generation *gen, const char *code);
 const cJSON *rules_catalog(const struct rules_generation *gen);
 
-/* Checks facts ({name: value}) of a subject ("unit"/"person") against the declared facts.
+/* Checks facts ({name: value}) of a subject ("unit"/"person") against the declared facts,
+ * then, when the types are right and context ({"period": code, "subject": {"code",
+ * "hired_on"}}) names a period, against the ruleset's fact_check rules, which see the
+ * subject's record and the period (context may be NULL: types only).
  * Returns an array of {field, message} (empty when valid); caller frees. */
-cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts);
+cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts,
+                            const cJSON *context);
 
 /* One evaluated subject: its evaluation as JSON text (the public shape: period, subject, code,
  * score, criteria, titles, nominations; stamped with the rules hash), and the fields callers index

@@ -45,6 +45,8 @@ local function yes(name, no)
   end
 end
 
+-- Source: plan part II.2 item 1; rating HTT or better is LDTT's condition in
+-- Luật TĐKT 2022, Điều 24 (check the article number).
 criterion "CN1" {
   subject = "person", points = 20,
   title = "Hoàn thành tốt nhiệm vụ được giao trở lên.",
@@ -55,6 +57,8 @@ criterion "CN1" {
   end,
 }
 
+-- Source: plan part II.2 item 2; an initiative recognised is one route to CSTDCS
+-- (Luật TĐKT 2022, Điều 23 — check the article number).
 criterion "CN2" {
   subject = "person", points = 15,
   title = "Có sáng kiến cải tiến kỹ thuật hoặc đề tài nghiên cứu khoa học công nghệ, giải pháp đổi mới, sáng tạo, để nâng cao chất lượng, hiệu quả công tác.",
@@ -65,18 +69,22 @@ criterion "CN2" {
   end,
 }
 
+-- Source: plan part II.2 item 3.
 criterion "CN3" {
   subject = "person", points = 15,
   title = "Có tinh thần trách nhiệm cao, chủ động tuyên truyền, phát huy tính nêu gương của cán bộ, đảng viên, tạo sự đồng thuận, đoàn kết, thống nhất trong thực hiện chủ trương của Đảng, Nhà nước về sắp xếp, tinh gọn tổ chức bộ máy của hệ thống chính trị.",
   check = yes("responsibility", "Chưa thể hiện tinh thần trách nhiệm cao, tính nêu gương"),
 }
 
+-- Source: plan part II.2 item 4.
 criterion "CN4" {
   subject = "person", points = 15,
   title = "Chấp hành nghiêm sự phân công, điều động, sắp xếp, bố trí của cơ quan, tổ chức, đơn vị, vì lợi ích chung, hy sinh lợi ích cá nhân (nếu có) trong quá trình sắp xếp, kiện toàn tổ chức bộ máy.",
   check = yes("obeys_assignment", "Chưa chấp hành nghiêm sự phân công, điều động, sắp xếp, bố trí"),
 }
 
+-- Source: plan part II.2 item 5. Choice: any discipline fails it (the law rates a
+-- person disciplined in the year KHT, so LDTT could not be held anyway).
 -- Any discipline during the year, even khiển trách, fails CN5 (and so LDTT).
 criterion "CN5" {
   subject = "person", points = 20,
@@ -88,6 +96,7 @@ criterion "CN5" {
   end,
 }
 
+-- Source: plan part II.2 item 6; "takes part in the movement" in Luật TĐKT 2022, Điều 24.
 criterion "CN6" {
   subject = "person", points = 15,
   title = "Tích cực hưởng ứng các phong trào thi đua, nhất là các phong trào thi đua gắn với các nhiệm vụ chính trị của cơ quan.",
@@ -95,7 +104,11 @@ criterion "CN6" {
 }
 
 -- Heads only. Decided after the unit's titles (engine step 3): a head whose
--- unit is not TTLDXS fails CN7 and so loses LDTT and CSTDCS.
+-- unit is not TTLDXS fails CN7 and so loses LDTT and CSTDCS; the reason quotes
+-- why the unit is not TTLDXS, so the head reads why the LDTT fell. The engine
+-- then decides the unit's titles again over the members' final titles (the
+-- head's lost LDTT may take the unit under 70 %), until nothing changes.
+-- Source: plan part II.2, item for heads (plan's own rule, not the law's).
 criterion "CN7" {
   subject = "person", points = 0,
   title = "Đối với cá nhân là người đứng đầu các phòng, đơn vị: ngoài các tiêu chí nêu trên, tập thể phòng, đơn vị phải là tập thể lao động xuất sắc.",
@@ -104,6 +117,9 @@ criterion "CN7" {
   check = function(_, _, ctx)
     local unit = ctx:unit()
     if unit and unit.titles and unit.titles.TTLDXS then return true end
-    return false, "Là người đứng đầu nhưng tập thể phòng, đơn vị chưa đạt danh hiệu Tập thể lao động xuất sắc"
+    local reason = "Là người đứng đầu nhưng tập thể phòng, đơn vị chưa đạt danh hiệu Tập thể lao động xuất sắc"
+    local why = unit and unit.reasons and unit.reasons.TTLDXS
+    if why and #why > 0 then reason = reason .. " (" .. table.concat(why, "; ") .. ")" end
+    return false, reason
   end,
 }

@@ -51,6 +51,7 @@ local function completion_gap(what, done, assigned, share)
   return nil
 end
 
+-- Source: plan part II.1 item 1 (responding to and launching the movement).
 criterion "TT1" {
   subject = "unit", points = 15,
   title = "Có kế hoạch/văn bản hưởng ứng, phát động phong trào thi đua thiết thực, hiệu quả gắn với các nhiệm vụ chính trị của phòng, đơn vị.",
@@ -62,6 +63,7 @@ criterion "TT1" {
   end,
 }
 
+-- Source: plan part II.1 item 2; the 80 % share is the choice above (Nghị định 90/2020/NĐ-CP).
 -- All assigned tasks done, and 100 % of the legal-document drafting tasks.
 criterion "TT2" {
   subject = "unit", points = 20,
@@ -84,6 +86,7 @@ criterion "TT2" {
   end,
 }
 
+-- Source: plan part II.1 item 3 (restructuring the apparatus on time).
 criterion "TT3" {
   subject = "unit", points = 20,
   title = "Thực hiện nghiêm túc, kịp thời, hoàn thành đúng tiến độ công tác kiện toàn, tinh gọn tổ chức bộ máy của cơ quan gắn với việc sắp xếp, tinh giản biên chế, cơ cấu lại, nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức theo phương án sắp xếp, tinh gọn tổ chức bộ máy, bảo đảm không làm ảnh hưởng đến kết quả thực hiện nhiệm vụ của cơ quan, đơn vị được cấp có thẩm quyền giao.",
@@ -95,6 +98,7 @@ criterion "TT3" {
   end,
 }
 
+-- Source: plan part II.1 item 4 (administrative discipline, office culture).
 criterion "TT4" {
   subject = "unit", points = 15,
   title = "Thực hiện nghiêm kỷ cương, kỷ luật hành chính, nếp sống văn hóa công sở, đạo đức công vụ trong giao tiếp, hội họp và thực thi công vụ.",
@@ -107,6 +111,7 @@ criterion "TT4" {
   end,
 }
 
+-- Source: plan part II.1 item 5 (exemplary models found and fostered).
 criterion "TT5" {
   subject = "unit", points = 15,
   title = "Phát hiện, bồi dưỡng điển hình tiên tiến thông qua các phong trào thi đua; nhất là các tập thể, cá nhân có thành tích xuất sắc, tiêu biểu, có sản phẩm cụ thể, dám nghĩ, dám làm, năng động, sáng tạo, có nhiều sáng kiến, kinh nghiệm hay trong thực hiện nhiệm vụ.",
@@ -118,6 +123,8 @@ criterion "TT5" {
   end,
 }
 
+-- Source: plan part II.1 item 6; solidarity is also a condition of TTLDTT/TTLDXS
+-- in Luật Thi đua, khen thưởng 2022 (Điều 27, 28 — check the article numbers).
 criterion "TT6" {
   subject = "unit", points = 15,
   title = "Nội bộ đoàn kết; thực hiện tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước; nâng cao đời sống vật chất, tinh thần của công chức, viên chức và người lao động.",

@@ -6,13 +6,19 @@
 -- (CN7 only counts for heads: it does not apply to anyone else); `check` adds
 -- what the criteria do not cover. Evaluation order (engine): members' titles,
 -- then the unit's (which count the members' LDTT and CSTDCS), then heads'
--- titles again with CN7. So the 70 % share counts LDTT as the law defines it.
+-- titles again with CN7, and the unit's again over the members' final titles,
+-- until nothing changes. So the 70 % share counts the members' LDTT after CN7.
+--
+-- Article numbers of Luật Thi đua, khen thưởng 06/2022/QH15 are cited beside each
+-- condition (Điều 23 CSTDCS, 24 LDTT, 27 TTLDXS, 28 TTLDTT: check against the
+-- text); rules/README.md has the table of sources.
 
-local LDTT_MIN_MONTHS = 6      -- not for anyone who worked under 6 months
-local LDTT_SHARE_PERCENT = 70  -- minimum share of members holding LDTT
-local RATED_MIN_MONTHS = 6     -- people who worked under 6 months are not rated
+local LDTT_MIN_MONTHS = 6      -- not for anyone who worked under 6 months (Luật TĐKT 2022, Điều 24)
+local LDTT_SHARE_PERCENT = 70  -- minimum share of members holding LDTT (Điều 27, 28)
+local RATED_MIN_MONTHS = 6     -- under 6 months worked: not rated (Nghị định 90/2020/NĐ-CP; check)
 
--- Discipline at "cảnh cáo" or above bars the collective titles; khiển trách does not.
+-- Discipline at "cảnh cáo" or above bars the collective titles; khiển trách does not
+-- (Luật TĐKT 2022, Điều 27, 28: "không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên").
 local SERIOUS_DISCIPLINE = { canh_cao = true, ha_bac = true, cach_chuc = true, buoc_thoi_viec = true }
 
 -- true, or false plus the collected reasons.
@@ -60,21 +66,47 @@ end
 
 ------------------------------------------------------------------- persons
 
-title "LDTT" {
-  subject = "person", name = "Lao động tiên tiến", decided_by = "Giám đốc Sở",
-  requires = { "CN1", "CN3", "CN4", "CN5", "CN6", "CN7" },
-  after = {},
-  check = function(_, f)
-    if f.months_worked == nil then return false, "Chưa báo cáo: Số tháng công tác trong năm" end
-    if f.months_worked < LDTT_MIN_MONTHS then
-      return false, string.format("Thời gian công tác trong năm %d tháng, dưới %d tháng",
-        f.months_worked, LDTT_MIN_MONTHS)
-    end
-    return true
-  end,
-}
+-- LDTT (Luật TĐKT 2022, Điều 24): rated HTT or better (CN1), conduct and the
+-- movement (CN3–CN6), the plan's CN7 for heads; not for anyone who worked under
+-- 6 months in the year. Months of leave the law counts as work (maternity
+-- leave) are added to the months worked, and the reason says so. That counting
+-- is the decree's, whose text changed on 01/07/2025: the two versions below
+-- hold the same rule and differ only in the decree they cite (Nghị định
+-- 98/2023/NĐ-CP until 30/06/2025, Nghị định 152/2025/NĐ-CP from 01/07/2025);
+-- the engine picks, for a period, the version in force on its last day.
+local function ldtt(valid, decree)
+  return {
+    subject = "person", name = "Lao động tiên tiến", decided_by = "Giám đốc Sở",
+    valid = valid,
+    requires = { "CN1", "CN3", "CN4", "CN5", "CN6", "CN7" },
+    after = {},
+    check = function(_, f)
+      if f.months_worked == nil then return false, "Chưa báo cáo: Số tháng công tác trong năm" end
+      local leave = f.leave_months_counted or 0
+      local months = f.months_worked + leave
+      local counted = ""
+      if leave > 0 then
+        counted = string.format(" (kể cả %d tháng nghỉ được tính là thời gian công tác theo %s)",
+          leave, decree)
+      end
+      if months < LDTT_MIN_MONTHS then
+        return false, string.format("Thời gian công tác trong năm %d tháng%s, dưới %d tháng",
+          months, counted, LDTT_MIN_MONTHS)
+      end
+      if leave > 0 then
+        return true, string.format("Thời gian công tác trong năm %d tháng%s", months, counted)
+      end
+      return true
+    end,
+  }
+end
 
--- The council's ballot (≥ 80 %) happens outside: this is the list put to it.
+title "LDTT" (ldtt({ to = "2025-06-30" }, "Nghị định 98/2023/NĐ-CP"))
+title "LDTT" (ldtt({ from = "2025-07-01" }, "Nghị định 152/2025/NĐ-CP"))
+
+-- CSTDCS (Luật TĐKT 2022, Điều 23): LDTT, and rated HTXS or an initiative
+-- recognised (CN2). Choice: the council's ballot (≥ 80 %) happens outside: this is
+-- the list put to it.
 title "CSTDCS" {
   subject = "person", name = "Chiến sĩ thi đua cơ sở", decided_by = "Giám đốc Sở",
   requires = {},
@@ -93,6 +125,8 @@ title "CSTDCS" {
 
 --------------------------------------------------------------------- units
 
+-- TTLDTT (Luật TĐKT 2022, Điều 28): unit rated HTT or better, ≥ 70 % LDTT, no
+-- discipline from cảnh cáo up; the plan's TT1–TT6 (part II.1).
 -- internal_solidarity is TT6, so `requires` covers it.
 title "TTLDTT" {
   subject = "unit", name = "Tập thể lao động tiên tiến", decided_by = "Giám đốc Sở",
@@ -111,6 +145,8 @@ title "TTLDTT" {
   end,
 }
 
+-- TTLDXS (Luật TĐKT 2022, Điều 27): unit rated HTXS, 100 % of members complete
+-- their duties, ≥ 70 % LDTT, at least one CSTDCS; the plan's TT1–TT6.
 -- "100 % of members complete their duties": every member rated HT or better.
 -- A member without a rating counts as not complete, unless they worked under
 -- 6 months (the law does not rate them). Also holds TTLDTT's discipline bar,
@@ -132,6 +168,7 @@ title "TTLDXS" {
     end
     local unrated = members_where(ctx, function(m)
       local months = m.facts.months_worked
+      if months then months = months + (m.facts.leave_months_counted or 0) end
       return m.facts.rating == nil and not (months and months < RATED_MIN_MONTHS)
     end)
     if unrated then

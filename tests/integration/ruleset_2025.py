@@ -3,7 +3,8 @@ submit over HTTP, and small helpers shared by test_rules_api.py and test_rules_r
 
 The facts mirror the ruleset's own tests (rules/2025/tests/): a unit meeting TT1–TT6 rated
 HTXS scores 100; a person meeting CN1 and CN3–CN6 who worked the whole year is LDTT and
-scores 85 (no initiative, so CN2 fails and there is no CSTDCS).
+scores 85 (no initiative, so CN2 fails and there is no CSTDCS). A person hired during the
+period reports no more months than the hiring date leaves (facts_for).
 """
 
 import datetime
@@ -21,9 +22,11 @@ UNIT_CRITERIA = ["TT1", "TT2", "TT3", "TT4", "TT5", "TT6"]
 UNIT_TITLES = ["TTLDTT", "TTLDXS"]
 UNIT_POINTS = {"TT1": 15, "TT2": 20, "TT3": 20, "TT4": 15, "TT5": 15, "TT6": 15}
 
-# A person meeting CN1 and CN3–CN6 for the whole year: LDTT, not CSTDCS, 85 points.
+# A person meeting CN1 and CN3–CN6 who worked 6 months of 2025 (enough for LDTT, and
+# possible in the six-month period too, which has only 6: months_worked counts the months
+# up to the period's end): LDTT, not CSTDCS, 85 points.
 GOOD_PERSON = {
-    "rating": "HTT", "months_worked": 12, "initiatives": 0,
+    "rating": "HTT", "months_worked": 6, "initiatives": 0,
     "responsibility": True, "obeys_assignment": True, "movement_participation": True,
     "discipline": "none",
 }
@@ -52,6 +55,22 @@ def unit_facts(**changes):
 
 def person_facts(**changes):
     return dict(GOOD_PERSON, **changes)
+
+
+def months_available(hired_on, period):
+    """The months from the hiring date, or the period's start if later, to the period's end
+    (a month begun counts whole), as rules/2025/facts.lua bounds months_worked."""
+    start, end = "2025-01-01", ("2025-06-30" if period.endswith("H1") else "2025-12-31")
+    first = max(hired_on or start, start)
+    if first > end:
+        return 0
+    return (int(end[:4]) * 12 + int(end[5:7])) - (int(first[:4]) * 12 + int(first[5:7])) + 1
+
+
+def facts_for(person, period, facts):
+    """facts with months_worked cut to what `person` ({hired_on}) can have in `period`."""
+    months = min(facts["months_worked"], months_available(person.get("hired_on"), period))
+    return dict(facts, months_worked=months)
 
 
 def by_key(items, key):

@@ -57,9 +57,9 @@ class CorrectionsTest(unittest.TestCase):
     def test_patch_person_facts(self):
         person = self.d.db_rows("SELECT code FROM people WHERE unit_code = 'MT' LIMIT 1")[0][0]
         path = "/api/v1/periods/2025-H1/people/%s/facts" % person
-        self.send("PUT", path, {"rating": "HTT", "months_worked": 12})
+        self.send("PUT", path, {"rating": "HTT", "months_worked": 6})  # H1 has 6 months
         self.send("PATCH", path, {"rating": "HTXS"})
-        self.assertEqual(self.latest("person", person)[1], {"rating": "HTXS", "months_worked": 12})
+        self.assertEqual(self.latest("person", person)[1], {"rating": "HTXS", "months_worked": 6})
 
     def test_import_corrects_and_replace_replaces(self):
         self.send("PUT", REPORT, {"response_plan": True, "tasks_assigned": 10})

@@ -22,8 +22,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEMO_UNITS, RULES_DIR, SOURCE_DIR, Daemon, read_csv)  # noqa: E402
 from ruleset_2025 import (EXCELLENT_PERSON, FILE_LINE, GOOD_PERSON, GOOD_UNIT,  # noqa: E402
-                          UNIT_POINTS, EvaluationAsserts, by_key, person_facts,
-                          today_in_vietnam, unit_facts)
+                          UNIT_POINTS, EvaluationAsserts, by_key, facts_for, months_available,
+                          person_facts, today_in_vietnam, unit_facts)
 
 BODY_LIMIT = 16384
 
@@ -455,7 +455,9 @@ class PersonTitlesTest(RulesApiTestCase):
         head, staff = self.head_and_staff(unit)
         self.put_facts(period, head["code"], head_facts, token="unit:VP")
         for i, p in enumerate(staff):
-            self.put_facts(period, p["code"], EXCELLENT_PERSON if i == 0 else GOOD_PERSON,
+            # CB0017, hired 01/10/2025, has 3 months in the year, not 6 (facts_for).
+            self.put_facts(period, p["code"],
+                           facts_for(p, period, EXCELLENT_PERSON if i == 0 else GOOD_PERSON),
                            token="unit:VP")
         return head, staff
 
@@ -677,7 +679,10 @@ class PeriodListsTest(RulesApiTestCase):
         self.put_facts("2025-Y", staff[0]["code"], dict(EXCELLENT_PERSON,
                                                         previous_year_cstdcs=True))
         for p in staff[1:]:
-            self.put_facts("2025-Y", p["code"], GOOD_PERSON)
+            self.put_facts("2025-Y", p["code"], facts_for(p, "2025-Y", GOOD_PERSON))
+        # CB0017, hired 01/10/2025, worked 3 months: a member, not LDTT.
+        hired_late = {p["code"] for p in staff if months_available(p["hired_on"], "2025-Y") < 6}
+        self.assertEqual(hired_late, {"CB0017"})
         self.put_report("2025-Y", "VP", dict(GOOD_UNIT, previous_year_ttldxs=True))
         # An MT member with good facts whose unit has not reported: LDTT all the same.
         _, mt_staff = self.head_and_staff("MT")
@@ -685,7 +690,7 @@ class PeriodListsTest(RulesApiTestCase):
 
         got = lists("2025-Y")
         ldtt = by_key(got["LDTT"]["entries"], "code")
-        self.assertEqual(set(ldtt), set(names) | {mt_staff[0]["code"]})
+        self.assertEqual(set(ldtt), (set(names) - hired_late) | {mt_staff[0]["code"]})
         for code, e in ldtt.items():
             self.assertEqual(e["subject"], "person", e)
             if code in names:
@@ -696,8 +701,9 @@ class PeriodListsTest(RulesApiTestCase):
                              [("unit", "VP")], title)
             self.assertEqual(got[title]["entries"][0]["name"], "Văn phòng Sở")
         giay = {(e["subject"], e["code"]) for e in got["GIAY_KHEN"]["entries"]}
-        self.assertEqual(giay, {("unit", "VP"), ("person", staff[0]["code"])},
-                         "Giấy khen: TTLDTT with an exemplary model; LDTT with an initiative")
+        self.assertEqual(giay, {("unit", "VP")},
+                         "Giấy khen: TTLDTT with an exemplary model; the person with an "
+                         "initiative is CSTDCS, and one achievement gets one form")
         bang = {(e["subject"], e["code"]) for e in got["BANG_KHEN"]["entries"]}
         self.assertEqual(bang, {("unit", "VP"), ("person", staff[0]["code"])},
                          "Bằng khen: two years running")

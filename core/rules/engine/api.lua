@@ -9,6 +9,9 @@ dependency order, cycles), fact validation, and the evaluation of a unit with it
 (the order is explained in engine/evaluate.lua). Its chunks, in the order C runs them:
 
   engine/dsl.lua       shared helpers, the declarations and the DSL, the rules' environment
+  engine/versions.lua  effective dates (`valid`): versions of a rule, their checks, the
+                       version for a period (by its end date)
+  engine/fact_checks.lua  `fact_check`: facts judged with the subject's record and the period
   engine/checks.lua    the checks once every file has run (finish)
   engine/evaluate.lua  evaluation, the public shape of an evaluation, fact validation
   engine/remind.lua    working days, quiet hours and the reminder pass
@@ -50,6 +53,10 @@ M.env = rule_env
 
 function M.finish()
   if #problems == 0 then finish() end
+  if #problems == 0 then
+    E.check_versions()
+    E.check_fact_checks()
+  end
   freeze_environment()
   if #problems == 0 then probe() end
   return array(problems)
@@ -104,8 +111,18 @@ function M.periods()
   return out
 end
 
+-- The latest period: the one whose versions of the rules the catalog shows.
+local function latest_period()
+  local latest
+  for _, p in pairs(E.campaign_decl.periods) do
+    if not latest or p.to > latest.to then latest = p end
+  end
+  return latest
+end
+
 function M.catalog()
   local c = E.campaign_decl
+  E.activate_period(latest_period())
   local out = { campaign = { year = c.year, name = c.name, theme = c.theme, contents = c.contents,
     registration_due = c.registration_due or null, holidays = c.holidays },
     periods = M.periods(), facts = array(), criteria = array(), titles = array(),
@@ -119,12 +136,13 @@ function M.catalog()
   for _, id in ipairs(criterion_order) do
     local d = criteria[id]
     out.criteria[#out.criteria + 1] = { id = id, subject = d.subject, title = d.title,
-      points = d.points }
+      points = d.points, versions = E.versions_of("criterion", id) }
   end
   for _, code in ipairs(title_order) do
     local t = titles[code]
     out.titles[#out.titles + 1] = { code = code, subject = t.subject, name = t.name,
-      decided_by = t.decided_by, requires = array(copy(t.requires)), after = array(copy(t.after)) }
+      decided_by = t.decided_by, requires = array(copy(t.requires)), after = array(copy(t.after)),
+      versions = E.versions_of("title", code) }
   end
   for _, code in ipairs(nomination_order) do
     local n = nominations[code]
@@ -133,7 +151,7 @@ function M.catalog()
       if n.subjects[s] then subjects[#subjects + 1] = s end
     end
     out.nominations[#out.nominations + 1] = { code = code, name = n.name,
-      decided_by = n.decided_by, subjects = subjects }
+      decided_by = n.decided_by, subjects = subjects, versions = E.versions_of("nomination", code) }
   end
   for _, id in ipairs(E.reminder_order) do
     local r = E.reminders[id]

@@ -100,15 +100,15 @@ local function declarer(kind, fields, taken, on_spec)
       end
       local what = sfmt('%s "%s"', kind, tostring(id))
       local first = taken(id)
-      if first then
+      if first and not E.another_version(kind, id, first, spec) then -- engine/versions.lua
         problem(at, "%s: declared twice (first at %s)", what, first.at)
         return
       end
-      check_fields(at, what, spec, fields)
+      check_fields(at, what, spec, E.fields_with_valid(kind, fields))
       if fields.subject and not SUBJECTS[spec.subject] then
         problem(at, '%s: subject must be "unit" or "person"', what)
       end
-      on_spec(at, id, spec, what)
+      E.declare_version(kind, at, id, spec, what, first, on_spec)
     end
   end
 end

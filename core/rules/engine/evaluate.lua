@@ -7,11 +7,13 @@ order the plan needs:
   1. each member: criteria, then person titles in dependency order;
   2. the unit: criteria, then unit titles (they see the members' titles from step 1);
   3. "late" person criteria (a criterion with `after`, e.g. CN7: the head's unit must be
-     TTLDXS) for the members they apply to, whose titles are then decided again;
+     TTLDXS) for the members they apply to, whose titles are then decided again; if a
+     member's titles changed (a head lost LDTT), step 2 again over the members' final
+     titles, then step 3 again, until nothing changes (a fixed point: titles only fall);
   4. nominations (GIAY_KHEN, BANG_KHEN) for the unit and its members.
 
-So a unit's shares count its members' titles as the law has them (before CN7), and a head
-whose unit misses TTLDXS then loses LDTT: counting CN7 in the shares would be circular.
+So a unit's shares count its members' final titles (after CN7): a unit of 10 that reaches
+70 % only with its head's LDTT, and is not TTLDXS, loses its head's LDTT and so TTLDTT.
 
 Also here: what rules see while they run (the facts view, ctx and its methods), the public
 shape of an evaluation (to_public, with the key order a JSON writer may keep), the period
@@ -304,8 +306,8 @@ local function score_of(r)
   return total
 end
 
--- Evaluates a unit (may be nil: a lone person) with its members for a period.
-local function evaluate_group(period, unit_input, member_inputs)
+-- Each member: criteria without `after`, then titles (step 1).
+local function evaluate_members(period, member_inputs)
   local people = {}
   for i, m in ipairs(member_inputs) do
     local r = new_result("person", m, period)
@@ -313,24 +315,41 @@ local function evaluate_group(period, unit_input, member_inputs)
     for _, c in ipairs(early_criteria.person) do eval_criterion(r, c) end
     eval_titles(r)
   end
+  return people
+end
 
-  local unit
-  local unit_view = { code = "", name = "", facts = facts_view("unit", {}), titles = {} }
-  if unit_input then
-    unit = new_result("unit", unit_input, period)
-    local members = {}
-    for i, r in ipairs(people) do members[i] = member_view(r) end
-    unit.state.members = members
-    for _, c in ipairs(early_criteria.unit) do eval_criterion(unit, c) end
-    eval_titles(unit)
-    local held = {}
-    for code, ok in pairs(unit.titles) do
-      if ok then held[code] = true end
-    end
-    unit_view = { code = unit.info.code, name = unit.info.name, facts = unit.facts,
-      titles = held }
+-- The unit's criteria and titles over its members' titles as they stand (step 2); returns
+-- what persons' rules see of the unit (ctx:unit()), with the reasons of the titles it
+-- missed, so a head's CN7 can say why the unit is not TTLDXS.
+local function evaluate_unit_over(unit, people)
+  local members = {}
+  for i, r in ipairs(people) do members[i] = member_view(r) end
+  unit.state.members = members
+  for _, c in ipairs(early_criteria.unit) do eval_criterion(unit, c) end
+  eval_titles(unit)
+  local held, reasons = {}, {}
+  for code, ok in pairs(unit.titles) do
+    if ok then held[code] = true end
+    reasons[code] = E.copy(unit.reasons[code] or {})
   end
+  return { code = unit.info.code, name = unit.info.name, facts = unit.facts, titles = held,
+    reasons = reasons }
+end
 
+-- The titles a result holds, as one comparable string.
+local function held_titles(r)
+  local held = {}
+  for code, ok in pairs(r.titles) do
+    if ok then held[#held + 1] = code end
+  end
+  tsort(held)
+  return tconcat(held, ",")
+end
+
+-- Step 3 for every member: the late criteria (CN7) against the unit as it stands, then
+-- titles again where one applies. True when some member's titles changed.
+local function decide_late(people, unit_view)
+  local changed = false
   for _, r in ipairs(people) do
     r.state.unit_view = unit_view
     if #late_criteria > 0 then
@@ -339,8 +358,44 @@ local function evaluate_group(period, unit_input, member_inputs)
         eval_criterion(r, c)
         any = any or r.criteria[c.id].applicable
       end
-      if any then eval_titles(r) end
+      if any then
+        local before = held_titles(r)
+        eval_titles(r)
+        changed = changed or held_titles(r) ~= before
+      end
     end
+  end
+  return changed
+end
+
+-- Evaluates a unit (may be nil: a lone person) with its members for a period.
+--
+-- The head/unit circle (CN7: a head's LDTT needs the unit's TTLDXS; the unit's 70 % counts
+-- the members' LDTT) is solved as a fixed point: members' titles (without CN7), the unit's,
+-- CN7, then, whenever a member's titles changed, the unit's titles again over them and CN7
+-- again, until nothing changes. Titles only fall from one round to the next (a late
+-- criterion can only take a title away, and a unit's titles only need members' titles), so
+-- the loop ends; the bound below stops a ruleset whose titles would not settle.
+local function evaluate_group(period, unit_input, member_inputs)
+  E.activate_period(period)
+  local people = evaluate_members(period, member_inputs)
+  local unit
+  local unit_view = { code = "", name = "", facts = facts_view("unit", {}), titles = {},
+    reasons = {} }
+  if unit_input then
+    unit = new_result("unit", unit_input, period)
+    unit_view = evaluate_unit_over(unit, people)
+  end
+  local rounds = 0
+  while decide_late(people, unit_view) and unit do
+    rounds = rounds + 1
+    if rounds > #people * #title_sequence.person + 1 then
+      error(sfmt("the titles of unit %s do not settle: its titles and its members' keep "
+        .. "changing each other", unit.info.code), 0)
+    end
+    unit_view = evaluate_unit_over(unit, people)
+  end
+  for _, r in ipairs(people) do
     eval_nominations(r)
     r.score = score_of(r)
   end
@@ -407,7 +462,10 @@ end
 ---------------------------------------------------------------------------------------------
 -- Fact validation: every problem, in declaration order, with a Vietnamese message.
 
-local function validate_facts(kind, values)
+-- context ({ period, subject = { code, hired_on } }, or nil) lets the ruleset's fact_check
+-- declarations (engine/fact_checks.lua) judge the facts against the subject's record and the
+-- period, once the types are right.
+local function validate_facts(kind, values, context)
   local details = array()
   local function add(name, fmt, ...)
     details[#details + 1] = { field = "facts." .. tostring(name), message = sfmt(fmt, ...) }
@@ -446,10 +504,12 @@ local function validate_facts(kind, values)
       end
     end
   end
+  if #details == 0 then E.run_fact_checks(kind, values, context, details) end
   return details
 end
 
 E.evaluate_group = evaluate_group
+E.facts_view = facts_view
 E.to_public = to_public
 E.find_period = find_period
 E.validate_facts = validate_facts

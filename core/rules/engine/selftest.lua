@@ -1,6 +1,6 @@
 --[[
 engine/selftest.lua — the ruleset's self-tests (rules/<year>/tests/*.lua, declared with
-`test`): the `t` they are given (test_api: evaluate_person, evaluate_unit, remind,
+`test`): the `t` they are given (test_api: evaluate_person, evaluate_unit, validate, remind,
 working_day, effective_due, eq, ok) and
 run_tests. Also the dry run made at the end of the load (probe), which evaluates made-up
 subjects the same way.
@@ -62,7 +62,8 @@ function test_api.evaluate_person(spec)
   local period = spec.period and find_period(spec.period) or default_period()
   local _, people = evaluate_group(period, nil, { {
     code = spec.code or "P", full_name = spec.full_name or "", position = spec.position or "",
-    is_head = spec.is_head == true, unit_code = "", facts = spec.facts or {} } })
+    is_head = spec.is_head == true, unit_code = "", facts = spec.facts or {},
+    history = spec.history } })
   return friendly(people[1])
 end
 
@@ -73,11 +74,11 @@ function test_api.evaluate_unit(spec)
   for i, m in ipairs(spec.members or {}) do
     members[i] = { code = m.code or ("P" .. i), full_name = m.full_name or "",
       position = m.position or "", is_head = m.is_head == true,
-      unit_code = unit_spec.code or "U", facts = m.facts or {} }
+      unit_code = unit_spec.code or "U", facts = m.facts or {}, history = m.history }
   end
   local unit, people = evaluate_group(period, { code = unit_spec.code or "U",
     name = unit_spec.name or "", kind = unit_spec.kind or "office",
-    facts = unit_spec.facts or {} }, members)
+    facts = unit_spec.facts or {}, history = unit_spec.history }, members)
   local out = { unit = friendly(unit), people = {} }
   for _, r in ipairs(people) do out.people[r.info.code] = friendly(r) end
   return out
@@ -97,6 +98,17 @@ function test_api.remind(spec)
     copy[i] = {}
     for k, v in pairs(m) do copy[i][k] = v end
   end
+  return copy
+end
+
+-- t.validate { period, subject = "person", code, hired_on, facts }: the problems the
+-- facts would get when reported ([{field, message}]), fact checks included.
+function test_api.validate(spec)
+  local period = spec.period and find_period(spec.period) or default_period()
+  local out = E.validate_facts(spec.subject or "person", spec.facts or {}, { period = period.code,
+    subject = { code = spec.code or "P", hired_on = spec.hired_on } })
+  local copy = {}
+  for i, d in ipairs(out) do copy[i] = { field = d.field, message = d.message } end
   return copy
 end
 
@@ -154,9 +166,7 @@ local function sample_facts(kind)
   return values
 end
 
-local function probe()
-  local period = default_period()
-  if not period then return end
+local function probe_period(period)
   local unit = { code = "PROBE", name = "", kind = "office", facts = sample_facts("unit") }
   local members = {
     { code = "PROBE-1", is_head = true, facts = sample_facts("person") },
@@ -167,6 +177,18 @@ local function probe()
   local ok2, err2 = pcall(evaluate_group, period, { code = "PROBE", facts = {} },
     { { code = "PROBE-3", facts = {} } })
   if not ok2 and (ok or tostring(err2) ~= tostring(err)) then problems[#problems + 1] = tostring(err2) end
+end
+
+-- Every period, so that every version of a rule with effective dates runs once.
+local function probe()
+  if not E.campaign_decl then return end
+  local codes = {}
+  for code in pairs(E.campaign_decl.periods) do codes[#codes + 1] = code end
+  table.sort(codes)
+  local before = #problems
+  for _, code in ipairs(codes) do
+    if #problems == before then probe_period(E.campaign_decl.periods[code]) end
+  end
 end
 
 E.run_tests = run_tests

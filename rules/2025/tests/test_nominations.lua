@@ -42,12 +42,22 @@ end
 
 ------------------------------------------------------------------ GIAY_KHEN
 
-test "Giấy khen cá nhân: LDTT và có sáng kiến thì được đề nghị" (function(t)
-  t.eq(staff(t, { initiatives = 1 }).nominations.GIAY_KHEN, true)
+-- One achievement, one form (Luật TĐKT 2022, Điều 5 khoản 2 điểm c): LDTT
+-- with an initiative or HTXS is this year's CSTDCS, so not also the Giấy khen.
+test "Giấy khen cá nhân: LDTT có sáng kiến là CSTDCS, không đề nghị thêm Giấy khen cho cùng thành tích" (function(t)
+  local r = staff(t, { initiatives = 1 })
+  t.eq(r.titles.CSTDCS, true)
+  t.eq(r.nominations.GIAY_KHEN, false)
+  t.ok(mentions(r.reasons.GIAY_KHEN, "không khen thưởng nhiều hình thức cho một thành tích"),
+    "lý do nêu nguyên tắc")
+  t.ok(mentions(r.reasons.GIAY_KHEN, "Điều 5"), "lý do dẫn điều luật")
+  t.eq(#r.reasons.GIAY_KHEN, 1, "chỉ một lý do: đã đề nghị CSTDCS")
 end)
 
-test "Giấy khen cá nhân: LDTT và xếp loại xuất sắc thì được đề nghị" (function(t)
-  t.eq(staff(t, { rating = "HTXS", initiatives = 0 }).nominations.GIAY_KHEN, true)
+test "Giấy khen cá nhân: LDTT xếp loại xuất sắc là CSTDCS, không đề nghị thêm Giấy khen" (function(t)
+  local r = staff(t, { rating = "HTXS", initiatives = 0 })
+  t.eq(r.titles.CSTDCS, true)
+  t.eq(r.nominations.GIAY_KHEN, false)
 end)
 
 test "Giấy khen cá nhân: LDTT nhưng không có thành tích nổi bật thì không" (function(t)
@@ -86,6 +96,28 @@ test "Bằng khen cá nhân: CSTDCS hai năm liên tục thì được đề ngh
   t.eq(r.nominations.BANG_KHEN, true)
 end)
 
+test "Bằng khen cá nhân: CSTDCS năm trước đã lưu (nhập hay kết quả cuối năm) thì đủ hai năm" (function(t)
+  local r = t.evaluate_person { period = "2025-Y", code = "P1", facts = ldtt_facts { initiatives = 1 },
+    history = { ["2024"] = { "LDTT", "CSTDCS" } } }
+  t.eq(r.nominations.BANG_KHEN, true, "CSTDCS 2024 và 2025")
+  local old = t.evaluate_person { period = "2025-Y", code = "P1", facts = ldtt_facts { initiatives = 1 },
+    history = { ["2023"] = { "CSTDCS" }, ["2024"] = { "LDTT" } } }
+  t.eq(old.nominations.BANG_KHEN, false, "CSTDCS 2023 không liền năm 2025")
+end)
+
+test "Bằng khen tập thể: TTLDXS năm trước đã lưu thì đủ hai năm" (function(t)
+  local facts = {
+    response_plan = true, work_programme_approved = true, tasks_assigned = 12, tasks_completed = 12,
+    legal_docs_assigned = 1, legal_docs_completed = 1, restructuring_on_time = true,
+    discipline_violations = 0, exemplary_models = 1, internal_solidarity = true, unit_rating = "HTXS",
+  }
+  local members = { { code = "P01", is_head = true, facts = ldtt_facts { rating = "HTXS", initiatives = 1 } } }
+  for i = 2, 10 do members[i] = { code = string.format("P%02d", i), facts = ldtt_facts() } end
+  local r = t.evaluate_unit { period = "2025-Y", members = members,
+    unit = { code = "U1", facts = facts, history = { ["2024"] = { "TTLDTT", "TTLDXS" } } } }
+  t.eq(r.unit.nominations.BANG_KHEN, true)
+end)
+
 test "Bằng khen cá nhân: CSTDCS năm nay nhưng năm trước không thì không" (function(t)
   local r = staff(t, { initiatives = 1, previous_year_cstdcs = false })
   t.eq(r.nominations.BANG_KHEN, false)
@@ -102,6 +134,26 @@ test "Bằng khen cá nhân: hai năm xuất sắc với tổng 2 sáng kiến t
   t.eq(one.nominations.BANG_KHEN, false, "1 + 0 sáng kiến")
   local before = staff(t, { rating = "HTXS", initiatives = 2, previous_year_rating = "HTT" })
   t.eq(before.nominations.BANG_KHEN, false, "năm trước chỉ Hoàn thành tốt")
+end)
+
+test "Bằng khen cá nhân, đường thứ hai: bị kỷ luật cảnh cáo trong năm thì không, dù hai năm xuất sắc và 2 sáng kiến" (function(t)
+  local r = staff(t, { rating = "HTXS", initiatives = 1, discipline = "canh_cao",
+    previous_year_rating = "HTXS", previous_year_initiatives = 1 })
+  t.eq(r.nominations.BANG_KHEN, false)
+  t.ok(mentions(r.reasons.BANG_KHEN, "CN5"), "lý do nêu tiêu chí CN5")
+  t.ok(mentions(r.reasons.BANG_KHEN, "gương mẫu chấp hành"), "lý do nêu yêu cầu gương mẫu")
+end)
+
+test "Bằng khen cá nhân, đường thứ hai: thiếu tinh thần trách nhiệm (CN3) hay không hưởng ứng phong trào (CN6) thì không" (function(t)
+  local two_years = { rating = "HTXS", initiatives = 1,
+    previous_year_rating = "HTXS", previous_year_initiatives = 1 }
+  for name, id in pairs { responsibility = "CN3", obeys_assignment = "CN4", movement_participation = "CN6" } do
+    local changes = { [name] = false }
+    for k, v in pairs(two_years) do changes[k] = v end
+    local r = staff(t, changes)
+    t.eq(r.nominations.BANG_KHEN, false, id)
+    t.ok(mentions(r.reasons.BANG_KHEN, id), "lý do nêu " .. id)
+  end
 end)
 
 test "Bằng khen tập thể: TTLDXS năm nay và năm trước thì được đề nghị" (function(t)
@@ -144,9 +196,13 @@ test "Kỳ sáu tháng không xét khen thưởng, cá nhân cũng như tập th
   t.ok(mentions(u.unit.reasons.BANG_KHEN, "tổng kết năm"), "lý do nêu cuối năm")
 end)
 
-test "Người đứng đầu được đề nghị khen khi tập thể là TTLDXS, không khi tập thể chưa đạt" (function(t)
-  t.eq(evaluate_unit(t).people.P01.nominations.GIAY_KHEN, true, "tập thể TTLDXS")
+test "Người đứng đầu đạt CSTDCS khi tập thể là TTLDXS, mất LDTT và không được khen khi tập thể chưa đạt" (function(t)
+  local head = evaluate_unit(t).people.P01
+  t.eq(head.titles.CSTDCS, true, "tập thể TTLDXS")
+  t.eq(head.nominations.GIAY_KHEN, false, "CSTDCS: không thêm Giấy khen cho cùng thành tích")
   local r = evaluate_unit(t, { unit_rating = "HTT" })
   t.eq(r.people.P01.titles.LDTT, false)
+  t.eq(r.people.P01.titles.CSTDCS, false)
   t.eq(r.people.P01.nominations.GIAY_KHEN, false, "tập thể không TTLDXS: mất LDTT nên mất Giấy khen")
+  t.ok(mentions(r.people.P01.reasons.GIAY_KHEN, "Lao động tiên tiến"), "lý do nêu LDTT")
 end)

@@ -1,7 +1,7 @@
 -- rules/2025/tests/test_titles.lua — self-tests of the titles LDTT, CSTDCS,
 -- TTLDTT and TTLDXS: each condition on both sides of its boundary, and the
--- evaluation order (the 70 % share counts LDTT before CN7; a head then loses
--- LDTT when the unit is not TTLDXS).
+-- evaluation order (a head loses LDTT when the unit is not TTLDXS, and the 70 %
+-- share counts the members' LDTT after that: a fixed point).
 
 local MISSING = {}  -- as a value in `changes`: the fact is not reported
 
@@ -75,6 +75,34 @@ test "LDTT cần đủ 6 tháng công tác: 5 tháng không đạt, 6 tháng đ�
   t.eq(r.criteria.CN1.passed, true)
   t.ok(mentions(r.reasons.LDTT, "6 tháng"), "lý do nêu 6 tháng")
   t.eq(staff(t, { months_worked = 6 }).titles.LDTT, true, "6 tháng: đạt")
+end)
+
+test "LDTT: tháng nghỉ thai sản được tính là thời gian công tác, lý do nói rõ" (function(t)
+  local r = staff(t, { months_worked = 4, leave_months_counted = 2 })
+  t.eq(r.titles.LDTT, true, "4 + 2 tháng: đủ 6 tháng")
+  t.ok(mentions(r.reasons.LDTT, "kể cả 2 tháng nghỉ"), "lý do nêu tháng nghỉ được tính")
+  r = staff(t, { months_worked = 3, leave_months_counted = 2 })
+  t.eq(r.titles.LDTT, false, "3 + 2 tháng: dưới 6 tháng")
+  t.ok(mentions(r.reasons.LDTT, "5 tháng (kể cả 2 tháng nghỉ"), "lý do nêu tổng và tháng nghỉ")
+end)
+
+test "LDTT theo kỳ: kỳ sáu tháng (hết 30/06) dẫn Nghị định 98/2023, cả năm dẫn Nghị định 152/2025" (function(t)
+  local facts = ldtt_facts { months_worked = 4, leave_months_counted = 2 }
+  local h1 = t.evaluate_person { period = "2025-H1", code = "P1", facts = facts }
+  t.ok(mentions(h1.reasons.LDTT, "Nghị định 98/2023/NĐ-CP"), "kỳ sáu tháng: 98/2023")
+  local y = t.evaluate_person { period = "2025-Y", code = "P1", facts = facts }
+  t.ok(mentions(y.reasons.LDTT, "Nghị định 152/2025/NĐ-CP"), "cả năm: 152/2025")
+  t.ok(not mentions(y.reasons.LDTT, "98/2023"), "cả năm không dẫn 98/2023")
+end)
+
+test "TTLDXS: người có tháng nghỉ được tính đủ 6 tháng thì phải được xếp loại" (function(t)
+  local members = team(10, 10)
+  members[8].facts.rating = nil
+  members[8].facts.months_worked = 4
+  members[8].facts.leave_months_counted = 2
+  local r = evaluate_unit(t, members)
+  t.eq(r.unit.titles.TTLDXS, false, "4 + 2 tháng: thuộc diện xếp loại")
+  t.ok(mentions(r.unit.reasons.TTLDXS, "Chưa báo cáo xếp loại của: P08"), "lý do nêu P08")
 end)
 
 test "LDTT: chưa báo cáo số tháng công tác thì không đạt" (function(t)
@@ -157,7 +185,8 @@ test "Tỷ lệ LDTT 69,2% (9/13) thì không đạt" (function(t)
   local r = evaluate_unit(t, team(13, 9))
   t.eq(r.unit.titles.TTLDTT, false)
   t.eq(r.unit.titles.TTLDXS, false)
-  t.ok(mentions(r.unit.reasons.TTLDTT, "9/13"), "lý do nêu 9/13")
+  -- 9/13 before CN7; the unit is not TTLDXS, so the head (P01) loses LDTT: 8/13.
+  t.ok(mentions(r.unit.reasons.TTLDTT, "8/13"), "lý do nêu 8/13 (sau CN7)")
   t.ok(mentions(r.unit.reasons.TTLDXS, "dưới 70%"), "lý do nêu ngưỡng 70%")
 end)
 
@@ -185,11 +214,29 @@ test "Người đứng đầu mất LDTT khi tập thể không đạt TTLDXS" (
   t.eq(r.people.P02.titles.LDTT, true, "nhân viên vẫn giữ LDTT")
 end)
 
-test "Tỷ lệ 70% tính LDTT của người đứng đầu trước khi xét CN7" (function(t)
-  -- 7/10 including the head: the unit is TTLDTT, then the head loses LDTT.
+test "Tỷ lệ 70% tính LDTT sau CN7: người đứng đầu mất LDTT thì 6/10, tập thể không đạt TTLDTT" (function(t)
+  -- Head + 6 rated HTT + 3 HT, the unit rated HTT: 7/10 with the head's LDTT,
+  -- but the unit is not TTLDXS, so CN7 takes the head's LDTT away: 6/10.
   local r = evaluate_unit(t, team(10, 7), { unit_rating = "HTT" })
-  t.eq(r.unit.titles.TTLDTT, true, "7/10 tính cả người đứng đầu")
-  t.eq(r.people.P01.titles.LDTT, false, "người đứng đầu mất LDTT sau CN7")
+  t.eq(r.people.P01.titles.LDTT, false, "người đứng đầu mất LDTT do CN7")
+  t.eq(r.unit.titles.TTLDTT, false, "6/10 sau CN7: không đạt TTLDTT")
+  t.ok(mentions(r.unit.reasons.TTLDTT, "6/10"), "lý do của tập thể nêu 6/10")
+  t.ok(mentions(r.people.P01.reasons.LDTT, "Không đạt tiêu chí CN7"), "lý do của người đứng đầu nêu CN7")
+  t.ok(mentions(r.people.P01.reasons.LDTT, "chưa được xếp loại Hoàn thành xuất sắc"),
+    "và nêu vì sao tập thể không đạt TTLDXS")
+  t.eq(r.people.P02.titles.LDTT, true, "nhân viên giữ LDTT")
+end)
+
+test "Tỷ lệ 70% sau CN7: 8/10 thì người đứng đầu mất LDTT mà tập thể vẫn TTLDTT (7/10)" (function(t)
+  local r = evaluate_unit(t, team(10, 8), { unit_rating = "HTT" })
+  t.eq(r.people.P01.titles.LDTT, false, "người đứng đầu mất LDTT do CN7")
+  t.eq(r.unit.titles.TTLDTT, true, "7/10 sau CN7: vẫn đạt")
+end)
+
+test "Người đứng đầu giữ LDTT khi tập thể đạt TTLDXS đúng ngưỡng 7/10" (function(t)
+  local r = evaluate_unit(t, team(10, 7))
+  t.eq(r.unit.titles.TTLDXS, true)
+  t.eq(r.people.P01.titles.LDTT, true, "tập thể TTLDXS: CN7 đạt")
 end)
 
 test "TTLDTT: cá nhân bị khiển trách không cản; bị cảnh cáo thì không đạt" (function(t)
