@@ -380,10 +380,10 @@ START_TEST(test_title_after_cycle_refused)
         CRITERION "title \"TA\" { subject = \"unit\", name = \"A\", after = { \"TB\" } }\n"
                   "title \"TB\" { subject = \"unit\", name = \"B\", after = { \"TA\" } }\n");
     load_refused();
-    const char *p = problem_with("loops");
+    const char *p = problem_with("vòng trở lại");
     ck_assert_msg(p != NULL, "no cycle reported:%s", problems());
     ck_assert_msg(strstr(p, "TA") && strstr(p, "TB"), "the cycle names only one title: %s", p);
-    assert_problem_at("b.lua", 0, "loops", NULL);
+    assert_problem_at("b.lua", 2, "vòng trở lại chính nó", NULL);
 }
 END_TEST
 
@@ -393,7 +393,7 @@ START_TEST(test_title_requires_unknown_criterion)
     put("b.lua", CRITERION "title \"TA\" { subject = \"unit\", name = \"A\", requires = { \"C1\", "
                            "\"NOPE\" } }\n");
     load_refused();
-    assert_problem_at("b.lua", 2, "\"TA\"", "unknown criterion \"NOPE\"");
+    assert_problem_at("b.lua", 2, "title \"TA\"", "requires nêu tiêu chí không có \"NOPE\"");
 }
 END_TEST
 
@@ -403,8 +403,9 @@ START_TEST(test_duplicate_fact)
     put("b.lua",
         CRITERION "fact \"n\" { subject = \"unit\", type = \"integer\", label = \"N\" }\n");
     load_refused();
-    assert_problem_at("b.lua", 2, "fact \"n\"", "declared twice");
-    ck_assert_msg(strstr(problem_with("declared twice"), "a_campaign.lua:2"),
+    assert_problem_at("b.lua", 2, "fact \"n\"", "khai báo hai lần");
+    ck_assert_msg(strstr(problem_with("khai báo hai lần"), "lần đầu tại") &&
+                      strstr(problem_with("khai báo hai lần"), "a_campaign.lua:2"),
                   "does not say where the first one is:%s", problems());
 }
 END_TEST
@@ -413,7 +414,7 @@ START_TEST(test_missing_campaign)
 {
     put("b.lua", FACT_N CRITERION);
     load_refused();
-    ck_assert_msg(problem_with("no campaign") != NULL, "%s", problems());
+    ck_assert_msg(problem_with("chưa khai báo campaign { ... }") != NULL, "%s", problems());
 }
 END_TEST
 
@@ -504,7 +505,7 @@ START_TEST(test_tests_folder_is_not_rules)
     put("tests/test_extra.lua", "criterion \"C9\" { subject = \"unit\", points = 7, title = "
                                 "\"only in tests\", check = function() return true end }\n");
     load_refused();
-    assert_problem_at("tests/test_extra.lua", 1, "not in tests/", NULL);
+    assert_problem_at("tests/test_extra.lua", 1, "không trong tests/", NULL);
 }
 END_TEST
 
