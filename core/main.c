@@ -21,13 +21,21 @@ static const struct command {
 static int parse_options(int argc, char **argv, struct cli *cli)
 {
     static const struct option long_options[] = {
-        {"config", required_argument, NULL, 'c'}, {"name", required_argument, NULL, 'n'},
-        {"scope", required_argument, NULL, 's'},  {"rules", required_argument, NULL, 'r'},
-        {"period", required_argument, NULL, 'p'}, {"unit", required_argument, NULL, 'u'},
-        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
-        {"at", required_argument, NULL, 'a'},     {"dry-run", no_argument, NULL, 'd'},
-        {"send", no_argument, NULL, 'S'},         {"status", required_argument, NULL, 't'},
-        {"replace", no_argument, NULL, 'R'},      {0, 0, 0, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"name", required_argument, NULL, 'n'},
+        {"scope", required_argument, NULL, 's'},
+        {"rules", required_argument, NULL, 'r'},
+        {"period", required_argument, NULL, 'p'},
+        {"unit", required_argument, NULL, 'u'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {"at", required_argument, NULL, 'a'},
+        {"dry-run", no_argument, NULL, 'd'},
+        {"send", no_argument, NULL, 'S'},
+        {"status", required_argument, NULL, 't'},
+        {"replace", no_argument, NULL, 'R'},
+        {"diff", no_argument, NULL, 'D'},
+        {0, 0, 0, 0},
     };
     int opt;
     while ((opt = getopt_long(argc, argv, "c:h", long_options, NULL)) != -1) {
@@ -44,6 +52,7 @@ static int parse_options(int argc, char **argv, struct cli *cli)
         case 'S': cli->send = true; break;
         case 't': cli->status = optarg; break;
         case 'R': cli->replace = true; break;
+        case 'D': cli->diff = true; break;
         default: return -1;
         }
     }

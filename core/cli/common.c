@@ -23,6 +23,8 @@ const char cli_usage_text[] =
     "                                 import a spreadsheet (all rows or none); facts correct\n"
     "                                 the latest version (--replace: replace it)\n"
     "  check [--rules DIR]            load the rules as serve would; report file:line problems\n"
+    "  check --diff [--json]          what the rules on disk would change in the stored\n"
+    "                                 evaluations (scores, titles); writes nothing\n"
     "  test [--rules DIR]             run the ruleset's own tests\n"
     "  eval --period P [--unit CODE] [--json]\n"
     "                                 evaluate units and their people from stored facts\n"

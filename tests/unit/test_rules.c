@@ -1422,8 +1422,8 @@ END_TEST
 
 START_TEST(test_check_period_dates)
 {
-    put_campaign_lines("", "from = \"2025-01-01\", to = \"2025-06-30\",\n report_due = \"2025-07-15\",",
-                       "");
+    put_campaign_lines(
+        "", "from = \"2025-01-01\", to = \"2025-06-30\",\n report_due = \"2025-07-15\",", "");
     put("b.lua", CRITERION);
     load_refused();
     assert_problem_at("a_campaign.lua", 8,
@@ -1432,8 +1432,8 @@ START_TEST(test_check_period_dates)
                       NULL);
     teardown();
     setup();
-    put_campaign_lines("", "from = \"2025-06-30\",\n to = \"2025-01-01\", report_due = \"2025-06-15\",",
-                       "");
+    put_campaign_lines(
+        "", "from = \"2025-06-30\",\n to = \"2025-01-01\", report_due = \"2025-06-15\",", "");
     put("b.lua", CRITERION);
     load_refused();
     assert_problem_at("a_campaign.lua", 8,
@@ -1443,19 +1443,20 @@ END_TEST
 
 START_TEST(test_check_holidays_named_inside_the_year)
 {
-    put_campaign_lines("", GOOD_H1,
-                       "    { from = \"2025-01-01\", to = \"2025-01-01\", name = \"Tết Dương lịch\" },\n"
-                       "    { from = \"2025-09-02\", to = \"2026-09-02\", name = \"Quốc khánh\" },\n"
-                       "    { from = \"2025-02-30\", name = \"Nghỉ bù\" },\n"
-                       "    { from = \"2025-05-02\",\n      to = \"2025-05-01\", name = \"Đảo\" },\n");
+    put_campaign_lines(
+        "", GOOD_H1,
+        "    { from = \"2025-01-01\", to = \"2025-01-01\", name = \"Tết Dương lịch\" },\n"
+        "    { from = \"2025-09-02\", to = \"2026-09-02\", name = \"Quốc khánh\" },\n"
+        "    { from = \"2025-02-30\", name = \"Nghỉ bù\" },\n"
+        "    { from = \"2025-05-02\",\n      to = \"2025-05-01\", name = \"Đảo\" },\n");
     put("b.lua", CRITERION);
     load_refused();
-    assert_problem_at("a_campaign.lua", 12, "ngày nghỉ \"Quốc khánh\": to (02/09/2026) nằm ngoài năm 2025",
-                      NULL);
-    assert_problem_at("a_campaign.lua", 13, "ngày nghỉ \"Nghỉ bù\": from phải là ngày dạng YYYY-MM-DD",
-                      "\"2025-02-30\"");
-    assert_problem_at("a_campaign.lua", 15, "ngày nghỉ \"Đảo\": ngày kết thúc to (01/05/2025) trước",
-                      NULL);
+    assert_problem_at("a_campaign.lua", 12,
+                      "ngày nghỉ \"Quốc khánh\": to (02/09/2026) nằm ngoài năm 2025", NULL);
+    assert_problem_at("a_campaign.lua", 13,
+                      "ngày nghỉ \"Nghỉ bù\": from phải là ngày dạng YYYY-MM-DD", "\"2025-02-30\"");
+    assert_problem_at("a_campaign.lua", 15,
+                      "ngày nghỉ \"Đảo\": ngày kết thúc to (01/05/2025) trước", NULL);
     ck_assert_msg(problem_with("Tết Dương lịch") == NULL, "a good holiday blamed:%s", problems());
 }
 END_TEST
