@@ -23,7 +23,7 @@ stds.thidua_sandbox = {
     utf8 = { fields = { "char", "charpattern", "codepoint", "codes", "len", "offset" } },
     os = { fields = { "date", "time" } },
     -- the rules DSL and the daemon's module
-    "campaign", "fact", "criterion", "title", "nomination", "reminder", "test",
+    "campaign", "fact", "criterion", "title", "nomination", "reminder", "test", "fact_label",
     thidua = { other_fields = true },
   },
 }

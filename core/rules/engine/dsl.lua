@@ -258,6 +258,14 @@ local reminder = declarer("reminder", { deadline = 1, before = 1, on_day = 1, ov
   reminder_order[#reminder_order + 1] = id
 end)
 
+-- fact_label("name"): the label facts.lua declares, for reasons such as "Chưa báo cáo: …"
+-- (so the wording lives in one place). Called while rules run, once every file is loaded.
+local function fact_label(name)
+  local d = facts[name]
+  if not d then error(sfmt('fact_label: chỉ tiêu "%s" chưa được khai báo', tostring(name)), 2) end
+  return d.label
+end
+
 local function test(name)
   local at = where(2)
   return function(fn)
@@ -304,7 +312,7 @@ local rule_env = {
   getmetatable = getmetatable,
   thidua = host.thidua,
   fact = fact, criterion = criterion, title = title,
-  nomination = nomination, reminder = reminder, test = test,
+  nomination = nomination, reminder = reminder, test = test, fact_label = fact_label,
 }
 rule_env._G = rule_env
 rule_env.string.dump = nil -- bytecode has no use where load() does not exist

@@ -10,7 +10,7 @@ local E, host = ...
 
 local null = host.null
 local sfmt = string.format
-local type, pairs, ipairs, tostring, error = type, pairs, ipairs, tostring, error
+local type, pairs, ipairs, tostring, error, select = type, pairs, ipairs, tostring, error, select
 local pcall = pcall
 
 local array, problems, tests = E.array, E.problems, E.tests
@@ -106,6 +106,37 @@ end
 
 function test_api.effective_due(date)
   return E.effective_due(date)
+end
+
+-- t.points("TT1", "TT2", ...): the points the ruleset declares for these criteria, added up;
+-- t.points_of("unit"): for every criterion of a subject. Tests that are not about points
+-- compute the scores they expect with these, so changing a criterion's points breaks only
+-- the tests about points.
+function test_api.points(...)
+  local total = 0
+  for i = 1, select("#", ...) do
+    local id = select(i, ...)
+    local c = E.criteria[id]
+    if not c then error(sfmt('t.points: không có tiêu chí "%s"', tostring(id)), 2) end
+    total = total + c.points
+  end
+  return total
+end
+
+function test_api.points_of(subject)
+  local total = 0
+  for _, id in ipairs(E.criterion_order) do
+    local c = E.criteria[id]
+    if c.subject == subject then total = total + c.points end
+  end
+  return total
+end
+
+-- t.label("name"): the fact's label as facts.lua declares it.
+function test_api.label(name)
+  local d = facts[name]
+  if not d then error(sfmt('t.label: chỉ tiêu "%s" chưa được khai báo', tostring(name)), 2) end
+  return d.label
 end
 
 function test_api.eq(actual, expected, message)

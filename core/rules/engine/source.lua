@@ -7,14 +7,15 @@ It owns a small Lua tokenizer, and two uses of it:
     at ("campaign {" at line 9 → periods["2025-H1"].report_due at line 47), so a problem is
     reported at the line that is wrong, not at the declaration's first line;
   - E.scan_fact_reads(): every fact name a rule function (and the local helpers it calls)
-    reads as `f.name`, `f["name"]` or `<anything>.facts.name`, checked against the
+    reads as `f.name`, `f["name"]`, `<anything>.facts.name` or names in
+    `fact_label("name")`, checked against the
     declarations, including branches no evaluation reaches.
 The function's lines and parameters come from host.function_info (core/rules/introspect.c).
 --]]
 
 local E, host = ...
 
-local sfmt, sbyte, ssub, sfind, smatch = string.format, string.byte, string.sub, string.find,
+local sfmt, ssub, sfind, smatch = string.format, string.sub, string.find,
   string.match
 local type, pairs, ipairs, tostring, tonumber = type, pairs, ipairs, tostring, tonumber
 
@@ -142,7 +143,8 @@ local function read_table(tokens, i, path, lines)
   i = i + 1
   local position = 0
   while tokens[i] and not (tokens[i].kind == "op" and tokens[i].value == "}") do
-    local t, key, line = tokens[i], nil, tokens[i].line
+    local t, line = tokens[i], tokens[i].line
+    local key
     local nxt = tokens[i + 1]
     if t.kind == "op" and t.value == "[" and tokens[i + 2] and tokens[i + 2].value == "]"
       and tokens[i + 3] and tokens[i + 3].value == "=" then
@@ -225,6 +227,11 @@ local function scan_function(fn, what, own, other, second_is_facts, seen, found)
         kinds = own
       elseif t.value == "facts" and field then
         kinds = other
+      end
+      if t.value == "fact_label" and not field and dot and dot.value == "(" and key
+        and key.kind == "string" and not E.facts[key.value] then
+        found[#found + 1] = { at = sfmt("%s:%d", info.source, key.line), what = what,
+          name = key.value, kinds = { unit = true, person = true } }
       end
       if kinds and dot and dot.kind == "op" then
         local name
