@@ -7,6 +7,9 @@
  *               criteria, duplicate facts, a missing campaign, person-after-unit titles and a
  *               failing self-test are refused with "file:line: message"; files run in name
  *               order in one environment; what tests/ may declare;
+ *   check       issue 8: undeclared facts in a branch never run, in a helper, of members and
+ *               read only at a boundary value; campaign keys, period and holiday dates and
+ *               the points total, each in Vietnamese at the line that is wrong;
  *   sandbox     at load: instruction budget, memory cap, the functions rule code cannot reach,
  *               os.time/os.date, no bytecode; at evaluation: a check that loops, allocates
  *               without end or raises fails that call only, and the generation keeps serving;
