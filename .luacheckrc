@@ -24,6 +24,7 @@ stds.thidua_sandbox = {
     os = { fields = { "date", "time" } },
     -- the rules DSL and the daemon's module
     "campaign", "fact", "criterion", "title", "nomination", "reminder", "test", "fact_check",
+    "fact_label",
     thidua = { other_fields = true },
   },
 }

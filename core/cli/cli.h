@@ -27,6 +27,7 @@ struct cli {
     bool dry_run;
     bool send;
     bool replace; /* import facts --replace */
+    bool diff;    /* check --diff */
     int argc;     /* the command and its positional words */
     char **argv;
 };

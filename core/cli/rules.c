@@ -1,14 +1,60 @@
-/* rules.c — `thiduad check` (load the rules as serve would) and `thiduad test` (run the
- * ruleset's own tests, one line each, then "N passed, N failed"). */
+/* rules.c — `thiduad check` (load every year's rules as serve would), `thiduad check --diff`
+ * (what they would change in the stored evaluations, before a reload; nothing written) and
+ * `thiduad test` (run each year's ruleset tests, one line each, then "N passed, N failed"). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "domain/ruleset_diff.h"
+
+/* One line per change, then the summary. */
+static void print_diff(const cJSON *diff)
+{
+    const cJSON *change;
+    cJSON_ArrayForEach(change, cJSON_GetObjectItemCaseSensitive(diff, "changes"))
+        printf("%s\n", cJSON_GetObjectItemCaseSensitive(change, "text")->valuestring);
+    int compared = cJSON_GetObjectItemCaseSensitive(diff, "compared")->valueint;
+    int changed = cJSON_GetObjectItemCaseSensitive(diff, "changed")->valueint;
+    int fresh = cJSON_GetObjectItemCaseSensitive(diff, "new")->valueint;
+    if (changed + fresh == 0)
+        printf("Quy tắc mới không làm thay đổi đánh giá nào (đã so %d đánh giá); không ghi gì "
+               "vào cơ sở dữ liệu.\n",
+               compared);
+    else
+        printf("Quy tắc mới làm thay đổi %d trong %d đánh giá đã so, %d đối tượng chưa có đánh "
+               "giá lưu; không ghi gì vào cơ sở dữ liệu.\n",
+               changed, compared, fresh);
+}
+
+/* check --diff: the rules on disk against the stored evaluations of the configured
+ * database. */
+static int check_diff(const struct config *cfg, const struct cli *cli)
+{
+    struct ruleset rs;
+    int loaded = cli_load_rules(cfg, cli, cli->json, &rs);
+    struct store *st = loaded == 0 ? cli_open_store(cfg, true) : NULL;
+    char err[1200];
+    cJSON *diff = st ? ruleset_diff(st, &rs, err, sizeof err) : NULL;
+    if (st && !diff) fprintf(stderr, "check --diff: %s\n", err);
+    store_close(st);
+    ruleset_free(&rs);
+    if (!diff) return 1;
+    if (cli->json) {
+        char *text = cJSON_Print(diff);
+        printf("%s\n", text ? text : "{}");
+        cJSON_free(text);
+    } else {
+        print_diff(diff);
+    }
+    cJSON_Delete(diff);
+    return 0;
+}
 
 /* Loads the rules, then the channel plugins against the configuration, as serve does. */
 int cmd_check(const struct config *cfg, const struct cli *cli)
 {
+    if (cli->diff) return check_diff(cfg, cli);
     struct ruleset rs;
     bool loaded = cli_load_rules(cfg, cli, false, &rs) == 0;
     ruleset_free(&rs);

@@ -32,5 +32,7 @@ void rules_push_engine_function(struct rules_generation *gen, const char *name);
  * running (memory_limit tells which cap it hit). 0 or -1 with err. */
 int rules_call(struct rules_generation *gen, int nargs, int nresults, long long instructions,
                size_t memory_limit, char *err, size_t errlen);
+/* Adds function_info to the engine's host table at the top of the stack (introspect.c). */
+void rules_push_introspection(lua_State *L);
 
 #endif

@@ -168,6 +168,7 @@ static void push_host(lua_State *L)
     lua_setfield(L, -2, "null");
     luaopen_thidua_rules(L);
     lua_setfield(L, -2, "thidua");
+    rules_push_introspection(L);
 }
 
 /* Runs the engine's chunks in order with (E, host); the last one returns the engine. */
@@ -211,6 +212,16 @@ static int run_rule_file(struct rules_generation *gen, const char *path, const c
     char chunkname[RULES_PATH_MAX + 1], err[RULES_ERR_LEN], placed[RULES_PLACE_MAX];
     snprintf(chunkname, sizeof chunkname, "@%s", path);
     if (sandbox_load(gen->sandbox, source, len, chunkname, err, sizeof err) != 0) {
+        report_problem(report, err);
+        return -1;
+    }
+    /* The engine keeps the text: its checks read rules' source (engine/source.lua). */
+    rules_push_engine_function(gen, "remember_source");
+    lua_pushstring(L, path);
+    lua_pushlstring(L, source, len);
+    if (rules_call(gen, 2, 0, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
+                   sizeof err) != 0) {
+        lua_pop(L, 1);
         report_problem(report, err);
         return -1;
     }

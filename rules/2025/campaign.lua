@@ -31,6 +31,10 @@ campaign {
   send_time = "08:00",
   quiet_hours = { from = "21:00", to = "07:00" },
 
+  -- The criteria's points add up to 100 for collectives (TT1–TT6) and for
+  -- individuals (CN1–CN7): units and people are ranked on this score.
+  total_points = { unit = 100, person = 100 },
+
   -- Units report every six months and at year end (part III of the plan).
   periods = {
     ["2025-H1"] = {

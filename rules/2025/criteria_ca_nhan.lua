@@ -7,16 +7,6 @@
 -- achievement, so heads and staff are ranked on the same scale. A fact not
 -- reported yet (nil) fails its criterion with "Chưa báo cáo: <label>".
 
--- Labels of the facts read here, as declared in facts.lua (keep in step).
-local LABEL = {
-  rating = "Xếp loại mức độ hoàn thành nhiệm vụ",
-  initiatives = "Số sáng kiến, đề tài, giải pháp được công nhận",
-  responsibility = "Có tinh thần trách nhiệm cao, nêu gương",
-  obeys_assignment = "Chấp hành nghiêm sự phân công, điều động, bố trí",
-  movement_participation = "Tích cực hưởng ứng các phong trào thi đua",
-  discipline = "Hình thức kỷ luật trong năm",
-}
-
 local RATING_NAME = {
   HTXS = "Hoàn thành xuất sắc nhiệm vụ",
   HTT = "Hoàn thành tốt nhiệm vụ",
@@ -32,8 +22,9 @@ local DISCIPLINE_NAME = {
   buoc_thoi_viec = "buộc thôi việc",
 }
 
+-- "Chưa báo cáo: <label>", the label as facts.lua declares it.
 local function unreported(name)
-  return "Chưa báo cáo: " .. LABEL[name]
+  return "Chưa báo cáo: " .. fact_label(name)
 end
 
 -- A check for a yes/no fact: passes when it is true, fails with `no` when false.

@@ -5,25 +5,12 @@
 -- score units are ranked by. A fact not reported yet (nil) fails its
 -- criterion with "Chưa báo cáo: <label>".
 
--- Labels of the facts read here, as declared in facts.lua (keep in step).
-local LABEL = {
-  response_plan = "Có kế hoạch/văn bản hưởng ứng, phát động phong trào thi đua",
-  work_programme_approved = "Chương trình, kế hoạch công tác năm được xây dựng, phê duyệt theo quy định",
-  tasks_assigned = "Số nhiệm vụ được giao trong chương trình, kế hoạch công tác",
-  tasks_completed = "Số nhiệm vụ được giao đã hoàn thành",
-  legal_docs_assigned = "Số nhiệm vụ xây dựng văn bản quy phạm pháp luật được giao",
-  legal_docs_completed = "Số nhiệm vụ xây dựng văn bản quy phạm pháp luật đã hoàn thành",
-  restructuring_on_time = "Hoàn thành đúng tiến độ việc kiện toàn, tinh gọn tổ chức bộ máy",
-  discipline_violations = "Số vụ vi phạm kỷ cương, kỷ luật hành chính, văn hóa công sở",
-  exemplary_models = "Số điển hình tiên tiến được phát hiện, bồi dưỡng",
-  internal_solidarity = "Nội bộ đoàn kết",
-}
-
--- "Chưa báo cáo: …" for the facts of `names` that are nil, or nil if all are in.
+-- "Chưa báo cáo: …" for the facts of `names` that are nil, or nil if all are in; the
+-- labels are facts.lua's (fact_label).
 local function unreported(f, names)
   local gaps = {}
   for _, name in ipairs(names) do
-    if f[name] == nil then gaps[#gaps + 1] = LABEL[name] end
+    if f[name] == nil then gaps[#gaps + 1] = fact_label(name) end
   end
   if #gaps == 0 then return nil end
   return "Chưa báo cáo: " .. table.concat(gaps, "; ")

@@ -4,8 +4,8 @@
 --
 -- Every fact below is expected unless marked `optional = true`; one that has not
 -- been reported yet reads as nil in checks, and the criteria that need it fail
--- with "Chưa báo cáo: <label>". The criteria files repeat the labels they name
--- in such reasons: when you change a label here, change it there too.
+-- with "Chưa báo cáo: <label>". Criteria and titles read the labels from here
+-- (fact_label("name")): a label is changed here, and only here.
 
 local RATINGS = { "HTXS", "HTT", "HT", "KHT" }
 

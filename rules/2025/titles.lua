@@ -81,7 +81,7 @@ local function ldtt(valid, decree)
     requires = { "CN1", "CN3", "CN4", "CN5", "CN6", "CN7" },
     after = {},
     check = function(_, f)
-      if f.months_worked == nil then return false, "Chưa báo cáo: Số tháng công tác trong năm" end
+      if f.months_worked == nil then return false, "Chưa báo cáo: " .. fact_label("months_worked") end
       local leave = f.leave_months_counted or 0
       local months = f.months_worked + leave
       local counted = ""
@@ -135,7 +135,7 @@ title "TTLDTT" {
   check = function(_, f, ctx)
     local reasons = {}
     if f.unit_rating == nil then
-      reasons[#reasons + 1] = "Chưa báo cáo: Xếp loại mức độ hoàn thành nhiệm vụ của tập thể"
+      reasons[#reasons + 1] = "Chưa báo cáo: " .. fact_label("unit_rating")
     elseif f.unit_rating ~= "HTXS" and f.unit_rating ~= "HTT" then
       reasons[#reasons + 1] = "Tập thể chưa được xếp loại Hoàn thành tốt nhiệm vụ trở lên"
     end
@@ -158,7 +158,7 @@ title "TTLDXS" {
   check = function(_, f, ctx)
     local reasons = {}
     if f.unit_rating == nil then
-      reasons[#reasons + 1] = "Chưa báo cáo: Xếp loại mức độ hoàn thành nhiệm vụ của tập thể"
+      reasons[#reasons + 1] = "Chưa báo cáo: " .. fact_label("unit_rating")
     elseif f.unit_rating ~= "HTXS" then
       reasons[#reasons + 1] = "Tập thể chưa được xếp loại Hoàn thành xuất sắc nhiệm vụ"
     end

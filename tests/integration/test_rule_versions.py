@@ -65,12 +65,12 @@ class RuleVersionsTestCase(unittest.TestCase):
 
     def test_overlapping_versions_are_refused_with_file_and_line(self):
         self.replace(SECOND, SECOND.replace("2025-07-01", "2025-06-15"))
-        self.refused_at('from = "2025-06-15"', 'title "LDTT"', "overlaps", "titles.lua:%d" % (
+        self.refused_at('from = "2025-06-15"', 'title "LDTT"', "chồng lên", "titles.lua:%d" % (
             self.line_of('to = "2025-06-30"')))
 
     def test_a_gap_between_versions_is_refused(self):
         self.replace(SECOND, SECOND.replace("2025-07-01", "2025-07-05"))
-        self.refused_at('from = "2025-07-05"', "gap", "01/07/2025")
+        self.refused_at('from = "2025-07-05"', "khoảng trống", "01/07/2025")
 
     def test_a_rule_that_starts_after_the_campaign_is_refused(self):
         self.replace(FIRST, FIRST.replace('{ to = "2025-06-30" }',
@@ -84,7 +84,7 @@ class RuleVersionsTestCase(unittest.TestCase):
 
     def test_a_second_declaration_without_valid_is_still_declared_twice(self):
         self.replace(SECOND, SECOND.replace('{ from = "2025-07-01" }', "nil"))
-        self.refused_at('ldtt(nil,', "declared twice")
+        self.refused_at('ldtt(nil,', "khai báo hai lần")
 
 
 if __name__ == "__main__":

@@ -63,11 +63,14 @@ class RulesCopy:
     def set_tt1_points(self, points):
         """A good change: TT1 is worth `points` instead of 15, with the tests to match.
 
-        The ruleset's own tests pin the collective scores (a unit meeting TT1–TT6 scores 100),
-        so whoever changes TT1's points changes them too: here the collective criteria's test
-        file gives way to one checking the new points, and the other tests' full unit score
-        becomes the new total."""
+        The campaign declares the collective total (total_points.unit, 100), which the
+        loader holds the criteria to, so the total follows TT1 there too. The ruleset's own
+        tests pin the plan's points (a unit meeting TT1–TT6 scores 100), so whoever changes
+        TT1's points changes them too: here the collective criteria's test file gives way to
+        one checking the new points, and any other test's full unit score becomes the new
+        total."""
         self.edit("criteria_tap_the.lua", self.TT1, r"\g<1>%d" % points)
+        self.edit("campaign.lua", r"(total_points = \{ unit = )100\b", r"\g<1>%d" % (85 + points))
         os.remove(self.path("tests", "test_criteria_tap_the.lua"))
         for name in os.listdir(self.path("tests")):
             if name.endswith(".lua"):

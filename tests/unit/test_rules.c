@@ -7,6 +7,9 @@
  *               criteria, duplicate facts, a missing campaign, person-after-unit titles and a
  *               failing self-test are refused with "file:line: message"; files run in name
  *               order in one environment; what tests/ may declare;
+ *   check       issue 8: undeclared facts in a branch never run, in a helper, of members and
+ *               read only at a boundary value; campaign keys, period and holiday dates and
+ *               the points total, each in Vietnamese at the line that is wrong;
  *   sandbox     at load: instruction budget, memory cap, the functions rule code cannot reach,
  *               os.time/os.date, no bytecode; at evaluation: a check that loops, allocates
  *               without end or raises fails that call only, and the generation keeps serving;
@@ -380,10 +383,10 @@ START_TEST(test_title_after_cycle_refused)
         CRITERION "title \"TA\" { subject = \"unit\", name = \"A\", after = { \"TB\" } }\n"
                   "title \"TB\" { subject = \"unit\", name = \"B\", after = { \"TA\" } }\n");
     load_refused();
-    const char *p = problem_with("loops");
+    const char *p = problem_with("vòng trở lại");
     ck_assert_msg(p != NULL, "no cycle reported:%s", problems());
     ck_assert_msg(strstr(p, "TA") && strstr(p, "TB"), "the cycle names only one title: %s", p);
-    assert_problem_at("b.lua", 0, "loops", NULL);
+    assert_problem_at("b.lua", 2, "vòng trở lại chính nó", NULL);
 }
 END_TEST
 
@@ -393,7 +396,7 @@ START_TEST(test_title_requires_unknown_criterion)
     put("b.lua", CRITERION "title \"TA\" { subject = \"unit\", name = \"A\", requires = { \"C1\", "
                            "\"NOPE\" } }\n");
     load_refused();
-    assert_problem_at("b.lua", 2, "\"TA\"", "unknown criterion \"NOPE\"");
+    assert_problem_at("b.lua", 2, "title \"TA\"", "requires nêu tiêu chí không có \"NOPE\"");
 }
 END_TEST
 
@@ -403,8 +406,9 @@ START_TEST(test_duplicate_fact)
     put("b.lua",
         CRITERION "fact \"n\" { subject = \"unit\", type = \"integer\", label = \"N\" }\n");
     load_refused();
-    assert_problem_at("b.lua", 2, "fact \"n\"", "declared twice");
-    ck_assert_msg(strstr(problem_with("declared twice"), "a_campaign.lua:2"),
+    assert_problem_at("b.lua", 2, "fact \"n\"", "khai báo hai lần");
+    ck_assert_msg(strstr(problem_with("khai báo hai lần"), "lần đầu tại") &&
+                      strstr(problem_with("khai báo hai lần"), "a_campaign.lua:2"),
                   "does not say where the first one is:%s", problems());
 }
 END_TEST
@@ -413,7 +417,7 @@ START_TEST(test_missing_campaign)
 {
     put("b.lua", FACT_N CRITERION);
     load_refused();
-    ck_assert_msg(problem_with("no campaign") != NULL, "%s", problems());
+    ck_assert_msg(problem_with("chưa khai báo campaign { ... }") != NULL, "%s", problems());
 }
 END_TEST
 
@@ -504,7 +508,7 @@ START_TEST(test_tests_folder_is_not_rules)
     put("tests/test_extra.lua", "criterion \"C9\" { subject = \"unit\", points = 7, title = "
                                 "\"only in tests\", check = function() return true end }\n");
     load_refused();
-    assert_problem_at("tests/test_extra.lua", 1, "not in tests/", NULL);
+    assert_problem_at("tests/test_extra.lua", 1, "không trong tests/", NULL);
 }
 END_TEST
 
@@ -1330,6 +1334,155 @@ START_TEST(test_output_key_order_stable)
 }
 END_TEST
 
+/* ---- check: mistakes caught before they go live (issue 8) ------------------------------ */
+
+/* A campaign written over several lines, as administrators write it; `extra` goes in at
+ * line 4, `h1` is the 2025-H1 period's body (lines 6-8), `holidays` the holidays list
+ * (from line 11). */
+static void put_campaign_lines(const char *extra, const char *h1, const char *holidays)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "campaign {\n"                                           /* 1 */
+             "  year = 2025,\n"                                       /* 2 */
+             "  name = \"x\",\n"                                      /* 3 */
+             "  %s\n"                                                 /* 4 */
+             "  periods = {\n"                                        /* 5 */
+             "    [\"2025-H1\"] = { label = \"Sáu tháng đầu năm\",\n" /* 6 */
+             "      %s\n"                                             /* 7 */
+             "    },\n"                                               /* 8 */
+             "  },\n"                                                 /* 9 */
+             "  holidays = {\n"                                       /* 10 */
+             "%s"                                                     /* 11 ... */
+             "  },\n"
+             "}\n" FACT_N,
+             extra, h1, holidays);
+    put("a_campaign.lua", text);
+}
+
+#define GOOD_H1 "from = \"2025-01-01\", to = \"2025-06-30\", report_due = \"2025-06-15\","
+
+START_TEST(test_check_undeclared_fact_in_a_branch_never_run)
+{
+    put_campaign();
+    put("b.lua", "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s, f)\n"
+                 "    if s.code == \"NEVER\" then\n"
+                 "      return f.tasks_asigned == 1\n"
+                 "    end\n"
+                 "    return f.n == 1\n"
+                 "  end }\n");
+    load_refused();
+    assert_problem_at("b.lua", 4, "criterion \"C1\" đọc chỉ tiêu \"tasks_asigned\"",
+                      "chưa được khai báo cho tập thể");
+}
+END_TEST
+
+START_TEST(test_check_undeclared_fact_in_a_helper_and_of_members)
+{
+    put_campaign();
+    put("b.lua", "local function late(f)\n"
+                 "  return f[\"n_late\"] ~= nil\n"
+                 "end\n"
+                 "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s, f, ctx)\n"
+                 "    if s.code == \"NEVER\" then return late(f) end\n"
+                 "    if s.code == \"NEVER\" then return ctx:members()[1].facts.ratng end\n"
+                 "    return true\n"
+                 "  end }\n");
+    load_refused();
+    assert_problem_at("b.lua", 2, "\"n_late\"", "chưa được khai báo cho tập thể");
+    /* m.facts in a unit rule are a member's: a person fact is expected there. */
+    assert_problem_at("b.lua", 7, "\"ratng\"", "chưa được khai báo cho cá nhân");
+}
+END_TEST
+
+/* A name the source does not spell out, read only when n is at its maximum: the dry run
+ * with boundary values reaches it. */
+START_TEST(test_check_undeclared_fact_read_only_at_a_boundary)
+{
+    put_campaign();
+    put("b.lua", "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+                 "  check = function(s, f)\n"
+                 "    if f.n == 100 then return f[\"n_\" .. \"max\"] == 1 end\n"
+                 "    return true\n"
+                 "  end }\n");
+    load_refused();
+    assert_problem_at("b.lua", 3, "chỉ tiêu \"n_max\" chưa được khai báo cho tập thể", NULL);
+}
+END_TEST
+
+START_TEST(test_check_campaign_unknown_key_at_its_line)
+{
+    put_campaign_lines("colour = \"red\",", GOOD_H1 " reprot_due = \"2025-06-15\",", "");
+    put("b.lua", CRITERION);
+    load_refused();
+    assert_problem_at("a_campaign.lua", 4, "campaign: trường \"colour\" không có trong khai báo",
+                      NULL);
+    assert_problem_at("a_campaign.lua", 7, "kỳ \"2025-H1\" (Sáu tháng đầu năm)",
+                      "trường \"reprot_due\" không có trong khai báo");
+}
+END_TEST
+
+START_TEST(test_check_period_dates)
+{
+    put_campaign_lines(
+        "", "from = \"2025-01-01\", to = \"2025-06-30\",\n report_due = \"2025-07-15\",", "");
+    put("b.lua", CRITERION);
+    load_refused();
+    assert_problem_at("a_campaign.lua", 8,
+                      "kỳ \"2025-H1\" (Sáu tháng đầu năm): hạn báo cáo report_due (15/07/2025) "
+                      "nằm ngoài kỳ (01/01/2025–30/06/2025)",
+                      NULL);
+    teardown();
+    setup();
+    put_campaign_lines(
+        "", "from = \"2025-06-30\",\n to = \"2025-01-01\", report_due = \"2025-06-15\",", "");
+    put("b.lua", CRITERION);
+    load_refused();
+    assert_problem_at("a_campaign.lua", 8,
+                      "ngày kết thúc to (01/01/2025) trước ngày bắt đầu from (30/06/2025)", NULL);
+}
+END_TEST
+
+START_TEST(test_check_holidays_named_inside_the_year)
+{
+    put_campaign_lines(
+        "", GOOD_H1,
+        "    { from = \"2025-01-01\", to = \"2025-01-01\", name = \"Tết Dương lịch\" },\n"
+        "    { from = \"2025-09-02\", to = \"2026-09-02\", name = \"Quốc khánh\" },\n"
+        "    { from = \"2025-02-30\", name = \"Nghỉ bù\" },\n"
+        "    { from = \"2025-05-02\",\n      to = \"2025-05-01\", name = \"Đảo\" },\n");
+    put("b.lua", CRITERION);
+    load_refused();
+    assert_problem_at("a_campaign.lua", 12,
+                      "ngày nghỉ \"Quốc khánh\": to (02/09/2026) nằm ngoài năm 2025", NULL);
+    assert_problem_at("a_campaign.lua", 13,
+                      "ngày nghỉ \"Nghỉ bù\": from phải là ngày dạng YYYY-MM-DD", "\"2025-02-30\"");
+    assert_problem_at("a_campaign.lua", 15,
+                      "ngày nghỉ \"Đảo\": ngày kết thúc to (01/05/2025) trước", NULL);
+    ck_assert_msg(problem_with("Tết Dương lịch") == NULL, "a good holiday blamed:%s", problems());
+}
+END_TEST
+
+START_TEST(test_check_points_add_up_to_the_declared_total)
+{
+    put_campaign_lines("total_points = { unit = 3, person = 0 },", GOOD_H1, "");
+    put("b.lua", CRITERION);
+    load_refused();
+    assert_problem_at("a_campaign.lua", 4,
+                      "campaign: điểm các tiêu chí tập thể cộng lại được 1, không bằng tổng 3 "
+                      "điểm mà total_points.unit khai báo",
+                      NULL);
+    ck_assert_msg(problem_with("cá nhân") == NULL, "person points blamed:%s", problems());
+    teardown();
+    setup();
+    put_campaign_lines("total_points = { unit = 1, person = 0 },", GOOD_H1, "");
+    put("b.lua", CRITERION);
+    load_ok();
+}
+END_TEST
+
 static Suite *rules_suite(void)
 {
     Suite *s = suite_create("rules");
@@ -1351,6 +1504,18 @@ static Suite *rules_suite(void)
     tcase_add_test(loader, test_files_load_in_name_order);
     tcase_add_test(loader, test_tests_folder_is_not_rules);
     suite_add_tcase(s, loader);
+
+    TCase *check = tcase_create("check");
+    tcase_add_checked_fixture(check, setup, teardown);
+    tcase_set_timeout(check, 60);
+    tcase_add_test(check, test_check_undeclared_fact_in_a_branch_never_run);
+    tcase_add_test(check, test_check_undeclared_fact_in_a_helper_and_of_members);
+    tcase_add_test(check, test_check_undeclared_fact_read_only_at_a_boundary);
+    tcase_add_test(check, test_check_campaign_unknown_key_at_its_line);
+    tcase_add_test(check, test_check_period_dates);
+    tcase_add_test(check, test_check_holidays_named_inside_the_year);
+    tcase_add_test(check, test_check_points_add_up_to_the_declared_total);
+    suite_add_tcase(s, check);
 
     TCase *sandbox = tcase_create("sandbox");
     tcase_add_checked_fixture(sandbox, setup, teardown);

@@ -12,6 +12,8 @@ dependency order, cycles), fact validation, and the evaluation of a unit with it
   engine/versions.lua  effective dates (`valid`): versions of a rule, their checks, the
                        version for a period (by its end date)
   engine/fact_checks.lua  `fact_check`: facts judged with the subject's record and the period
+  engine/source.lua    the rule files' text: lines of table keys, fact names read by rules
+  engine/campaign.lua  campaign { ... }: its checks and the calendar
   engine/checks.lua    the checks once every file has run (finish)
   engine/evaluate.lua  evaluation, the public shape of an evaluation, fact validation
   engine/remind.lua    working days, quiet hours and the reminder pass
@@ -23,7 +25,7 @@ chunks share state only through E (a table is aliased by a local where it is nev
 replaced; a value that is reassigned, like E.campaign_decl, E.running or E.in_tests, is
 always read through E). This chunk returns M. `host` holds: where(level) -> "file:line",
 exhausted() (the budget or memory cap was hit), array_mt (marks a table as a JSON array),
-null (JSON null), thidua (the rules' module).
+null (JSON null), thidua (the rules' module), function_info(fn) (core/rules/introspect.c).
 --]]
 
 local E, host = ...
@@ -59,8 +61,12 @@ function M.finish()
   end
   freeze_environment()
   if #problems == 0 then probe() end
+  E.forget_sources()
   return array(problems)
 end
+
+-- C hands each rule file's text over before running it (engine/source.lua reads it).
+M.remember_source = E.remember_source
 
 M.run_tests = run_tests
 

@@ -41,7 +41,7 @@ local function order_titles()
         if started then cycle[#cycle + 1] = c end
       end
       cycle[#cycle + 1] = code
-      problem(t.at, 'title "%s": its `after` list loops back to itself (%s)', code,
+      problem(t.at, 'title "%s": danh sách after vòng trở lại chính nó (%s)', code,
         tconcat(cycle, " → "))
       return false
     end
@@ -65,18 +65,18 @@ local function order_titles()
 end
 
 local function finish()
-  if not E.campaign_decl then problem("(ruleset)", "no campaign { ... } is declared") end
+  if not E.campaign_decl then problem("(bộ quy tắc)", "chưa khai báo campaign { ... }") end
   for _, id in ipairs(criterion_order) do
     local c = criteria[id]
     if #c.after > 0 then
       if c.subject ~= "person" then
-        problem(c.at, 'criterion "%s": only person criteria may come after titles', id)
+        problem(c.at, 'criterion "%s": chỉ tiêu chí cá nhân mới được xét sau danh hiệu (after)', id)
       end
       for _, a in ipairs(c.after) do
         if not titles[a] then
-          problem(c.at, 'criterion "%s": after names an unknown title "%s"', id, a)
+          problem(c.at, 'criterion "%s": after nêu danh hiệu không có "%s"', id, a)
         elseif titles[a].subject ~= "unit" then
-          problem(c.at, 'criterion "%s": after may name unit titles only ("%s" is a person title)', id, a)
+          problem(c.at, 'criterion "%s": after chỉ được nêu danh hiệu tập thể ("%s" là danh hiệu cá nhân)', id, a)
         end
       end
       late_criteria[#late_criteria + 1] = c
@@ -89,22 +89,24 @@ local function finish()
     for _, r in ipairs(t.requires) do
       local c = criteria[r]
       if not c then
-        problem(t.at, 'title "%s": requires names an unknown criterion "%s"', code, r)
+        problem(t.at, 'title "%s": requires nêu tiêu chí không có "%s"', code, r)
       elseif c.subject ~= t.subject then
-        problem(t.at, 'title "%s": requires criterion "%s" of another subject', code, r)
+        problem(t.at, 'title "%s": requires nêu tiêu chí "%s" của đối tượng khác', code, r)
       end
     end
     for _, a in ipairs(t.after) do
       local dep = titles[a]
       if not dep then
-        problem(t.at, 'title "%s": after names an unknown title "%s"', code, a)
+        problem(t.at, 'title "%s": after nêu danh hiệu không có "%s"', code, a)
       elseif t.subject == "person" and dep.subject == "unit" then
-        problem(t.at, 'title "%s": a person title cannot come after the unit title "%s"; '
-          .. 'use a criterion with after = { "%s" } (like CN7) and require it', code, a, a)
+        problem(t.at, 'title "%s": danh hiệu cá nhân không thể xét sau danh hiệu tập thể "%s"; '
+          .. 'hãy dùng một tiêu chí có after = { "%s" } (như CN7) và đưa vào requires', code, a, a)
       end
     end
   end
   order_titles()
+  E.check_total_points()
+  E.scan_fact_reads()
   return #problems == 0
 end
 

@@ -3,8 +3,8 @@ engine/dsl.lua — the first chunk of the rule engine's Lua half (see engine/api
 whole and for how C loads it).
 
 It owns the helpers every chunk shares (array, problem, copy, SUBJECTS), the declarations of
-the ruleset being loaded, the rules DSL that fills them (campaign, fact, criterion, title,
-nomination, reminder, test), and the environment rule files run in (`rule_env`, with its pcall and
+the ruleset being loaded, the rules DSL that fills them (fact, criterion, title, nomination,
+reminder, test; campaign is engine/campaign.lua's), and the environment rule files run in (`rule_env`, with its pcall and
 setmetatable, and its freezing once every file has run).
 
 Rule code never sees this file's locals: it runs with its own environment (`rule_env`) and
@@ -56,10 +56,16 @@ local function valid_id(id)
   return type(id) == "string" and id:match("^[%a_][%w_]*$") ~= nil
 end
 
+-- Where `key` of the declaration starting at `at` is written (engine/source.lua).
+local function field_at(at, key)
+  return E.key_lines(at)(key)
+end
+
 local function check_fields(at, what, spec, allowed)
   for k in pairs(spec) do
     if not allowed[k] then
-      problem(at, '%s: unknown field "%s"', what, tostring(k))
+      problem(field_at(at, tostring(k)), '%s: trường "%s" không có trong khai báo', what,
+        tostring(k))
     end
   end
 end
@@ -67,11 +73,11 @@ end
 local function list_of_ids(at, what, field, value)
   if value == nil then return {} end
   if type(value) ~= "table" then
-    problem(at, "%s: %s must be a list of codes", what, field)
+    problem(at, "%s: %s phải là một danh sách mã", what, field)
     return {}
   end
   for i, v in ipairs(value) do
-    if not valid_id(v) then problem(at, "%s: %s[%d] is not a code", what, field, i) end
+    if not valid_id(v) then problem(at, "%s: %s[%d] không phải là một mã", what, field, i) end
   end
   return value
 end
@@ -85,28 +91,28 @@ local function declarer(kind, fields, taken, on_spec)
   return function(id)
     local at = where(2)
     if E.in_tests then
-      problem(at, '%s "%s": rules are declared in the ruleset\'s files, not in tests/', kind,
+      problem(at, '%s "%s": quy tắc được khai báo trong các tệp của bộ quy tắc, không trong tests/', kind,
         tostring(id))
       return function() end
     end
     if not valid_id(id) then
-      problem(at, '%s: the name must be a code like "TT1" (letters, digits, _), got %s',
+      problem(at, '%s: tên phải là một mã như "TT1" (chữ, số, _), nhận %s',
         kind, tostring(id))
     end
     return function(spec)
       if type(spec) ~= "table" then
-        problem(at, '%s "%s": expected a table { ... }', kind, tostring(id))
+        problem(at, '%s "%s": cần một bảng { ... }', kind, tostring(id))
         return
       end
       local what = sfmt('%s "%s"', kind, tostring(id))
       local first = taken(id)
       if first and not E.another_version(kind, id, first, spec) then -- engine/versions.lua
-        problem(at, "%s: declared twice (first at %s)", what, first.at)
+        problem(at, "%s: khai báo hai lần (lần đầu tại %s)", what, first.at)
         return
       end
       check_fields(at, what, spec, E.fields_with_valid(kind, fields))
       if fields.subject and not SUBJECTS[spec.subject] then
-        problem(at, '%s: subject must be "unit" or "person"', what)
+        problem(field_at(at, "subject"), '%s: subject phải là "unit" (tập thể) hoặc "person" (cá nhân)', what)
       end
       E.declare_version(kind, at, id, spec, what, first, on_spec)
     end
@@ -126,84 +132,23 @@ local function date_ok(s)
   local max = days[m] + ((m == 2 and (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0))) and 1 or 0)
   return d <= max
 end
-
-local function campaign(spec)
-  local at = where(2)
-  if E.in_tests then
-    problem(at, "campaign: declared in tests/; it belongs in the ruleset's files")
-    return
-  end
-  if E.campaign_decl then
-    problem(at, "campaign: declared twice (first at %s)", E.campaign_decl.at)
-    return
-  end
-  if type(spec) ~= "table" then
-    problem(at, "campaign: expected a table { ... }")
-    return
-  end
-  check_fields(at, "campaign", spec, { year = 1, name = 1, theme = 1, contents = 1,
-    registration_due = 1, periods = 1, holidays = 1, office = 1, send_time = 1,
-    quiet_hours = 1, weekend = 1 })
-  if mtype(spec.year) ~= "integer" then problem(at, "campaign: year must be a whole number") end
-  if type(spec.name) ~= "string" then problem(at, "campaign: name is missing") end
-  if spec.registration_due ~= nil and not date_ok(spec.registration_due) then
-    problem(at, "campaign: registration_due must be a date YYYY-MM-DD")
-  end
-  local periods = {}
-  if type(spec.periods) ~= "table" or next(spec.periods) == nil then
-    problem(at, "campaign: periods is missing")
-  else
-    for code, p in pairs(spec.periods) do
-      local label = sfmt('campaign: period "%s"', tostring(code))
-      if type(code) ~= "string" or not code:match("^%d%d%d%d%-[HY]%d?$") then
-        problem(at, "%s: the code must look like 2025-H1 or 2025-Y", label)
-      elseif type(p) ~= "table" then
-        problem(at, "%s: expected a table", label)
-      else
-        for _, f in ipairs({ "from", "to", "report_due" }) do
-          if not date_ok(p[f]) then problem(at, "%s: %s must be a date YYYY-MM-DD", label, f) end
-        end
-        if date_ok(p.from) and date_ok(p.to) and p.to < p.from then
-          problem(at, "%s: to is before from", label)
-        end
-        periods[code] = { code = code, label = p.label or code, from = p.from, to = p.to,
-          report_due = p.report_due, kind = code:sub(6, 6) == "Y" and "Y" or code:sub(6) }
-      end
-    end
-  end
-  local holidays = array()
-  for i, h in ipairs(spec.holidays or {}) do
-    if type(h) == "string" then h = { from = h, to = h } end
-    if type(h) ~= "table" or not date_ok(h.from) or not date_ok(h.to or h.from) then
-      problem(at, "campaign: holidays[%d] must be a date or { from = ..., to = ..., name = ... }", i)
-    else
-      holidays[#holidays + 1] = { from = h.from, to = h.to or h.from, name = h.name or "" }
-    end
-  end
-  local contents = array()
-  for _, c in ipairs(spec.contents or {}) do contents[#contents + 1] = tostring(c) end
-  local calendar = E.campaign_calendar(at, spec)
-  E.campaign_decl = { at = at, year = spec.year, name = spec.name, theme = spec.theme or "",
-    contents = contents, registration_due = spec.registration_due, periods = periods,
-    holidays = holidays, office = calendar.office, send_time = calendar.send_time,
-    quiet_hours = calendar.quiet_hours, weekend = calendar.weekend }
-end
+E.date_ok = date_ok
 
 local fact = declarer("fact", { subject = 1, type = 1, label = 1, min = 1, max = 1, values = 1,
   optional = 1, max_length = 1 }, function(id) return facts[id] end, function(at, id, spec, what)
   if not FACT_TYPES[spec.type] then
-    problem(at, '%s: type must be "boolean", "integer", "enum" or "string"', what)
+    problem(field_at(at, "type"), '%s: type phải là "boolean", "integer", "enum" hoặc "string"', what)
   end
   if type(spec.label) ~= "string" or spec.label == "" then
-    problem(at, "%s: label (the Vietnamese wording) is missing", what)
+    problem(at, "%s: thiếu label (tên chỉ tiêu bằng tiếng Việt)", what)
   end
   if spec.type == "enum" then
     if type(spec.values) ~= "table" or #spec.values == 0 then
-      problem(at, "%s: an enum needs values = { ... }", what)
+      problem(at, "%s: kiểu enum cần values = { ... }", what)
     end
   end
-  if spec.min ~= nil and mtype(spec.min) ~= "integer" then problem(at, "%s: min must be a whole number", what) end
-  if spec.max ~= nil and mtype(spec.max) ~= "integer" then problem(at, "%s: max must be a whole number", what) end
+  if spec.min ~= nil and mtype(spec.min) ~= "integer" then problem(field_at(at, "min"), "%s: min phải là số nguyên", what) end
+  if spec.max ~= nil and mtype(spec.max) ~= "integer" then problem(field_at(at, "max"), "%s: max phải là số nguyên", what) end
   local allowed = {}
   for _, v in ipairs(spec.values or {}) do allowed[v] = true end
   facts[id] = { at = at, id = id, subject = spec.subject, type = spec.type, label = spec.label,
@@ -215,15 +160,15 @@ end)
 local criterion = declarer("criterion", { subject = 1, points = 1, title = 1, check = 1,
   applies = 1, after = 1 }, function(id) return criteria[id] end, function(at, id, spec, what)
   if type(spec.title) ~= "string" or spec.title == "" then
-    problem(at, "%s: title (the plan's wording) is missing", what)
+    problem(at, "%s: thiếu title (nguyên văn tiêu chí trong kế hoạch)", what)
   end
-  if type(spec.check) ~= "function" then problem(at, "%s: check = function(s, f, ctx) is missing", what) end
+  if type(spec.check) ~= "function" then problem(at, "%s: thiếu check = function(s, f, ctx)", what) end
   if spec.applies ~= nil and type(spec.applies) ~= "function" then
-    problem(at, "%s: applies must be a function", what)
+    problem(field_at(at, "applies"), "%s: applies phải là một hàm", what)
   end
   local points = spec.points or 0
   if mtype(points) ~= "integer" or points < 0 then
-    problem(at, "%s: points must be a whole number >= 0", what)
+    problem(field_at(at, "points"), "%s: points phải là số điểm nguyên, không âm", what)
   end
   criteria[id] = { at = at, id = id, subject = spec.subject, points = points, title = spec.title,
     check = spec.check, applies = spec.applies, after = list_of_ids(at, what, "after", spec.after) }
@@ -232,8 +177,8 @@ end)
 
 local title = declarer("title", { subject = 1, name = 1, decided_by = 1, requires = 1, after = 1,
   check = 1 }, function(id) return titles[id] or nominations[id] end, function(at, id, spec, what)
-  if type(spec.name) ~= "string" then problem(at, "%s: name is missing", what) end
-  if spec.check ~= nil and type(spec.check) ~= "function" then problem(at, "%s: check must be a function", what) end
+  if type(spec.name) ~= "string" then problem(at, "%s: thiếu name (tên danh hiệu)", what) end
+  if spec.check ~= nil and type(spec.check) ~= "function" then problem(field_at(at, "check"), "%s: check phải là một hàm", what) end
   local after = list_of_ids(at, what, "after", spec.after)
   local after_set = {}
   for _, a in ipairs(after) do after_set[a] = true end
@@ -245,11 +190,11 @@ end)
 
 local nomination = declarer("nomination", { name = 1, decided_by = 1, subjects = 1, check = 1 },
   function(id) return nominations[id] or titles[id] end, function(at, id, spec, what)
-  if type(spec.name) ~= "string" then problem(at, "%s: name is missing", what) end
-  if type(spec.check) ~= "function" then problem(at, "%s: check = function(s, f, ctx) is missing", what) end
+  if type(spec.name) ~= "string" then problem(at, "%s: thiếu name (tên danh hiệu)", what) end
+  if type(spec.check) ~= "function" then problem(at, "%s: thiếu check = function(s, f, ctx)", what) end
   local subjects = {}
   for _, s in ipairs(spec.subjects or { "unit", "person" }) do
-    if not SUBJECTS[s] then problem(at, '%s: subjects may hold "unit" and "person"', what) end
+    if not SUBJECTS[s] then problem(field_at(at, "subjects"), '%s: subjects chỉ gồm "unit" và "person"', what) end
     subjects[s] = true
   end
   nominations[id] = { at = at, code = id, name = spec.name, decided_by = spec.decided_by or "",
@@ -265,44 +210,18 @@ local function time_ok(s)
 end
 E.time_ok = time_ok
 
--- The campaign's calendar of reminders: who is the Department Office (copied on
--- escalations), when reminders go out, the quiet hours, the weekend (ISO days, 1 = Monday).
-function E.campaign_calendar(at, spec)
-  local out = { office = spec.office, send_time = spec.send_time or "08:00",
-    quiet_hours = spec.quiet_hours or { from = "21:00", to = "07:00" },
-    weekend = spec.weekend or { 6, 7 } }
-  if out.office ~= nil and not (type(out.office) == "string" and out.office:match("^[%w_.-]+$")) then
-    problem(at, "campaign: office must be the code of the Department Office's unit")
-  end
-  if not time_ok(out.send_time) then problem(at, 'campaign: send_time must be "HH:MM"') end
-  local q = out.quiet_hours
-  if type(q) ~= "table" or not time_ok(q.from) or not time_ok(q.to) then
-    problem(at, 'campaign: quiet_hours must be { from = "HH:MM", to = "HH:MM" }')
-  end
-  local weekend = {}
-  for i, d in ipairs(type(out.weekend) == "table" and out.weekend or {}) do
-    if mtype(d) ~= "integer" or d < 1 or d > 7 then
-      problem(at, "campaign: weekend[%d] must be a day 1 (Monday) to 7 (Sunday)", i)
-    else
-      weekend[d] = true
-    end
-  end
-  out.weekend = weekend
-  return out
-end
-
 local DEADLINES = { report = true, registration = true }
 
 local function positive_list(at, what, field, value)
   if value == nil then return {} end
   local out = {}
   if type(value) ~= "table" then
-    problem(at, "%s: %s must be a list of whole numbers of days", what, field)
+    problem(field_at(at, field), "%s: %s phải là danh sách số ngày nguyên", what, field)
     return out
   end
   for i, v in ipairs(value) do
     if mtype(v) ~= "integer" or v < 1 then
-      problem(at, "%s: %s[%d] must be a whole number of days >= 1", what, field, i)
+      problem(field_at(at, field), "%s: %s[%d] phải là số ngày nguyên, từ 1 trở lên", what, field, i)
     else
       out[#out + 1] = v
     end
@@ -312,7 +231,7 @@ end
 
 local function days_or_nil(at, what, field, value)
   if value ~= nil and (mtype(value) ~= "integer" or value < 1) then
-    problem(at, "%s: %s must be a whole number of days >= 1", what, field)
+    problem(field_at(at, field), "%s: %s phải là số ngày nguyên, từ 1 trở lên", what, field)
     return nil
   end
   return value
@@ -322,14 +241,14 @@ local reminder = declarer("reminder", { deadline = 1, before = 1, on_day = 1, ov
   escalate_after = 1, stop_after = 1, channels = 1, heading = 1, text = 1 },
   function(id) return reminders[id] end, function(at, id, spec, what)
   if not DEADLINES[spec.deadline] then
-    problem(at, '%s: deadline must be "report" or "registration"', what)
+    problem(field_at(at, "deadline"), '%s: deadline phải là "report" hoặc "registration"', what)
   end
-  if type(spec.text) ~= "function" then problem(at, "%s: text = function(r) is missing", what) end
+  if type(spec.text) ~= "function" then problem(at, "%s: thiếu text = function(r)", what) end
   if spec.heading ~= nil and type(spec.heading) ~= "function" then
-    problem(at, "%s: heading (an email's subject) must be a function(r)", what)
+    problem(field_at(at, "heading"), "%s: heading (tiêu đề thư) phải là một hàm function(r)", what)
   end
   local channels = list_of_ids(at, what, "channels", spec.channels)
-  if #channels == 0 then problem(at, "%s: channels = { ... } is missing", what) end
+  if #channels == 0 then problem(at, "%s: thiếu channels = { ... }", what) end
   reminders[id] = { at = at, id = id, deadline = spec.deadline,
     before = positive_list(at, what, "before", spec.before), on_day = spec.on_day ~= false,
     overdue_every = days_or_nil(at, what, "overdue_every", spec.overdue_every),
@@ -339,11 +258,19 @@ local reminder = declarer("reminder", { deadline = 1, before = 1, on_day = 1, ov
   reminder_order[#reminder_order + 1] = id
 end)
 
+-- fact_label("name"): the label facts.lua declares, for reasons such as "Chưa báo cáo: …"
+-- (so the wording lives in one place). Called while rules run, once every file is loaded.
+local function fact_label(name)
+  local d = facts[name]
+  if not d then error(sfmt('fact_label: chỉ tiêu "%s" chưa được khai báo', tostring(name)), 2) end
+  return d.label
+end
+
 local function test(name)
   local at = where(2)
   return function(fn)
     if type(fn) ~= "function" then
-      problem(at, 'test "%s": expected a function(t)', tostring(name))
+      problem(at, 'test "%s": cần một hàm function(t)', tostring(name))
       return
     end
     tests[#tests + 1] = { name = tostring(name), at = at, fn = fn }
@@ -384,8 +311,8 @@ local rule_env = {
   rawget = rawget, rawequal = rawequal, rawlen = rawlen, setmetatable = rule_setmetatable,
   getmetatable = getmetatable,
   thidua = host.thidua,
-  campaign = campaign, fact = fact, criterion = criterion, title = title,
-  nomination = nomination, reminder = reminder, test = test,
+  fact = fact, criterion = criterion, title = title,
+  nomination = nomination, reminder = reminder, test = test, fact_label = fact_label,
 }
 rule_env._G = rule_env
 rule_env.string.dump = nil -- bytecode has no use where load() does not exist

@@ -52,8 +52,8 @@ local nomination_mt = { __order = { "code", "name", "decided_by", "eligible", "r
 -- Evaluation
 
 local function fact_error(kind, name, level)
-  error(sfmt('fact "%s" is not declared for a %s (%s)', tostring(name), kind,
-    SUBJECTS[kind] or kind), level)
+  error(sfmt('chỉ tiêu "%s" chưa được khai báo cho %s (fact "%s" { ... } trong facts.lua)',
+    tostring(name), SUBJECTS[kind] or kind, tostring(name)), level)
 end
 
 -- A subject's facts as rules see them: a plain copy of the reported values (so reading
@@ -69,7 +69,7 @@ for kind in pairs(SUBJECTS) do
       if not d or d.subject ~= kind then fact_error(kind, name, 3) end
       return nil
     end,
-    __newindex = function() error("facts are read-only", 2) end,
+    __newindex = function() error("chỉ tiêu (facts) chỉ được đọc", 2) end,
     __metatable = false,
   }
 end

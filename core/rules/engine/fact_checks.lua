@@ -36,30 +36,30 @@ local function fact_check(id)
   return function(spec)
     local what = sfmt('fact_check "%s"', tostring(id))
     if E.in_tests then
-      problem(at, "%s: rules are declared in the ruleset's files, not in tests/", what)
+      problem(at, "%s: quy tắc khai báo trong các tệp của bộ quy tắc, không trong tests/", what)
       return
     end
     if type(id) ~= "string" or not id:match("^[%a_][%w_]*$") then
-      problem(at, "fact_check: the name must be a code (letters, digits, _), got %s", tostring(id))
+      problem(at, "fact_check: tên phải là một mã (chữ, số, _), không phải %s", tostring(id))
     end
     if type(spec) ~= "table" then
-      problem(at, "%s: expected a table { ... }", what)
+      problem(at, "%s: cần một bảng { ... }", what)
       return
     end
     for k in pairs(spec) do
       if k ~= "subject" and k ~= "facts" and k ~= "check" then
-        problem(at, '%s: unknown field "%s"', what, tostring(k))
+        problem(at, '%s: không có trường "%s"', what, tostring(k))
       end
     end
-    if not SUBJECTS[spec.subject] then problem(at, '%s: subject must be "unit" or "person"', what) end
+    if not SUBJECTS[spec.subject] then problem(at, '%s: subject phải là "unit" hoặc "person"', what) end
     if type(spec.check) ~= "function" then
-      problem(at, "%s: check = function(s, f, ctx) is missing", what)
+      problem(at, "%s: thiếu check = function(s, f, ctx)", what)
     end
     if type(spec.facts) ~= "table" or #spec.facts == 0 then
-      problem(at, "%s: facts = { ... } (the facts it checks) is missing", what)
+      problem(at, "%s: thiếu facts = { ... } (các chỉ tiêu được kiểm tra)", what)
     end
     for _, c in ipairs(fact_checks) do
-      if c.id == id then problem(at, "%s: declared twice (first at %s)", what, c.at) end
+      if c.id == id then problem(at, "%s: khai báo hai lần (lần đầu tại %s)", what, c.at) end
     end
     fact_checks[#fact_checks + 1] = { at = at, id = id, subject = spec.subject,
       facts = type(spec.facts) == "table" and spec.facts or {}, check = spec.check }
@@ -73,7 +73,7 @@ function E.check_fact_checks()
     for i, name in ipairs(c.facts) do
       local d = E.facts[name]
       if not d or d.subject ~= c.subject then
-        problem(c.at, 'fact_check "%s": facts[%d] "%s" is not a declared fact of a %s', c.id, i,
+        problem(c.at, 'fact_check "%s": facts[%d] "%s" không phải chỉ tiêu đã khai báo của %s', c.id, i,
           tostring(name), tostring(c.subject))
       end
     end

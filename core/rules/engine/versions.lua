@@ -77,20 +77,20 @@ end
 
 local function read_valid(at, what, valid)
   if type(valid) ~= "table" then
-    problem(at, '%s: valid must be { from = "YYYY-MM-DD", to = "YYYY-MM-DD" }', what)
+    problem(at, '%s: valid phải có dạng { from = "YYYY-MM-DD", to = "YYYY-MM-DD" }', what)
     return nil, nil
   end
   for k in pairs(valid) do
-    if k ~= "from" and k ~= "to" then problem(at, '%s: valid: unknown field "%s"', what, tostring(k)) end
+    if k ~= "from" and k ~= "to" then problem(at, '%s: valid: không có trường "%s"', what, tostring(k)) end
   end
   for _, k in ipairs({ "from", "to" }) do
     if valid[k] ~= nil and not date_ok(valid[k]) then
-      problem(at, "%s: valid.%s must be a date YYYY-MM-DD", what, k)
+      problem(at, "%s: valid.%s phải là một ngày YYYY-MM-DD", what, k)
       return nil, nil
     end
   end
   if valid.from and valid.to and valid.to < valid.from then
-    problem(at, "%s: valid.to is before valid.from", what)
+    problem(at, "%s: valid.to ở trước valid.from", what)
   end
   return valid.from, valid.to
 end
@@ -137,18 +137,18 @@ local function check_agreement(kind, id, list)
   for i = 2, #list do
     local r = list[i].record
     if r.subject ~= base.subject then
-      problem(list[i].at, '%s "%s": every version needs the same subject (first at %s)', kind, id,
+      problem(list[i].at, '%s "%s": mọi phiên bản phải cùng subject (phiên bản đầu tại %s)', kind, id,
         list[1].at)
     end
     if r.after and not same_list(r.after, base.after) then
-      problem(list[i].at, '%s "%s": every version needs the same after = { ... } (first at %s)',
+      problem(list[i].at, '%s "%s": mọi phiên bản phải cùng after = { ... } (phiên bản đầu tại %s)',
         kind, id, list[1].at)
     end
     for _, cid in ipairs(kind == "title" and r.requires or {}) do
       local c = E.criteria[cid]
       if not c or c.subject ~= r.subject then
-        problem(list[i].at, 'title "%s": requires names an unknown criterion "%s" or one of '
-          .. "another subject", id, cid)
+        problem(list[i].at, 'title "%s": requires nêu tiêu chí "%s" không có, '
+          .. "hoặc của đối tượng khác", id, cid)
       end
     end
   end
@@ -169,24 +169,24 @@ local function check_coverage(kind, id, list, first_day, last_day)
   tsort(list, function(a, b) return (a.from or "") < (b.from or "") end)
   local what = sfmt('%s "%s"', kind, id)
   if list[1].from and list[1].from > first_day then
-    problem(list[1].at, "%s: holds only from %s, so nothing holds from %s (the campaign's start)",
+    problem(list[1].at, "%s: chỉ áp dụng từ %s, nên từ %s (đầu phong trào) không có phiên bản nào",
       what, vn_date(list[1].from), vn_date(first_day))
   end
   for i = 2, #list do
     local prev, cur = list[i - 1], list[i]
     local after_prev = prev.to and next_day(prev.to)
     if not prev.to or not cur.from or cur.from < after_prev then
-      problem(cur.at, "%s: this version (from %s) overlaps the one at %s (until %s)", what,
-        cur.from and vn_date(cur.from) or "the start", prev.at,
-        prev.to and vn_date(prev.to) or "the end")
+      problem(cur.at, "%s: phiên bản này (từ %s) chồng lên phiên bản tại %s (đến %s)", what,
+        cur.from and vn_date(cur.from) or "đầu phong trào", prev.at,
+        prev.to and vn_date(prev.to) or "cuối phong trào")
     elseif cur.from > after_prev then
-      problem(cur.at, "%s: gap before this version: nothing holds from %s to the day before %s "
-        .. "(previous version at %s)", what, vn_date(after_prev), vn_date(cur.from), prev.at)
+      problem(cur.at, "%s: khoảng trống trước phiên bản này: từ %s đến trước ngày %s không có "
+        .. "phiên bản nào (phiên bản trước tại %s)", what, vn_date(after_prev), vn_date(cur.from), prev.at)
     end
   end
   local last = list[#list]
   if last.to and last.to < last_day then
-    problem(last.at, "%s: holds only until %s, so nothing holds until %s (the campaign's end)",
+    problem(last.at, "%s: chỉ áp dụng đến %s, nên đến %s (cuối phong trào) không có phiên bản nào",
       what, vn_date(last.to), vn_date(last_day))
   end
 end

@@ -54,20 +54,25 @@ test "Cá nhân đạt đủ CN1–CN6 được 100 điểm; CN7 không áp dụ
   t.eq(r.score, 100)
 end)
 
+test "Điểm tiêu chí cá nhân theo kế hoạch: CN1 20, CN2 15, CN3 15, CN4 15, CN5 20, CN6 15, CN7 0" (function(t)
+  local plan = { CN1 = 20, CN2 = 15, CN3 = 15, CN4 = 15, CN5 = 20, CN6 = 15, CN7 = 0 }
+  for id, points in pairs(plan) do t.eq(t.points(id), points, id) end
+end)
+
 test "CN1: Hoàn thành tốt hoặc xuất sắc thì đạt; Hoàn thành hoặc Không hoàn thành thì không" (function(t)
   t.eq(evaluate(t, { rating = "HTXS" }).criteria.CN1.passed, true, "HTXS")
   t.eq(evaluate(t, { rating = "HTT" }).criteria.CN1.passed, true, "HTT")
   local r = evaluate(t, { rating = "HT" })
   t.eq(r.criteria.CN1.passed, false, "HT")
   t.ok(says(r.criteria.CN1, "Hoàn thành nhiệm vụ"), r.criteria.CN1.reason)
-  t.eq(r.score, 80, "mất 20 điểm của CN1")
+  t.eq(r.score, t.points_of("person") - t.points("CN1"), "mất điểm của CN1")
   t.eq(evaluate(t, { rating = "KHT" }).criteria.CN1.passed, false, "KHT")
 end)
 
 test "CN1: chưa báo cáo xếp loại thì không đạt" (function(t)
   local r = evaluate(t, { rating = MISSING })
   t.eq(r.criteria.CN1.passed, false)
-  t.ok(says(r.criteria.CN1, "Chưa báo cáo: Xếp loại"), r.criteria.CN1.reason)
+  t.ok(says(r.criteria.CN1, "Chưa báo cáo: " .. t.label("rating")), r.criteria.CN1.reason)
 end)
 
 test "CN2: cần ít nhất một sáng kiến, đề tài, giải pháp được công nhận" (function(t)
@@ -75,7 +80,7 @@ test "CN2: cần ít nhất một sáng kiến, đề tài, giải pháp đượ
   local r = evaluate(t, { initiatives = 0 })
   t.eq(r.criteria.CN2.passed, false)
   t.ok(says(r.criteria.CN2, "sáng kiến"), r.criteria.CN2.reason)
-  t.eq(r.score, 85)
+  t.eq(r.score, t.points_of("person") - t.points("CN2"))
   t.eq(evaluate(t, { initiatives = MISSING }).criteria.CN2.passed, false, "chưa báo cáo")
 end)
 
@@ -99,7 +104,7 @@ test "CN5: không bị kỷ luật thì đạt; bị khiển trách đã không 
   local r = evaluate(t, { discipline = "khien_trach" })
   t.eq(r.criteria.CN5.passed, false)
   t.ok(says(r.criteria.CN5, "khiển trách"), r.criteria.CN5.reason)
-  t.eq(r.score, 80)
+  t.eq(r.score, t.points_of("person") - t.points("CN5"))
   t.eq(evaluate(t, { discipline = "buoc_thoi_viec" }).criteria.CN5.passed, false)
   t.eq(evaluate(t, { discipline = MISSING }).criteria.CN5.passed, false)
 end)

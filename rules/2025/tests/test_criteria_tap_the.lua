@@ -1,5 +1,8 @@
 -- rules/2025/tests/test_criteria_tap_the.lua — self-tests of the collective
 -- criteria TT1–TT6: each on both sides of its condition, and unreported facts.
+-- Only the tests about points name numbers of points; the others expect the
+-- score the declared points give (t.points, t.points_of), and the reasons the
+-- labels facts.lua declares (t.label).
 
 local MISSING = {}  -- as a value in `changes`: the fact is not reported
 
@@ -39,8 +42,13 @@ test "Tập thể đạt đủ 6 tiêu chí được 100 điểm" (function(t)
   t.eq(r.score, 100)
 end)
 
+test "Điểm tiêu chí tập thể theo kế hoạch: TT1 15, TT2 20, TT3 20, TT4 15, TT5 15, TT6 15" (function(t)
+  local plan = { TT1 = 15, TT2 = 20, TT3 = 20, TT4 = 15, TT5 = 15, TT6 = 15 }
+  for id, points in pairs(plan) do t.eq(t.points(id), points, id) end
+end)
+
 test "Kỳ sáu tháng chấm tiêu chí tập thể như kỳ cả năm" (function(t)
-  t.eq(evaluate(t, nil, "2025-H1").score, 100)
+  t.eq(evaluate(t, nil, "2025-H1").score, t.points_of("unit"))
   t.eq(evaluate(t, { response_plan = false }, "2025-H1").criteria.TT1.passed, false)
 end)
 
@@ -48,13 +56,13 @@ test "TT1: không có kế hoạch hưởng ứng thì không đạt" (function(
   local r = evaluate(t, { response_plan = false })
   t.eq(r.criteria.TT1.passed, false)
   t.ok(says(r.criteria.TT1, "Chưa có kế hoạch"), "lý do nêu chưa có kế hoạch")
-  t.eq(r.score, 85, "mất 15 điểm của TT1")
+  t.eq(r.score, t.points_of("unit") - t.points("TT1"), "mất điểm của TT1")
 end)
 
 test "TT1: chưa báo cáo kế hoạch hưởng ứng thì không đạt" (function(t)
   local r = evaluate(t, { response_plan = MISSING })
   t.eq(r.criteria.TT1.passed, false)
-  t.ok(says(r.criteria.TT1, "Chưa báo cáo: Có kế hoạch/văn bản hưởng ứng"), r.criteria.TT1.reason)
+  t.ok(says(r.criteria.TT1, "Chưa báo cáo: " .. t.label("response_plan")), r.criteria.TT1.reason)
 end)
 
 test "TT2: hoàn thành tốt (từ 80%) nhiệm vụ được giao thì đạt, dưới thì không" (function(t)
@@ -62,7 +70,7 @@ test "TT2: hoàn thành tốt (từ 80%) nhiệm vụ được giao thì đạt,
   t.eq(r.criteria.TT2.passed, false, "31/40 = 77,5%")
   t.ok(says(r.criteria.TT2, "31/40"), r.criteria.TT2.reason)
   t.ok(says(r.criteria.TT2, "80%"), r.criteria.TT2.reason)
-  t.eq(r.score, 80, "mất 20 điểm của TT2")
+  t.eq(r.score, t.points_of("unit") - t.points("TT2"), "mất điểm của TT2")
   t.eq(evaluate(t, { tasks_assigned = 40, tasks_completed = 32 }).criteria.TT2.passed, true, "32/40")
   t.eq(evaluate(t, { tasks_assigned = 40, tasks_completed = 40 }).criteria.TT2.passed, true)
 end)
@@ -87,7 +95,7 @@ end)
 test "TT2: không được giao văn bản quy phạm pháp luật nào thì coi như đạt 100%" (function(t)
   local r = evaluate(t, { legal_docs_assigned = 0, legal_docs_completed = 0 })
   t.eq(r.criteria.TT2.passed, true)
-  t.eq(r.score, 100)
+  t.eq(r.score, t.points_of("unit"))
 end)
 
 test "TT2: số hoàn thành lớn hơn số được giao là số liệu sai, không đạt" (function(t)
@@ -113,7 +121,7 @@ end)
 test "TT2: chưa báo cáo số văn bản được giao thì không đạt" (function(t)
   local r = evaluate(t, { legal_docs_assigned = MISSING })
   t.eq(r.criteria.TT2.passed, false)
-  t.ok(says(r.criteria.TT2, "Chưa báo cáo: Số nhiệm vụ xây dựng văn bản quy phạm pháp luật được giao"),
+  t.ok(says(r.criteria.TT2, "Chưa báo cáo: " .. t.label("legal_docs_assigned")),
     r.criteria.TT2.reason)
 end)
 
@@ -121,7 +129,7 @@ test "TT3: chậm tiến độ kiện toàn, tinh gọn bộ máy thì không đ
   local r = evaluate(t, { restructuring_on_time = false })
   t.eq(r.criteria.TT3.passed, false)
   t.ok(says(r.criteria.TT3, "tinh gọn tổ chức bộ máy"), r.criteria.TT3.reason)
-  t.eq(r.score, 80)
+  t.eq(r.score, t.points_of("unit") - t.points("TT3"))
   t.eq(evaluate(t, { restructuring_on_time = MISSING }).criteria.TT3.passed, false)
 end)
 
@@ -130,7 +138,7 @@ test "TT4: không có vi phạm kỷ cương thì đạt, một vụ vi phạm t
   local r = evaluate(t, { discipline_violations = 1 })
   t.eq(r.criteria.TT4.passed, false)
   t.ok(says(r.criteria.TT4, "1 vụ vi phạm"), r.criteria.TT4.reason)
-  t.eq(r.score, 85)
+  t.eq(r.score, t.points_of("unit") - t.points("TT4"))
 end)
 
 test "TT5: cần ít nhất một điển hình tiên tiến" (function(t)
