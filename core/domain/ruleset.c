@@ -226,8 +226,9 @@ static long recompute_year(struct store *st, struct rules_generation *gen, bool 
 }
 
 /* Recomputes, in one transaction, the years that changed. */
-static long recompute_changed(struct ruleset *rs, struct store *st, struct ruleset_year *years,
-                              const bool *fresh, size_t count, char *err, size_t errlen)
+static long recompute_changed(const struct ruleset *rs, struct store *st,
+                              struct ruleset_year *years, const bool *fresh, size_t count,
+                              char *err, size_t errlen)
 {
     cJSON *closed = periods_closed(st), *with_facts = facts_periods(st);
     if (!closed || !with_facts || store_begin(st) != 0) {
@@ -251,6 +252,21 @@ static long recompute_changed(struct ruleset *rs, struct store *st, struct rules
     if (total < 0) store_rollback(st);
     if (total > CHECKPOINT_AFTER_ROWS) store_checkpoint(st);
     return total;
+}
+
+long ruleset_recompute_after(const struct ruleset *rs, struct store *st, int year, char *err,
+                             size_t errlen)
+{
+    bool *later = calloc(rs->count ? rs->count : 1, sizeof *later);
+    if (!later) {
+        snprintf(err, errlen, "hết bộ nhớ");
+        return -1;
+    }
+    for (size_t i = 0; i < rs->count; i++)
+        later[i] = rules_year(rs->years[i].gen) > year;
+    long n = recompute_changed(rs, st, rs->years, later, rs->count, err, errlen);
+    free(later);
+    return n;
 }
 
 /* rules.reloaded for one year, in a transaction of its own (the swap itself writes

@@ -45,6 +45,12 @@ int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *re
  * command line prints the report itself). 0, or -1 with report saying why. */
 int ruleset_load(struct ruleset *rs, struct rules_report *report);
 
+/* Recomputes the open periods with facts of every year after `year`, in one transaction:
+ * what a change to past years' titles (which the rules read) asks for. The number of
+ * subjects stored, or -1 with err. */
+long ruleset_recompute_after(const struct ruleset *rs, struct store *st, int year, char *err,
+                             size_t errlen);
+
 bool ruleset_loaded(const struct ruleset *rs);
 /* The generation whose campaign declares the period, or NULL. */
 struct rules_generation *ruleset_for_period(const struct ruleset *rs, const char *period);

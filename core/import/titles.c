@@ -63,6 +63,21 @@ static bool check_row(struct store *st, const struct ruleset *rs, const struct c
     return errors->count == before;
 }
 
+/* The results of the years after the earliest imported one read these titles: they are
+ * recomputed now (open periods only), so no stored result lags behind its inputs. */
+static int recompute_later_years(struct store *st, const struct ruleset *rs,
+                                 const struct title_record *rows, size_t n,
+                                 struct import_errors *errors)
+{
+    int earliest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!earliest || rows[i].year < earliest) earliest = rows[i].year;
+    char err[1024];
+    if (!n || ruleset_recompute_after(rs, st, earliest, err, sizeof err) >= 0) return 0;
+    import_error(errors, 0, NULL, "đã nhập danh hiệu nhưng chưa tính lại được kết quả: %s", err);
+    return -1;
+}
+
 int import_titles(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
                   struct import_summary *summary, struct import_errors *errors)
 {
@@ -90,7 +105,7 @@ int import_titles(struct store *st, const struct ruleset *rs, const char *path, 
     else if (errors->count == 0 && titles_put(st, rows, n, actor, &added, err, sizeof err) != 0)
         import_error(errors, 0, NULL, "%s", err);
     else if (errors->count == 0)
-        rc = 0;
+        rc = recompute_later_years(st, rs, rows, n, errors);
     if (rc == 0)
         *summary = (struct import_summary){.rows = n, .changed = added, .unchanged = n - added};
     free(rows);
