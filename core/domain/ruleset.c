@@ -139,6 +139,7 @@ static void check_apart(struct ruleset_year *years, size_t count, struct rules_r
 static int load_years(struct ruleset *rs, struct rules_report *report, struct ruleset_year **out,
                       size_t *count, bool **fresh)
 {
+    memset(report, 0, sizeof *report); /* each year's report is gathered into it */
     char **dirs;
     size_t n = rules_find_rulesets(rs->root, &dirs);
     struct ruleset_year *years = calloc(n ? n : 1, sizeof *years);
@@ -152,7 +153,9 @@ static int load_years(struct ruleset *rs, struct rules_report *report, struct ru
     for (size_t i = 0; i < n; i++) {
         years[i].dir = dirs[i];
         if (!years || !is_new) continue;
-        years[i].gen = rules_load(dirs[i], &rs->limits, report);
+        struct rules_report one;
+        years[i].gen = rules_load(dirs[i], &rs->limits, &one);
+        rules_report_merge(report, &one);
         if (!years[i].gen) {
             rc = -1;
             continue;

@@ -59,6 +59,25 @@ void rules_report_add(struct rules_report *report, const char *text)
     report_problem(report, text);
 }
 
+void rules_report_merge(struct rules_report *into, struct rules_report *from)
+{
+    for (size_t i = 0; i < from->problem_count; i++)
+        rules_report_add(into, from->problems[i]);
+    struct rules_test_result *tests =
+        from->test_count
+            ? realloc(into->tests, (into->test_count + from->test_count) * sizeof *tests)
+            : NULL;
+    if (tests) {
+        into->tests = tests;
+        memcpy(tests + into->test_count, from->tests, from->test_count * sizeof *tests);
+        into->test_count += from->test_count;
+        from->test_count = 0; /* the names and messages now belong to `into` */
+    }
+    into->passed += from->passed;
+    into->failed += from->failed;
+    rules_report_free(from);
+}
+
 void rules_report_free(struct rules_report *report)
 {
     for (size_t i = 0; i < report->problem_count; i++)

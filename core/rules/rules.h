@@ -31,6 +31,8 @@ struct rules_report {
 };
 /* Adds a problem line (a copy of text). */
 void rules_report_add(struct rules_report *report, const char *text);
+/* Moves from's problems and test results to the end of into's; frees from. */
+void rules_report_merge(struct rules_report *into, struct rules_report *from);
 void rules_report_free(struct rules_report *report);
 
 struct rules_generation;

@@ -605,6 +605,19 @@ class Daemon:
             s.sendall(data)
             return read_response(s, timeout)
 
+    def raw_get(self, path, token="admin"):
+        """GET path; the body's bytes exactly as sent (asserting 200)."""
+        conn = self.connection()
+        try:
+            conn.request("GET", path, headers={"Authorization": "Bearer " + self.tokens[token]})
+            resp = conn.getresponse()
+            body = resp.read()
+            if resp.status != 200:
+                raise AssertionError("GET %s: %d %r" % (path, resp.status, body))
+            return body
+        finally:
+            conn.close()
+
     def metrics(self, token="admin"):
         """GET /metrics, parsed (see parse_metrics)."""
         status, _, text = self.request("GET", "/metrics", token=token)

@@ -154,15 +154,7 @@ class ReloadTestCase(EvaluationAsserts, unittest.TestCase):
 
 class ReloadTest(ReloadTestCase):
     def raw_get(self, path):
-        conn = self.d.connection()
-        try:
-            conn.request("GET", path, headers={"Authorization": "Bearer " + self.d.tokens["admin"]})
-            resp = conn.getresponse()
-            body = resp.read()
-            self.assertEqual(resp.status, 200, "GET %s: %r" % (path, body))
-            return body
-        finally:
-            conn.close()
+        return self.d.raw_get(path)
 
     def test_equal_results_are_equal_bytes(self):
         """An evaluation is the same bytes from the API, after a reload of the same rules

@@ -54,15 +54,7 @@ class Setup(EvaluationAsserts, unittest.TestCase):
         return answer
 
     def raw(self, path):
-        conn = self.d.connection()
-        try:
-            conn.request("GET", path, headers={"Authorization": "Bearer " + self.d.tokens["admin"]})
-            resp = conn.getresponse()
-            body = resp.read()
-            self.assertEqual(resp.status, 200, "GET %s: %r" % (path, body))
-            return body
-        finally:
-            conn.close()
+        return self.d.raw_get(path)
 
     def write_2026(self, text):
         os.makedirs(os.path.join(self.root, "2026"), exist_ok=True)

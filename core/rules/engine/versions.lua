@@ -96,9 +96,7 @@ local function read_valid(at, what, valid)
 end
 
 local function snapshot(record)
-  local out = {}
-  for k, v in pairs(record) do out[k] = v end
-  return out
+  return E.copy(record)
 end
 
 -- Declares a rule, or another version of one (first: the rule's record, if declared).
