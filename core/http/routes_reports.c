@@ -26,9 +26,22 @@
 #include "util/log.h"
 #include "util/validate.h"
 
-#define NOTE_MAX_BYTES (4000 * 4) /* 4,000 characters of up to 4 bytes */
 #define MESSAGE_LEN    200
+#define FIELD_ECHO_MAX 60 /* bytes of an unknown field's name quoted back */
 #define ERR_LEN        1024
+
+/* A note of at most limits.note_chars characters; a detail says so otherwise. */
+static bool note_within_limit(struct api_call *call, const char *note, cJSON *details)
+{
+    size_t limit = call->api->config->limits.note_chars, len = strlen(note);
+    size_t chars = len > limit ? utf8_chars(note, len) : len;
+    if (chars <= limit) return true;
+    char msg[MESSAGE_LEN];
+    snprintf(msg, sizeof msg, "note dài %zu ký tự, quá giới hạn %zu ký tự (limits.note_chars)",
+             chars, limit);
+    api_detail(details, "note", msg);
+    return false;
+}
 
 /* Checks {"facts": {...}, "note": "..."}; returns the facts or NULL (reply sent). */
 static cJSON *checked_submission(struct api_call *call, struct rules_generation *gen,
@@ -41,17 +54,15 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
     for (const cJSON *f = body->child; f; f = f->next) {
         if (strcmp(f->string, "facts") != 0 && strcmp(f->string, "note") != 0) {
             char msg[MESSAGE_LEN];
-            snprintf(msg, sizeof msg, "trường \"%.60s\" không được nhận (chỉ có facts và note)",
-                     f->string);
+            snprintf(msg, sizeof msg, "trường \"%.*s\" không được nhận (chỉ có facts và note)",
+                     (int)utf8_prefix_len(f->string, FIELD_ECHO_MAX), f->string);
             api_detail(details, f->string, msg);
         }
     }
     if (note_item && !cJSON_IsNull(note_item)) {
         if (!cJSON_IsString(note_item))
             api_detail(details, "note", "note phải là chuỗi ký tự");
-        else if (strlen(note_item->valuestring) > NOTE_MAX_BYTES)
-            api_detail(details, "note", "note dài quá giới hạn");
-        else
+        else if (note_within_limit(call, note_item->valuestring, details))
             *note = note_item->valuestring;
     }
     if (!cJSON_IsObject(facts)) {
