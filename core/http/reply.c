@@ -51,6 +51,26 @@ void api_error(struct api_call *call, int status, const char *code, const char *
     http_response_error(call->resp, status, code, message);
 }
 
+void api_store_error(struct api_call *call, enum store_failure kind, const char *detail)
+{
+    static const int status[] = {
+        [STORE_FAILURE_DISK_FULL] = 507, [STORE_FAILURE_READ_ONLY] = 503,
+        [STORE_FAILURE_LOCKED] = 503,    [STORE_FAILURE_IO] = 500,
+        [STORE_FAILURE_OTHER] = 500,
+    };
+    if (kind == STORE_FAILURE_NONE) kind = STORE_FAILURE_OTHER;
+    const char *code = store_failure_code(kind);
+    log_error("store: %s %s refused (%s): %s: %s", call->req->method, call->req->path, code,
+              store_failure_text(kind), detail);
+    char msg[MESSAGE_LEN * 2];
+    snprintf(msg, sizeof msg, "%s; không có gì được lưu%s", store_failure_text(kind),
+             kind == STORE_FAILURE_LOCKED ? ", hãy thử lại sau ít phút"
+                                          : " (báo quản trị viên máy chủ)");
+    api_error(call, status[kind], code, msg);
+    if (kind == STORE_FAILURE_LOCKED)
+        snprintf(call->resp->extra_headers, sizeof call->resp->extra_headers, "Retry-After: 5\r\n");
+}
+
 void api_invalid(struct api_call *call, const char *message, cJSON *details)
 {
     cJSON *body = cJSON_CreateObject();

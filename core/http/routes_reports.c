@@ -97,15 +97,16 @@ static bool submit(struct api_call *call, const struct submission *s,
     bool merge = strcmp(call->req->method, "PATCH") == 0; /* PATCH corrects, PUT replaces */
     const struct submission_options options = {
         .actor = call->who.name, .action = "submit", .want_evaluation = true, .merge = merge};
-    switch (submissions_apply(call->api->store, call->api->rules, s, 1, &options, result, err,
-                              sizeof err)) {
+    enum submission_status status = submissions_apply(call->api->store, call->api->rules, s, 1,
+                                                      &options, result, err, sizeof err);
+    switch (status) {
     case SUBMISSION_OK: return true;
-    case SUBMISSION_BUSY: api_error(call, 503, "busy", "the database is busy; try again"); break;
+    case SUBMISSION_BUSY: api_store_error(call, STORE_FAILURE_LOCKED, err); break;
+    case SUBMISSION_DISK_FULL: api_store_error(call, STORE_FAILURE_DISK_FULL, err); break;
+    case SUBMISSION_READ_ONLY: api_store_error(call, STORE_FAILURE_READ_ONLY, err); break;
     case SUBMISSION_COMMIT_FAILED:
-        api_error(call, 503, "busy", "the database could not commit; nothing was stored");
-        break;
+    case SUBMISSION_STORE_FAILED: api_store_error(call, STORE_FAILURE_IO, err); break;
     case SUBMISSION_EVALUATION:
-    case SUBMISSION_STORE_FAILED:
         log_error("%s %s %s: %s", s->period, s->subject, s->code, err);
         snprintf(msg, sizeof msg, "nothing was stored: %s", err);
         api_error(call, 500, "rule_error", msg);

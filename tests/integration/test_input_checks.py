@@ -115,7 +115,7 @@ class InputChecksTest(unittest.TestCase):
         self.assertEqual(status, 200, str(body)[:300])
 
     def test_echoed_key_is_cut_on_a_character_boundary(self):
-        key = "ệ" * 40  # 120 bytes: the 60-byte echo of it used to end in half a character
+        key = "a" + "ệ" * 40  # the 60-byte echo of it used to end in half a character
         status, _, body = self.d.request("PUT", VP_REPORT, {"facts": {}, key: 1})
         self.assertEqual(status, 422, str(body)[:300])  # the harness decodes the body as UTF-8
 
@@ -194,6 +194,35 @@ class RuleOutputTest(unittest.TestCase):
         self.assertIn("9000", body["evaluation"]["error"])
         self.assertIn("8000", body["evaluation"]["error"])
         self.assertIn("limits.reason_chars", body["evaluation"]["error"])
+
+
+class CsvImportTest(unittest.TestCase):
+    """CSV cells: a NUL or a control character is an error with its row and column (a NUL
+    used to cut the cell short, silently); facts.csv is checked for UTF-8 like the others;
+    a cell over limits.csv_cell_bytes (set in the config) is refused."""
+
+    def write(self, d, name, data):
+        path = os.path.join(d.dir, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_cells(self):
+        with Daemon(limits={"csv_cell_bytes": 1000}) as d:
+            header = b"code,name,parent_code,kind,email,phone,valid_from,valid_to\n"
+            r = d.cli("import", "units", self.write(d, "nul.csv", header + b"NEW1,Ph\0ng,SO,office,,,,\n"))
+            self.assertEqual(r.returncode, 1, r)
+            self.assertIn("row 2, column name: ký tự điều khiển U+0000", r.stderr)
+            self.assertEqual(d.db_rows("SELECT count(*) FROM units WHERE code = 'NEW1'")[0][0], 0)
+            r = d.cli("import", "units", self.write(d, "big.csv", header + b"NEW1," +
+                                                    b"x" * 1001 + b",SO,office,,,,\n"))
+            self.assertEqual(r.returncode, 1, r)
+            self.assertIn("row 2, column name: ô dài 1001 byte, quá giới hạn 1000 byte", r.stderr)
+            facts = b"period,subject,code,fact,value\n2025-H1,unit,VP,unit_rating,HT\xff\n"
+            r = d.cli("import", "facts", self.write(d, "facts.csv", facts))
+            self.assertEqual(r.returncode, 1, r)
+            self.assertIn("row 2, column value: không phải UTF-8", r.stderr)
+            self.assertEqual(d.db_rows("SELECT count(*) FROM fact_versions")[0][0], 0)
 
 
 class EvaluationSizeTest(unittest.TestCase):
