@@ -104,6 +104,8 @@ int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, 
         fprintf(stderr, "%s\n", err);
         return -1;
     }
+    rs->limits.reason_chars = cfg->limits.reason_chars;
+    rs->limits.evaluation_bytes = cfg->limits.evaluation_bytes;
     struct rules_report report;
     int rc = ruleset_load(rs, &report);
     if (rc != 0) {

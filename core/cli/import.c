@@ -48,6 +48,7 @@ int cmd_import(const struct config *cfg, const struct cli *cli)
         return cli_usage();
     struct store *st = cli_open_store(cfg, true);
     if (!st) return 1;
+    import_set_limits(cfg->limits.csv_cell_bytes, cfg->limits.csv_row_bytes);
     struct import_summary summary = {0};
     struct import_errors errors = {0};
     int rc = run_import(cfg, cli, st, what, file, &summary, &errors);

@@ -85,6 +85,8 @@ static int load_first_rules(struct daemon *d, struct store *st)
         log_error("rules: %s", err);
         return -1;
     }
+    d->rules.limits.reason_chars = d->config->limits.reason_chars;
+    d->rules.limits.evaluation_bytes = d->config->limits.evaluation_bytes;
     struct rules_report report;
     int loaded = ruleset_reload(&d->rules, st, &report, NULL);
     rules_report_free(&report);

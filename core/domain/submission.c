@@ -193,6 +193,18 @@ static bool writes_closed_period(struct store *st, const struct submission *subs
     return false;
 }
 
+/* The status of a write the store refused, by why (store/store.h), or `otherwise`: called
+ * right after the failing call, before the rollback. */
+static enum submission_status store_refused(struct store *st, enum submission_status otherwise)
+{
+    switch (store_failure(st)) {
+    case STORE_FAILURE_DISK_FULL: return SUBMISSION_DISK_FULL;
+    case STORE_FAILURE_READ_ONLY: return SUBMISSION_READ_ONLY;
+    case STORE_FAILURE_LOCKED: return SUBMISSION_BUSY;
+    default: return otherwise;
+    }
+}
+
 /* Everything between BEGIN and COMMIT. */
 static enum submission_status apply_in_transaction(struct store *st, const struct ruleset *rs,
                                                    const struct submission *subs, size_t n,
@@ -206,7 +218,7 @@ static enum submission_status apply_in_transaction(struct store *st, const struc
     for (size_t i = 0; i < n && status == SUBMISSION_OK; i++) {
         if (store_version(st, &subs[i], o, &results[i]) != 0) {
             snprintf(err, errlen, "%s", store_errmsg(st));
-            status = SUBMISSION_STORE_FAILED;
+            status = store_refused(st, SUBMISSION_STORE_FAILED);
             break;
         }
         char *unit = results[i].stored ? unit_of(st, rs, &subs[i]) : NULL;
@@ -218,7 +230,7 @@ static enum submission_status apply_in_transaction(struct store *st, const struc
     {
         if (status != SUBMISSION_OK) break;
         if (evaluate_touched(st, rs, k, subs, n, o, results, err, errlen) != 0)
-            status = SUBMISSION_STORE_FAILED;
+            status = store_refused(st, SUBMISSION_STORE_FAILED);
     }
     cJSON_Delete(touched.set);
     for (size_t i = 0; status == SUBMISSION_OK && o->want_evaluation && i < n; i++) {
@@ -239,13 +251,13 @@ enum submission_status submissions_apply(struct store *st, const struct ruleset 
     memset(results, 0, n * sizeof *results);
     if (store_begin(st) != 0) {
         snprintf(err, errlen, "%s", store_errmsg(st));
-        return SUBMISSION_BUSY;
+        return store_refused(st, SUBMISSION_BUSY);
     }
     enum submission_status status =
         apply_in_transaction(st, rs, subs, n, options, results, err, errlen);
     if (status == SUBMISSION_OK && store_commit(st) != 0) {
         snprintf(err, errlen, "%s", store_errmsg(st));
-        status = SUBMISSION_COMMIT_FAILED;
+        status = store_refused(st, SUBMISSION_COMMIT_FAILED);
     }
     if (status != SUBMISSION_OK) {
         store_rollback(st);

@@ -49,13 +49,17 @@ struct submission_options {
 
 enum submission_status {
     SUBMISSION_OK = 0,
-    SUBMISSION_BUSY,          /* no write transaction could be had: nothing was stored */
+    SUBMISSION_BUSY,          /* another process held the database's lock past the busy
+                                 timeout: nothing was stored */
     SUBMISSION_EVALUATION,    /* a stored subject was left without its evaluation: nothing
                                  was stored (a rule failing is no such case: see
                                  submission_result.evaluation_error) */
     SUBMISSION_STORE_FAILED,  /* the database refused a write: nothing was stored */
     SUBMISSION_COMMIT_FAILED, /* the commit failed: nothing was stored */
     SUBMISSION_PERIOD_CLOSED, /* a period written to is closed: nothing was stored */
+    SUBMISSION_DISK_FULL,     /* the database's disk is full: nothing was stored */
+    SUBMISSION_READ_ONLY,     /* the database cannot be written (read-only, moved, deleted):
+                                 nothing was stored */
 };
 
 /* Checks one subject's facts for a period before they are submitted: their types, then the

@@ -48,6 +48,10 @@ void api_reply(struct api_call *call, int status, cJSON *body);
 /* Replies with JSON text already serialised (malloc'd; consumed). */
 void api_reply_text(struct api_call *call, int status, char *json_text);
 void api_error(struct api_call *call, int status, const char *code, const char *message);
+/* A write the store refused, answered by why and logged with SQLite's message (detail):
+ * 507 disk_full, 503 database_read_only, 503 database_locked (with Retry-After), 500
+ * storage_error. Nothing was stored. */
+void api_store_error(struct api_call *call, enum store_failure kind, const char *detail);
 /* 422 with details: an array of {"field", "message"} (consumed). */
 void api_invalid(struct api_call *call, const char *message, cJSON *details);
 /* Adds {"field", "message"} to a details array. */

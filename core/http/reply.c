@@ -9,8 +9,11 @@
 
 #include "http/call.h"
 #include "util/json_text.h"
+#include "util/log.h"
+#include "util/validate.h"
 
-#define MESSAGE_LEN 160
+#define MESSAGE_LEN  160
+#define KEY_PATH_LEN 256
 
 void api_reply(struct api_call *call, int status, cJSON *body)
 {
@@ -25,6 +28,17 @@ void api_reply(struct api_call *call, int status, cJSON *body)
 
 void api_reply_text(struct api_call *call, int status, char *json_text)
 {
+    if (!valid_utf8(json_text)) {
+        /* Input is checked on the way in and rules' strings on the way out of Lua; text
+         * that still is not UTF-8 is a bug to find, not something to send. */
+        log_error("%s %s: the %d answer is not valid UTF-8; 500 sent instead", call->req->method,
+                  call->req->path, status);
+        free(json_text);
+        http_response_error(call->resp, 500, "invalid_output",
+                            "câu trả lời chứa văn bản không phải UTF-8 hợp lệ nên không được "
+                            "gửi; xem nhật ký của máy chủ");
+        return;
+    }
     free(call->resp->body);
     call->resp->status = status;
     call->resp->content_type = "application/json; charset=utf-8";
@@ -35,6 +49,26 @@ void api_reply_text(struct api_call *call, int status, char *json_text)
 void api_error(struct api_call *call, int status, const char *code, const char *message)
 {
     http_response_error(call->resp, status, code, message);
+}
+
+void api_store_error(struct api_call *call, enum store_failure kind, const char *detail)
+{
+    static const int status[] = {
+        [STORE_FAILURE_DISK_FULL] = 507, [STORE_FAILURE_READ_ONLY] = 503,
+        [STORE_FAILURE_LOCKED] = 503,    [STORE_FAILURE_IO] = 500,
+        [STORE_FAILURE_OTHER] = 500,
+    };
+    if (kind == STORE_FAILURE_NONE) kind = STORE_FAILURE_OTHER;
+    const char *code = store_failure_code(kind);
+    log_error("store: %s %s refused (%s): %s: %s", call->req->method, call->req->path, code,
+              store_failure_text(kind), detail);
+    char msg[MESSAGE_LEN * 2];
+    snprintf(msg, sizeof msg, "%s; không có gì được lưu%s", store_failure_text(kind),
+             kind == STORE_FAILURE_LOCKED ? ", hãy thử lại sau ít phút"
+                                          : " (báo quản trị viên máy chủ)");
+    api_error(call, status[kind], code, msg);
+    if (kind == STORE_FAILURE_LOCKED)
+        snprintf(call->resp->extra_headers, sizeof call->resp->extra_headers, "Retry-After: 5\r\n");
 }
 
 void api_invalid(struct api_call *call, const char *message, cJSON *details)
@@ -55,8 +89,29 @@ void api_detail(cJSON *details, const char *field, const char *message)
     cJSON_AddItemToArray(details, d);
 }
 
+/* 400 for body text cJSON would take but must not: not UTF-8, or a NUL (raw or \u0000)
+ * that would cut a string short where the rules and the store read it. */
+static bool body_text_clean(struct api_call *call)
+{
+    size_t at = 0;
+    char msg[MESSAGE_LEN];
+    switch (json_text_check(call->req->body, call->req->body_len, &at)) {
+    case JSON_TEXT_OK: return true;
+    case JSON_TEXT_NOT_UTF8:
+        snprintf(msg, sizeof msg, "thân yêu cầu không phải UTF-8 hợp lệ (byte %zu)", at);
+        api_error(call, 400, "invalid_utf8", msg);
+        return false;
+    case JSON_TEXT_NUL:
+        snprintf(msg, sizeof msg, "thân yêu cầu chứa ký tự NUL (byte %zu)", at);
+        api_error(call, 400, "invalid_utf8", msg);
+        return false;
+    }
+    return false;
+}
+
 cJSON *api_body_object(struct api_call *call)
 {
+    if (!body_text_clean(call)) return NULL;
     /* The body is read as JSON whatever Content-Type says: curl -d labels JSON as a form.
      * One value and nothing after it: the length includes the NUL the server puts at the
      * end, which cJSON requires to follow the value. */
@@ -72,6 +127,15 @@ cJSON *api_body_object(struct api_call *call)
     if (!cJSON_IsObject(body)) {
         cJSON_Delete(body);
         api_error(call, 400, "malformed_json", "the body must be a JSON object");
+        return NULL;
+    }
+    /* A repeated key is a second value nobody validated: cJSON's lookups see the first, the
+     * stored text would keep both. */
+    char path[KEY_PATH_LEN], msg[KEY_PATH_LEN + MESSAGE_LEN];
+    if (json_duplicate_key(body, path, sizeof path)) {
+        cJSON_Delete(body);
+        snprintf(msg, sizeof msg, "trường \"%s\" có mặt hơn một lần trong thân yêu cầu", path);
+        api_error(call, 400, "duplicate_key", msg);
         return NULL;
     }
     return body;

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "http/parse.h"
+#include "util/validate.h"
 
 #define CRLF     "\r\n"
 #define CRLF_LEN (sizeof CRLF - 1)
@@ -60,14 +61,23 @@ const char *http_status_text(int status)
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
+    case 507: return "Insufficient Storage";
     default: return "Unknown";
     }
 }
 
+/* The message JSON-escaped into out, cut short on a character boundary; bytes that are not
+ * UTF-8 (an echo of bad input) become '?', so an error body is always valid JSON text. */
 static void json_escape_into(char *out, size_t outlen, const char *text)
 {
+    char clean[ERROR_MESSAGE_MAX];
+    size_t keep = utf8_prefix_len(text, sizeof clean - 1);
+    memcpy(clean, text, keep);
+    clean[keep] = '\0';
+    utf8_scrub(clean);
     size_t used = 0;
-    for (const char *c = text; *c && used + JSON_ESCAPE_MAX < outlen; c++) {
+    const char *c = clean;
+    for (; *c && used + JSON_ESCAPE_MAX < outlen; c++) {
         if (*c == '"' || *c == '\\') {
             out[used++] = '\\';
             out[used++] = *c;
@@ -76,6 +86,11 @@ static void json_escape_into(char *out, size_t outlen, const char *text)
         } else {
             out[used++] = *c;
         }
+    }
+    if (((unsigned char)*c & 0xC0) == 0x80) { /* out of room inside a character: drop it */
+        while (used > 0 && ((unsigned char)out[used - 1] & 0xC0) == 0x80)
+            used--;
+        if (used > 0) used--;
     }
     out[used] = '\0';
 }
@@ -114,6 +129,27 @@ static int hex_value(char c)
     return -1;
 }
 
+/* Percent-decodes len bytes of a query component ('+' is a space) into out; -1 when out
+ * (outlen bytes, room for the NUL included) is too small. Returns the decoded length. */
+static long decode_component(const char *in, size_t len, char *out, size_t outlen)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = in[i];
+        if (c == '+') {
+            c = ' ';
+        } else if (c == '%' && i + 2 < len + 1 && hex_value(in[i + 1]) >= 0 &&
+                   hex_value(in[i + 2]) >= 0) {
+            c = (char)(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
+            i += 2;
+        }
+        if (used + 1 >= outlen) return -1;
+        out[used++] = c;
+    }
+    out[used] = '\0';
+    return (long)used;
+}
+
 int http_query_param(const struct http_request *req, const char *name, char *out, size_t outlen)
 {
     size_t name_len = strlen(name);
@@ -121,26 +157,47 @@ int http_query_param(const struct http_request *req, const char *name, char *out
     while (q && *q) {
         const char *end = strchr(q, '&');
         size_t len = end ? (size_t)(end - q) : strlen(q);
-        if (len > name_len && strncmp(q, name, name_len) == 0 && q[name_len] == '=') {
-            size_t used = 0;
-            for (size_t i = name_len + 1; i < len; i++) {
-                char c = q[i];
-                if (c == '+') {
-                    c = ' ';
-                } else if (c == '%' && i + 2 < len + 1 && hex_value(q[i + 1]) >= 0 &&
-                           hex_value(q[i + 2]) >= 0) {
-                    c = (char)(hex_value(q[i + 1]) * 16 + hex_value(q[i + 2]));
-                    i += 2;
-                }
-                if (used + 1 >= outlen) return -1;
-                out[used++] = c;
-            }
-            out[used] = '\0';
-            return 1;
-        }
+        if (len > name_len && strncmp(q, name, name_len) == 0 && q[name_len] == '=')
+            return decode_component(q + name_len + 1, len - name_len - 1, out, outlen) < 0 ? -1 : 1;
         q = end ? end + 1 : NULL;
     }
     return 0;
+}
+
+/* A component that decodes to well-formed UTF-8 without a NUL (%00 would cut it short). */
+static bool component_clean(const char *in, size_t len)
+{
+    char *decoded = malloc(len + 1);
+    long n = decoded ? decode_component(in, len, decoded, len + 1) : -1;
+    bool clean = n >= 0 && !memchr(decoded, '\0', (size_t)n) && valid_utf8_n(decoded, (size_t)n);
+    free(decoded);
+    return clean;
+}
+
+bool http_target_clean(const struct http_request *req, char *why, size_t whylen)
+{
+    if (!valid_utf8(req->path)) {
+        snprintf(why, whylen, "đường dẫn không phải UTF-8 hợp lệ");
+        return false;
+    }
+    for (const char *q = req->query; q && *q;) {
+        const char *end = strchr(q, '&');
+        size_t len = end ? (size_t)(end - q) : strlen(q);
+        const char *eq = memchr(q, '=', len);
+        size_t name_len = eq ? (size_t)(eq - q) : len;
+        if (!component_clean(q, name_len) || (eq && !component_clean(eq + 1, len - name_len - 1))) {
+            char name[64];
+            bool shown = component_clean(q, name_len) && name_len < sizeof name;
+            if (shown) decode_component(q, name_len, name, sizeof name);
+            snprintf(why, whylen,
+                     "tham số \"%s\" của chuỗi truy vấn không phải UTF-8 hợp lệ hoặc chứa "
+                     "ký tự NUL (%%00)",
+                     shown ? name : "?");
+            return false;
+        }
+        q = end ? end + 1 : NULL;
+    }
+    return true;
 }
 
 /* ---- parsing a request head ------------------------------------------------------------- */

@@ -21,7 +21,7 @@
 
 #define BEARER      "Bearer "
 #define ALLOWED_LEN 64
-#define MESSAGE_LEN 128
+#define MESSAGE_LEN 192
 
 /* Every family's table, searched in this order. */
 static const struct route *const route_tables[] = {
@@ -100,7 +100,7 @@ void api_handle(const struct http_request *req, struct http_response *resp, void
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     struct api_call call = {.api = ctx, .req = req, .resp = resp};
-    char allowed[ALLOWED_LEN] = "";
+    char allowed[ALLOWED_LEN] = "", why[MESSAGE_LEN];
     const struct route *found = find_route(&call, allowed, sizeof allowed);
     const char *route_name = found ? found->pattern : allowed[0] ? "(method)" : "(unknown)";
     if (!found && allowed[0]) {
@@ -110,6 +110,8 @@ void api_handle(const struct http_request *req, struct http_response *resp, void
         snprintf(resp->extra_headers, sizeof resp->extra_headers, "Allow: %s\r\n", allowed);
     } else if (!found) {
         api_error(&call, 404, "not_found", "no such resource");
+    } else if (!http_target_clean(req, why, sizeof why)) {
+        api_error(&call, 400, "invalid_utf8", why);
     } else if (call.api->shutting_down && found->access != ACCESS_PUBLIC) {
         api_error(&call, 503, "shutting_down", "the server is stopping");
     } else {

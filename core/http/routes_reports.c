@@ -26,9 +26,22 @@
 #include "util/log.h"
 #include "util/validate.h"
 
-#define NOTE_MAX_BYTES (4000 * 4) /* 4,000 characters of up to 4 bytes */
 #define MESSAGE_LEN    200
+#define FIELD_ECHO_MAX 60 /* bytes of an unknown field's name quoted back */
 #define ERR_LEN        1024
+
+/* A note of at most limits.note_chars characters; a detail says so otherwise. */
+static bool note_within_limit(struct api_call *call, const char *note, cJSON *details)
+{
+    size_t limit = call->api->config->limits.note_chars, len = strlen(note);
+    size_t chars = len > limit ? utf8_chars(note, len) : len;
+    if (chars <= limit) return true;
+    char msg[MESSAGE_LEN];
+    snprintf(msg, sizeof msg, "note dài %zu ký tự, quá giới hạn %zu ký tự (limits.note_chars)",
+             chars, limit);
+    api_detail(details, "note", msg);
+    return false;
+}
 
 /* Checks {"facts": {...}, "note": "..."}; returns the facts or NULL (reply sent). */
 static cJSON *checked_submission(struct api_call *call, struct rules_generation *gen,
@@ -41,17 +54,15 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
     for (const cJSON *f = body->child; f; f = f->next) {
         if (strcmp(f->string, "facts") != 0 && strcmp(f->string, "note") != 0) {
             char msg[MESSAGE_LEN];
-            snprintf(msg, sizeof msg, "trường \"%.60s\" không được nhận (chỉ có facts và note)",
-                     f->string);
+            snprintf(msg, sizeof msg, "trường \"%.*s\" không được nhận (chỉ có facts và note)",
+                     (int)utf8_prefix_len(f->string, FIELD_ECHO_MAX), f->string);
             api_detail(details, f->string, msg);
         }
     }
     if (note_item && !cJSON_IsNull(note_item)) {
         if (!cJSON_IsString(note_item))
             api_detail(details, "note", "note phải là chuỗi ký tự");
-        else if (strlen(note_item->valuestring) > NOTE_MAX_BYTES)
-            api_detail(details, "note", "note dài quá giới hạn");
-        else
+        else if (note_within_limit(call, note_item->valuestring, details))
             *note = note_item->valuestring;
     }
     if (!cJSON_IsObject(facts)) {
@@ -86,15 +97,16 @@ static bool submit(struct api_call *call, const struct submission *s,
     bool merge = strcmp(call->req->method, "PATCH") == 0; /* PATCH corrects, PUT replaces */
     const struct submission_options options = {
         .actor = call->who.name, .action = "submit", .want_evaluation = true, .merge = merge};
-    switch (submissions_apply(call->api->store, call->api->rules, s, 1, &options, result, err,
-                              sizeof err)) {
+    enum submission_status status = submissions_apply(call->api->store, call->api->rules, s, 1,
+                                                      &options, result, err, sizeof err);
+    switch (status) {
     case SUBMISSION_OK: return true;
-    case SUBMISSION_BUSY: api_error(call, 503, "busy", "the database is busy; try again"); break;
+    case SUBMISSION_BUSY: api_store_error(call, STORE_FAILURE_LOCKED, err); break;
+    case SUBMISSION_DISK_FULL: api_store_error(call, STORE_FAILURE_DISK_FULL, err); break;
+    case SUBMISSION_READ_ONLY: api_store_error(call, STORE_FAILURE_READ_ONLY, err); break;
     case SUBMISSION_COMMIT_FAILED:
-        api_error(call, 503, "busy", "the database could not commit; nothing was stored");
-        break;
+    case SUBMISSION_STORE_FAILED: api_store_error(call, STORE_FAILURE_IO, err); break;
     case SUBMISSION_EVALUATION:
-    case SUBMISSION_STORE_FAILED:
         log_error("%s %s %s: %s", s->period, s->subject, s->code, err);
         snprintf(msg, sizeof msg, "nothing was stored: %s", err);
         api_error(call, 500, "rule_error", msg);

@@ -78,9 +78,22 @@ static void check_members(struct rules_generation *gen, const cJSON *members, co
     }
 }
 
+/* At most limit members (limits.evaluate_members): each is a whole evaluation in the
+ * answer. */
+static bool members_within_limit(size_t limit, const cJSON *members, cJSON *details)
+{
+    size_t count = (size_t)cJSON_GetArraySize(members);
+    if (count <= limit) return true;
+    char msg[FIELD_LEN * 2];
+    snprintf(msg, sizeof msg, "%zu thành viên, quá giới hạn %zu (limits.evaluate_members)", count,
+             limit);
+    api_detail(details, "members", msg);
+    return false;
+}
+
 /* Every problem of {"subject", "period"?, "facts", "is_head"?, "members"?}. */
-static cJSON *check_request(struct rules_generation *gen, const cJSON *body, char *period_code,
-                            size_t period_len)
+static cJSON *check_request(struct rules_generation *gen, const cJSON *body, size_t limit,
+                            char *period_code, size_t period_len)
 {
     cJSON *details = cJSON_CreateArray();
     const cJSON *subject = cJSON_GetObjectItemCaseSensitive(body, "subject");
@@ -101,7 +114,8 @@ static cJSON *check_request(struct rules_generation *gen, const cJSON *body, cha
     if (members && (!unit || !cJSON_IsArray(members)))
         api_detail(details, "members",
                    "members là danh sách thành viên, chỉ dùng khi subject là unit");
-    if (unit && cJSON_IsArray(members)) check_members(gen, members, context, details);
+    if (unit && cJSON_IsArray(members) && members_within_limit(limit, members, details))
+        check_members(gen, members, context, details);
     cJSON_Delete(context);
     return details;
 }
@@ -122,7 +136,8 @@ static void evaluate_post(struct api_call *call)
     if (!body) return;
     struct rules_generation *gen = rules_asked(rs, body);
     char period[32], err[ERR_LEN] = "the evaluation could not be read back";
-    cJSON *details = check_request(gen, body, period, sizeof period);
+    cJSON *details =
+        check_request(gen, body, call->api->config->limits.evaluate_members, period, sizeof period);
     if (cJSON_GetArraySize(details) > 0) {
         api_invalid(call, "the request has problems", details);
         cJSON_Delete(body);

@@ -1,7 +1,8 @@
 /*
  * routes_system.c — the daemon about itself: /healthz (public: liveness, schema version,
- * the active rules hash) and /metrics (Prometheus text, any token; what the store holds —
- * the outbox, failed evaluations — is read at each scrape).
+ * the active rules hash, whether the store can take a write — 503 when it cannot) and /metrics
+ * (Prometheus text, any token; what the store holds — the outbox, failed evaluations — is read at
+ * each scrape).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,19 @@ static void health(struct api_call *call)
         cJSON_AddNullToObject(body, "rules_hash");
     }
     cJSON_AddNumberToObject(body, "schema_version", store_schema_version(call->api->store));
-    api_reply(call, 200, body);
+    /* Reads keep working on a full disk or a read-only file, writes do not: a monitor must
+     * see it before a clerk's report is refused. */
+    char why[LINE_LEN * 2];
+    enum store_failure unwritable = store_unwritable(call->api->store, why, sizeof why);
+    cJSON *store = cJSON_AddObjectToObject(body, "store");
+    cJSON_AddBoolToObject(store, "writable", unwritable == STORE_FAILURE_NONE);
+    if (unwritable != STORE_FAILURE_NONE) {
+        cJSON_AddStringToObject(store, "error", store_failure_code(unwritable));
+        cJSON_AddStringToObject(store, "message", why);
+        cJSON_ReplaceItemInObjectCaseSensitive(body, "status",
+                                               cJSON_CreateString("store_unwritable"));
+    }
+    api_reply(call, unwritable == STORE_FAILURE_NONE ? 200 : 503, body);
 }
 
 /* Messages waiting in the outbox, by channel (read now, not counted). */

@@ -58,6 +58,9 @@ const char *http_request_header(const struct http_request *req, const char *name
 /* The percent-decoded value of a query parameter: 1 when found, 0 when absent, -1 when it
  * does not fit in out (a caller must not read that as "absent"). */
 int http_query_param(const struct http_request *req, const char *name, char *out, size_t outlen);
+/* True when the path is well-formed UTF-8 and every query parameter's name and value
+ * decode to well-formed UTF-8 without a NUL; otherwise why says which (in Vietnamese). */
+bool http_target_clean(const struct http_request *req, char *why, size_t whylen);
 /* Sets a JSON error body {"error":{"code","message"}}. */
 void http_response_error(struct http_response *resp, int status, const char *code,
                          const char *message);

@@ -2,8 +2,10 @@
  * csv.c — a CSV file as a spreadsheet saves it, read whole, and what every import checks
  * in it: parsing is libcsv's (RFC 4180: quoted fields, embedded commas, quotes and
  * newlines; a UTF-8 BOM skipped); this file owns the row numbers a clerk sees (the header
- * is row 1, blank lines count), columns found by name (order free, extra columns
- * ignored), problems collected as "row N, column X: why", an index of rows by a column's
+ * is row 1, blank lines count), every cell's checks as it is read (its size and its row's
+ * under the config's limits.csv_cell_bytes and csv_row_bytes, no control character or NUL,
+ * UTF-8), columns found by name (order free, extra columns ignored), problems collected as
+ * "row N, column X: why", an index of rows by a column's
  * value (glibc's hsearch_r, so a 50,000-row file is checked in linear time), and the checks
  * of codes and contacts the units and people imports share.
  */
@@ -22,21 +24,84 @@
 #define MAX_REPORTED_ERRORS 500
 #define READ_CHUNK          16384
 #define E164_LEN            24
+#define ERR_LEN             1024
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
 struct csv_reader {
     struct csv_table *table;
+    struct import_errors *errors;
     char **fields;
     size_t count, capacity;
-    size_t physical; /* rows seen, blank ones included */
+    size_t physical;  /* rows seen, blank ones included */
+    size_t row_bytes; /* of the row being read, its cells together */
+    bool bad_cells;
     int last_terminator;
     bool oom;
 };
 
+/* Config limits.csv_cell_bytes and limits.csv_row_bytes (import_set_limits). */
+static size_t cell_limit = 8 << 10, row_limit = 64 << 10;
+
+void import_set_limits(size_t cell_bytes, size_t row_bytes)
+{
+    cell_limit = cell_bytes;
+    row_limit = row_bytes;
+}
+
+/* A column as a clerk knows it: its header's text once the header is read and clean, else
+ * its number. */
+static const char *column_label(const struct csv_table *t, size_t column, char *buf, size_t len)
+{
+    if (t->count > 0 && column < t->widths[0] && t->rows[0][column][0] &&
+        valid_utf8(t->rows[0][column]))
+        return t->rows[0][column];
+    snprintf(buf, len, "%zu", column + 1);
+    return buf;
+}
+
+/* The first control character of a cell (NUL, and everything below space but tab, line
+ * feed and carriage return, which a spreadsheet puts in a cell; and DEL), or -1. */
+static long first_control(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return (long)i;
+    }
+    return -1;
+}
+
+/* Checks one cell as it is read: its size, its characters. A problem is reported with its
+ * row and column; the cell is kept empty (a 100 MB cell is not held twice). */
+static bool cell_clean(struct csv_reader *r, const char *data, size_t len)
+{
+    size_t line = r->physical + 1;
+    char buf[24];
+    const char *column = column_label(r->table, r->count, buf, sizeof buf);
+    long at;
+    if (len > cell_limit) {
+        import_error(r->errors, line, column,
+                     "ô dài %zu byte, quá giới hạn %zu byte (limits.csv_cell_bytes)", len,
+                     cell_limit);
+    } else if ((at = first_control(data, len)) >= 0) {
+        import_error(r->errors, line, column,
+                     "ký tự điều khiển U+%04X ở ký tự thứ %zu: ô không được chứa ký tự điều "
+                     "khiển hay NUL",
+                     (unsigned)(unsigned char)data[at], utf8_chars(data, (size_t)at) + 1);
+    } else if (!valid_utf8_n(data, len)) {
+        import_error(r->errors, line, column, "không phải UTF-8 (hãy lưu tệp dạng \"CSV UTF-8\")");
+    } else {
+        return true;
+    }
+    r->bad_cells = true;
+    return false;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     struct csv_reader *r = ctx;
+    r->row_bytes += len + 1;
+    if (!cell_clean(r, data, len)) len = 0;
     if (r->count == r->capacity) {
         size_t cap = r->capacity ? r->capacity * 2 : 16;
         char **grown = realloc(r->fields, cap * sizeof *grown);
@@ -66,6 +131,13 @@ static void on_row(int terminator, void *ctx)
     bool crlf_tail = blank && terminator == '\n' && r->last_terminator == '\r';
     r->last_terminator = terminator;
     if (!crlf_tail) r->physical++;
+    if (r->row_bytes > row_limit) {
+        import_error(r->errors, r->physical, NULL,
+                     "dòng dài %zu byte, quá giới hạn %zu byte (limits.csv_row_bytes)",
+                     r->row_bytes, row_limit);
+        r->bad_cells = true;
+    }
+    r->row_bytes = 0;
     /* A blank line is not a row (spreadsheets leave them), but it counts for row numbers. */
     if (blank) {
         if (r->count == 1) free(r->fields[0]);
@@ -94,7 +166,9 @@ static void on_row(int terminator, void *ctx)
     r->count = r->capacity = 0;
 }
 
-int csv_table_read(const char *path, struct csv_table *table, char *err, size_t errlen)
+/* Reads and parses the whole file; -1 with err on I/O or CSV syntax errors. */
+static int read_table(const char *path, struct csv_table *table, struct import_errors *errors,
+                      bool *bad_cells, char *err, size_t errlen)
 {
     memset(table, 0, sizeof *table);
     FILE *in = fopen(path, "rb");
@@ -104,7 +178,7 @@ int csv_table_read(const char *path, struct csv_table *table, char *err, size_t 
     }
     struct csv_parser parser;
     csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL);
-    struct csv_reader reader = {.table = table};
+    struct csv_reader reader = {.table = table, .errors = errors};
     char buf[READ_CHUNK];
     size_t n;
     bool first = true;
@@ -145,8 +219,22 @@ int csv_table_read(const char *path, struct csv_table *table, char *err, size_t 
         snprintf(err, errlen, "%s: the file is empty (no header row)", path);
         rc = -1;
     }
+    *bad_cells = reader.bad_cells;
     if (rc != 0) csv_table_free(table);
     return rc;
+}
+
+int csv_table_read(const char *path, struct csv_table *table, struct import_errors *errors)
+{
+    char err[ERR_LEN];
+    bool bad_cells = false;
+    if (read_table(path, table, errors, &bad_cells, err, sizeof err) != 0) {
+        import_error(errors, 0, NULL, "%s", err);
+        return -1;
+    }
+    if (!bad_cells) return 0;
+    csv_table_free(table);
+    return -1;
 }
 
 void csv_table_free(struct csv_table *table)
@@ -243,10 +331,6 @@ void csv_check_row_shape(const struct csv_table *t, size_t row, struct import_er
     if (t->widths[row] != t->widths[0])
         import_error(errors, t->lines[row], NULL, "có %zu ô, dòng tiêu đề có %zu", t->widths[row],
                      t->widths[0]);
-    for (size_t j = 0; j < t->widths[row]; j++)
-        if (!valid_utf8(t->rows[row][j]))
-            import_error(errors, t->lines[row], j < t->widths[0] ? t->rows[0][j] : "?",
-                         "không phải UTF-8 (hãy lưu tệp dạng \"CSV UTF-8\")");
 }
 
 bool csv_index_build(struct csv_index *ix, const struct csv_table *t, const struct column_map *col,

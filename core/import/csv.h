@@ -17,8 +17,10 @@ struct csv_table {
     size_t count, capacity;
 };
 
-/* Reads a whole file (a UTF-8 BOM is skipped). Returns -1 with err on I/O or CSV syntax errors. */
-int csv_table_read(const char *path, struct csv_table *table, char *err, size_t errlen);
+/* Reads a whole file (a UTF-8 BOM is skipped). Returns -1 with errors filled on I/O or CSV
+ * syntax errors, and on cells over the size limits, holding a control character or NUL, or
+ * not UTF-8 (each as "row N, column X: why"). */
+int csv_table_read(const char *path, struct csv_table *table, struct import_errors *errors);
 void csv_table_free(struct csv_table *table);
 /* Index of a header column, or -1. */
 int csv_column(const struct csv_table *table, const char *name);
@@ -47,7 +49,8 @@ bool csv_index_build(struct csv_index *ix, const struct csv_table *t, const stru
 int csv_index_find(struct csv_index *ix, const char *key);
 void csv_index_free(struct csv_index *ix);
 
-/* Checks shared by the imports, each adding its problems to errors. */
+/* Checks shared by the imports, each adding its problems to errors (row shape: as many
+ * cells as the header). */
 void csv_check_row_shape(const struct csv_table *t, size_t row, struct import_errors *errors);
 void csv_check_code(const struct csv_table *t, size_t row, const struct column_map *col,
                     struct csv_index *codes, struct import_errors *errors);

@@ -298,7 +298,12 @@ static int write_groups(struct facts_import *fi, const char *actor, bool replace
     enum submission_status status =
         submissions_apply(fi->st, fi->rs, subs, n, &options, results, err, sizeof err);
     if (status == SUBMISSION_BUSY)
-        import_error(fi->errors, 0, NULL, "cơ sở dữ liệu đang bận: %s", err);
+        import_error(fi->errors, 0, NULL, "cơ sở dữ liệu đang bị một tiến trình khác khoá: %s",
+                     err);
+    else if (status == SUBMISSION_DISK_FULL)
+        import_error(fi->errors, 0, NULL, "ổ đĩa chứa cơ sở dữ liệu đã đầy: %s", err);
+    else if (status == SUBMISSION_READ_ONLY)
+        import_error(fi->errors, 0, NULL, "cơ sở dữ liệu không ghi được: %s", err);
     else if (status == SUBMISSION_EVALUATION)
         import_error(fi->errors, 0, NULL, "đánh giá %s", err);
     else if (status == SUBMISSION_PERIOD_CLOSED)
@@ -340,13 +345,9 @@ int import_facts(struct store *st, const struct ruleset *rs, const char *path, c
                  bool replace, struct import_summary *summary, struct import_errors *errors)
 {
     struct facts_import fi = {.st = st, .rs = rs, .errors = errors};
-    char err[1024];
     int rc = -1;
     memset(summary, 0, sizeof *summary);
-    if (csv_table_read(path, &fi.table, err, sizeof err) != 0) {
-        import_error(errors, 0, NULL, "%s", err);
-        return -1;
-    }
+    if (csv_table_read(path, &fi.table, errors) != 0) return -1;
     if (begin_import(&fi) != 0) goto done;
     for (size_t r = 1; r < fi.table.count; r++)
         read_row(&fi, r);

@@ -30,6 +30,10 @@ void import_error(struct import_errors *errors, size_t row, const char *column, 
                   ...) __attribute__((format(printf, 4, 5)));
 void import_errors_free(struct import_errors *errors);
 
+/* The size of a cell and of a row of any imported file (config limits.csv_cell_bytes and
+ * limits.csv_row_bytes; 8 KiB and 64 KiB until set). */
+void import_set_limits(size_t cell_bytes, size_t row_bytes);
+
 /* Each returns 0 with summary filled, or -1 with errors filled. */
 int import_units(struct store *st, const char *path, const char *actor,
                  struct import_summary *summary, struct import_errors *errors);

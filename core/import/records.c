@@ -64,10 +64,7 @@ int import_records(struct store *st, const char *path, const char *actor,
         return -1;
     }
     memcpy(ri.cols, kind->columns, kind->column_count * sizeof *ri.cols);
-    if (csv_table_read(path, &ri.table, err, sizeof err) != 0) {
-        import_error(errors, 0, NULL, "%s", err);
-        goto done;
-    }
+    if (csv_table_read(path, &ri.table, errors) != 0) goto done;
     if (!csv_map_columns(&ri.table, ri.cols, kind->column_count, errors)) goto done;
     indexed = csv_index_build(&ri.codes, &ri.table, &ri.cols[0], NULL, NULL);
     prepared = indexed && kind->prepare(&ri);

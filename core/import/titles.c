@@ -86,10 +86,7 @@ int import_titles(struct store *st, const struct ruleset *rs, const char *path, 
     struct csv_table table;
     char err[1024];
     memset(summary, 0, sizeof *summary);
-    if (csv_table_read(path, &table, err, sizeof err) != 0) {
-        import_error(errors, 0, NULL, "%s", err);
-        return -1;
-    }
+    if (csv_table_read(path, &table, errors) != 0) return -1;
     struct title_record *rows = calloc(table.count ? table.count : 1, sizeof *rows);
     size_t n = 0;
     if (rows && csv_map_columns(&table, cols, T_COUNT, errors)) {

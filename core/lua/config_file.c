@@ -90,6 +90,39 @@ static int read_number(lua_State *L, const char *field, double min, double max, 
     return rc;
 }
 
+/* A size limit (a whole number of bytes, characters or members) in [min, max]. */
+static int read_size(lua_State *L, const char *field, double min, double max, size_t *out,
+                     const char *file, char *err, size_t errlen)
+{
+    double v = (double)*out;
+    if (read_number(L, field, min, max, &v, file, err, errlen) != 0) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+/* The sizes of what is read and written: notes, rules' strings, evaluations, CSV cells. */
+static int read_size_limits(lua_State *L, struct config_limits *lim, const char *file, char *err,
+                            size_t errlen)
+{
+    const struct {
+        const char *name;
+        double min, max;
+        size_t *value;
+    } sizes[] = {
+        {"note_chars", 1, 1 << 20, &lim->note_chars},
+        {"reason_chars", 16, 1 << 20, &lim->reason_chars},
+        {"evaluation_bytes", 1024, 1 << 30, &lim->evaluation_bytes},
+        {"evaluate_members", 0, 100000, &lim->evaluate_members},
+        {"csv_cell_bytes", 64, 1 << 30, &lim->csv_cell_bytes},
+        {"csv_row_bytes", 64, 1 << 30, &lim->csv_row_bytes},
+    };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        if (read_size(L, sizes[i].name, sizes[i].min, sizes[i].max, sizes[i].value, file, err,
+                      errlen) != 0)
+            return -1;
+    return 0;
+}
+
 static int read_limits(lua_State *L, struct config_limits *lim, const char *file, char *err,
                        size_t errlen)
 {
@@ -111,7 +144,8 @@ static int read_limits(lua_State *L, struct config_limits *lim, const char *file
              read_number(L, "write_timeout", 0.1, 3600, &lim->write_timeout, file, err, errlen) ||
              read_number(L, "idle_timeout", 0.1, 3600, &lim->idle_timeout, file, err, errlen) ||
              read_number(L, "connections", 1, 100000, &conns, file, err, errlen) ||
-             read_number(L, "shutdown_grace", 0, 600, &lim->shutdown_grace, file, err, errlen);
+             read_number(L, "shutdown_grace", 0, 600, &lim->shutdown_grace, file, err, errlen) ||
+             read_size_limits(L, lim, file, err, errlen);
     lim->body_bytes = (size_t)body;
     lim->header_bytes = (size_t)header;
     lim->connections = (int)conns;

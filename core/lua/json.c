@@ -92,7 +92,11 @@ struct writer {
     lua_State *L;
     struct buffer *out;
     size_t nodes;
-    const char *why; /* set on failure */
+    const struct lua_json_limits *limits; /* NULL: none but the nesting and node caps */
+    size_t start;                         /* out->len when this value began */
+    const char *why;                      /* set on failure */
+    bool whole;                           /* the failure is the value's, not one field's */
+    char why_text[PATH_MAX_LEN];
     char path[PATH_MAX_LEN];
 };
 
@@ -124,6 +128,7 @@ static void write_string(struct buffer *b, const char *s, size_t n)
 /* Prepends a path step ("key" or "[i]") as a failure unwinds: "criteria[0].reason". */
 static void prepend_path(struct writer *w, const char *step)
 {
+    if (w->whole) return;
     char joined[PATH_MAX_LEN];
     const char *sep = !w->path[0] || w->path[0] == '[' ? "" : ".";
     size_t step_len = strlen(step), sep_len = strlen(sep), tail = strlen(w->path);
@@ -135,6 +140,18 @@ static void prepend_path(struct writer *w, const char *step)
 }
 
 static bool write_value(struct writer *w, int index, int depth);
+
+/* A string no longer than limits->string_chars characters. */
+static bool string_within_limit(struct writer *w, const char *s, size_t n)
+{
+    if (!w->limits || !w->limits->string_chars || n <= w->limits->string_chars) return true;
+    size_t chars = utf8_chars(s, n);
+    if (chars <= w->limits->string_chars) return true;
+    snprintf(w->why_text, sizeof w->why_text, "chuỗi dài %zu ký tự, quá giới hạn %zu (%s)", chars,
+             w->limits->string_chars, w->limits->string_chars_name);
+    w->why = w->why_text;
+    return false;
+}
 
 static bool write_scalar(struct writer *w, int index, int type)
 {
@@ -161,6 +178,7 @@ static bool write_scalar(struct writer *w, int index, int type)
             w->why = "chuỗi không phải UTF-8 hợp lệ (một ký tự bị cắt giữa chừng?)";
             return false;
         }
+        if (!string_within_limit(w, s, n)) return false;
         write_string(w->out, s, n);
         break;
     }
@@ -331,6 +349,13 @@ static bool write_value(struct writer *w, int index, int depth)
         w->why = "giá trị quá lớn";
         return false;
     }
+    if (w->limits && w->limits->total_bytes && w->out->len - w->start > w->limits->total_bytes) {
+        snprintf(w->why_text, sizeof w->why_text, "dài hơn %zu byte, quá giới hạn (%s)",
+                 w->limits->total_bytes, w->limits->total_bytes_name);
+        w->why = w->why_text;
+        w->whole = true;
+        return false;
+    }
     int type = lua_type(L, index);
     if (type == LUA_TTABLE) return write_table(w, index, depth);
     if (type == LUA_TLIGHTUSERDATA && lua_touserdata(L, index) == &null_sentinel) {
@@ -342,9 +367,21 @@ static bool write_value(struct writer *w, int index, int depth)
 
 int lua_json_write(lua_State *L, int index, struct buffer *b, char *err, size_t errlen)
 {
-    struct writer w = {.L = L, .out = b};
+    return lua_json_write_bounded(L, index, b, NULL, err, errlen);
+}
+
+int lua_json_write_bounded(lua_State *L, int index, struct buffer *b,
+                           const struct lua_json_limits *limits, char *err, size_t errlen)
+{
+    struct writer w = {.L = L, .out = b, .limits = limits, .start = b->len};
     int top = lua_gettop(L);
     bool ok = write_value(&w, index, 0);
+    if (ok && limits && limits->total_bytes && b->len - w.start > limits->total_bytes) {
+        snprintf(w.why_text, sizeof w.why_text, "dài %zu byte, quá giới hạn %zu (%s)",
+                 b->len - w.start, limits->total_bytes, limits->total_bytes_name);
+        w.why = w.why_text;
+        ok = false;
+    }
     lua_settop(L, top);
     if (ok && b->failed) w.why = "hết bộ nhớ";
     if (ok && !b->failed) return 0;

@@ -36,6 +36,19 @@ void lua_json_push(lua_State *L, const cJSON *item);
  * why") when a string is not UTF-8, the value is too large, or memory ran out. */
 int lua_json_write(lua_State *L, int index, struct buffer *b, char *err, size_t errlen);
 
+/* Bounds on what one write may produce (0: no bound); the names are the settings that set
+ * them, quoted in the error ("limits.reason_chars"). */
+struct lua_json_limits {
+    size_t string_chars; /* characters in any one string */
+    const char *string_chars_name;
+    size_t total_bytes; /* bytes of the whole text */
+    const char *total_bytes_name;
+};
+/* lua_json_write within limits (NULL: none): a string or a value too long is an error
+ * naming the field (or the value) and the limit, and writing stops there. */
+int lua_json_write_bounded(lua_State *L, int index, struct buffer *b,
+                           const struct lua_json_limits *limits, char *err, size_t errlen);
+
 /* The value at index as a cJSON tree (through the same writer); NULL with err. */
 cJSON *lua_json_to_cjson(lua_State *L, int index, char *err, size_t errlen);
 

@@ -14,6 +14,7 @@
 
 #include "lua/json.h"
 #include "rules/internal.h"
+#include "util/validate.h"
 
 /* One unit's results are written into one block this large to start with. */
 #define RESULTS_FIRST_BLOCK (64u << 10)
@@ -44,6 +45,9 @@ int rules_call(struct rules_generation *gen, int nargs, int nresults, long long 
 {
     enum sandbox_status status =
         sandbox_call(gen->sandbox, nargs, nresults, instructions, memory_limit, err, errlen);
+    /* A rule's error message is kept (a failed evaluation's mark) and shown: whatever
+     * bytes the rule put in it, what leaves here is UTF-8. */
+    if (status != SANDBOX_OK) utf8_scrub(err);
     if (status != SANDBOX_OUT_OF_MEMORY) return status == SANDBOX_OK ? 0 : -1;
     size_t cap =
         memory_limit == gen->limits.load_memory ? gen->limits.load_memory : gen->limits.eval_memory;
@@ -140,6 +144,13 @@ void rules_results_free(struct rules_results *results)
     memset(results, 0, sizeof *results);
 }
 
+/* What one subject's evaluation may be, from the generation's limits. */
+static struct lua_json_limits evaluation_limits(const struct rules_generation *gen)
+{
+    return (struct lua_json_limits){gen->limits.reason_chars, "limits.reason_chars",
+                                    gen->limits.evaluation_bytes, "limits.evaluation_bytes"};
+}
+
 /* Appends the evaluation at the top of the stack as one result, its text to b (one block
  * per unit: one allocation instead of one per subject, each of which would make glibc
  * consolidate its fast bins). r->json holds the offset until the block is final. */
@@ -161,7 +172,8 @@ static int add_result(struct rules_generation *gen, struct rules_results *out, s
     lua_setfield(L, -2, "rules_hash");
     r->json = (char *)(uintptr_t)b->len;
     char why[RULES_ERR_LEN];
-    if (lua_json_write(L, -1, b, why, sizeof why) != 0) {
+    struct lua_json_limits limits = evaluation_limits(gen);
+    if (lua_json_write_bounded(L, -1, b, &limits, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s %s: %s", r->subject, r->code, why);
         return -1;
     }
@@ -249,7 +261,13 @@ cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, c
         lua_pushstring(L, gen->hash);
         lua_setfield(L, -2, "rules_hash");
     }
-    return pop_json(gen, err, errlen);
+    struct buffer b = {0};
+    struct lua_json_limits limits = evaluation_limits(gen);
+    int rc = lua_json_write_bounded(L, -1, &b, &limits, err, errlen);
+    lua_pop(L, 1);
+    cJSON *out = rc == 0 ? cJSON_Parse(b.data) : NULL;
+    buffer_free(&b);
+    return out;
 }
 
 cJSON *rules_reminder_periods(struct rules_generation *gen, const char *now, char *err,

@@ -41,6 +41,8 @@ void rules_limits_default(struct rules_limits *limits)
         .eval_instructions = 5LL * 1000 * 1000,
         .eval_instructions_per_member = 200LL * 1000,
         .eval_memory = 64u << 20,
+        .reason_chars = 8000,
+        .evaluation_bytes = 256u << 10,
     };
 }
 

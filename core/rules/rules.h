@@ -15,6 +15,10 @@ struct rules_limits {
     long long eval_instructions; /* per evaluation call, plus per member below */
     long long eval_instructions_per_member;
     size_t eval_memory; /* bytes one evaluation may allocate above the loaded rules */
+    /* What an evaluation may write (config limits.reason_chars, limits.evaluation_bytes):
+     * past either the evaluation fails, naming the field and the limit. */
+    size_t reason_chars;     /* characters in any one string (a criterion's reason) */
+    size_t evaluation_bytes; /* one subject's evaluation as JSON text */
 };
 
 void rules_limits_default(struct rules_limits *limits);

@@ -15,6 +15,9 @@
 /* The connection, for the store's files and its tests. */
 sqlite3 *store_db(struct store *st);
 
+/* The write failure remembered until a write commits (store/failure.c). */
+enum store_failure *store_remembered_failure(struct store *st);
+
 /* A prepared statement for an SQL text, from the cache when it was prepared before, with
  * its bindings cleared. Give it back with store_done. NULL on a preparation error. */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);

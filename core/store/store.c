@@ -45,11 +45,17 @@ struct store {
     } memo[ADDRESS_MEMO_SLOTS];
     sqlite3_stmt *transient[TRANSIENT_MAX]; /* prepared beyond the cache, not yet done */
     int transients;
+    enum store_failure write_failure; /* full, read-only or I/O, until a write commits */
 };
 
 sqlite3 *store_db(struct store *st)
 {
     return st->db;
+}
+
+enum store_failure *store_remembered_failure(struct store *st)
+{
+    return &st->write_failure;
 }
 
 int store_exec(struct store *st, const char *sql, char *err, size_t errlen)
@@ -316,7 +322,9 @@ int store_begin(struct store *st)
 
 int store_commit(struct store *st)
 {
-    return step_cached(st, "COMMIT");
+    int rc = step_cached(st, "COMMIT");
+    if (rc == 0) st->write_failure = STORE_FAILURE_NONE;
+    return rc;
 }
 
 int store_commit_relaxed(struct store *st)

@@ -41,6 +41,28 @@ void store_end_read(struct store *st);
 /* SQLite's message for the last failure on this connection. */
 const char *store_errmsg(struct store *st);
 
+/* Why a write failed, by what an administrator does about it. */
+enum store_failure {
+    STORE_FAILURE_NONE = 0,
+    STORE_FAILURE_DISK_FULL, /* the file system is full (or the file at its size limit) */
+    STORE_FAILURE_READ_ONLY, /* the file cannot be written: read-only, moved or deleted */
+    STORE_FAILURE_LOCKED,    /* another process held the lock longer than the busy timeout */
+    STORE_FAILURE_IO,        /* the disk or the file failed (I/O error, corruption) */
+    STORE_FAILURE_OTHER,     /* anything else (a constraint, out of memory) */
+};
+/* The kind of the last failure on this connection: call it right after the failing call,
+ * before a rollback. A full disk, a read-only file or an I/O error is remembered until a
+ * write commits (store_unwritable reports it). */
+enum store_failure store_failure(struct store *st);
+/* The error code an API answers a failure with ("disk_full", "database_read_only",
+ * "database_locked", "storage_error"), and what it means, in Vietnamese. */
+const char *store_failure_code(enum store_failure kind);
+const char *store_failure_text(enum store_failure kind);
+/* Whether a write could succeed now, without trying one: STORE_FAILURE_NONE, or the kind and
+ * why (into why) — the file opened read-only, moved or deleted, its file system (nearly)
+ * full, or the last write failed that way and none has committed since. */
+enum store_failure store_unwritable(struct store *st, char *why, size_t whylen);
+
 /* Copies the live database to dest with SQLite's online backup API. */
 int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 /* Folds the write-ahead log back into the database and truncates it (after a large

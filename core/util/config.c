@@ -79,6 +79,12 @@ void config_defaults(struct config *cfg, const char *base_dir)
         .idle_timeout = 60,
         .connections = 1024,
         .shutdown_grace = 10,
+        .note_chars = 4000,
+        .reason_chars = 8000,
+        .evaluation_bytes = 256 << 10,
+        .evaluate_members = 500,
+        .csv_cell_bytes = 8 << 10,
+        .csv_row_bytes = 64 << 10,
     };
 }
 

@@ -14,6 +14,13 @@ struct config_limits {
     double idle_timeout;   /* seconds a keep-alive connection may sit idle */
     int connections;       /* open connections at once; further ones wait in the backlog */
     double shutdown_grace; /* seconds SIGTERM waits for in-flight requests */
+    /* Sizes of what is read and written (README, "Configuration"): */
+    size_t note_chars;       /* a report's note; 422 past it */
+    size_t reason_chars;     /* any one string a rule writes into an evaluation */
+    size_t evaluation_bytes; /* one subject's evaluation as JSON text */
+    size_t evaluate_members; /* members in one POST /api/v1/evaluate; 422 past it */
+    size_t csv_cell_bytes;   /* one cell of an imported CSV file */
+    size_t csv_row_bytes;    /* one row of an imported CSV file, its cells together */
 };
 
 struct config {

@@ -58,35 +58,77 @@ bool valid_email(const char *text)
     return strlen(text) <= EMAIL_MAX_LEN;
 }
 
+/* Bytes of the well-formed UTF-8 character at s (before end), or 0 when it is not one (no
+ * overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_char_len(const unsigned char *s, const unsigned char *end)
+{
+    size_t extra;
+    unsigned int cp;
+    if (*s < 0x80) return 1;
+    if ((*s & 0xE0) == 0xC0)
+        extra = 1, cp = *s & 0x1F;
+    else if ((*s & 0xF0) == 0xE0)
+        extra = 2, cp = *s & 0x0F;
+    else if ((*s & 0xF8) == 0xF0)
+        extra = 3, cp = *s & 0x07;
+    else
+        return 0;
+    if ((size_t)(end - s) <= extra) return 0;
+    for (size_t i = 1; i <= extra; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
+        (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return extra + 1;
+}
+
 bool valid_utf8_n(const char *text, size_t n)
 {
     const unsigned char *s = (const unsigned char *)text, *end = s + n;
     while (s < end) {
-        int extra;
-        unsigned int cp;
         if (*s < 0x80) {
             s++;
             continue;
-        } else if ((*s & 0xE0) == 0xC0) {
-            extra = 1, cp = *s & 0x1F;
-        } else if ((*s & 0xF0) == 0xE0) {
-            extra = 2, cp = *s & 0x0F;
-        } else if ((*s & 0xF8) == 0xF0) {
-            extra = 3, cp = *s & 0x07;
-        } else {
-            return false;
         }
-        if (end - s <= extra) return false;
-        s++;
-        for (int i = 0; i < extra; i++, s++) {
-            if ((*s & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (*s & 0x3F);
-        }
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-            (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
+        size_t len = utf8_char_len(s, end);
+        if (!len) return false;
+        s += len;
     }
     return true;
+}
+
+size_t utf8_chars(const char *text, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return count;
+}
+
+size_t utf8_prefix_len(const char *text, size_t max)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strnlen(text, max + 1);
+    if (n <= max) return n;
+    size_t cut = max;
+    while (cut > 0 && (s[cut] & 0xC0) == 0x80) /* s[cut] continues the character before */
+        cut--;
+    return cut;
+}
+
+void utf8_scrub(char *text)
+{
+    unsigned char *s = (unsigned char *)text, *end = s + strlen(text);
+    while (s < end) {
+        size_t len = utf8_char_len(s, end);
+        if (len) {
+            s += len;
+        } else {
+            *s++ = '?';
+        }
+    }
 }
 
 bool valid_utf8(const char *text)

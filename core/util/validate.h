@@ -1,5 +1,6 @@
 /* validate.h — the shapes every layer checks input against: codes, dates, emails, phones,
- * UTF-8. Pure functions of their argument; no I/O. */
+ * UTF-8 (and the character counts and cuts that need it). Pure functions of their argument; no I/O.
+ */
 #ifndef THIDUA_UTIL_VALIDATE_H
 #define THIDUA_UTIL_VALIDATE_H
 
@@ -18,6 +19,14 @@ bool valid_email(const char *text);
 bool valid_utf8(const char *text);
 /* The same for n bytes that may hold NULs. */
 bool valid_utf8_n(const char *text, size_t n);
+/* Characters (code points) in n bytes of valid UTF-8. */
+size_t utf8_chars(const char *text, size_t n);
+/* The longest prefix of text, at most max bytes, that ends on a character boundary: a
+ * message that quotes input cut short never ends in half a character. */
+size_t utf8_prefix_len(const char *text, size_t max);
+/* Replaces, in place, each byte that is not part of well-formed UTF-8 with '?': for text
+ * that must be kept and shown whatever it holds (a rule's error message). */
+void utf8_scrub(char *text);
 /* Normalises a Vietnamese phone number to E.164 (+84...). Returns false if it is not one. */
 bool phone_to_e164(const char *text, char *out, size_t outlen);
 

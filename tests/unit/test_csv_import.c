@@ -413,6 +413,11 @@ static const struct bad_file {
      "row 4, column merged_into: "},
     {"unit: not UTF-8", UNITS, UNITS_OK "NEW2,Ph\xF2ng Hai,SO,office,,,,,\n", 1,
      "row 4, column name: "},
+    {"unit: control character in a cell", UNITS, UNITS_OK "NEW2,Phòng\x01Hai,SO,office,,,,,\n", 1,
+     "row 4, column name: ký tự điều khiển U+0001 ở ký tự thứ 6"},
+    {"person: escape character in a cell", PEOPLE,
+     PEOPLE_OK "CB9002,Người Hai,VP,\x1b[31mChuyên viên,0,,,\n", 1,
+     "row 4, column position: ký tự điều khiển U+001B ở ký tự thứ 1"},
     {"unit: missing header column", UNITS,
      "code,name,parent_code,email,phone,valid_from,valid_to,merged_into\n"
      "NEW2,Phòng Hai,SO,,,,,\n",
@@ -735,6 +740,52 @@ START_TEST(test_valid_email)
 }
 END_TEST
 
+/* A NUL inside a cell used to cut the cell short, silently: "Ph\0ng" was imported as "Ph". */
+START_TEST(test_nul_in_a_cell)
+{
+    static const char csv[] = UNITS_OK "NEW2,Ph\0ng Hai,SO,office,,,,,\n";
+    long long units = count_rows("units");
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    int rc = run_import(UNITS, write_file("nul.csv", csv, sizeof csv - 1), &summary, &errors);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_msg(errors.count == 1, "%s", errors_text(&errors));
+    ck_assert_str_eq(errors.lines[0], "row 4, column name: ký tự điều khiển U+0000 ở ký tự thứ 3: "
+                                      "ô không được chứa ký tự điều khiển hay NUL");
+    ck_assert_int_eq(count_rows("units"), units);
+    import_errors_free(&errors);
+}
+END_TEST
+
+/* A cell over limits.csv_cell_bytes and a row over limits.csv_row_bytes are refused, each
+ * with its row; nothing is written. */
+START_TEST(test_cell_and_row_limits)
+{
+    char csv[4096], long_name[101], cell[61];
+    memset(long_name, 'x', 100);
+    long_name[100] = '\0';
+    memset(cell, 'y', 60);
+    cell[60] = '\0';
+    snprintf(csv, sizeof csv, UNITS_OK "NEW2,%s,SO,office,,,,,\nNEW3,%s,SO,office,%s,%s,,,\n",
+             long_name, cell, cell, cell);
+    long long units = count_rows("units");
+    import_set_limits(64, 200);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    int rc = run_import(UNITS, write_file("big.csv", csv, 0), &summary, &errors);
+    import_set_limits(8 << 10, 64 << 10);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_msg(errors.count == 2, "%s", errors_text(&errors));
+    ck_assert_str_eq(errors.lines[0], "row 4, column name: ô dài 100 byte, quá giới hạn 64 byte "
+                                      "(limits.csv_cell_bytes)");
+    ck_assert_msg(strncmp(errors.lines[1], "row 5: dòng dài 2", 17) == 0, "%s", errors.lines[1]);
+    ck_assert_msg(strstr(errors.lines[1], "quá giới hạn 200 byte (limits.csv_row_bytes)"), "%s",
+                  errors.lines[1]);
+    ck_assert_int_eq(count_rows("units"), units);
+    import_errors_free(&errors);
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
     Suite *s = suite_create("csv_import");
@@ -769,6 +820,8 @@ static Suite *csv_suite(void)
     tcase_add_test(bad, test_row_numbers_count_blank_lines);
     tcase_add_test(bad, test_unreadable_files);
     tcase_add_test(bad, test_units_parent_cycle_through_database);
+    tcase_add_test(bad, test_nul_in_a_cell);
+    tcase_add_test(bad, test_cell_and_row_limits);
     suite_add_tcase(s, bad);
 
     TCase *validators = tcase_create("validators");
