@@ -53,12 +53,12 @@ static void people_list(struct api_call *call)
         snprintf(unit, sizeof unit, "%s", only);
         found = 1;
     }
-    if (found > 0 && valid_code(unit) && !api_may_read_unit(call, unit)) return;
     bool filtered = found != 0;
     if (found < 0 || (filtered && !(valid_code(unit) && units_exists(call->api->store, unit)))) {
         api_error(call, 404, "unit_not_found", "no unit has this code");
         return;
     }
+    if (filtered && !api_may_read_unit(call, unit)) return;
     const char *day = NULL;
     if (in_period < 0) {
         api_error(call, 404, "period_not_found", "no period has this code");

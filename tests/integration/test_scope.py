@@ -107,7 +107,10 @@ class PersonalDataByScopeTest(ScopeTestCase):
         self.assertEqual(self.get("/api/v1/periods/2025-H1/people/%s/evaluation" % self.vp[1],
                                   "unit:VP")["code"], self.vp[1])
         # An unknown code is 404 whoever asks.
-        self.get("/api/v1/periods/2025-H1/people/CB9999/evaluation", "unit:VP", expect=404)
+        for path in ("/api/v1/periods/2025-H1/people/CB9999/evaluation",
+                     "/api/v1/periods/2025-H1/units/NOPE/evaluation",
+                     "/api/v1/people/CB9999", "/api/v1/people?unit=NOPE"):
+            self.get(path, "unit:VP", expect=404)
 
     def test_what_every_unit_reads_names_nobody(self):
         everyone = self.personal_strings(self.people)
