@@ -7,13 +7,13 @@
 #include "domain/membership.h"
 #include "store/units.h"
 
-/* The units to evaluate: the one asked for, or every unit of the period. */
+/* The units to evaluate: the one asked for, or every unit of the period (those existing on
+ * its last day, domain/unit_periods.h, and any with facts of it). */
 static cJSON *units_of(struct store *st, const cJSON *period, const struct cli *cli)
 {
     if (!cli->unit)
-        return units_to_evaluate(
-            st, cli->period, cJSON_GetObjectItemCaseSensitive(period, "from")->valuestring,
-            cJSON_GetObjectItemCaseSensitive(period, "to")->valuestring, membership_day(period));
+        return units_to_evaluate(st, cli->period, membership_day(period), membership_day(period),
+                                 membership_day(period));
     if (!units_exists(st, cli->unit)) {
         fprintf(stderr, "no unit has the code \"%s\"\n", cli->unit);
         return NULL;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/unit_periods.h"
 #include "store/facts.h"
 #include "store/units.h"
 #include "util/clock.h"
@@ -21,12 +22,18 @@
 #define TEXT_LEN    512
 #define DTSTAMP_LEN 17
 
-/* The unit still owes this deadline: a report of a period it has not sent. */
-static bool open_for(struct store *st, const cJSON *d, const char *unit)
+/* The unit still owes this deadline: a report of a period in which it exists
+ * (domain/unit_periods.h: a closed office owes nothing after it closed) and that it has not
+ * sent. */
+static bool open_for(struct store *st, const struct ruleset *rs, const cJSON *d, const char *unit)
 {
     if (strcmp(json_text(d, "kind"), "report") != 0) return false;
+    const char *period = json_text(d, "period");
+    struct rules_generation *gen = ruleset_for_period(rs, period);
+    const cJSON *p = gen ? rules_period(gen, period) : NULL;
+    if (p && !unit_exists_on(st, unit, json_text(p, "to"))) return false;
     char at[CLOCK_ISO_LEN];
-    return !facts_first_submission(st, json_text(d, "period"), "unit", unit, at, sizeof at, NULL);
+    return !facts_first_submission(st, period, "unit", unit, at, sizeof at, NULL);
 }
 
 struct event_text {
@@ -52,7 +59,7 @@ static void describe(const cJSON *d, const char *unit, const char *unit_name, st
 }
 
 static char *write_calendar(const char *name, const cJSON *deadlines, struct store *st,
-                            const char *unit, const char *unit_name)
+                            const struct ruleset *rs, const char *unit, const char *unit_name)
 {
     size_t n = (size_t)cJSON_GetArraySize(deadlines), count = 0;
     struct ical_event *events = calloc(n ? n : 1, sizeof *events);
@@ -66,7 +73,7 @@ static char *write_calendar(const char *name, const cJSON *deadlines, struct sto
     cJSON_ArrayForEach(d, deadlines)
     {
         if (!events || !texts) break;
-        if (unit && !open_for(st, d, unit)) continue;
+        if (unit && !open_for(st, rs, d, unit)) continue;
         describe(d, unit, unit_name, &texts[count]);
         events[count] = (struct ical_event){texts[count].uid, json_text(d, "effective_due"),
                                             texts[count].summary, texts[count].description, NULL};
@@ -107,7 +114,7 @@ char *calendar_ics(struct store *st, const struct ruleset *rs, const char *unit,
     cJSON *deadlines = all_deadlines(rs, err, errlen);
     const cJSON *campaign =
         cJSON_GetObjectItemCaseSensitive(rules_catalog(ruleset_newest(rs)), "campaign");
-    char *out = deadlines ? write_calendar(json_text(campaign, "name"), deadlines, st, unit,
+    char *out = deadlines ? write_calendar(json_text(campaign, "name"), deadlines, st, rs, unit,
                                            json_text(found, "name"))
                           : NULL;
     if (deadlines && !out) snprintf(err, errlen, "out of memory");

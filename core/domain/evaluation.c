@@ -116,9 +116,10 @@ long evaluation_recompute_period(struct store *st, struct rules_generation *gen,
 {
     const cJSON *p = rules_period(gen, period);
     if (!p) return 0; /* facts of a period this ruleset does not know: left as they are */
-    const char *from = cJSON_GetObjectItemCaseSensitive(p, "from")->valuestring;
+    /* The units existing on the period's last day (domain/unit_periods.h), and any with
+     * facts of the period. */
     const char *to = cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring;
-    cJSON *units = units_to_evaluate(st, period, from, to, membership_day(p));
+    cJSON *units = units_to_evaluate(st, period, to, to, membership_day(p));
     cJSON *failed = evaluation_failures_of_period(st, period);
     if (!units || !failed) {
         snprintf(err, errlen, "cannot list units: %s", store_errmsg(st));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "domain/unit_periods.h"
 #include "util/json_text.h"
 
 static cJSON *entry_of(const cJSON *evaluation, const cJSON *title)
@@ -89,10 +90,25 @@ static cJSON *group_by_decider(const cJSON *lists)
     return groups;
 }
 
-cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period)
+/* Keeps only the evaluations of `unit` and of the people it evaluated. */
+static void keep_unit(cJSON *evaluations, const char *unit)
+{
+    cJSON *e = evaluations->child;
+    while (e) {
+        cJSON *next = e->next;
+        if (strcmp(unit_of_evaluation(e), unit) != 0)
+            cJSON_Delete(cJSON_DetachItemViaPointer(evaluations, e));
+        e = next;
+    }
+}
+
+cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period,
+                             const char *only_unit)
 {
     cJSON *evaluations = evaluation_stored_of_period(st, period, NULL);
     if (!evaluations) return NULL;
+    unit_periods_leave_out_absent(st, evaluations, json_text(rules_period(gen, period), "to"));
+    if (only_unit) keep_unit(evaluations, only_unit);
     const cJSON *catalog = rules_catalog(gen);
     cJSON *titles = cJSON_CreateObject(), *nominations = cJSON_CreateObject();
     index_eligible(titles, evaluations, "titles");

@@ -10,8 +10,12 @@
 /* {"period","rules_hash","lists":[{title,name,decided_by,kind,entries:[{subject,code,name,
  * unit_code?,reasons}]}],"groups":[{decided_by,titles:[...]}]}: for every title and
  * nomination the ruleset declares, the subjects eligible in the stored evaluations. The
- * Director's lists come first, then those proposed upward, in declaration order. NULL when
- * the store fails. */
-cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period);
+ * Director's lists come first, then those proposed upward, in declaration order. A unit
+ * that does not exist on the period's last day is left out with its people
+ * (domain/unit_periods.h). With only_unit, the entries are that unit's and its members' in
+ * the period (a unit token's view: names and reasons are personal data); NULL for all.
+ * NULL when the store fails. */
+cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period,
+                             const char *only_unit);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "domain/unit_periods.h"
 #include "store/units.h"
 #include "util/json_text.h"
 
@@ -66,10 +67,11 @@ static size_t merge_rows(const cJSON *evaluations, const cJSON *reporting, cJSON
 }
 
 cJSON *ranking_of_period(struct store *st, const char *rules_hash, const char *period,
-                         const char *due)
+                         const char *due, const char *period_end)
 {
     cJSON *out = NULL;
     cJSON *evaluations = evaluation_stored_of_period(st, period, "unit");
+    unit_periods_leave_out_absent(st, evaluations, period_end);
     cJSON *reporting = units_reporting(st, period, due);
     size_t cap = (size_t)cJSON_GetArraySize(evaluations) + (size_t)cJSON_GetArraySize(reporting);
     cJSON **rows = calloc(cap ? cap : 1, sizeof *rows);

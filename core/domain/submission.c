@@ -22,6 +22,7 @@
 #include "domain/evaluation_failures.h"
 #include "domain/events.h"
 #include "domain/membership.h"
+#include "domain/unit_periods.h"
 #include "store/audit.h"
 #include "store/facts.h"
 #include "store/people.h"
@@ -205,6 +206,27 @@ static enum submission_status store_refused(struct store *st, enum submission_st
     }
 }
 
+bool submission_unit_exists(struct store *st, const struct ruleset *rs, const struct submission *s,
+                            char *why, size_t whylen)
+{
+    struct rules_generation *gen = ruleset_for_period(rs, s->period);
+    const cJSON *period = gen ? rules_period(gen, s->period) : NULL;
+    char *unit = period ? unit_of(st, rs, s) : NULL;
+    bool absent = unit && unit_presence_in_period(st, unit, period, why, whylen) == UNIT_ABSENT;
+    free(unit);
+    return !absent;
+}
+
+/* A unit reports only for periods in which it exists (domain/unit_periods.c). */
+static bool writes_absent_unit(struct store *st, const struct ruleset *rs,
+                               const struct submission *subs, size_t n, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!submission_unit_exists(st, rs, &subs[i], err, errlen)) return true;
+    }
+    return false;
+}
+
 /* Everything between BEGIN and COMMIT. */
 static enum submission_status apply_in_transaction(struct store *st, const struct ruleset *rs,
                                                    const struct submission *subs, size_t n,
@@ -213,6 +235,7 @@ static enum submission_status apply_in_transaction(struct store *st, const struc
                                                    size_t errlen)
 {
     if (writes_closed_period(st, subs, n, err, errlen)) return SUBMISSION_PERIOD_CLOSED;
+    if (writes_absent_unit(st, rs, subs, n, err, errlen)) return SUBMISSION_UNIT_ABSENT;
     struct touched_units touched = {cJSON_CreateObject()};
     enum submission_status status = SUBMISSION_OK;
     for (size_t i = 0; i < n && status == SUBMISSION_OK; i++) {

@@ -60,6 +60,9 @@ enum submission_status {
     SUBMISSION_DISK_FULL,     /* the database's disk is full: nothing was stored */
     SUBMISSION_READ_ONLY,     /* the database cannot be written (read-only, moved, deleted):
                                  nothing was stored */
+    SUBMISSION_UNIT_ABSENT,   /* a unit written for does not exist in the period (closed
+                                 before its last day, or opened after it): nothing was
+                                 stored (domain/unit_periods.h) */
 };
 
 /* Checks one subject's facts for a period before they are submitted: their types, then the
@@ -68,6 +71,13 @@ enum submission_status {
  * could not run; caller frees. */
 cJSON *submission_check_facts(struct store *st, struct rules_generation *gen, const char *period,
                               const char *subject, const char *code, const cJSON *facts);
+
+/* False when the unit a submission is for — the unit itself, or the unit that evaluates
+ * the person in that period — does not exist in the period (domain/unit_periods.h), with
+ * why in Vietnamese; true otherwise (a person in no unit that day is left to the callers'
+ * other checks). */
+bool submission_unit_exists(struct store *st, const struct ruleset *rs, const struct submission *s,
+                            char *why, size_t whylen);
 
 /* Stores n submissions in one transaction (results has n entries), each (period, unit)
  * evaluated by the rules of its period's year. On failure err says why and the database is

@@ -60,6 +60,13 @@ void api_detail(cJSON *details, const char *field, const char *message);
 cJSON *api_body_object(struct api_call *call);
 /* True when the caller may write data of `unit_code`; replies 403 otherwise. */
 bool api_may_write_unit(struct api_call *call, const char *unit_code);
+/* True when the caller may read the people and evaluations of `unit_code`; replies 403
+ * otherwise (domain/access.h). */
+bool api_may_read_unit(struct api_call *call, const char *unit_code);
+/* True when the caller may read a person's data, in a period (gen and period) or today
+ * (NULL, NULL); replies 403 otherwise (domain/access.h). */
+bool api_may_read_person(struct api_call *call, struct rules_generation *gen, const char *period,
+                         const char *person);
 /* The rules in service, or NULL after replying 503. */
 struct ruleset *api_ruleset(struct api_call *call);
 /* The rules of a period (the year whose campaign declares it) and the period itself; NULL

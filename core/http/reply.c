@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/access.h"
 #include "http/call.h"
 #include "util/json_text.h"
 #include "util/log.h"
@@ -150,6 +151,33 @@ bool api_may_write_unit(struct api_call *call, const char *unit_code)
         snprintf(msg, sizeof msg, "this token writes only unit %s", call->who.unit);
     else
         snprintf(msg, sizeof msg, "this token is read-only");
+    api_error(call, 403, "forbidden", msg);
+    return false;
+}
+
+bool api_may_read_unit(struct api_call *call, const char *unit_code)
+{
+    if (access_reads_unit(&call->who, unit_code)) return true;
+    char msg[MESSAGE_LEN * 2];
+    snprintf(msg, sizeof msg,
+             "token của đơn vị %s chỉ đọc được cá nhân và kết quả đánh giá của đơn vị %s",
+             call->who.unit, call->who.unit);
+    api_error(call, 403, "forbidden", msg);
+    return false;
+}
+
+bool api_may_read_person(struct api_call *call, struct rules_generation *gen, const char *period,
+                         const char *person)
+{
+    if (access_reads_person(call->api->store, &call->who, gen, period, person)) return true;
+    char msg[MESSAGE_LEN * 2];
+    if (period)
+        snprintf(msg, sizeof msg,
+                 "token của đơn vị %s chỉ đọc được cá nhân thuộc đơn vị %s trong kỳ %s",
+                 call->who.unit, call->who.unit, period);
+    else
+        snprintf(msg, sizeof msg, "token của đơn vị %s chỉ đọc được cá nhân thuộc đơn vị %s",
+                 call->who.unit, call->who.unit);
     api_error(call, 403, "forbidden", msg);
     return false;
 }

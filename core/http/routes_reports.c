@@ -19,6 +19,7 @@
 #include "domain/periods.h"
 #include "domain/status.h"
 #include "domain/submission.h"
+#include "domain/unit_periods.h"
 #include "http/call.h"
 #include "store/facts.h"
 #include "store/people.h"
@@ -112,6 +113,7 @@ static bool submit(struct api_call *call, const struct submission *s,
         api_error(call, 500, "rule_error", msg);
         break;
     case SUBMISSION_PERIOD_CLOSED: api_error(call, 409, "period_closed", err); break;
+    case SUBMISSION_UNIT_ABSENT: api_error(call, 409, "unit_not_in_period", err); break;
     }
     return false;
 }
@@ -153,6 +155,21 @@ static bool period_open(struct api_call *call, const char *period)
     return false;
 }
 
+/* A unit reports only for periods in which it exists (domain/unit_periods.h): 409 before
+ * any word on the content. */
+static bool unit_in_period(struct api_call *call, const char *unit, const cJSON *period)
+{
+    char why[ERR_LEN];
+    switch (unit_presence_in_period(call->api->store, unit, period, why, sizeof why)) {
+    case UNIT_PRESENT: return true;
+    case UNIT_ABSENT: api_error(call, 409, "unit_not_in_period", why); return false;
+    case UNIT_UNKNOWN: api_error(call, 404, "unit_not_found", why); return false;
+    case UNIT_STORE_ERROR: break;
+    }
+    api_error(call, 503, "busy", why);
+    return false;
+}
+
 static void unit_report_put(struct api_call *call)
 {
     const char *period = call->params[0], *code = call->params[1];
@@ -163,7 +180,9 @@ static void unit_report_put(struct api_call *call)
         api_error(call, 404, "unit_not_found", "no unit has this code");
         return;
     }
-    if (!api_may_write_unit(call, code) || !period_open(call, period)) return;
+    if (!api_may_write_unit(call, code) || !period_open(call, period) ||
+        !unit_in_period(call, code, p))
+        return;
     cJSON *body = api_body_object(call);
     const char *note;
     struct submission s = {period, "unit", code, NULL, NULL, NULL};
@@ -213,7 +232,7 @@ static void person_facts_put(struct api_call *call)
     }
     /* 403 before any word on the content. */
     if (!api_may_write_unit(call, unit_code) || !period_open(call, period) ||
-        !hired_in_period(call, code, p))
+        !unit_in_period(call, unit_code, p) || !hired_in_period(call, code, p))
         goto done;
     const char *note;
     struct submission s = {period, "person", code, NULL, NULL, NULL};

@@ -4,17 +4,22 @@
  * is one call into the domain (or, for a stored evaluation, the stored text as it is).
  * A subject whose unit's evaluation failed gets 409 evaluation_failed: its stored
  * evaluation, if any, is stale and only shown as such.
+ * Evaluations and nomination lists name people, their ratings and discipline: a unit
+ * token reads its own unit's and its members' only (domain/access.h); the status and the
+ * ranking carry no personal data and every token reads them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/access.h"
 #include "domain/evaluation.h"
 #include "domain/evaluation_failures.h"
 #include "domain/membership.h"
 #include "domain/nominations.h"
 #include "domain/ranking.h"
 #include "domain/status.h"
+#include "domain/unit_periods.h"
 #include "http/call.h"
 #include "store/evaluations.h"
 #include "store/people.h"
@@ -35,6 +40,16 @@ static bool hired_after_period(struct api_call *call, const char *code, const cJ
              api_period_field(period, "code"));
     api_error(call, 404, "not_in_period", msg);
     return true;
+}
+
+/* A unit that does not exist in the period has no evaluation in it: 404 says why. */
+static bool unit_in_period(struct api_call *call, const char *code, const cJSON *period)
+{
+    char why[MESSAGE_LEN * 2];
+    if (unit_presence_in_period(call->api->store, code, period, why, sizeof why) != UNIT_ABSENT)
+        return true;
+    api_error(call, 404, "unit_not_in_period", why);
+    return false;
 }
 
 /* 409 for a subject whose unit's evaluation failed: {"error": {...}, "evaluation":
@@ -66,6 +81,13 @@ static void evaluation_reply(struct api_call *call, const char *subject)
     struct rules_generation *gen = api_period_rules(call, period, &p);
     if (!gen) return;
     struct store *st = call->api->store;
+    bool person = strcmp(subject, "person") == 0;
+    /* A unit token reads its own unit's evaluation and its members' (domain/access.h);
+     * an unknown code is 404 whoever asks. Admin and read tokens skip the look-ups. */
+    if (!access_reads_all(&call->who) && valid_code(code) &&
+        (person ? people_exists(st, code) : units_exists(st, code)) &&
+        !(person ? api_may_read_person(call, gen, period, code) : api_may_read_unit(call, code)))
+        return;
     cJSON *failure =
         valid_code(code) ? evaluation_failure_of(st, gen, period, subject, code) : NULL;
     if (failure) {
@@ -79,13 +101,13 @@ static void evaluation_reply(struct api_call *call, const char *subject)
         api_reply_text(call, 200, stored);
         return;
     }
-    bool person = strcmp(subject, "person") == 0;
     if (!valid_code(code) || !(person ? people_exists(st, code) : units_exists(st, code))) {
         api_error(call, 404, person ? "person_not_found" : "unit_not_found",
                   person ? "no person has this code" : "no unit has this code");
         return;
     }
     if (person && hired_after_period(call, code, p)) return;
+    if (!person && !unit_in_period(call, code, p)) return;
     char err[ERR_LEN];
     cJSON *evaluation = evaluation_fresh(st, gen, period, subject, code, err, sizeof err);
     if (!evaluation) {
@@ -124,8 +146,9 @@ static void ranking_get(struct api_call *call)
     const cJSON *p;
     struct rules_generation *gen = api_period_rules(call, call->params[0], &p);
     if (!gen) return;
-    cJSON *ranking = ranking_of_period(call->api->store, rules_hash(gen), call->params[0],
-                                       api_period_field(p, "report_due"));
+    cJSON *ranking =
+        ranking_of_period(call->api->store, rules_hash(gen), call->params[0],
+                          api_period_field(p, "report_due"), api_period_field(p, "to"));
     if (!ranking)
         api_error(call, 500, "internal", "cannot read the evaluations");
     else
@@ -136,7 +159,8 @@ static void nominations_get(struct api_call *call)
 {
     struct rules_generation *gen = api_period_rules(call, call->params[0], NULL);
     if (!gen) return;
-    cJSON *lists = nominations_of_period(call->api->store, gen, call->params[0]);
+    cJSON *lists =
+        nominations_of_period(call->api->store, gen, call->params[0], access_only_unit(&call->who));
     if (!lists)
         api_error(call, 500, "internal", "cannot read the evaluations");
     else

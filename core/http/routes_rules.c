@@ -171,7 +171,8 @@ static cJSON *years_in_service(const struct ruleset *rs)
     return years;
 }
 
-/* One year's catalog (?year=2025; the newest by default) and the list of years. */
+/* One year's catalog (?year=2025; the newest by default) and the list of years. No
+ * server path: where the rules live on disk is the administrator's business. */
 static void rules_get(struct api_call *call)
 {
     struct ruleset *rs = api_ruleset(call);
@@ -185,7 +186,6 @@ static void rules_get(struct api_call *call)
     }
     cJSON *out = cJSON_Duplicate(rules_catalog(gen), 1);
     cJSON_AddStringToObject(out, "rules_hash", rules_hash(gen));
-    cJSON_AddStringToObject(out, "dir", rules_dir(gen));
     cJSON_AddItemToObject(out, "years", years_in_service(rs));
     api_reply(call, 200, out);
 }

@@ -1,10 +1,14 @@
 /*
  * routes_units.c — read-only views of the organisation: units (the tree), their people
- * (today's, or a period's members), and a person's history of units.
+ * (today's, or a period's members), and a person's history of units. Units carry no
+ * personal data and every token reads them; people are personal data, read by an admin or
+ * read token, and by a unit token for its own unit's people only (domain/access.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/access.h"
 #include "domain/membership.h"
 #include "http/call.h"
 #include "store/memberships.h"
@@ -36,17 +40,25 @@ static void unit_get(struct api_call *call)
 }
 
 /* The people of a unit, optionally as they were in a period: ?unit=CODE&period=P lists
- * the unit's members in P (who it evaluates: domain/membership.h), even after they moved. */
+ * the unit's members in P (who it evaluates: domain/membership.h), even after they moved.
+ * A unit token reads its own unit's people only (domain/access.h): without ?unit= it gets
+ * them, and another unit's are 403. */
 static void people_list(struct api_call *call)
 {
     char unit[CODE_MAX_LEN + 1], period[CODE_MAX_LEN + 1];
     int found = http_query_param(call->req, "unit", unit, sizeof unit);
     int in_period = http_query_param(call->req, "period", period, sizeof period);
+    const char *only = access_only_unit(&call->who);
+    if (found == 0 && only) {
+        snprintf(unit, sizeof unit, "%s", only);
+        found = 1;
+    }
     bool filtered = found != 0;
     if (found < 0 || (filtered && !(valid_code(unit) && units_exists(call->api->store, unit)))) {
         api_error(call, 404, "unit_not_found", "no unit has this code");
         return;
     }
+    if (filtered && !api_may_read_unit(call, unit)) return;
     const char *day = NULL;
     if (in_period < 0) {
         api_error(call, 404, "period_not_found", "no period has this code");
@@ -78,6 +90,10 @@ static void person_get(struct api_call *call)
     const char *code = call->params[0];
     struct store *st = call->api->store;
     char *unit = valid_code(code) ? people_unit_of(st, code) : NULL;
+    if (unit && !api_may_read_person(call, NULL, NULL, code)) {
+        free(unit);
+        return;
+    }
     cJSON *stays = unit ? memberships_of_person(st, code) : NULL;
     if (!stays) {
         api_error(call, 404, "person_not_found", "no person has this code");

@@ -259,6 +259,21 @@ static size_t first_row(const struct fact_group *g)
     return first;
 }
 
+/* A unit reports only for periods in which it exists (domain/unit_periods.h): each group
+ * for a unit closed before the period's last day (or opened after it), or for a person
+ * that unit evaluates, is refused at its first row. */
+static void check_units_exist(struct facts_import *fi)
+{
+    for (size_t i = 0; i < fi->ngroups; i++) {
+        const struct fact_group *g = &fi->groups[i];
+        if (!g->known) continue;
+        char why[512];
+        const struct submission s = {g->period, g->subject, g->code, NULL, "", NULL};
+        if (!submission_unit_exists(fi->st, fi->rs, &s, why, sizeof why))
+            import_error(fi->errors, first_row(g), "code", "%s", why);
+    }
+}
+
 /* Stored groups whose unit's evaluation failed, one line each at the group's first row. */
 static void note_failed_evaluations(const struct facts_import *fi,
                                     const struct submission_result *results,
@@ -306,7 +321,7 @@ static int write_groups(struct facts_import *fi, const char *actor, bool replace
         import_error(fi->errors, 0, NULL, "cơ sở dữ liệu không ghi được: %s", err);
     else if (status == SUBMISSION_EVALUATION)
         import_error(fi->errors, 0, NULL, "đánh giá %s", err);
-    else if (status == SUBMISSION_PERIOD_CLOSED)
+    else if (status == SUBMISSION_PERIOD_CLOSED || status == SUBMISSION_UNIT_ABSENT)
         import_error(fi->errors, 0, NULL, "%s", err);
     else if (status != SUBMISSION_OK)
         import_error(fi->errors, 0, NULL, "lỗi cơ sở dữ liệu: %s", err);
@@ -352,6 +367,7 @@ int import_facts(struct store *st, const struct ruleset *rs, const char *path, c
     for (size_t r = 1; r < fi.table.count; r++)
         read_row(&fi, r);
     validate_groups(&fi);
+    check_units_exist(&fi);
     if (errors->count == 0) rc = write_groups(&fi, actor, replace, summary);
 done:
     if (fi.indexed) hdestroy_r(&fi.index);

@@ -139,6 +139,27 @@ cJSON *units_to_evaluate(struct store *st, const char *period, const char *from,
     return store_code_list(st, stmt);
 }
 
+int units_dates(struct store *st, const char *code, struct unit_dates *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *stmt =
+        store_prepare(st, "SELECT valid_from, valid_to, merged_into FROM units WHERE code = ?");
+    if (!stmt) return -1;
+    store_bind_text(stmt, 1, code);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        const char *v;
+        if ((v = store_column_text(stmt, 0)))
+            snprintf(out->valid_from, sizeof out->valid_from, "%s", v);
+        if ((v = store_column_text(stmt, 1)))
+            snprintf(out->valid_to, sizeof out->valid_to, "%s", v);
+        if ((v = store_column_text(stmt, 2)))
+            snprintf(out->merged_into, sizeof out->merged_into, "%s", v);
+    }
+    store_done(st, stmt);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 char *units_day_after_closing(struct store *st, const char *code)
 {
     return store_single_text(

@@ -27,11 +27,19 @@ cJSON *units_list_json(struct store *st);
 /* {code,name,kind,facts} with the unit's latest facts for the period ({} if none): the
  * rules' input. NULL when the unit does not exist. */
 cJSON *units_input_json(struct store *st, const char *period, const char *unit_code);
-/* Codes of units to evaluate for a period: those existing at some time in [from, to], and
+/* Codes of units to evaluate for a period: those existing at some time in [from, to] (the
+ * domain asks for its last day: from = to, domain/unit_periods.h), and
  * any that has facts for the period: its own, or of the people who belonged to it on
  * `members_on` (domain/membership.h decides that day). */
 cJSON *units_to_evaluate(struct store *st, const char *period, const char *from, const char *to,
                          const char *members_on);
+/* A unit's effective dates and the unit it merged into, each "" when not set (a unit
+ * without valid_from has always existed, without valid_to still exists). 1 when the unit
+ * exists, 0 when no unit has the code, -1 on a database error. */
+struct unit_dates {
+    char valid_from[11], valid_to[11], merged_into[33];
+};
+int units_dates(struct store *st, const char *code, struct unit_dates *out);
 /* The first day a closed unit no longer exists (valid_to + 1, malloc'd), or NULL when the
  * unit is not closed. */
 char *units_day_after_closing(struct store *st, const char *code);

@@ -382,13 +382,19 @@ class NotFoundAndScopeTest(RulesApiTestCase):
         self.assertEqual(self.count("fact_versions"), 3)
         self.assertEqual(self.count("fact_versions", "code = 'MT' OR code = ?",
                                     (mt_staff[0]["code"],)), 0)
-        # Every token reads every unit.
+        # An admin and a read token read every unit; a unit token reads its own unit's
+        # evaluation, and what names no person (status, ranking), but not another unit's
+        # evaluation (personal data: README.md, "Who reads what"; test_scope.py has more).
         for token in ("read", "unit:VP", "admin"):
             for path in (evaluation_path("2025-H1", "unit", "VP"),
-                         evaluation_path("2025-H1", "unit", "MT"),
                          "/api/v1/periods/2025-H1/status", "/api/v1/periods/2025-H1/ranking",
                          "/api/v1/periods/2025-H1/nominations"):
                 self.get_ok(path, token)
+        for token in ("read", "admin"):
+            self.get_ok(evaluation_path("2025-H1", "unit", "MT"), token)
+        status, _, out = self.d.request("GET", evaluation_path("2025-H1", "unit", "MT"),
+                                        token="unit:VP")
+        self.assertErrorShape(status, out, 403, "unit:VP reads MT's evaluation")
 
 
 # ---- titles over HTTP ----------------------------------------------------------------------
