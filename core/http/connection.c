@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -392,6 +393,14 @@ void conn_start(struct connection *c)
     c->request_started = monotonic_seconds();
     arm_timer(c, srv->limits.head_timeout);
     update_reusable(c);
+}
+
+bool conn_reuse(struct connection *c)
+{
+    int pending = 0;
+    if (ioctl(bufferevent_getfd(c->bev), FIONREAD, &pending) == 0 && pending > 0) return false;
+    conn_free(c);
+    return true;
 }
 
 void conn_drain(struct connection *c)

@@ -58,6 +58,10 @@
 /* Room for a refusal's status line and headers (its JSON body is counted apart). */
 #define REFUSAL_HEAD_MAX 256
 
+/* Reusable connections looked at to find one to close, passing over those whose next
+ * request is already arriving (nginx closes up to 32 at a time). */
+#define REUSE_CANDIDATES 32
+
 #define CLOSED_METRIC      "thidua_http_connections_closed_total"
 #define CLOSED_METRIC_HELP "Connections the server closed or refused to keep room for others"
 
@@ -152,17 +156,24 @@ static bool warn_now(time_t *last)
 }
 
 /* Closes the oldest reusable connection, from `remote` only when it is not NULL; false when
- * there is none. */
+ * there is none. One whose next request is already arriving is passed over, up to
+ * REUSE_CANDIDATES of them. */
 static bool close_oldest_reusable(struct http_server *srv, const char *remote)
 {
-    struct connection *c = srv->reuse_oldest;
-    while (c && remote && strcmp(c->remote, remote) != 0)
-        c = c->reuse_newer;
-    if (!c) return false;
-    metrics_count(CLOSED_METRIC, CLOSED_METRIC_HELP, "reason",
-                  remote ? "address_reused" : "reused");
-    conn_free(c);
-    return true;
+    int candidates = 0;
+    for (struct connection *c = srv->reuse_oldest; c && candidates < REUSE_CANDIDATES;) {
+        struct connection *newer = c->reuse_newer;
+        if (!remote || strcmp(c->remote, remote) == 0) {
+            candidates++;
+            if (conn_reuse(c)) {
+                metrics_count(CLOSED_METRIC, CLOSED_METRIC_HELP, "reason",
+                              remote ? "address_reused" : "reused");
+                return true;
+            }
+        }
+        c = newer;
+    }
+    return false;
 }
 
 /* Makes room for one more connection from `remote`; NULL when there is, else the error

@@ -107,6 +107,10 @@ void conn_start(struct connection *c);
 /* What shutdown does to one connection: closes it at once when it is idle, once its last
  * answer is written when that is all it owes, else after the request in flight. May free c. */
 void conn_drain(struct connection *c);
+/* What making room does to a reusable connection: closes it (conn_free) and returns true,
+ * unless the first bytes of its next request are already waiting in the socket (it is
+ * about to be busy, not idle): then false, and c is left alone. */
+bool conn_reuse(struct connection *c);
 /* Closes the socket, frees c and tells the server (server_conn_closed). */
 void conn_free(struct connection *c);
 

@@ -210,6 +210,9 @@ class ConnectionLimitTest(unittest.TestCase):
                     s.sendall(http_request_bytes("GET", "/healthz"))
                     self.assertEqual(read_response(s).status, 200)
                     s.sendall(b"GET /api/v1/units/TTRA HTTP/1.1\r\n")
+                # Give the daemon a moment to read them: until then they look idle, and a
+                # client arriving would be answered 503 rather than wait.
+                time.sleep(0.5)
                 # The third is not refused (it waits in the backlog) ...
                 third = d.connect()
                 third.sendall(http_request_bytes("GET", "/api/v1/units/VP", token=token))
