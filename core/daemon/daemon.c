@@ -18,9 +18,13 @@
 #include "domain/ruleset.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "util/descriptors.h"
 #include "util/log.h"
 
 #define ERR_LEN 512
+/* Descriptors the daemon needs besides its clients: the listener, the database and its
+ * journal, the log, the event loop, outbound mail and SMS (Redis reserves 32). */
+#define RESERVED_DESCRIPTORS 64
 
 struct daemon {
     struct event_base *base;
@@ -96,6 +100,20 @@ static int load_first_rules(struct daemon *d, struct store *st)
     return -1;
 }
 
+/* Makes room in RLIMIT_NOFILE for every connection allowed plus the daemon's own files, as
+ * far as the hard limit allows; says so when it cannot (accept then pauses on EMFILE). */
+static void raise_descriptor_limit(const struct config_limits *limits)
+{
+    long wanted = (long)limits->connections + RESERVED_DESCRIPTORS;
+    long got = descriptors_raise(wanted);
+    if (got < wanted)
+        log_warn("the descriptor limit is %ld, below the %ld that limits.connections = %d "
+                 "needs; raise the hard limit (LimitNOFILE=, ulimit -Hn) or lower the cap",
+                 got, wanted, limits->connections);
+    else
+        log_info("descriptor limit: %ld", got);
+}
+
 /* Runs the loop until a stop signal has drained the server. */
 static void run_loop(struct daemon *d)
 {
@@ -127,6 +145,7 @@ int daemon_serve(const struct config *cfg)
         log_error("cannot create the event loop");
         goto done;
     }
+    raise_descriptor_limit(&cfg->limits);
     d.http = http_server_start(d.base, cfg->listen_host, cfg->listen_port, &cfg->limits, api_handle,
                                &d.api, err, sizeof err);
     if (!d.http) {

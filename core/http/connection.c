@@ -4,10 +4,18 @@
  * read_body) that makes keep-alive and pipelining work, the per-connection deadlines,
  * sending responses, lingering after an error, and closing.
  *
- * One timer enforces two deadlines: idle_timeout while waiting for a request to start,
- * read_timeout for a whole request to arrive once it has (so a client sending one byte a
- * second does not hold a connection for ever). write_timeout is the bufferevent's write
- * timeout. A client that stops reading its answers is paused, not buffered for without end.
+ * One timer enforces the deadlines, each counted from when the request started (the
+ * connection's opening for its first request, its first byte on a kept-alive connection):
+ * head_timeout for the request line and headers, read_timeout for the whole request (408
+ * past either, so a client sending one byte a second does not hold a connection for long),
+ * and idle_timeout while a kept-alive connection waits for its next request. A new
+ * connection that sends nothing within head_timeout is closed without a word.
+ * write_timeout is the bufferevent's write timeout. A client that stops reading its answers
+ * is paused, not buffered for without end.
+ *
+ * A connection tells the listener whenever it becomes reusable (waiting for a request,
+ * nothing buffered either way) and when it stops (update_reusable): at a connection cap the
+ * listener closes the oldest reusable one to make room.
  *
  * This file must never touch the listening socket, the connection count or cap, or the
  * drain's timer and callback (http/listener.c owns those); nor parse request text itself
@@ -20,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "http/parse.h"
 #include "http/server_internal.h"
@@ -39,6 +49,8 @@
 
 /* Room for the 413 message, which names both sizes. */
 #define BODY_LIMIT_MESSAGE_MAX 128
+/* Room for a 400's message: what is refused and why. */
+#define HEAD_PROBLEM_MESSAGE_MAX 160
 
 #define HEADERS_TOO_LARGE_MESSAGE "the request line and headers exceed the configured limit"
 
@@ -51,8 +63,30 @@ static void conn_timeout(evutil_socket_t fd, short events, void *arg);
 
 static void arm_timer(struct connection *c, double seconds)
 {
-    struct timeval tv = timeval_of(seconds);
+    struct timeval tv = timeval_of(seconds > 0 ? seconds : 0);
     event_add(c->timer, &tv);
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Arms the timer for what is left of `limit` seconds since the request started. */
+static void arm_request_deadline(struct connection *c, double limit)
+{
+    arm_timer(c, limit - (monotonic_seconds() - c->request_started));
+}
+
+/* Joins or leaves the listener's reuse queue as the connection's state now has it. */
+static void update_reusable(struct connection *c)
+{
+    bool reusable = c->state == CONN_IDLE && !c->paused && !c->eof &&
+                    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+                    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0;
+    server_conn_reusable(c, reusable);
 }
 
 static void reset_request(struct connection *c)
@@ -68,6 +102,7 @@ static void reset_request(struct connection *c)
 void conn_free(struct connection *c)
 {
     struct http_server *srv = c->srv;
+    server_conn_closing(c);
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -109,6 +144,7 @@ static void fail_connection(struct connection *c, int status, const char *code, 
     bufferevent_disable(c->bev, EV_READ);
     event_del(c->timer);
     reset_request(c);
+    update_reusable(c);
 }
 
 static void dispatch(struct connection *c)
@@ -122,6 +158,7 @@ static void dispatch(struct connection *c)
     c->srv->handler(&c->req, &resp, c->srv->ctx);
     send_response(c, &resp, false);
     reset_request(c);
+    c->request_started = 0; /* the next request's deadlines count from its first byte */
     if (c->keep_alive) {
         c->state = CONN_IDLE;
         arm_timer(c, c->srv->limits.idle_timeout);
@@ -144,8 +181,11 @@ static bool begin_request(struct connection *c)
         return false;
     }
     if (evbuffer_get_length(bufferevent_get_input(c->bev)) == 0) return false;
+    const struct config_limits *limits = &c->srv->limits;
+    if (c->request_started == 0) c->request_started = monotonic_seconds();
     c->state = CONN_HEAD;
-    arm_timer(c, c->srv->limits.read_timeout);
+    arm_request_deadline(c, limits->head_timeout < limits->read_timeout ? limits->head_timeout
+                                                                        : limits->read_timeout);
     return true;
 }
 
@@ -175,6 +215,7 @@ static bool begin_body(struct connection *c, long long length)
         evbuffer_get_length(bufferevent_get_input(c->bev)) == 0)
         evbuffer_add_printf(bufferevent_get_output(c->bev), "HTTP/1.1 100 Continue\r\n\r\n");
     c->state = CONN_BODY;
+    arm_request_deadline(c, limits->read_timeout);
     return true;
 fail:
     fail_connection(c, status, code, message);
@@ -188,6 +229,7 @@ static bool read_head(struct connection *c)
     struct evbuffer *in = bufferevent_get_input(c->bev);
     int status = 431;
     const char *code = "headers_too_large", *message = HEADERS_TOO_LARGE_MESSAGE;
+    char problem[HEAD_PROBLEM_MESSAGE_MAX];
     struct evbuffer_ptr end = evbuffer_search(in, HEAD_END, HEAD_END_LEN, NULL);
     if (end.pos < 0) {
         if (evbuffer_get_length(in) > limit) goto fail;
@@ -205,10 +247,14 @@ static bool read_head(struct connection *c)
     evbuffer_remove(in, c->head, head_len);
     c->head[head_len - BLANK_LINE_LEN] = '\0';
     struct http_head head;
-    status = http_parse_head(c->head, &c->req, &head);
+    status = http_parse_head(c->head, head_len - BLANK_LINE_LEN, &c->req, &head);
     if (status) {
         code = http_head_error_code(status);
         message = http_head_error_message(status);
+        if (status == 400 && head.problem) {
+            snprintf(problem, sizeof problem, "%s: %s", message, head.problem);
+            message = problem;
+        }
         goto fail;
     }
     c->req.remote = c->remote;
@@ -229,15 +275,16 @@ static bool read_body(struct connection *c)
     return true;
 }
 
-/* Advances the state machine as far as the buffered input allows. */
+/* Advances the state machine as far as the buffered input allows, then tells the reuse
+ * queue where the connection stands. */
 static void process_input(struct connection *c)
 {
-    for (;;) {
-        if (c->state == CONN_CLOSING) return;
-        if (c->state == CONN_IDLE && !begin_request(c)) return;
-        if (c->state == CONN_HEAD && !read_head(c)) return;
-        if (c->state == CONN_BODY && !read_body(c)) return;
+    while (c->state != CONN_CLOSING) {
+        if (c->state == CONN_IDLE && !begin_request(c)) break;
+        if (c->state == CONN_HEAD && !read_head(c)) break;
+        if (c->state == CONN_BODY && !read_body(c)) break;
     }
+    update_reusable(c);
 }
 
 /* ---- bufferevent and timer callbacks ---------------------------------------------------- */
@@ -268,7 +315,10 @@ static void conn_write(struct bufferevent *bev, void *arg)
         if (evbuffer_get_length(bufferevent_get_output(bev)) > 0 || c->paused) return;
     }
     if (c->state != CONN_CLOSING) {
-        if (c->eof) conn_free(c); /* everything it sent is answered */
+        if (c->eof)
+            conn_free(c); /* everything it sent is answered */
+        else
+            update_reusable(c); /* its last answer is out: it waits, owing nothing */
         return;
     }
     if (!c->linger) {
@@ -294,7 +344,10 @@ static void conn_event(struct bufferevent *bev, short events, void *arg)
         bufferevent_disable(bev, EV_READ);
         bool owed = evbuffer_get_length(bufferevent_get_output(bev)) > 0 ||
                     (c->paused && evbuffer_get_length(bufferevent_get_input(bev)) > 0);
-        if (!owed) conn_free(c);
+        if (owed)
+            update_reusable(c);
+        else
+            conn_free(c);
         return;
     }
     if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) conn_free(c);
@@ -307,7 +360,11 @@ static void conn_timeout(evutil_socket_t fd, short events, void *arg)
     struct connection *c = arg;
     if (c->state == CONN_IDLE || c->state == CONN_LINGER) {
         conn_free(c);
-    } else if (c->state == CONN_HEAD || c->state == CONN_BODY) {
+    } else if (c->state == CONN_HEAD) {
+        fail_connection(c, 408, "request_timeout",
+                        "the request line and headers did not arrive within the configured "
+                        "head timeout");
+    } else if (c->state == CONN_BODY) {
         fail_connection(c, 408, "request_timeout",
                         "the request did not arrive within the configured read timeout");
     }
@@ -331,7 +388,19 @@ void conn_start(struct connection *c)
     bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     c->state = CONN_IDLE;
-    arm_timer(c, srv->limits.idle_timeout);
+    /* A new connection's first request counts from now: one that sends nothing is closed
+     * after head_timeout, not left for idle_timeout. */
+    c->request_started = monotonic_seconds();
+    arm_timer(c, srv->limits.head_timeout);
+    update_reusable(c);
+}
+
+bool conn_reuse(struct connection *c)
+{
+    int pending = 0;
+    if (ioctl(bufferevent_getfd(c->bev), FIONREAD, &pending) == 0 && pending > 0) return false;
+    conn_free(c);
+    return true;
 }
 
 void conn_drain(struct connection *c)
@@ -345,6 +414,7 @@ void conn_drain(struct connection *c)
         c->state = CONN_CLOSING;
         bufferevent_disable(c->bev, EV_READ);
         event_del(c->timer);
+        update_reusable(c);
     } else {
         c->keep_alive = false;
     }

@@ -11,7 +11,6 @@
  * This file must never include libevent or touch a connection, and must never know about
  * routes, JSON payloads beyond the error body, or the database.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,19 +201,72 @@ bool http_target_clean(const struct http_request *req, char *why, size_t whylen)
 
 /* ---- parsing a request head ------------------------------------------------------------- */
 
-/* What the header fields seen so far say about the body's framing. */
+/*
+ * Strictly RFC 9112, because a head two parsers read differently is how a request gets
+ * smuggled: the bytes one of them takes for a body, the other runs as a second request.
+ * So anything with more than one reading is refused (400, and the connection closed):
+ *   - a NUL, a CR not followed by LF, an LF not after CR, or any other control character
+ *     but a tab in a field value (RFC 9112 2.2, 5.5): C string functions would stop at
+ *     the NUL and forget the rest of the head;
+ *   - a request line other than method SP origin-form SP version (RFC 9112 3);
+ *   - a field name that is not a token, whitespace before the colon, a folded line
+ *     (RFC 9112 5.1, 5.2);
+ *   - a Content-Length that is not digits alone ("+2", "-0", " 2", "2, 2"), or two of them
+ *     (RFC 9112 6.3, 9110 8.6);
+ *   - Transfer-Encoding with Content-Length (RFC 9112 6.1, 6.3); without it, 411: this
+ *     server reads bodies by length only;
+ *   - an HTTP/1.1 request without exactly one Host, or any request with two (RFC 9112 3.2).
+ */
+
+#define CR   '\r'
+#define LF   '\n'
+#define SP   ' '
+#define HTAB '\t'
+#define DEL  0x7f
+/* Digits of a Content-Length: 18 always fit in a long long, and far exceed any body limit. */
+#define CONTENT_LENGTH_MAX_DIGITS 18
+
+/* What the header fields seen so far say about the body's framing and the target host. */
 struct framing {
-    bool chunked;
     bool have_length;
     bool have_encoding;
+    int hosts;
 };
+
+/* A tchar of RFC 9110 5.6.2: what method and field names are made of. */
+static bool is_tchar(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static bool all_tchars(const char *s)
+{
+    if (!*s) return false;
+    for (; *s; s++)
+        if (!is_tchar((unsigned char)*s)) return false;
+    return true;
+}
+
+/* Refuses NUL, bare CR, bare LF and control characters (a tab aside) anywhere in the head. */
+static const char *check_characters(const char *head, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)head[i];
+        if (c == CR && (i + 1 == len || head[i + 1] != LF)) return "a CR without LF";
+        if (c == LF && (i == 0 || head[i - 1] != CR)) return "an LF without CR";
+        if (c == '\0') return "a NUL byte";
+        if ((c < SP && c != CR && c != LF && c != HTAB) || c == DEL) return "a control character";
+    }
+    return NULL;
+}
 
 static char *trim(char *s)
 {
-    while (*s == ' ' || *s == '\t')
+    while (*s == SP || *s == HTAB)
         s++;
     size_t len = strlen(s);
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+    while (len && (s[len - 1] == SP || s[len - 1] == HTAB))
         s[--len] = '\0';
     return s;
 }
@@ -225,49 +277,75 @@ static int parse_request_line(char *head, struct http_request *req, struct http_
                               char **rest)
 {
     char *line_end = strstr(head, CRLF);
+    out->problem = "the request line is not METHOD /path HTTP/1.1";
     if (!line_end) return 400;
     *line_end = '\0';
     char *method = head;
-    char *target = strchr(method, ' ');
+    char *target = strchr(method, SP);
     if (!target) return 400;
     *target++ = '\0';
-    char *version = strchr(target, ' ');
+    char *version = strchr(target, SP);
     if (!version) return 400;
     *version++ = '\0';
     if (strcmp(version, HTTP_11) != 0 && strcmp(version, HTTP_10) != 0)
         return strncmp(version, HTTP_VERSION_PREFIX, strlen(HTTP_VERSION_PREFIX)) == 0 ? 505 : 400;
-    if (target[0] != '/' || method[0] == '\0') return 400;
+    if (!all_tchars(method) || target[0] != '/') return 400;
+    for (const char *t = target; *t; t++)
+        if ((unsigned char)*t <= SP || (unsigned char)*t >= DEL) return 400;
     req->method = method;
     char *q = strchr(target, '?');
     if (q) *q++ = '\0';
     req->path = target;
     req->query = q ? q : "";
     out->keep_alive = strcmp(version, HTTP_10) != 0;
+    out->http11 = out->keep_alive;
     *rest = line_end + CRLF_LEN;
+    out->problem = NULL;
     return 0;
 }
 
-/* What one header field means for the body's framing and the connection. */
+/* A Content-Length's value: digits alone; -1 otherwise. */
+static long long content_length_of(const char *value)
+{
+    size_t digits = strspn(value, "0123456789");
+    if (digits == 0 || value[digits] != '\0' || digits > CONTENT_LENGTH_MAX_DIGITS) return -1;
+    return strtoll(value, NULL, 10);
+}
+
+/* What one header field means for the body's framing, the host and the connection. */
 static int apply_header(const char *name, const char *value, struct http_head *out,
                         struct framing *f)
 {
     if (strcasecmp(name, "Content-Length") == 0) {
-        char *tail;
-        errno = 0;
-        long long n = strtoll(value, &tail, 10);
-        if (errno || *tail || n < 0 || value[0] == '\0') return 400;
-        /* Two lengths that differ are how requests get smuggled: refuse (RFC 9112 6.3). */
-        if (f->have_length && n != out->content_length) return 400;
+        long long n = content_length_of(value);
+        out->problem = f->have_length ? "two Content-Length fields"
+                                      : "Content-Length is not a number of digits alone";
+        if (n < 0 || f->have_length) return 400;
         f->have_length = true;
         out->content_length = n;
     } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
-        /* Only a single "identity" means no encoding; anything else, a repeated header
-         * included, is a body we do not accept. */
-        f->chunked = f->chunked || f->have_encoding || strcasecmp(value, "identity") != 0;
         f->have_encoding = true;
+    } else if (strcasecmp(name, "Host") == 0) {
+        f->hosts++;
     } else if (strcasecmp(name, "Connection") == 0) {
         if (strcasecmp(value, "close") == 0) out->keep_alive = false;
         if (strcasecmp(value, "keep-alive") == 0) out->keep_alive = true;
+    }
+    out->problem = NULL;
+    return 0;
+}
+
+/* What the whole head says about framing and host, once every field is read. */
+static int check_framing(const struct framing *f, struct http_head *out)
+{
+    if (f->have_encoding && f->have_length) {
+        out->problem = "both Transfer-Encoding and Content-Length";
+        return 400;
+    }
+    if (f->have_encoding) return 411;
+    if (f->hosts > 1 || (out->http11 && f->hosts == 0)) {
+        out->problem = "an HTTP/1.1 request needs exactly one Host field";
+        return 400;
     }
     return 0;
 }
@@ -278,29 +356,30 @@ static int parse_header_fields(char *line, struct http_request *req, struct http
     struct framing f = {0};
     while (*line) {
         char *end = strstr(line, CRLF);
+        out->problem = "a header line is not Name: value";
         if (!end) return 400;
         *end = '\0';
         char *colon = strchr(line, ':');
-        if (!colon || colon == line) return 400;
+        if (!colon) return 400;
         *colon = '\0';
+        if (!all_tchars(line)) return 400; /* also a folded line, and space before ':' */
         if (req->header_count == HTTP_MAX_HEADERS) return 431;
         char *name = line, *value = trim(colon + 1);
-        for (char *n = name; *n; n++)
-            if (*n == ' ' || *n == '\t') return 400;
         req->headers[req->header_count++] = (struct http_header){name, value};
         int status = apply_header(name, value, out, &f);
         if (status) return status;
         line = end + CRLF_LEN;
     }
-    if (f.chunked) return f.have_length ? 400 : 411;
-    return 0;
+    out->problem = NULL;
+    return check_framing(&f, out);
 }
 
-int http_parse_head(char *head, struct http_request *req, struct http_head *out)
+int http_parse_head(char *head, size_t len, struct http_request *req, struct http_head *out)
 {
     memset(req, 0, sizeof *req);
-    out->content_length = 0;
-    out->keep_alive = false;
+    memset(out, 0, sizeof *out);
+    out->problem = check_characters(head, len);
+    if (out->problem) return 400;
     char *fields;
     int status = parse_request_line(head, req, out, &fields);
     if (status) return status;

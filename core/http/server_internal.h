@@ -16,6 +16,8 @@
 
 #include "http/server.h"
 
+struct address_counts;
+
 struct bufferevent;
 struct event;
 struct evconnlistener;
@@ -49,7 +51,15 @@ struct connection {
     bool eof;        /* the client shut its side: answer what came, then close */
     bool head_only;  /* a HEAD request: the GET's headers, no body */
     size_t lingered; /* bytes dropped while lingering */
+    /* When the request being read started, on the monotonic clock: the connection's
+     * opening for its first request, the first byte for a kept-alive one; 0 between
+     * requests. head_timeout and read_timeout count from it. */
+    double request_started;
+    /* In the server's reuse queue: waiting for a request with nothing owed either way, so
+     * closing it loses nothing (a kept-alive connection, or a new one still silent). */
+    bool reusable;
     struct connection *prev, *next;
+    struct connection *reuse_newer, *reuse_older;
 };
 
 /* The server. http/listener.c owns it; connections read base, limits, handler, ctx and
@@ -62,14 +72,21 @@ struct http_server {
     void *ctx;
     int port;
     int connections;
-    bool listener_paused;
+    bool listening;     /* the listener is enabled */
+    bool accept_failed; /* out of descriptors: waiting for accept_retry */
     bool draining;
     struct event *grace_timer;
     struct event *accept_retry; /* re-enables the listener after EMFILE and the like */
     void (*drained)(void *);
     void *drained_arg;
     struct connection *all;
-    char date[HTTP_DATE_MAX]; /* the Date header, formatted once a second */
+    /* The reusable connections, newest first; at a cap the oldest is closed to make room
+     * (nginx's reusable_connections_queue). */
+    struct connection *reuse_newest, *reuse_oldest;
+    int reusable;
+    struct address_counts *addresses;         /* open connections per client address */
+    time_t reuse_warned_at, refuse_warned_at; /* their warnings are logged once a second */
+    char date[HTTP_DATE_MAX];                 /* the Date header, formatted once a second */
     time_t date_at;
 };
 
@@ -90,10 +107,20 @@ void conn_start(struct connection *c);
 /* What shutdown does to one connection: closes it at once when it is idle, once its last
  * answer is written when that is all it owes, else after the request in flight. May free c. */
 void conn_drain(struct connection *c);
+/* What making room does to a reusable connection: closes it (conn_free) and returns true,
+ * unless the first bytes of its next request are already waiting in the socket (it is
+ * about to be busy, not idle): then false, and c is left alone. */
+bool conn_reuse(struct connection *c);
 /* Closes the socket, frees c and tells the server (server_conn_closed). */
 void conn_free(struct connection *c);
 
 /* ---- http/listener.c, for the connections ----------------------------------------------- */
+
+/* c joins (reusable) or leaves the server's reuse queue; a connection says so whenever it
+ * starts or stops waiting for a request with nothing owed either way. */
+void server_conn_reusable(struct connection *c, bool reusable);
+/* c is about to be freed: it leaves the reuse queue and its address's count. */
+void server_conn_closing(struct connection *c);
 
 /* The Date header's value, formatted again only when the second has changed. */
 const char *server_date(struct http_server *srv);

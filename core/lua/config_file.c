@@ -137,18 +137,22 @@ static int read_limits(lua_State *L, struct config_limits *lim, const char *file
         return -1;
     }
     double body = (double)lim->body_bytes, header = (double)lim->header_bytes;
-    double conns = lim->connections;
-    int rc = read_number(L, "body_bytes", 1024, 1 << 30, &body, file, err, errlen) ||
-             read_number(L, "header_bytes", 1024, 1 << 20, &header, file, err, errlen) ||
-             read_number(L, "read_timeout", 0.1, 3600, &lim->read_timeout, file, err, errlen) ||
-             read_number(L, "write_timeout", 0.1, 3600, &lim->write_timeout, file, err, errlen) ||
-             read_number(L, "idle_timeout", 0.1, 3600, &lim->idle_timeout, file, err, errlen) ||
-             read_number(L, "connections", 1, 100000, &conns, file, err, errlen) ||
-             read_number(L, "shutdown_grace", 0, 600, &lim->shutdown_grace, file, err, errlen) ||
-             read_size_limits(L, lim, file, err, errlen);
+    double conns = lim->connections, per_address = lim->connections_per_address;
+    int rc =
+        read_number(L, "body_bytes", 1024, 1 << 30, &body, file, err, errlen) ||
+        read_number(L, "header_bytes", 1024, 1 << 20, &header, file, err, errlen) ||
+        read_number(L, "head_timeout", 0.1, 3600, &lim->head_timeout, file, err, errlen) ||
+        read_number(L, "read_timeout", 0.1, 3600, &lim->read_timeout, file, err, errlen) ||
+        read_number(L, "write_timeout", 0.1, 3600, &lim->write_timeout, file, err, errlen) ||
+        read_number(L, "idle_timeout", 0.1, 3600, &lim->idle_timeout, file, err, errlen) ||
+        read_number(L, "connections", 1, 100000, &conns, file, err, errlen) ||
+        read_number(L, "connections_per_address", 1, 100000, &per_address, file, err, errlen) ||
+        read_number(L, "shutdown_grace", 0, 600, &lim->shutdown_grace, file, err, errlen) ||
+        read_size_limits(L, lim, file, err, errlen);
     lim->body_bytes = (size_t)body;
     lim->header_bytes = (size_t)header;
     lim->connections = (int)conns;
+    lim->connections_per_address = (int)per_address;
     lua_pop(L, 1);
     return rc ? -1 : 0;
 }

@@ -74,10 +74,12 @@ void config_defaults(struct config *cfg, const char *base_dir)
     cfg->limits = (struct config_limits){
         .body_bytes = 1 << 20,
         .header_bytes = 16 << 10,
+        .head_timeout = 10,
         .read_timeout = 30,
         .write_timeout = 30,
         .idle_timeout = 60,
         .connections = 1024,
+        .connections_per_address = 64,
         .shutdown_grace = 10,
         .note_chars = 4000,
         .reason_chars = 8000,

@@ -7,13 +7,15 @@
 #include <stddef.h>
 
 struct config_limits {
-    size_t body_bytes;     /* largest request body; 413 past it */
-    size_t header_bytes;   /* request line + headers; 431 past it */
-    double read_timeout;   /* seconds a client may take to send a request */
-    double write_timeout;  /* seconds a client may take to read a response */
-    double idle_timeout;   /* seconds a keep-alive connection may sit idle */
-    int connections;       /* open connections at once; further ones wait in the backlog */
-    double shutdown_grace; /* seconds SIGTERM waits for in-flight requests */
+    size_t body_bytes;           /* largest request body; 413 past it */
+    size_t header_bytes;         /* request line + headers; 431 past it */
+    double head_timeout;         /* seconds a client may take to send a request's head */
+    double read_timeout;         /* seconds a client may take to send a request */
+    double write_timeout;        /* seconds a client may take to read a response */
+    double idle_timeout;         /* seconds a keep-alive connection may sit idle */
+    int connections;             /* open connections at once; idle ones are closed to make room */
+    int connections_per_address; /* open connections from one client address at once */
+    double shutdown_grace;       /* seconds SIGTERM waits for in-flight requests */
     /* Sizes of what is read and written (README, "Configuration"): */
     size_t note_chars;       /* a report's note; 422 past it */
     size_t reason_chars;     /* any one string a rule writes into an evaluation */

@@ -291,8 +291,9 @@ class Daemon:
       start         start `serve` on entering the `with` block (default True)
       log_level     the config's log_level (default "info")
       rules         the config's `rules` folder (default: the repository's rules/)
-      nofile        RLIMIT_NOFILE (soft and hard) for `serve` only, e.g. 40 to make it run
-                    out of descriptors (default None: inherited); the CLI set-up is not limited
+      nofile        RLIMIT_NOFILE for `serve` only: a number (soft and hard), e.g. 40 to make it
+                    run out of descriptors, or a (soft, hard) pair (default None: inherited);
+                    the CLI set-up is not limited
 
     Attributes: dir (the temporary folder), config_path, database, port, base_url,
     tokens (dict: "admin", "read", "unit:VP" -> token), proc (the serve process or None).
@@ -301,8 +302,9 @@ class Daemon:
     def __init__(self, limits=None, config_extra=None, init_db=True, demo=True, tokens=True,
                  start=True, log_level="info", rules=RULES_DIR, nofile=None):
         self.limits = {
-            "body_bytes": 1048576, "header_bytes": 16384, "read_timeout": 30,
-            "write_timeout": 30, "idle_timeout": 60, "connections": 1024, "shutdown_grace": 10,
+            "body_bytes": 1048576, "header_bytes": 16384, "head_timeout": 10, "read_timeout": 30,
+            "write_timeout": 30, "idle_timeout": 60, "connections": 1024,
+            "connections_per_address": 64, "shutdown_grace": 10,
         }
         self.limits.update(limits or {})
         self.config_extra = dict(config_extra or {})
@@ -477,10 +479,11 @@ class Daemon:
         """The preexec_fn for `serve`: applies `nofile`, or None when there is nothing to do."""
         if self.nofile is None:
             return None
-        nofile = int(self.nofile)
+        pair = self.nofile if isinstance(self.nofile, tuple) else (self.nofile, self.nofile)
+        soft, hard = int(pair[0]), int(pair[1])
 
         def apply():
-            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
         return apply
 
     def _wait_ready(self):

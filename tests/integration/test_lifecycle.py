@@ -200,32 +200,41 @@ class SigtermTest(unittest.TestCase):
 
 
 class ConnectionLimitTest(unittest.TestCase):
-    def test_third_connection_waits_for_a_free_slot(self):
+    def test_third_connection_waits_while_both_slots_are_busy(self):
         with Daemon(limits={"connections": 2}) as d:
             token = d.tokens["read"]
             first, second = d.connect(), d.connect()
             third = None
             try:
-                # Both slots are taken for sure once each has been served.
+                # Both slots are taken for sure once each has been served; then each starts
+                # a request it has not finished, so neither may be closed to make room.
                 for s in (first, second):
                     s.sendall(http_request_bytes("GET", "/healthz"))
                     self.assertEqual(read_response(s).status, 200)
+                    s.sendall(b"GET /api/v1/units/TTRA HTTP/1.1\r\n")
+                # Give the daemon a moment to read them: until then they look idle, and a
+                # client arriving would be answered 503 rather than wait.
+                time.sleep(0.5)
                 # The third is not refused (it waits in the backlog) ...
                 third = d.connect()
                 third.sendall(http_request_bytes("GET", "/api/v1/units/VP", token=token))
                 # ... and not served while both slots are busy.
                 self.assertFalse(wait_readable(third, 1.0),
                                  "a third connection was served past limits.connections = 2")
-                # The two first connections are still served.
-                second.sendall(http_request_bytes("GET", "/api/v1/units/TTRA", token=token))
+                # The second finishes its request and is served; it then waits, kept alive,
+                # and is closed to make room for the third.
+                second.sendall(b"Host: x\r\nAuthorization: Bearer %s\r\n\r\n" % token.encode())
                 self.assertEqual(read_response(second).status, 200)
-                first.close()
                 resp = read_response(third, timeout=20)
                 self.assertIsNotNone(resp, "the waiting connection was dropped")
                 self.assertEqual(resp.status, 200, resp)
                 self.assertEqual(resp.json()["code"], "VP")
-                second.sendall(http_request_bytes("GET", "/healthz"))
-                self.assertEqual(read_response(second).status, 200)
+                self.assertTrue(wait_readable(second, 5), "the idle second connection was "
+                                "not closed to make room for the third")
+                self.assertEqual(second.recv(100), b"")
+                # The first, busy all along, was not touched.
+                first.sendall(b"Host: x\r\nAuthorization: Bearer %s\r\n\r\n" % token.encode())
+                self.assertEqual(read_response(first).status, 200)
             finally:
                 for s in (first, second, third):
                     if s:
@@ -235,6 +244,30 @@ class ConnectionLimitTest(unittest.TestCase):
                 status, _, _ = d.request("GET", "/healthz", token=None)
                 self.assertEqual(status, 200)
             self.assertEqual(d.stop(), 0, d.log_tail())
+
+    def test_idle_connections_make_room_oldest_first(self):
+        # nginx's connection reuse: at the cap, a connection waiting for a request with
+        # nothing owed is closed to make room, the oldest first.
+        with Daemon(limits={"connections": 2, "idle_timeout": 120}) as d:
+            first, second = d.connect(), d.connect()
+            try:
+                for s in (first, second):
+                    s.sendall(http_request_bytes("GET", "/healthz"))
+                    self.assertEqual(read_response(s).status, 200)
+                started = time.monotonic()
+                status, _, body = d.request("GET", "/healthz", token=None, timeout=5)
+                self.assertEqual(status, 200, body)
+                self.assertLess(time.monotonic() - started, 1.0,
+                                "a third client waited behind two idle connections")
+                self.assertTrue(wait_readable(first, 5), "the oldest idle connection stays")
+                self.assertEqual(first.recv(100), b"", "the oldest idle connection stays")
+                second.sendall(http_request_bytes("GET", "/healthz"))
+                self.assertEqual(read_response(second).status, 200,
+                                 "the newer idle connection was closed")
+            finally:
+                first.close()
+                second.close()
+            self.assertIn("closing idle ones", d.log)
 
 
 class DurabilityTest(unittest.TestCase):

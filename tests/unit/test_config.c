@@ -114,6 +114,8 @@ START_TEST(test_defaults)
     ck_assert_uint_eq(cfg.limits.body_bytes, 1024 * 1024);
     ck_assert_uint_eq(cfg.limits.header_bytes, 16 * 1024);
     ck_assert_int_eq(cfg.limits.connections, 1024);
+    ck_assert_int_eq(cfg.limits.connections_per_address, 64);
+    ck_assert_double_eq(cfg.limits.head_timeout, 10);
     ck_assert(cfg.limits.read_timeout > 0);
     ck_assert(cfg.limits.write_timeout > 0);
     ck_assert(cfg.limits.idle_timeout > 0);
@@ -178,7 +180,8 @@ START_TEST(test_table_overrides_and_resolves)
                   "  web = \"www\",\n"
                   "  timezone = \"UTC\",\n"
                   "  log_level = \"debug\",\n"
-                  "  limits = { body_bytes = 2048, read_timeout = 1.5, connections = 7 },\n"
+                  "  limits = { body_bytes = 2048, read_timeout = 1.5, connections = 7,\n"
+                  "             head_timeout = 2.5, connections_per_address = 3 },\n"
                   "  channels = {},\n"
                   "}\n");
     char *expected_path = join(dir, "thiduad.conf");
@@ -206,6 +209,8 @@ START_TEST(test_table_overrides_and_resolves)
     ck_assert_uint_eq(cfg.limits.body_bytes, 2048);
     ck_assert_double_eq(cfg.limits.read_timeout, 1.5);
     ck_assert_int_eq(cfg.limits.connections, 7);
+    ck_assert_double_eq(cfg.limits.head_timeout, 2.5);
+    ck_assert_int_eq(cfg.limits.connections_per_address, 3);
     ck_assert_uint_eq(cfg.limits.header_bytes, 16 * 1024); /* not given: default */
     ck_assert_double_eq(cfg.limits.write_timeout, 30);
     config_free(&cfg);
@@ -269,6 +274,8 @@ START_TEST(test_shipped_config)
     snprintf(expected, sizeof expected, "%s/var/thidua.db", src);
     ck_assert_str_eq(cfg.database, expected);
     ck_assert_uint_eq(cfg.limits.body_bytes, 1048576);
+    ck_assert_double_eq(cfg.limits.head_timeout, 10);
+    ck_assert_int_eq(cfg.limits.connections_per_address, 64);
     config_free(&cfg);
 }
 END_TEST
@@ -369,6 +376,8 @@ START_TEST(test_limits_out_of_range)
         {"return { limits = { write_timeout = -1 } }", "limits.write_timeout"},
         {"return { limits = { idle_timeout = 1e9 } }", "limits.idle_timeout"},
         {"return { limits = { connections = 0 } }", "limits.connections"},
+        {"return { limits = { head_timeout = 0 } }", "limits.head_timeout"},
+        {"return { limits = { connections_per_address = 0 } }", "limits.connections_per_address"},
         {"return { limits = { shutdown_grace = 601 } }", "limits.shutdown_grace"},
         {"return { limits = { body_bytes = 1/0 } }", "limits.body_bytes"},
     };
