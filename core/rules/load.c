@@ -41,6 +41,8 @@ void rules_limits_default(struct rules_limits *limits)
         .eval_instructions = 5LL * 1000 * 1000,
         .eval_instructions_per_member = 200LL * 1000,
         .eval_memory = 64u << 20,
+        .eval_deadline_ms = 1000,
+        .load_deadline_ms = 60 * 1000,
     };
 }
 
@@ -274,7 +276,7 @@ static int load_folder(struct rules_generation *gen, const char *folder, const c
 
 /* The ruleset's files (hashed), then tests/ (not hashed: editing a test does not make
  * every stored evaluation look out of date), under one load budget. */
-static int load_ruleset_files(struct rules_generation *gen, const char *dir,
+static int load_ruleset_files(struct rules_generation *gen, const char *dir, bool with_tests,
                               struct rules_report *report)
 {
     char err[RULES_ERR_LEN], tests_dir[RULES_PATH_MAX];
@@ -284,7 +286,7 @@ static int load_ruleset_files(struct rules_generation *gen, const char *dir,
     sandbox_set_budget(gen->sandbox, gen->limits.load_instructions);
     int failures = load_folder(gen, dir, "", digest, report);
     snprintf(tests_dir, sizeof tests_dir, "%s/tests", dir);
-    if (failures == 0) {
+    if (failures == 0 && with_tests) {
         rules_push_engine_function(gen, "begin_tests");
         if (rules_call(gen, 0, 0, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
                        sizeof err) != 0) {
@@ -304,14 +306,17 @@ static int load_ruleset_files(struct rules_generation *gen, const char *dir,
 
 /* ---- checks and self-tests -------------------------------------------------------------- */
 
-/* The declarations checked together; every problem reported. */
-static int check_declarations(struct rules_generation *gen, struct rules_report *report)
+/* The declarations checked together, and (with_probe) every check dry-run; every problem
+ * reported. */
+static int check_declarations(struct rules_generation *gen, bool with_probe,
+                              struct rules_report *report)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     char err[RULES_ERR_LEN];
     rules_push_engine_function(gen, "finish");
+    lua_pushboolean(L, with_probe);
     /* The checks and the self-tests share what is left of the load budget. */
-    if (rules_call(gen, 0, 1, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
+    if (rules_call(gen, 1, 1, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
                    sizeof err) != 0) {
         report_problem(report, err);
         return -1;
@@ -442,8 +447,8 @@ static struct rules_generation *new_generation(const char *dir, const struct rul
     return gen;
 }
 
-struct rules_generation *rules_load(const char *dir, const struct rules_limits *limits,
-                                    struct rules_report *report)
+struct rules_generation *rules_load_here(const char *dir, const struct rules_limits *limits,
+                                         struct rules_report *report, bool self_tests)
 {
     memset(report, 0, sizeof *report);
     if (!files_is_directory(dir)) {
@@ -454,8 +459,9 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     }
     struct rules_generation *gen = new_generation(dir, limits, report);
     if (!gen) return NULL;
-    if (load_engine(gen, report) != 0 || load_ruleset_files(gen, dir, report) != 0 ||
-        check_declarations(gen, report) != 0 || run_self_tests(gen, report) != 0 ||
+    if (load_engine(gen, report) != 0 || load_ruleset_files(gen, dir, self_tests, report) != 0 ||
+        check_declarations(gen, self_tests, report) != 0 ||
+        (self_tests && run_self_tests(gen, report) != 0) ||
         describe(gen, report) != 0) {
         rules_free(gen);
         return NULL;

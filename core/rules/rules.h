@@ -15,6 +15,11 @@ struct rules_limits {
     long long eval_instructions; /* per evaluation call, plus per member below */
     long long eval_instructions_per_member;
     size_t eval_memory; /* bytes one evaluation may allocate above the loaded rules */
+    /* Wall-clock deadlines, whatever the rule is doing (a C function included): one call
+     * (a unit's evaluation, a validation, a reminder plan), and a whole load with its
+     * self-tests. Past it the process running the rule is killed (rules/process.c). */
+    long eval_deadline_ms;
+    long load_deadline_ms;
 };
 
 void rules_limits_default(struct rules_limits *limits);
