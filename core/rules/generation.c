@@ -117,8 +117,8 @@ static cJSON *pop_json(struct rules_generation *gen, char *err, size_t errlen)
     return out;
 }
 
-cJSON *rules_validate_facts_here(struct rules_generation *gen, const char *subject, const cJSON *facts,
-                            const cJSON *context)
+cJSON *rules_validate_facts_here(struct rules_generation *gen, const char *subject,
+                                 const cJSON *facts, const cJSON *context)
 {
     char err[RULES_ERR_LEN];
     lua_State *L = sandbox_state(gen->sandbox);
@@ -201,9 +201,9 @@ static int collect_results(struct rules_generation *gen, struct rules_results *o
     return rc;
 }
 
-int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period, const cJSON *unit,
-                             const cJSON *members, struct rules_results *out, char *err,
-                             size_t errlen)
+int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,
+                                  const cJSON *unit, const cJSON *members,
+                                  struct rules_results *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     lua_State *L = sandbox_state(gen->sandbox);
@@ -237,8 +237,8 @@ cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, con
     return out;
 }
 
-cJSON *rules_evaluate_person_here(struct rules_generation *gen, const char *period, const cJSON *person,
-                             char *err, size_t errlen)
+cJSON *rules_evaluate_person_here(struct rules_generation *gen, const char *period,
+                                  const cJSON *person, char *err, size_t errlen)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     rules_push_engine_function(gen, "evaluate_person");
@@ -255,7 +255,7 @@ cJSON *rules_evaluate_person_here(struct rules_generation *gen, const char *peri
 }
 
 cJSON *rules_reminder_periods_here(struct rules_generation *gen, const char *now, char *err,
-                              size_t errlen)
+                                   size_t errlen)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     rules_push_engine_function(gen, "reminder_periods");
@@ -267,7 +267,7 @@ cJSON *rules_reminder_periods_here(struct rules_generation *gen, const char *now
 }
 
 cJSON *rules_plan_reminders_here(struct rules_generation *gen, const cJSON *input, size_t units,
-                            char *err, size_t errlen)
+                                 char *err, size_t errlen)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     rules_push_engine_function(gen, "plan_reminders");

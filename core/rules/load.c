@@ -461,8 +461,7 @@ struct rules_generation *rules_load_here(const char *dir, const struct rules_lim
     if (!gen) return NULL;
     if (load_engine(gen, report) != 0 || load_ruleset_files(gen, dir, self_tests, report) != 0 ||
         check_declarations(gen, self_tests, report) != 0 ||
-        (self_tests && run_self_tests(gen, report) != 0) ||
-        describe(gen, report) != 0) {
+        (self_tests && run_self_tests(gen, report) != 0) || describe(gen, report) != 0) {
         rules_free(gen);
         return NULL;
     }

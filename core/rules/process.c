@@ -102,8 +102,8 @@ static cJSON *run_json_job(struct json_job *job, char *err, size_t errlen)
 {
     struct buffer out = {0};
     char why[RULES_ERR_LEN] = "";
-    enum sandbox_process_status status = sandbox_process_run(
-        job->gen->limits.eval_deadline_ms, json_work, job, &out, why, sizeof why);
+    enum sandbox_process_status status = sandbox_process_run(job->gen->limits.eval_deadline_ms,
+                                                             json_work, job, &out, why, sizeof why);
     cJSON *result = NULL;
     if (status == SANDBOX_PROCESS_OK) {
         result = cJSON_ParseWithLength(out.data ? out.data : "", out.len);
@@ -186,8 +186,8 @@ static int unit_work(void *arg, struct buffer *out, char *err, size_t errlen)
 {
     struct unit_job *job = arg;
     struct rules_results results;
-    if (rules_evaluate_unit_text_here(job->gen, job->period, job->unit, job->members, &results,
-                                      err, errlen) != 0)
+    if (rules_evaluate_unit_text_here(job->gen, job->period, job->unit, job->members, &results, err,
+                                      errlen) != 0)
         return -1;
     for (size_t i = 0; i < results.count; i++) {
         char score[32];

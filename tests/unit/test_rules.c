@@ -1206,10 +1206,11 @@ START_TEST(test_eval_assigning_a_reported_fact_fails_that_evaluation)
 {
     put("a_campaign.lua", CAMPAIGN FACT_N
         "fact \"flag\" { subject = \"unit\", type = \"boolean\", label = \"F\" }\n");
-    put("b.lua", "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
-                 "  check = function(s, f) if f.n == 57 then f.flag = false end; return true end }\n"
-                 "criterion \"C2\" { subject = \"unit\", points = 1, title = \"t\",\n"
-                 "  check = function(s, f) return f.flag == true end }\n");
+    put("b.lua",
+        "criterion \"C1\" { subject = \"unit\", points = 1, title = \"t\",\n"
+        "  check = function(s, f) if f.n == 57 then f.flag = false end; return true end }\n"
+        "criterion \"C2\" { subject = \"unit\", points = 1, title = \"t\",\n"
+        "  check = function(s, f) return f.flag == true end }\n");
     load_ok();
     cJSON *unit = json("{\"code\":\"U\",\"name\":\"Unit\",\"facts\":{\"n\":57,\"flag\":true}}");
     cJSON *members = cJSON_CreateArray();
