@@ -345,3 +345,60 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     rules_report_free(&here);
     return gen;
 }
+
+/* ---- many validations in one process (a province's import: one fork, not 50,000) ----- */
+
+struct validate_many_job {
+    struct rules_generation *gen;
+    size_t n;
+    const char *const *subjects;
+    const cJSON *const *facts, *const *contexts;
+};
+
+static int validate_many_work(void *arg, struct buffer *out, char *err, size_t errlen)
+{
+    struct validate_many_job *job = arg;
+    (void)err, (void)errlen;
+    buffer_putc(out, '[');
+    for (size_t i = 0; i < job->n; i++) {
+        cJSON *problems =
+            rules_validate_facts_here(job->gen, job->subjects[i], job->facts[i], job->contexts[i]);
+        char *text = problems ? cJSON_PrintUnformatted(problems) : NULL;
+        buffer_puts(out, i ? "," : "");
+        buffer_puts(out, text ? text : "null");
+        free(text);
+        cJSON_Delete(problems);
+    }
+    buffer_putc(out, ']');
+    return 0;
+}
+
+int rules_validate_facts_many(struct rules_generation *gen, size_t n, const char *const *subjects,
+                              const cJSON *const *facts, const cJSON *const *contexts,
+                              cJSON **problems)
+{
+    memset(problems, 0, n * sizeof *problems);
+    struct validate_many_job job = {gen, n, subjects, facts, contexts};
+    struct buffer out = {0};
+    char err[RULES_ERR_LEN];
+    /* One deadline per hundred subjects: only a rule that spins comes near it. */
+    long deadline = gen->limits.eval_deadline_ms * (long)(1 + n / 100);
+    if (sandbox_process_run(deadline, validate_many_work, &job, &out, err, sizeof err) !=
+        SANDBOX_PROCESS_OK) {
+        buffer_free(&out);
+        return -1;
+    }
+    cJSON *all = cJSON_ParseWithLength(out.data ? out.data : "", out.len);
+    buffer_free(&out);
+    if (!cJSON_IsArray(all) || (size_t)cJSON_GetArraySize(all) != n) {
+        cJSON_Delete(all);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        cJSON *item = cJSON_DetachItemFromArray(all, 0);
+        problems[i] = cJSON_IsArray(item) ? item : NULL;
+        if (!problems[i]) cJSON_Delete(item);
+    }
+    cJSON_Delete(all);
+    return 0;
+}

@@ -70,6 +70,14 @@ const cJSON *rules_catalog(const struct rules_generation *gen);
 cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts,
                             const cJSON *context);
 
+/* rules_validate_facts for n subjects at once, in one process under one deadline per
+ * hundred (an import would otherwise start a process per subject). problems[i] is what
+ * rules_validate_facts returns for the i-th, NULL where it could not run. 0, or -1 when
+ * none could (every problems[i] NULL). */
+int rules_validate_facts_many(struct rules_generation *gen, size_t n, const char *const *subjects,
+                              const cJSON *const *facts, const cJSON *const *contexts,
+                              cJSON **problems);
+
 /* One evaluated subject: its evaluation as JSON text (the public shape: period, subject, code,
  * score, criteria, titles, nominations; stamped with the rules hash), and the fields callers index
  * it by. */
