@@ -290,8 +290,9 @@ enum submission_status submissions_apply(struct store *st, const struct ruleset 
     return status;
 }
 
-cJSON *submission_check_facts(struct store *st, struct rules_generation *gen, const char *period,
-                              const char *subject, const char *code, const cJSON *facts)
+/* What the rules need to judge a subject's facts: the period and the subject's record. */
+static cJSON *check_context(struct store *st, const char *period, const char *subject,
+                            const char *code)
 {
     cJSON *context = cJSON_CreateObject();
     cJSON_AddStringToObject(context, "period", period);
@@ -303,9 +304,41 @@ cJSON *submission_check_facts(struct store *st, struct rules_generation *gen, co
     else
         cJSON_AddNullToObject(record, "hired_on");
     free(hired_on);
+    return context;
+}
+
+cJSON *submission_check_facts(struct store *st, struct rules_generation *gen, const char *period,
+                              const char *subject, const char *code, const cJSON *facts)
+{
+    cJSON *context = check_context(st, period, subject, code);
     cJSON *problems = rules_validate_facts(gen, subject, facts, context);
     cJSON_Delete(context);
     return problems;
+}
+
+void submission_check_facts_many(struct store *st, struct rules_generation *gen,
+                                 struct facts_check *checks, size_t n)
+{
+    const char **subjects = calloc(n ? n : 1, sizeof *subjects);
+    const cJSON **facts = calloc(n ? n : 1, sizeof *facts);
+    cJSON **contexts = calloc(n ? n : 1, sizeof *contexts);
+    cJSON **problems = calloc(n ? n : 1, sizeof *problems);
+    for (size_t i = 0; subjects && facts && contexts && problems && i < n; i++) {
+        subjects[i] = checks[i].subject;
+        facts[i] = checks[i].facts;
+        contexts[i] = check_context(st, checks[i].period, checks[i].subject, checks[i].code);
+    }
+    if (subjects && facts && contexts && problems)
+        rules_validate_facts_many(gen, n, subjects, facts, (const cJSON *const *)contexts,
+                                  problems);
+    for (size_t i = 0; i < n; i++) {
+        checks[i].problems = problems ? problems[i] : NULL;
+        if (contexts) cJSON_Delete(contexts[i]);
+    }
+    free(subjects);
+    free(facts);
+    free(contexts);
+    free(problems);
 }
 
 void submission_results_free(struct submission_result *results, size_t n)

@@ -221,30 +221,49 @@ static void read_row(struct facts_import *fi, size_t r)
     cJSON_AddNumberToObject(g->rows, v[F_FACT], (double)line);
 }
 
-/* The rules' own checks (ranges, enum values), placed on their rows. */
+/* The problems the rules found in one group, placed on their rows. */
+static void report_problems(struct facts_import *fi, const struct fact_group *g,
+                            const cJSON *problems)
+{
+    if (!problems) {
+        import_error(fi->errors, 0, NULL, "bộ quy tắc không kiểm tra được chỉ tiêu của %s %s",
+                     g->subject, g->code);
+        return;
+    }
+    const cJSON *p;
+    cJSON_ArrayForEach(p, problems)
+    {
+        const char *field = cJSON_GetObjectItemCaseSensitive(p, "field")->valuestring;
+        const char *name = strncmp(field, "facts.", 6) == 0 ? field + 6 : field;
+        const cJSON *row = cJSON_GetObjectItemCaseSensitive(g->rows, name);
+        import_error(fi->errors, row ? (size_t)row->valueint : 0, "value", "%s",
+                     cJSON_GetObjectItemCaseSensitive(p, "message")->valuestring);
+    }
+}
+
+/* The rules' own checks (ranges, enum values), placed on their rows: the groups of each
+ * campaign year checked together (one process per year, not one per subject). */
 static void validate_groups(struct facts_import *fi)
 {
-    for (size_t i = 0; i < fi->ngroups; i++) {
-        struct fact_group *g = &fi->groups[i];
-        if (!g->known) continue;
-        cJSON *problems = submission_check_facts(fi->st, ruleset_for_period(fi->rs, g->period),
-                                                 g->period, g->subject, g->code, g->facts);
-        if (!problems) {
-            import_error(fi->errors, 0, NULL, "bộ quy tắc không kiểm tra được chỉ tiêu của %s %s",
-                         g->subject, g->code);
-            continue;
+    struct facts_check *checks = calloc(fi->ngroups ? fi->ngroups : 1, sizeof *checks);
+    size_t *which = calloc(fi->ngroups ? fi->ngroups : 1, sizeof *which);
+    for (size_t y = 0; checks && which && y < fi->rs->count; y++) {
+        struct rules_generation *gen = fi->rs->years[y].gen;
+        size_t n = 0;
+        for (size_t i = 0; i < fi->ngroups; i++) {
+            struct fact_group *g = &fi->groups[i];
+            if (!g->known || ruleset_for_period(fi->rs, g->period) != gen) continue;
+            checks[n] = (struct facts_check){g->period, g->subject, g->code, g->facts, NULL};
+            which[n++] = i;
         }
-        const cJSON *p;
-        cJSON_ArrayForEach(p, problems)
-        {
-            const char *field = cJSON_GetObjectItemCaseSensitive(p, "field")->valuestring;
-            const char *name = strncmp(field, "facts.", 6) == 0 ? field + 6 : field;
-            const cJSON *row = cJSON_GetObjectItemCaseSensitive(g->rows, name);
-            import_error(fi->errors, row ? (size_t)row->valueint : 0, "value", "%s",
-                         cJSON_GetObjectItemCaseSensitive(p, "message")->valuestring);
+        if (n > 0) submission_check_facts_many(fi->st, gen, checks, n);
+        for (size_t k = 0; k < n; k++) {
+            report_problems(fi, &fi->groups[which[k]], checks[k].problems);
+            cJSON_Delete(checks[k].problems);
         }
-        cJSON_Delete(problems);
     }
+    free(checks);
+    free(which);
 }
 
 /* The first row of a group (0 when it has none). */

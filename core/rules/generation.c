@@ -4,7 +4,9 @@
  *
  * Every call runs in the generation's sandbox under the evaluation budget (plus a share
  * per member) and the evaluation memory cap, fixed at load: a rule that keeps what it
- * allocates cannot raise its own cap. Results go from Lua to JSON text by lua/json.c, in
+ * allocates cannot raise its own cap. The *_here functions run rule code in this process:
+ * process.c calls them inside a throwaway child under the wall-clock deadline, and the
+ * public functions of rules.h are process.c's. Results go from Lua to JSON text by lua/json.c, in
  * a stable key order, so equal evaluations are equal bytes.
  */
 #include <stdint.h>
@@ -119,8 +121,8 @@ static cJSON *pop_json(struct rules_generation *gen, char *err, size_t errlen)
     return out;
 }
 
-cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts,
-                            const cJSON *context)
+cJSON *rules_validate_facts_here(struct rules_generation *gen, const char *subject,
+                                 const cJSON *facts, const cJSON *context)
 {
     char err[RULES_ERR_LEN];
     lua_State *L = sandbox_state(gen->sandbox);
@@ -211,9 +213,9 @@ static int collect_results(struct rules_generation *gen, struct rules_results *o
     return rc;
 }
 
-int rules_evaluate_unit_text(struct rules_generation *gen, const char *period, const cJSON *unit,
-                             const cJSON *members, struct rules_results *out, char *err,
-                             size_t errlen)
+int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,
+                                  const cJSON *unit, const cJSON *members,
+                                  struct rules_results *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     lua_State *L = sandbox_state(gen->sandbox);
@@ -247,8 +249,8 @@ cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, con
     return out;
 }
 
-cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, const cJSON *person,
-                             char *err, size_t errlen)
+cJSON *rules_evaluate_person_here(struct rules_generation *gen, const char *period,
+                                  const cJSON *person, char *err, size_t errlen)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     rules_push_engine_function(gen, "evaluate_person");
@@ -270,8 +272,8 @@ cJSON *rules_evaluate_person(struct rules_generation *gen, const char *period, c
     return out;
 }
 
-cJSON *rules_reminder_periods(struct rules_generation *gen, const char *now, char *err,
-                              size_t errlen)
+cJSON *rules_reminder_periods_here(struct rules_generation *gen, const char *now, char *err,
+                                   size_t errlen)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     rules_push_engine_function(gen, "reminder_periods");
@@ -282,8 +284,8 @@ cJSON *rules_reminder_periods(struct rules_generation *gen, const char *now, cha
     return pop_json(gen, err, errlen);
 }
 
-cJSON *rules_plan_reminders(struct rules_generation *gen, const cJSON *input, size_t units,
-                            char *err, size_t errlen)
+cJSON *rules_plan_reminders_here(struct rules_generation *gen, const cJSON *input, size_t units,
+                                 char *err, size_t errlen)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     rules_push_engine_function(gen, "plan_reminders");
@@ -294,7 +296,7 @@ cJSON *rules_plan_reminders(struct rules_generation *gen, const cJSON *input, si
     return pop_json(gen, err, errlen);
 }
 
-cJSON *rules_deadlines(struct rules_generation *gen, char *err, size_t errlen)
+cJSON *rules_deadlines_here(struct rules_generation *gen, char *err, size_t errlen)
 {
     rules_push_engine_function(gen, "deadlines");
     if (rules_call(gen, 0, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err, errlen) !=

@@ -6,6 +6,7 @@
 #define THIDUA_RULES_INTERNAL_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lua/sandbox.h"
@@ -32,6 +33,22 @@ void rules_push_engine_function(struct rules_generation *gen, const char *name);
  * running (memory_limit tells which cap it hit). 0 or -1 with err. */
 int rules_call(struct rules_generation *gen, int nargs, int nresults, long long instructions,
                size_t memory_limit, char *err, size_t errlen);
+/* The calls of rules.h, run in this process (generation.c, load.c); process.c runs them in
+ * a child under the wall-clock deadline. rules_load_here without self_tests skips them. */
+cJSON *rules_validate_facts_here(struct rules_generation *gen, const char *subject,
+                                 const cJSON *facts, const cJSON *context);
+int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,
+                                  const cJSON *unit, const cJSON *members,
+                                  struct rules_results *out, char *err, size_t errlen);
+cJSON *rules_evaluate_person_here(struct rules_generation *gen, const char *period,
+                                  const cJSON *person, char *err, size_t errlen);
+cJSON *rules_deadlines_here(struct rules_generation *gen, char *err, size_t errlen);
+cJSON *rules_reminder_periods_here(struct rules_generation *gen, const char *now, char *err,
+                                   size_t errlen);
+cJSON *rules_plan_reminders_here(struct rules_generation *gen, const cJSON *input, size_t units,
+                                 char *err, size_t errlen);
+struct rules_generation *rules_load_here(const char *dir, const struct rules_limits *limits,
+                                         struct rules_report *report, bool self_tests);
 /* Adds function_info to the engine's host table at the top of the stack (introspect.c). */
 void rules_push_introspection(lua_State *L);
 

@@ -43,55 +43,9 @@ void rules_limits_default(struct rules_limits *limits)
         .eval_memory = 64u << 20,
         .reason_chars = 8000,
         .evaluation_bytes = 256u << 10,
+        .eval_deadline_ms = 1000,
+        .load_deadline_ms = 60 * 1000,
     };
-}
-
-/* ---- the report --------------------------------------------------------------------- */
-
-static void report_problem(struct rules_report *report, const char *text)
-{
-    char **grown = realloc(report->problems, (report->problem_count + 1) * sizeof *grown);
-    if (!grown) return;
-    report->problems = grown;
-    report->problems[report->problem_count++] = strdup(text);
-}
-
-void rules_report_add(struct rules_report *report, const char *text)
-{
-    report_problem(report, text);
-}
-
-void rules_report_merge(struct rules_report *into, struct rules_report *from)
-{
-    for (size_t i = 0; i < from->problem_count; i++)
-        rules_report_add(into, from->problems[i]);
-    struct rules_test_result *tests =
-        from->test_count
-            ? realloc(into->tests, (into->test_count + from->test_count) * sizeof *tests)
-            : NULL;
-    if (tests) {
-        into->tests = tests;
-        memcpy(tests + into->test_count, from->tests, from->test_count * sizeof *tests);
-        into->test_count += from->test_count;
-        from->test_count = 0; /* the names and messages now belong to `into` */
-    }
-    into->passed += from->passed;
-    into->failed += from->failed;
-    rules_report_free(from);
-}
-
-void rules_report_free(struct rules_report *report)
-{
-    for (size_t i = 0; i < report->problem_count; i++)
-        free(report->problems[i]);
-    free(report->problems);
-    for (size_t i = 0; i < report->test_count; i++) {
-        free(report->tests[i].name);
-        free(report->tests[i].at);
-        free(report->tests[i].message);
-    }
-    free(report->tests);
-    memset(report, 0, sizeof *report);
 }
 
 /* ---- finding the ruleset ------------------------------------------------------------ */
@@ -217,7 +171,7 @@ static int load_engine(struct rules_generation *gen, struct rules_report *report
     lua_pop(L, 2);
     return 0;
 fail:
-    report_problem(report, err);
+    rules_report_add(report, err);
     lua_pop(L, 2);
     return -1;
 }
@@ -233,7 +187,7 @@ static int run_rule_file(struct rules_generation *gen, const char *path, const c
     char chunkname[RULES_PATH_MAX + 1], err[RULES_ERR_LEN], placed[RULES_PLACE_MAX];
     snprintf(chunkname, sizeof chunkname, "@%s", path);
     if (sandbox_load(gen->sandbox, source, len, chunkname, err, sizeof err) != 0) {
-        report_problem(report, err);
+        rules_report_add(report, err);
         return -1;
     }
     /* The engine keeps the text: its checks read rules' source (engine/source.lua). */
@@ -243,7 +197,7 @@ static int run_rule_file(struct rules_generation *gen, const char *path, const c
     if (rules_call(gen, 2, 0, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
                    sizeof err) != 0) {
         lua_pop(L, 1);
-        report_problem(report, err);
+        rules_report_add(report, err);
         return -1;
     }
     /* The chunk's only upvalue is _ENV: give it the rules' environment. */
@@ -255,7 +209,7 @@ static int run_rule_file(struct rules_generation *gen, const char *path, const c
     /* A memory error has no position: name the file that was running. */
     bool has_place = strncmp(err, path, strlen(path)) == 0;
     snprintf(placed, sizeof placed, "%s%s%s", has_place ? "" : path, has_place ? "" : ": ", err);
-    report_problem(report, placed);
+    rules_report_add(report, placed);
     return -1;
 }
 
@@ -278,7 +232,7 @@ static int load_folder(struct rules_generation *gen, const char *folder, const c
         char *source = files_read_whole(path, &len);
         if (!source) {
             snprintf(err, sizeof err, "%s: cannot read the file", path);
-            report_problem(report, err);
+            rules_report_add(report, err);
             failures++;
             continue;
         }
@@ -295,7 +249,7 @@ static int load_folder(struct rules_generation *gen, const char *folder, const c
 
 /* The ruleset's files (hashed), then tests/ (not hashed: editing a test does not make
  * every stored evaluation look out of date), under one load budget. */
-static int load_ruleset_files(struct rules_generation *gen, const char *dir,
+static int load_ruleset_files(struct rules_generation *gen, const char *dir, bool with_tests,
                               struct rules_report *report)
 {
     char err[RULES_ERR_LEN], tests_dir[RULES_PATH_MAX];
@@ -305,11 +259,11 @@ static int load_ruleset_files(struct rules_generation *gen, const char *dir,
     sandbox_set_budget(gen->sandbox, gen->limits.load_instructions);
     int failures = load_folder(gen, dir, "", digest, report);
     snprintf(tests_dir, sizeof tests_dir, "%s/tests", dir);
-    if (failures == 0) {
+    if (failures == 0 && with_tests) {
         rules_push_engine_function(gen, "begin_tests");
         if (rules_call(gen, 0, 0, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
                        sizeof err) != 0) {
-            report_problem(report, err);
+            rules_report_add(report, err);
             failures++;
         }
         failures += load_folder(gen, tests_dir, "tests/", NULL, report);
@@ -325,22 +279,25 @@ static int load_ruleset_files(struct rules_generation *gen, const char *dir,
 
 /* ---- checks and self-tests -------------------------------------------------------------- */
 
-/* The declarations checked together; every problem reported. */
-static int check_declarations(struct rules_generation *gen, struct rules_report *report)
+/* The declarations checked together, and (with_probe) every check dry-run; every problem
+ * reported. */
+static int check_declarations(struct rules_generation *gen, bool with_probe,
+                              struct rules_report *report)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     char err[RULES_ERR_LEN];
     rules_push_engine_function(gen, "finish");
+    lua_pushboolean(L, with_probe);
     /* The checks and the self-tests share what is left of the load budget. */
-    if (rules_call(gen, 0, 1, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
+    if (rules_call(gen, 1, 1, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
                    sizeof err) != 0) {
-        report_problem(report, err);
+        rules_report_add(report, err);
         return -1;
     }
     size_t n = lua_rawlen(L, -1);
     for (size_t i = 1; i <= n; i++) {
         lua_rawgeti(L, -1, (lua_Integer)i);
-        report_problem(report, lua_tostring(L, -1));
+        rules_report_add(report, lua_tostring(L, -1));
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -373,7 +330,7 @@ static void read_test_result(lua_State *L, struct rules_report *report)
     char line[RULES_PLACE_MAX];
     snprintf(line, sizeof line, "%s (test \"%s\" failed)", t->message ? t->message : t->at,
              t->name);
-    report_problem(report, line);
+    rules_report_add(report, line);
 }
 
 static int run_self_tests(struct rules_generation *gen, struct rules_report *report)
@@ -383,7 +340,7 @@ static int run_self_tests(struct rules_generation *gen, struct rules_report *rep
     rules_push_engine_function(gen, "run_tests");
     if (rules_call(gen, 0, 1, sandbox_budget_left(gen->sandbox), gen->limits.load_memory, err,
                    sizeof err) != 0) {
-        report_problem(report, err);
+        rules_report_add(report, err);
         return -1;
     }
     size_t n = lua_rawlen(L, -1);
@@ -425,7 +382,7 @@ static int describe(struct rules_generation *gen, struct rules_report *report)
         lua_pop(L, 1);
     }
     if (gen->periods && gen->catalog) return 0;
-    report_problem(report, "the campaign's periods cannot be read");
+    rules_report_add(report, "the campaign's periods cannot be read");
     return -1;
 }
 
@@ -454,7 +411,7 @@ static struct rules_generation *new_generation(const char *dir, const struct rul
         sandbox_new(limits->load_memory,
                     "the rule ran past its instruction budget (an endless loop?)", err, sizeof err);
     if (!gen->sandbox) {
-        report_problem(report, err);
+        rules_report_add(report, err);
         rules_free(gen);
         return NULL;
     }
@@ -463,21 +420,21 @@ static struct rules_generation *new_generation(const char *dir, const struct rul
     return gen;
 }
 
-struct rules_generation *rules_load(const char *dir, const struct rules_limits *limits,
-                                    struct rules_report *report)
+struct rules_generation *rules_load_here(const char *dir, const struct rules_limits *limits,
+                                         struct rules_report *report, bool self_tests)
 {
     memset(report, 0, sizeof *report);
     if (!files_is_directory(dir)) {
         char err[RULES_PATH_MAX + 64];
         snprintf(err, sizeof err, "%s: no such ruleset folder", dir);
-        report_problem(report, err);
+        rules_report_add(report, err);
         return NULL;
     }
     struct rules_generation *gen = new_generation(dir, limits, report);
     if (!gen) return NULL;
-    if (load_engine(gen, report) != 0 || load_ruleset_files(gen, dir, report) != 0 ||
-        check_declarations(gen, report) != 0 || run_self_tests(gen, report) != 0 ||
-        describe(gen, report) != 0) {
+    if (load_engine(gen, report) != 0 || load_ruleset_files(gen, dir, self_tests, report) != 0 ||
+        check_declarations(gen, self_tests, report) != 0 ||
+        (self_tests && run_self_tests(gen, report) != 0) || describe(gen, report) != 0) {
         rules_free(gen);
         return NULL;
     }

@@ -19,6 +19,11 @@ struct rules_limits {
      * past either the evaluation fails, naming the field and the limit. */
     size_t reason_chars;     /* characters in any one string (a criterion's reason) */
     size_t evaluation_bytes; /* one subject's evaluation as JSON text */
+    /* Wall-clock deadlines, whatever the rule is doing (a C function included): one call
+     * (a unit's evaluation, a validation, a reminder plan), and a whole load with its
+     * self-tests. Past it the process running the rule is killed (rules/process.c). */
+    long eval_deadline_ms;
+    long load_deadline_ms;
 };
 
 void rules_limits_default(struct rules_limits *limits);
@@ -70,6 +75,14 @@ const cJSON *rules_catalog(const struct rules_generation *gen);
  * Returns an array of {field, message} (empty when valid); caller frees. */
 cJSON *rules_validate_facts(struct rules_generation *gen, const char *subject, const cJSON *facts,
                             const cJSON *context);
+
+/* rules_validate_facts for n subjects at once, in one process under one deadline per
+ * hundred (an import would otherwise start a process per subject). problems[i] is what
+ * rules_validate_facts returns for the i-th, NULL where it could not run. 0, or -1 when
+ * none could (every problems[i] NULL). */
+int rules_validate_facts_many(struct rules_generation *gen, size_t n, const char *const *subjects,
+                              const cJSON *const *facts, const cJSON *const *contexts,
+                              cJSON **problems);
 
 /* One evaluated subject: its evaluation as JSON text (the public shape: period, subject, code,
  * score, criteria, titles, nominations; stamped with the rules hash), and the fields callers index

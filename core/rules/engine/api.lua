@@ -53,14 +53,17 @@ local M = {}
 
 M.env = rule_env
 
-function M.finish()
+-- with_probe false: the dry run is left out. The daemon builds the generation it serves
+-- without it (and without the self-tests) once a throwaway process has run both
+-- (core/rules/process.c), so no rule has run before the first evaluation.
+function M.finish(with_probe)
   if #problems == 0 then finish() end
   if #problems == 0 then
     E.check_versions()
     E.check_fact_checks()
   end
   freeze_environment()
-  if #problems == 0 then probe() end
+  if #problems == 0 and with_probe ~= false then probe() end
   E.forget_sources()
   return array(problems)
 end

@@ -56,30 +56,40 @@ local function fact_error(kind, name, level)
     tostring(name), SUBJECTS[kind] or kind, tostring(name)), level)
 end
 
--- A subject's facts as rules see them: a plain copy of the reported values (so reading
--- one is a table access, the hot path of every evaluation), whose metatable answers only
--- for what is absent: nil for a declared fact not reported, an error for a name no fact
--- declares. Assigning a fact is an error; the copy is per evaluation, so nothing a rule
--- does to it outlives the call.
-local facts_mt = {}
+-- A subject's facts as rules see them: an empty table that reads through to a copy of the
+-- reported values, whose own metatable answers only for what is absent: nil for a declared
+-- fact not reported, an error for a name no fact declares. Every assignment reaches the
+-- empty table, so every assignment is an error, a reported fact's too (issue 9, finding 5:
+-- `f.response_plan = false` used to land in the copy and later criteria saw it). pairs()
+-- walks the reported values; the metatable is hidden, so rawset cannot reach the copy.
+local function read_only_fact()
+  error("chỉ tiêu (facts) chỉ được đọc", 2)
+end
+
+local absent_mt = {}
 for kind in pairs(SUBJECTS) do
-  facts_mt[kind] = {
+  absent_mt[kind] = {
     __index = function(_, name)
       local d = facts[name]
       if not d or d.subject ~= kind then fact_error(kind, name, 3) end
       return nil
     end,
-    __newindex = function() error("chỉ tiêu (facts) chỉ được đọc", 2) end,
     __metatable = false,
   }
 end
 
 local function facts_view(kind, values)
-  local view = {}
+  local copy = {}
   for name, v in next, values do
-    if v ~= null then view[name] = v end
+    if v ~= null then copy[name] = v end
   end
-  return setmetatable(view, facts_mt[kind])
+  setmetatable(copy, absent_mt[kind])
+  return setmetatable({}, {
+    __index = copy,
+    __newindex = read_only_fact,
+    __pairs = function() return next, copy, nil end,
+    __metatable = false,
+  })
 end
 
 -- Where the rule being run was declared: C names it when memory runs out, since an

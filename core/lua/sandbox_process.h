@@ -1,0 +1,38 @@
+/*
+ * sandbox_process.h — a wall-clock deadline for anything that runs untrusted Lua: the work
+ * runs in a throwaway child process forked from this one, and a child still running at the
+ * deadline is killed (SIGKILL), whatever C function it is inside.
+ *
+ * The instruction budget (sandbox.h) only counts VM instructions: one call into C — a
+ * backtracking string.find on a long subject — can run for hours between two counts. A
+ * signal cannot interrupt it safely in this process (it may hold the allocator's lock, or
+ * be halfway through changing the Lua state), and a thread cannot be stopped at all; a
+ * process can always be killed, and what it changed dies with it. As OpenBSD's daemons
+ * keep the part that runs untrusted input apart from the part that holds state, the daemon
+ * (its store, its sockets, its loaded rules) is never touched by the rule that ran: the
+ * child sees a copy-on-write image of the parent, hands back bytes, and exits.
+ */
+#ifndef THIDUA_LUA_SANDBOX_PROCESS_H
+#define THIDUA_LUA_SANDBOX_PROCESS_H
+
+#include <stddef.h>
+
+#include "util/buffer.h"
+
+enum sandbox_process_status {
+    SANDBOX_PROCESS_OK = 0,
+    SANDBOX_PROCESS_FAILED = -1,    /* the work said why (err), or the child died */
+    SANDBOX_PROCESS_TIMED_OUT = -2, /* killed at the deadline; err says so */
+};
+
+/* The work done in the child: writes its answer to out and returns 0, or returns -1 with
+ * err. It runs in a copy of this process: whatever it changes in memory is lost. */
+typedef int (*sandbox_process_work)(void *arg, struct buffer *out, char *err, size_t errlen);
+
+/* Runs work(arg) in a child and waits at most deadline_ms for its answer. On OK, out holds
+ * the bytes the work wrote (out must be empty on entry; the caller frees it). */
+enum sandbox_process_status sandbox_process_run(long deadline_ms, sandbox_process_work work,
+                                                void *arg, struct buffer *out, char *err,
+                                                size_t errlen);
+
+#endif

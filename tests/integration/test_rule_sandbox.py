@@ -1,0 +1,138 @@
+"""test_rule_sandbox.py — issue 9, finding 4: one rule cannot stall the daemon.
+
+A backtracking pattern (`('x'):rep(40000):find('(.-)*x')`) spends its time inside one C call,
+where the instruction budget never looks. Every evaluation runs in a throwaway process that
+is killed at the wall-clock deadline (1 s, core/rules/process.c), so:
+- a report whose facts make a rule spin is stored, its unit marked failed with the deadline's
+  words, and the daemon answers /healthz and stored evaluations meanwhile and after;
+- a reload whose new rules spin on stored facts is refused and the previous rules keep serving.
+
+The latency of /healthz while the rule spins is printed (a figure, not only a pass).
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import RULES_DIR, Daemon  # noqa: E402
+from ruleset_2025 import unit_facts  # noqa: E402
+
+RULES_2025 = os.path.join(RULES_DIR, "2025")
+VP_REPORT = "/api/v1/periods/2025-H1/units/VP/report"
+VP_EVALUATION = "/api/v1/periods/2025-H1/units/VP/evaluation"
+SPIN_TASKS = 37  # the figure that makes TT1 spin in the hostile ruleset
+TT1_CHECK = 'check = function(_, f)\n    local gap = unreported(f, { "response_plan" })'
+SPIN = ("check = function(_, f)\n"
+        "    if f.tasks_assigned == %d then ('x'):rep(40000):find('(.-)*x') end\n"
+        '    local gap = unreported(f, { "response_plan" })' % SPIN_TASKS)
+
+
+class HealthProbe:
+    """Asks GET /healthz over and over on fresh connections while it runs; keeps the
+    slowest answer."""
+
+    def __init__(self, daemon):
+        self.d, self.worst, self.count, self.failures = daemon, 0.0, 0, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            started = time.monotonic()
+            try:
+                status, _, _ = self.d.request("GET", "/healthz", token=None, timeout=30)
+                if status != 200:
+                    self.failures.append(status)
+            except Exception as e:  # noqa: BLE001 — a refused or dropped probe is a finding
+                self.failures.append(repr(e))
+            self.worst = max(self.worst, time.monotonic() - started)
+            self.count += 1
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=40)
+        return False
+
+
+class SpinningRuleTest(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="thidua-spin-")
+        self.rules = os.path.join(self.root, "2025")
+        shutil.copytree(RULES_2025, self.rules)
+        self.d = Daemon(rules=self.root)
+        self.d.__enter__()
+
+    def tearDown(self):
+        self.d.__exit__(None, None, None)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def make_tt1_spin(self):
+        path = os.path.join(self.rules, "criteria_tap_the.lua")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        self.assertEqual(text.count(TT1_CHECK), 1, "TT1's check has changed; update the test")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(TT1_CHECK, SPIN))
+
+    def put_vp(self, tasks):
+        started = time.monotonic()
+        status, _, body = self.d.request(
+            "PUT", VP_REPORT, {"facts": unit_facts(tasks_assigned=tasks, tasks_completed=tasks)},
+            timeout=60)
+        return status, body, time.monotonic() - started
+
+    def test_a_spinning_rule_is_stopped_and_the_daemon_keeps_serving(self):
+        self.make_tt1_spin()
+        status, body = self.d.request("POST", "/api/v1/admin/reload", b"")[::2]
+        self.assertEqual(status, 200, body)
+        with HealthProbe(self.d) as probe:
+            status, body, took = self.put_vp(SPIN_TASKS)
+        print("\n  PUT with a spinning rule answered in %.2f s; /healthz meanwhile: %d answers, "
+              "slowest %.2f s" % (took, probe.count, probe.worst), file=sys.stderr)
+        # Stored (202: the facts are kept, the evaluation failed) with the deadline's words.
+        self.assertEqual(status, 202, body)
+        self.assertEqual(body["version"], 1)
+        self.assertIn("quá thời hạn", str(body))
+        self.assertLess(took, 10.0, "the spinning rule was not stopped at its deadline")
+        self.assertEqual(probe.failures, [])
+        self.assertLess(probe.worst, 3.0, "/healthz waited on the spinning rule")
+        # The daemon keeps evaluating: other figures evaluate at once.
+        status, body, took = self.put_vp(20)
+        self.assertIn(status, (200, 201), body)
+        self.assertLess(took, 3.0)
+        status, _, body = self.d.request("GET", VP_EVALUATION)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["score"], 100)
+
+    def test_a_reload_spinning_on_stored_facts_is_refused(self):
+        status, body, _ = self.put_vp(SPIN_TASKS)
+        self.assertIn(status, (200, 201), body)
+        before = self.d.request("GET", VP_EVALUATION)[2]
+        self.make_tt1_spin()
+        started = time.monotonic()
+        with HealthProbe(self.d) as probe:
+            status, _, body = self.d.request("POST", "/api/v1/admin/reload", b"", timeout=120)
+        took = time.monotonic() - started
+        print("\n  reload spinning on a stored report refused in %.2f s; /healthz meanwhile: "
+              "%d answers, slowest %.2f s" % (took, probe.count, probe.worst), file=sys.stderr)
+        self.assertEqual(status, 422, body)
+        self.assertIn("quá thời hạn", str(body))
+        self.assertLess(took, 20.0)
+        self.assertEqual(probe.failures, [])
+        after = self.d.request("GET", VP_EVALUATION)[2]
+        self.assertEqual(after["rules_hash"], before["rules_hash"], "the old rules must serve")
+        self.assertEqual(self.d.request("GET", "/healthz", token=None)[0], 200)
+
+
+if __name__ == "__main__":
+    unittest.main()
