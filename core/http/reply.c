@@ -9,6 +9,7 @@
 
 #include "http/call.h"
 #include "util/json_text.h"
+#include "util/validate.h"
 
 #define MESSAGE_LEN 160
 
@@ -61,6 +62,12 @@ cJSON *api_body_object(struct api_call *call)
      * One value and nothing after it: the length includes the NUL the server puts at the
      * end, which cJSON requires to follow the value. */
     const char *end = NULL;
+    /* Text that is not UTF-8 would reach the rules and come back in answers (a fact's
+     * name in a 422): refused whole, before anything reads it. */
+    if (!valid_utf8_n(call->req->body, call->req->body_len)) {
+        api_error(call, 400, "malformed_json", "the body is not valid UTF-8");
+        return NULL;
+    }
     cJSON *body = cJSON_ParseWithLengthOpts(call->req->body, call->req->body_len + 1, &end, 1);
     if (!body) {
         char msg[MESSAGE_LEN];
