@@ -125,7 +125,8 @@ void dispatcher_flush(struct dispatcher *d)
     if (d->pending_count == 0) return;
     char now[CLOCK_ISO_LEN];
     clock_now_iso(now, sizeof now);
-    if (store_begin(d->st) != 0) return; /* busy: the next flush writes them */
+    /* Locked by another process: the next flush writes them; the loop does not wait. */
+    if (store_begin_nowait(d->st) != 0) return;
     for (size_t i = 0; i < d->pending_count; i++) {
         const struct outcome *o = &d->pending[i];
         bool sent = strcmp(o->status, OUTBOX_SENT) == 0;
@@ -144,7 +145,9 @@ static cJSON *claim_due(struct dispatcher *d, int limit)
 {
     char now[CLOCK_MOMENT_LEN];
     clock_moment(0, now);
-    if (store_begin(d->st) != 0) return NULL;
+    /* Every second, also when the database is locked: try again next time, never hold the
+     * loop for the busy timeout (reads would wait behind it). */
+    if (store_begin_nowait(d->st) != 0) return NULL;
     cJSON *due = outbox_due(d->st, now, limit);
     const cJSON *m;
     cJSON_ArrayForEach(m, due)

@@ -144,7 +144,16 @@ static int load_years(struct ruleset *rs, struct rules_report *report, struct ru
     size_t n = rules_find_rulesets(rs->root, &dirs);
     struct ruleset_year *years = calloc(n ? n : 1, sizeof *years);
     bool *is_new = calloc(n ? n : 1, sizeof *is_new);
-    int rc = n > 0 && years && is_new ? 0 : -1;
+    if (!years || !is_new) { /* nothing below may touch them */
+        for (size_t i = 0; i < n; i++)
+            free(dirs[i]);
+        free(dirs);
+        free(years);
+        free(is_new);
+        rules_report_add(report, "hết bộ nhớ khi nạp bộ quy tắc");
+        return -1;
+    }
+    int rc = n > 0 ? 0 : -1;
     if (n == 0) {
         char line[1024];
         snprintf(line, sizeof line, "%s: không có bộ quy tắc nào ở đây", rs->root);
@@ -152,7 +161,6 @@ static int load_years(struct ruleset *rs, struct rules_report *report, struct ru
     }
     for (size_t i = 0; i < n; i++) {
         years[i].dir = dirs[i];
-        if (!years || !is_new) continue;
         struct rules_report one;
         years[i].gen = rules_load(dirs[i], &rs->limits, &one);
         rules_report_merge(report, &one);

@@ -125,7 +125,8 @@ static cJSON *change_of(const char *period, const struct rules_result *r, const 
     cJSON_AddStringToObject(change, "code", r->code);
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(after, "name");
     cJSON_AddStringToObject(change, "name", cJSON_IsString(name) ? name->valuestring : "");
-    if (cJSON_IsNumber(score_before))
+    /* cJSON_IsNumber is false for NULL; the analyzer cannot see into it. */
+    if (cJSON_IsNumber(score_before)) /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
         cJSON_AddNumberToObject(change, "score_before", score_before->valuedouble);
     else
         cJSON_AddNullToObject(change, "score_before");
@@ -137,6 +138,7 @@ static cJSON *change_of(const char *period, const struct rules_result *r, const 
     compare_lists(stored, after, "titles", tg, tl);
     compare_lists(stored, after, "nominations", ng, nl);
     cJSON_Delete(after);
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): cJSON_IsNumber(NULL) is false */
     bool same_score = cJSON_IsNumber(score_before) && score_before->valueint == r->score;
     if (stored && same_score &&
         cJSON_GetArraySize(tg) + cJSON_GetArraySize(tl) + cJSON_GetArraySize(ng) +
@@ -152,7 +154,7 @@ static cJSON *change_of(const char *period, const struct rules_result *r, const 
 static void count(cJSON *out, const char *key)
 {
     cJSON *n = cJSON_GetObjectItemCaseSensitive(out, key);
-    cJSON_SetNumberValue(n, n->valuedouble + 1);
+    if (n) cJSON_SetNumberValue(n, n->valuedouble + 1);
 }
 
 /* Compares every subject of one unit's new results with what is stored. */

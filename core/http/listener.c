@@ -359,9 +359,10 @@ struct http_server *http_server_start(struct event_base *base, const char *host,
     srv->listening = true;
     evconnlistener_set_error_cb(srv->listener, on_listener_error);
     srv->accept_retry = evtimer_new(base, retry_accept, srv);
-    struct sockaddr_storage bound;
+    struct sockaddr_storage bound = {0}; /* port 0 if getsockname fails */
     socklen_t blen = sizeof bound;
     getsockname(evconnlistener_get_fd(srv->listener), (struct sockaddr *)&bound, &blen);
+    /* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): bound is zeroed above */
     srv->port = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in *)&bound)->sin_port
                                                  : ((struct sockaddr_in6 *)&bound)->sin6_port);
     return srv;

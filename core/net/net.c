@@ -276,8 +276,9 @@ void net_free(struct net *net)
     while (net->transfers)
         complete(net, net->transfers, CURLE_OK, true);
     if (net->multi) curl_multi_cleanup(net->multi); /* may still call on_socket, on_timer */
+    /* free_watch unlinks the head before freeing it: net->watches is never a freed one. */
     while (net->watches)
-        free_watch(net, net->watches);
+        free_watch(net, net->watches); /* NOLINT(clang-analyzer-unix.Malloc) */
     if (net->timer) event_free(net->timer);
     if (net->smtp_ev) {
         event_free(net->smtp_ev);

@@ -320,6 +320,14 @@ int store_begin(struct store *st)
     return step_cached(st, "BEGIN IMMEDIATE");
 }
 
+int store_begin_nowait(struct store *st)
+{
+    sqlite3_busy_timeout(st->db, 0);
+    int rc = store_begin(st);
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    return rc;
+}
+
 int store_commit(struct store *st)
 {
     int rc = step_cached(st, "COMMIT");

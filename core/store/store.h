@@ -26,6 +26,11 @@ int store_migrate(struct store *st, char *err, size_t errlen);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* BEGIN IMMEDIATE that gives up at once when another connection holds the write lock,
+ * instead of waiting out the busy timeout: for bookkeeping on a timer (the outbox's sender),
+ * which tries again on its next tick and must not hold the event loop while another process
+ * keeps the database locked. */
+int store_begin_nowait(struct store *st);
 /* COMMIT without waiting for the disk (synchronous=NORMAL for this one commit): for
  * bookkeeping a crash may undo without harm (the outbox's sending/sent marks: a message
  * whose mark is lost is sent again under the same key). Never for what a client is told

@@ -251,7 +251,7 @@ static void add_members(struct store *st, cJSON *units, const char *period, cons
         if (strcmp(cJSON_GetObjectItemCaseSensitive(unit, "code")->valuestring, code) != 0)
             continue;
         cJSON *count = cJSON_GetObjectItemCaseSensitive(unit, "without_facts");
-        cJSON_SetNumberValue(count, count->valuedouble + 1);
+        if (count) cJSON_SetNumberValue(count, count->valuedouble + 1);
         cJSON *named = cJSON_GetObjectItemCaseSensitive(unit, "members");
         if (cJSON_GetArraySize(named) >= MEMBERS_NAMED) continue;
         cJSON *m = cJSON_CreateObject();

@@ -138,7 +138,7 @@ bool valid_utf8(const char *text)
 
 bool phone_to_e164(const char *text, char *out, size_t outlen)
 {
-    char digits[PHONE_MAX_DIGIT + 1];
+    char digits[PHONE_MAX_DIGIT + 1] = "";
     size_t n = 0;
     bool plus = false;
     for (const char *c = text; *c; c++) {
