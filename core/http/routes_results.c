@@ -14,6 +14,7 @@
 #include "domain/membership.h"
 #include "domain/nominations.h"
 #include "domain/ranking.h"
+#include "domain/registration.h"
 #include "domain/status.h"
 #include "http/call.h"
 #include "store/evaluations.h"
@@ -113,6 +114,11 @@ static void status_get(struct api_call *call)
     cJSON *status =
         status_of_period(call->api->store, call->params[0], api_period_field(p, "report_due"),
                          api_period_field(p, "effective_due"));
+    if (status && registration_add_to_status(call->api->store, call->api->rules,
+                                             call->params[0], status) != 0) {
+        cJSON_Delete(status);
+        status = NULL;
+    }
     if (!status)
         api_error(call, 500, "internal", "cannot read the reports");
     else
