@@ -19,7 +19,7 @@ const char cli_usage_text[] =
     "  serve                          run the daemon in the foreground\n"
     "  db init|migrate                create or upgrade the database schema\n"
     "  db backup FILE                 copy the live database to FILE\n"
-    "  import units|people|facts|titles FILE.csv [--replace]\n"
+    "  import units|people|facts|titles|registrations FILE.csv [--replace]\n"
     "                                 import a spreadsheet (all rows or none); facts correct\n"
     "                                 the latest version (--replace: replace it)\n"
     "  check [--rules DIR]            load every year's rules as serve would; report\n"

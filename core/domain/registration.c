@@ -235,7 +235,8 @@ static bool year_closed(struct store *st, struct rules_generation *gen, char *pe
 /* Stores targets as the unit's next version unless equal to the latest (the caller holds
  * the transaction). 1 when stored, 0 when unchanged, -1 when the store fails. */
 static int write_version(struct store *st, int year, const char *unit, const cJSON *targets,
-                         const char *note, const char *actor, const char *action, int *version)
+                         const char *note, const char *actor, const char *at,
+                         const char *action, int *version)
 {
     cJSON *latest = registrations_latest(st, year, unit, version);
     if (*version < 0) return -1;
@@ -243,7 +244,10 @@ static int write_version(struct store *st, int year, const char *unit, const cJS
     cJSON_Delete(latest);
     if (same) return 0;
     char now[CLOCK_ISO_LEN], detail_json[96];
-    clock_now_iso(now, sizeof now);
+    if (at && *at)
+        snprintf(now, sizeof now, "%s", at);
+    else
+        clock_now_iso(now, sizeof now);
     char *text = cJSON_PrintUnformatted(targets);
     struct registration_row row = {year, unit, text, note, now, actor};
     int rc = text ? registrations_append(st, &row, *version + 1) : -1;
@@ -283,7 +287,7 @@ enum registration_status registration_put(struct store *st, struct rules_generat
                           cJSON_GetObjectItemCaseSensitive(body, "people"));
     const char *note = json_text(body, "note");
     int rc = store_begin(st) == 0 ? write_version(st, rules_year(gen), unit, targets, note, actor,
-                                                  "register", &out->version)
+                                                  NULL, "register", &out->version)
                                   : -1;
     cJSON_Delete(targets);
     if (rc >= 0 && store_commit(st) == 0) {
@@ -353,7 +357,11 @@ static int import_groups(struct store *st, const struct registration_record *con
         if (version < 0) return -1;
         cJSON *targets = merged_targets(latest, rows, first, end);
         cJSON_Delete(latest);
-        int rc = write_version(st, rows[first]->year, rows[first]->unit, targets, "", actor,
+        const char *at = NULL;
+        for (size_t i = first; i < end; i++)
+            if (rows[i]->submitted_at[0] && (!at || strcmp(rows[i]->submitted_at, at) < 0))
+                at = rows[i]->submitted_at;
+        int rc = write_version(st, rows[first]->year, rows[first]->unit, targets, "", actor, at,
                                "import", &version);
         cJSON_Delete(targets);
         if (rc < 0) return -1;

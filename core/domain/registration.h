@@ -61,11 +61,13 @@ struct registration_record {
     const char *code;
     const char *title;
     char unit[64];
+    char submitted_at[CLOCK_ISO_LEN]; /* a paper form's day ("" = now); a unit's earliest counts */
 };
 
 /* Stores rows in one transaction: each subject the rows name gets exactly their titles
  * (the other subjects of its unit's latest registration stay); a unit whose registration
- * does not change gets no new version. 0 with *changed (units with a new version), or
+ * does not change gets no new version. A new version is dated by the earliest
+ * submitted_at of its unit's rows, or now. 0 with *changed (units with a new version), or
  * -1 with err. */
 int registration_import(struct store *st, const struct ruleset *rs,
                         const struct registration_record *rows, size_t n, const char *actor,

@@ -54,4 +54,11 @@ int import_facts(struct store *st, const struct ruleset *rs, const char *path, c
 int import_titles(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
                   struct import_summary *summary, struct import_errors *errors);
 
+/* year,subject,code,title rows (and an optional submitted_at, YYYY-MM-DD: the day a paper
+ * form arrived): the targets units and people register (domain/registration.h). The
+ * summary counts rows, and as changed the units whose registration got a new version. */
+int import_registrations(struct store *st, const struct ruleset *rs, const char *path,
+                         const char *actor, struct import_summary *summary,
+                         struct import_errors *errors);
+
 #endif
