@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "domain/ruleset.h"
+#include "domain/subject_index.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -79,6 +80,11 @@ int registration_import(struct store *st, const struct ruleset *rs,
  * 0, or -1 when the store fails. A ruleset without registration_due adds nothing. */
 int registration_add_to_status(struct store *st, const struct ruleset *rs, const char *period,
                                cJSON *status);
+
+/* Every subject's registered titles for a year, by (subject, code): a unit's own titles,
+ * each person's (an array of codes). *regs owns the items (registrations_of_year's answer;
+ * the caller frees it and the index). 0, or -1 when the store fails. */
+int registration_index(struct store *st, int year, cJSON **regs, struct subject_index *ix);
 
 /*
  * Registered against achieved, for a period (its campaign year's registrations, the period's
