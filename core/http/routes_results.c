@@ -12,7 +12,7 @@
 #include "domain/evaluation.h"
 #include "domain/evaluation_failures.h"
 #include "domain/membership.h"
-#include "domain/nominations.h"
+#include "domain/nomination_file.h"
 #include "domain/ranking.h"
 #include "domain/registration.h"
 #include "domain/status.h"
@@ -138,15 +138,38 @@ static void ranking_get(struct api_call *call)
         api_reply(call, 200, ranking);
 }
 
+/* A unit token sees the facts and criteria behind its own unit and people only: another
+ * unit's people's facts (ratings, discipline) are personal data (Nghị định 13/2023/NĐ-CP). */
+static void keep_own_facts(cJSON *file, const struct principal *who)
+{
+    if (who->scope != SCOPE_UNIT) return;
+    cJSON *list, *entry;
+    cJSON_ArrayForEach(list, cJSON_GetObjectItemCaseSensitive(file, "lists"))
+    {
+        cJSON_ArrayForEach(entry, cJSON_GetObjectItemCaseSensitive(list, "entries"))
+        {
+            const cJSON *unit = cJSON_GetObjectItemCaseSensitive(entry, "unit_code");
+            if (!cJSON_IsString(unit)) unit = cJSON_GetObjectItemCaseSensitive(entry, "code");
+            if (cJSON_IsString(unit) && strcmp(unit->valuestring, who->unit) == 0) continue;
+            cJSON_DeleteItemFromObjectCaseSensitive(entry, "facts");
+            cJSON_DeleteItemFromObjectCaseSensitive(entry, "criteria");
+        }
+    }
+}
+
+/* The nomination files: per title and deciding authority, who qualifies and why (the facts
+ * and criteria behind each name), who registered and does not qualify, prizes and totals. */
 static void nominations_get(struct api_call *call)
 {
     struct rules_generation *gen = api_period_rules(call, call->params[0], NULL);
     if (!gen) return;
-    cJSON *lists = nominations_of_period(call->api->store, gen, call->params[0]);
-    if (!lists)
+    cJSON *file = nomination_file(call->api->store, call->api->rules, call->params[0]);
+    if (!file) {
         api_error(call, 500, "internal", "cannot read the evaluations");
-    else
-        api_reply(call, 200, lists);
+        return;
+    }
+    keep_own_facts(file, &call->who);
+    api_reply(call, 200, file);
 }
 
 const struct route routes_results[] = {
