@@ -1,5 +1,5 @@
-/* import.c — `thiduad import units|people|facts|titles|registrations FILE.csv`: every problem on stderr as
- * "FILE: row N, column X: why", then a count; or one line of what changed (facts whose
+/* import.c — `thiduad import units|people|facts|titles|registrations FILE.csv`: every problem on
+ * stderr as "FILE: row N, column X: why", then a count; or one line of what changed (facts whose
  * evaluation a rule made fail are stored, each named on stderr as "FILE: row N: ..."). */
 #include <stdio.h>
 #include <string.h>

@@ -40,7 +40,7 @@ int cli_report_nominations(const struct config *cfg, const struct cli *cli)
             store_begin_read(st);
             cJSON *file = nomination_file(st, &rs, cli->period);
             store_end_read(st);
-            char *text = !file                         ? NULL
+            char *text = !file                        ? NULL
                          : strcmp(format, "csv") == 0 ? nomination_file_csv(file)
                                                       : cJSON_Print(file);
             if (!text)

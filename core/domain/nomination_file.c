@@ -132,8 +132,8 @@ static void add_not_qualified(cJSON *out, const cJSON *evaluation, const char *s
                             evaluation && strcmp(subject, "person") == 0
                                 ? json_text(evaluation, "unit_code")
                                 : unit_code);
-    cJSON *reasons = verdict ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(verdict, "reasons"), 1)
-                             : NULL;
+    cJSON *reasons =
+        verdict ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(verdict, "reasons"), 1) : NULL;
     if (!reasons) {
         reasons = cJSON_CreateArray();
         cJSON_AddItemToArray(reasons,
@@ -215,7 +215,8 @@ cJSON *nomination_file(struct store *st, const struct ruleset *rs, const char *p
     const cJSON *catalog = rules_catalog(in.gen);
     cJSON *base = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(catalog, "campaign"), "base_salary");
-    cJSON_AddItemToObject(file, "base_salary", base ? cJSON_Duplicate(base, 1) : cJSON_CreateNull());
+    cJSON_AddItemToObject(file, "base_salary",
+                          base ? cJSON_Duplicate(base, 1) : cJSON_CreateNull());
     cJSON *groups = cJSON_GetObjectItemCaseSensitive(file, "groups"), *list;
     double grand = 0;
     cJSON_ArrayForEach(list, cJSON_GetObjectItemCaseSensitive(file, "lists"))
@@ -229,8 +230,8 @@ cJSON *nomination_file(struct store *st, const struct ruleset *rs, const char *p
         cJSON_AddNumberToObject(list, "total_prize", total);
         cJSON_AddItemToObject(list, "registered_not_qualified",
                               registered_not_qualified(&in, title));
-        grand += add_to_group(groups, json_text(list, "decided_by"), cJSON_GetArraySize(entries),
-                              total);
+        grand +=
+            add_to_group(groups, json_text(list, "decided_by"), cJSON_GetArraySize(entries), total);
     }
     cJSON_AddNumberToObject(file, "total_prize", grand);
     free_inputs(&in);

@@ -13,10 +13,20 @@
 #include "util/buffer.h"
 #include "util/json_text.h"
 
-static const char *const HEADER[] = {
-    "Người quyết định", "Mã danh hiệu", "Danh hiệu / hình thức", "Kết quả", "Đối tượng",
-    "Mã", "Họ tên / tên đơn vị", "Đơn vị", "Đã đăng ký", "Lý do", "Tiêu chí đạt",
-    "Số liệu", "Hệ số tiền thưởng", "Tiền thưởng (đồng)"};
+static const char *const HEADER[] = {"Người quyết định",
+                                     "Mã danh hiệu",
+                                     "Danh hiệu / hình thức",
+                                     "Kết quả",
+                                     "Đối tượng",
+                                     "Mã",
+                                     "Họ tên / tên đơn vị",
+                                     "Đơn vị",
+                                     "Đã đăng ký",
+                                     "Lý do",
+                                     "Tiêu chí đạt",
+                                     "Số liệu",
+                                     "Hệ số tiền thưởng",
+                                     "Tiền thưởng (đồng)"};
 enum { COLUMNS = sizeof HEADER / sizeof HEADER[0] };
 
 static void cell(struct buffer *b, const char *text, bool last)
@@ -34,7 +44,8 @@ static void cell(struct buffer *b, const char *text, bool last)
 
 static void row(struct buffer *b, const char *const cells[COLUMNS])
 {
-    for (int i = 0; i < COLUMNS; i++) cell(b, cells[i] ? cells[i] : "", i == COLUMNS - 1);
+    for (int i = 0; i < COLUMNS; i++)
+        cell(b, cells[i] ? cells[i] : "", i == COLUMNS - 1);
 }
 
 /* "a; b; c" of a list of strings. */
@@ -94,13 +105,21 @@ static void entry_row(struct buffer *b, const cJSON *list, const cJSON *e, bool 
         snprintf(amount, sizeof amount, "%.0f", prize->valuedouble);
     }
     const cJSON *registered = cJSON_GetObjectItemCaseSensitive(e, "registered");
-    const char *cells[COLUMNS] = {
-        json_text(list, "decided_by"), json_text(list, "title"), json_text(list, "name"),
-        qualifies ? "Đủ điều kiện" : "Đã đăng ký, không đủ điều kiện",
-        strcmp(json_text(e, "subject"), "unit") == 0 ? "Tập thể" : "Cá nhân",
-        json_text(e, "code"), json_text(e, "name"), json_text(e, "unit_code"),
-        !qualifies || cJSON_IsTrue(registered) ? "Có" : "Không", reasons.data, passed.data,
-        facts.data, multiple, amount};
+    const char *cells[COLUMNS] = {json_text(list, "decided_by"),
+                                  json_text(list, "title"),
+                                  json_text(list, "name"),
+                                  qualifies ? "Đủ điều kiện" : "Đã đăng ký, không đủ điều kiện",
+                                  strcmp(json_text(e, "subject"), "unit") == 0 ? "Tập thể"
+                                                                               : "Cá nhân",
+                                  json_text(e, "code"),
+                                  json_text(e, "name"),
+                                  json_text(e, "unit_code"),
+                                  !qualifies || cJSON_IsTrue(registered) ? "Có" : "Không",
+                                  reasons.data,
+                                  passed.data,
+                                  facts.data,
+                                  multiple,
+                                  amount};
     row(b, cells);
     buffer_free(&reasons);
     buffer_free(&passed);
@@ -124,9 +143,20 @@ char *nomination_file_csv(const cJSON *file)
                  cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(list, "entries")));
         snprintf(total, sizeof total, "%.0f",
                  cJSON_GetObjectItemCaseSensitive(list, "total_prize")->valuedouble);
-        const char *cells[COLUMNS] = {json_text(list, "decided_by"), json_text(list, "title"),
-                                      json_text(list, "name"), "Tổng cộng", NULL, NULL, count,
-                                      NULL, NULL, NULL, NULL, NULL, NULL, total};
+        const char *cells[COLUMNS] = {json_text(list, "decided_by"),
+                                      json_text(list, "title"),
+                                      json_text(list, "name"),
+                                      "Tổng cộng",
+                                      NULL,
+                                      NULL,
+                                      count,
+                                      NULL,
+                                      NULL,
+                                      NULL,
+                                      NULL,
+                                      NULL,
+                                      NULL,
+                                      total};
         row(&b, cells);
     }
     if (b.failed) {

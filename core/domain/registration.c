@@ -130,8 +130,10 @@ static void check_person(struct store *st, struct rules_generation *gen, const c
     if (!theirs)
         snprintf(msg, sizeof msg, "không có cá nhân mã \"%.40s\"", person);
     else if (strcmp(theirs, unit) != 0)
-        snprintf(msg, sizeof msg, "%s thuộc đơn vị %s, không thuộc %s: đơn vị %s đăng ký cho "
-                 "cá nhân này", person, theirs, unit, theirs);
+        snprintf(msg, sizeof msg,
+                 "%s thuộc đơn vị %s, không thuộc %s: đơn vị %s đăng ký cho "
+                 "cá nhân này",
+                 person, theirs, unit, theirs);
     if (!theirs || strcmp(theirs, unit) != 0) detail(details, field, msg);
     free(theirs);
 }
@@ -162,8 +164,9 @@ cJSON *registration_check(struct store *st, struct rules_generation *gen, const 
         }
     }
     if (count == 0 && cJSON_GetArraySize(details) == 0)
-        detail(details, "titles", "đăng ký không có danh hiệu nào: cần ít nhất một danh hiệu "
-                                  "cho đơn vị hoặc cho một cá nhân");
+        detail(details, "titles",
+               "đăng ký không có danh hiệu nào: cần ít nhất một danh hiệu "
+               "cho đơn vị hoặc cho một cá nhân");
     return details;
 }
 
@@ -178,14 +181,16 @@ static cJSON *sorted_titles(const cJSON *list)
     {
         if (!cJSON_IsString(t)) continue;
         size_t at = 0;
-        while (at < k && strcmp(codes[at], t->valuestring) < 0) at++;
+        while (at < k && strcmp(codes[at], t->valuestring) < 0)
+            at++;
         if (at < k && strcmp(codes[at], t->valuestring) == 0) continue;
         memmove(codes + at + 1, codes + at, (k - at) * sizeof *codes);
         codes[at] = t->valuestring;
         k++;
     }
     cJSON *out = cJSON_CreateArray();
-    for (size_t i = 0; i < k; i++) cJSON_AddItemToArray(out, cJSON_CreateString(codes[i]));
+    for (size_t i = 0; i < k; i++)
+        cJSON_AddItemToArray(out, cJSON_CreateString(codes[i]));
     free(codes);
     return out;
 }
@@ -220,8 +225,7 @@ static cJSON *canonical_targets(const cJSON *titles, const cJSON *people)
 
 /* True when the campaign's last period is closed: its results are records, and so is what
  * they are compared with. */
-static bool year_closed(struct store *st, struct rules_generation *gen, char *period,
-                        size_t len)
+static bool year_closed(struct store *st, struct rules_generation *gen, char *period, size_t len)
 {
     const cJSON *p, *last = NULL;
     cJSON_ArrayForEach(p, rules_periods(gen))
@@ -235,8 +239,8 @@ static bool year_closed(struct store *st, struct rules_generation *gen, char *pe
 /* Stores targets as the unit's next version unless equal to the latest (the caller holds
  * the transaction). 1 when stored, 0 when unchanged, -1 when the store fails. */
 static int write_version(struct store *st, int year, const char *unit, const cJSON *targets,
-                         const char *note, const char *actor, const char *at,
-                         const char *action, int *version)
+                         const char *note, const char *actor, const char *at, const char *action,
+                         int *version)
 {
     cJSON *latest = registrations_latest(st, year, unit, version);
     if (*version < 0) return -1;
@@ -259,14 +263,14 @@ static int write_version(struct store *st, int year, const char *unit, const cJS
 }
 
 /* Fills the result's first registration time and lateness. */
-static void fill_result(struct store *st, struct rules_generation *gen, int year,
-                        const char *unit, struct registration_result *out)
+static void fill_result(struct store *st, struct rules_generation *gen, int year, const char *unit,
+                        struct registration_result *out)
 {
     char due[CLOCK_DATE_LEN], effective[CLOCK_DATE_LEN];
     out->registered_at[0] = '\0';
     registrations_first(st, year, unit, out->registered_at, sizeof out->registered_at);
-    out->late = registration_deadline(gen, due, effective) &&
-                status_is_late(out->registered_at, effective);
+    out->late =
+        registration_deadline(gen, due, effective) && status_is_late(out->registered_at, effective);
 }
 
 enum registration_status registration_put(struct store *st, struct rules_generation *gen,
@@ -282,9 +286,8 @@ enum registration_status registration_put(struct store *st, struct rules_generat
                  closed, rules_year(gen));
         return REGISTRATION_YEAR_CLOSED;
     }
-    cJSON *targets =
-        canonical_targets(cJSON_GetObjectItemCaseSensitive(body, "titles"),
-                          cJSON_GetObjectItemCaseSensitive(body, "people"));
+    cJSON *targets = canonical_targets(cJSON_GetObjectItemCaseSensitive(body, "titles"),
+                                       cJSON_GetObjectItemCaseSensitive(body, "people"));
     const char *note = json_text(body, "note");
     int rc = store_begin(st) == 0 ? write_version(st, rules_year(gen), unit, targets, note, actor,
                                                   NULL, "register", &out->version)
@@ -344,8 +347,8 @@ static cJSON *merged_targets(const cJSON *latest, const struct registration_reco
 }
 
 /* Writes the rows, grouped by (year, unit), inside the caller's transaction. */
-static int import_groups(struct store *st, const struct registration_record *const *rows,
-                         size_t n, const char *actor, size_t *changed)
+static int import_groups(struct store *st, const struct registration_record *const *rows, size_t n,
+                         const char *actor, size_t *changed)
 {
     for (size_t first = 0, end; first < n; first = end) {
         for (end = first + 1; end < n && rows[end]->year == rows[first]->year &&
@@ -380,15 +383,16 @@ int registration_import(struct store *st, const struct ruleset *rs,
         snprintf(err, errlen, "hết bộ nhớ");
         return -1;
     }
-    for (size_t i = 0; i < n; i++) sorted[i] = &rows[i];
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = &rows[i];
     qsort(sorted, n, sizeof *sorted, by_group);
     char closed[32], year[16];
     for (size_t i = 0; i < n; i++) {
         snprintf(year, sizeof year, "%d", sorted[i]->year);
         struct rules_generation *gen = ruleset_of_year(rs, year);
         if (gen && year_closed(st, gen, closed, sizeof closed)) {
-            snprintf(err, errlen, "kỳ %s đã khoá sổ: đăng ký thi đua năm %s không sửa được",
-                     closed, year);
+            snprintf(err, errlen, "kỳ %s đã khoá sổ: đăng ký thi đua năm %s không sửa được", closed,
+                     year);
             free(sorted);
             return -1;
         }

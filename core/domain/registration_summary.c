@@ -138,9 +138,9 @@ static void add_people(struct summary_inputs *in, const struct subject_index *un
         bool any = cJSON_GetArraySize(achieved) > 0 || cJSON_GetArraySize(registered) > 0;
         cJSON_Delete(achieved);
         if (unit && any)
-            cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(unit, "people"),
-                                 person_out(json_text(e, "code"), json_text(e, "name"),
-                                            registered, e));
+            cJSON_AddItemToArray(
+                cJSON_GetObjectItemCaseSensitive(unit, "people"),
+                person_out(json_text(e, "code"), json_text(e, "name"), registered, e));
     }
     const cJSON *r, *p;
     cJSON_ArrayForEach(r, in->regs)

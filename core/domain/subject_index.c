@@ -7,8 +7,7 @@
 
 #include "util/json_text.h"
 
-int subject_index_add(struct subject_index *ix, const char *subject, const char *code,
-                      cJSON *item)
+int subject_index_add(struct subject_index *ix, const char *subject, const char *code, cJSON *item)
 {
     if (ix->count == ix->capacity) {
         size_t capacity = ix->capacity ? ix->capacity * 2 : 64;

@@ -18,8 +18,7 @@ struct subject_index {
 
 /* Files item under (subject, code); call subject_index_sort before finding. A later item
  * with the same key is found in place of an earlier one. 0, or -1 out of memory. */
-int subject_index_add(struct subject_index *ix, const char *subject, const char *code,
-                      cJSON *item);
+int subject_index_add(struct subject_index *ix, const char *subject, const char *code, cJSON *item);
 void subject_index_sort(struct subject_index *ix);
 /* The item under (subject, code), or NULL. */
 cJSON *subject_index_find(const struct subject_index *ix, const char *subject, const char *code);

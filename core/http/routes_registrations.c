@@ -108,8 +108,8 @@ static void registration_get_route(struct api_call *call)
     char due[CLOCK_DATE_LEN], effective[CLOCK_DATE_LEN];
     registrations_first(call->api->store, rules_year(gen), unit, r.registered_at,
                         sizeof r.registered_at);
-    r.late = registration_deadline(gen, due, effective) &&
-             strncmp(r.registered_at, effective, 10) > 0;
+    r.late =
+        registration_deadline(gen, due, effective) && strncmp(r.registered_at, effective, 10) > 0;
     r.changed = false;
     reply_stored(call, gen, unit, &r);
 }

@@ -114,8 +114,8 @@ static void status_get(struct api_call *call)
     cJSON *status =
         status_of_period(call->api->store, call->params[0], api_period_field(p, "report_due"),
                          api_period_field(p, "effective_due"));
-    if (status && registration_add_to_status(call->api->store, call->api->rules,
-                                             call->params[0], status) != 0) {
+    if (status && registration_add_to_status(call->api->store, call->api->rules, call->params[0],
+                                             status) != 0) {
         cJSON_Delete(status);
         status = NULL;
     }

@@ -56,8 +56,7 @@ static bool find_unit(struct store *st, struct rules_generation *gen, size_t lin
                      record->code);
         return false;
     }
-    char *theirs = unit ? strdup(record->code)
-                        : registration_unit_of_person(st, gen, record->code);
+    char *theirs = unit ? strdup(record->code) : registration_unit_of_person(st, gen, record->code);
     if (!theirs) {
         import_error(errors, line, "code", "cá nhân \"%s\" không thuộc đơn vị nào", record->code);
         return false;
@@ -125,8 +124,8 @@ int import_registrations(struct store *st, const struct ruleset *rs, const char 
         import_error(errors, 0, NULL, "%s", err);
     else if (errors->count == 0)
         rc = 0;
-    if (rc == 0) *summary = (struct import_summary){.rows = n, .changed = changed,
-                                                    .unchanged = n - changed};
+    if (rc == 0)
+        *summary = (struct import_summary){.rows = n, .changed = changed, .unchanged = n - changed};
     free(rows);
     csv_table_free(&table);
     return rc;

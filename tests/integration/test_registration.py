@@ -149,8 +149,8 @@ class RegistrationTest(unittest.TestCase):
         out = os.path.join(self.d.dir, "nominations.csv")
         self.d.cli_ok("report", "--period", "2025-Y", "--kind", "nominations",
                       "--format", "csv", "--out", out)
-        with open(out, "rb") as f:
-            raw = f.read()
+        with open(out, "rb") as fh:
+            raw = fh.read()
         self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
         ldtt_rows = [r for r in rows if r[1] == "LDTT" and r[3] == "Đủ điều kiện"]

@@ -180,7 +180,7 @@ local function campaign(spec)
     holidays = holidays, office = calendar.office, send_time = calendar.send_time,
     quiet_hours = calendar.quiet_hours, weekend = calendar.weekend,
     total_points = check_total_points_spec(place, spec.total_points),
-    base_salary = E.check_base_salary(place, spec.base_salary, year),
+    base_salary = E.check_base_salary(place, spec.base_salary),
     prizes = E.read_prizes(place, spec.prizes) }
 end
 
@@ -239,7 +239,7 @@ end
 
 -- base_salary = { amount = 2340000, from = "2024-07-01", source = "…" }: the base salary
 -- (mức lương cơ sở) prizes are multiples of.
-function E.check_base_salary(place, value, year)
+function E.check_base_salary(place, value)
   if value == nil then return nil end
   if type(value) ~= "table" or mtype(value.amount) ~= "integer" or value.amount <= 0
     or type(value.source) ~= "string" or value.source == "" then
@@ -250,7 +250,6 @@ function E.check_base_salary(place, value, year)
   if value.from ~= nil and not date_ok(value.from) then
     problem(place("base_salary/from"), 'campaign: base_salary.from phải là ngày dạng YYYY-MM-DD')
   end
-  local _ = year
   return { amount = value.amount, from = value.from, source = value.source }
 end
 
