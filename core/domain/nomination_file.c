@@ -206,8 +206,10 @@ cJSON *nomination_file(struct store *st, const struct ruleset *rs, const char *p
 {
     struct file_inputs in = {.gen = ruleset_for_period(rs, period)};
     if (!in.gen) return NULL;
-    cJSON *file = nominations_of_period(st, in.gen, period);
-    if (!file || read_inputs(st, period, &in) != 0) {
+    cJSON *file = read_inputs(st, period, &in) == 0
+                      ? nominations_of_evaluations(in.gen, period, in.evaluations)
+                      : NULL;
+    if (!file) {
         cJSON_Delete(file);
         free_inputs(&in);
         return NULL;

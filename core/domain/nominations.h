@@ -13,5 +13,9 @@
  * Director's lists come first, then those proposed upward, in declaration order. NULL when
  * the store fails. */
 cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period);
+/* The same from evaluations already read (evaluation_stored_of_period's answer; not freed),
+ * for callers that read them for more than the lists. */
+cJSON *nominations_of_evaluations(struct rules_generation *gen, const char *period,
+                                  const cJSON *evaluations);
 
 #endif

@@ -348,7 +348,7 @@ static cJSON *merged_targets(const cJSON *latest, const struct registration_reco
 
 /* Writes the rows, grouped by (year, unit), inside the caller's transaction. */
 static int import_groups(struct store *st, const struct registration_record *const *rows, size_t n,
-                         const char *actor, size_t *changed)
+                         const char *actor, size_t *units, size_t *changed)
 {
     for (size_t first = 0, end; first < n; first = end) {
         for (end = first + 1; end < n && rows[end]->year == rows[first]->year &&
@@ -356,6 +356,7 @@ static int import_groups(struct store *st, const struct registration_record *con
              end++)
             ;
         int version;
+        (*units)++;
         cJSON *latest = registrations_latest(st, rows[first]->year, rows[first]->unit, &version);
         if (version < 0) return -1;
         cJSON *targets = merged_targets(latest, rows, first, end);
@@ -375,9 +376,9 @@ static int import_groups(struct store *st, const struct registration_record *con
 
 int registration_import(struct store *st, const struct ruleset *rs,
                         const struct registration_record *rows, size_t n, const char *actor,
-                        size_t *changed, char *err, size_t errlen)
+                        size_t *units, size_t *changed, char *err, size_t errlen)
 {
-    *changed = 0;
+    *units = *changed = 0;
     const struct registration_record **sorted = calloc(n ? n : 1, sizeof *sorted);
     if (!sorted) {
         snprintf(err, errlen, "hết bộ nhớ");
@@ -397,7 +398,7 @@ int registration_import(struct store *st, const struct ruleset *rs,
             return -1;
         }
     }
-    int rc = store_begin(st) == 0 ? import_groups(st, sorted, n, actor, changed) : -1;
+    int rc = store_begin(st) == 0 ? import_groups(st, sorted, n, actor, units, changed) : -1;
     free(sorted);
     if (rc == 0 && store_commit(st) == 0) return 0;
     snprintf(err, errlen, "%s", store_errmsg(st));

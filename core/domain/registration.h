@@ -68,11 +68,11 @@ struct registration_record {
 /* Stores rows in one transaction: each subject the rows name gets exactly their titles
  * (the other subjects of its unit's latest registration stay); a unit whose registration
  * does not change gets no new version. A new version is dated by the earliest
- * submitted_at of its unit's rows, or now. 0 with *changed (units with a new version), or
- * -1 with err. */
+ * submitted_at of its unit's rows, or now. 0 with *units (the units the rows concern)
+ * and *changed (those given a new version), or -1 with err. */
 int registration_import(struct store *st, const struct ruleset *rs,
                         const struct registration_record *rows, size_t n, const char *actor,
-                        size_t *changed, char *err, size_t errlen);
+                        size_t *units, size_t *changed, char *err, size_t errlen);
 
 /* Adds the registration of the period's campaign year to a period's status (from
  * status_of_period): "registration": {"due", "effective_due", "expected", "registered",

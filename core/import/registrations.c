@@ -4,7 +4,8 @@
  * units' forms. A year must be one a ruleset in service runs; a title must be declared
  * there for the subject (a title, or a nomination list open to it); a person registers
  * with the unit they belonged to on the registration deadline (or today, if they joined
- * later). Every row is checked first; the file is stored whole or not at all, each unit's
+ * later). The summary counts rows, then units: changed (a new version) and unchanged.
+ * Every row is checked first; the file is stored whole or not at all, each unit's
  * registration becoming a new version only when it changes.
  */
 #include <stdio.h>
@@ -109,7 +110,7 @@ int import_registrations(struct store *st, const struct ruleset *rs, const char 
     memset(summary, 0, sizeof *summary);
     if (csv_table_read(path, &table, errors) != 0) return -1;
     struct registration_record *rows = calloc(table.count ? table.count : 1, sizeof *rows);
-    size_t n = 0, changed = 0;
+    size_t n = 0, units = 0, changed = 0;
     if (rows && csv_map_columns(&table, cols, R_COUNT, errors)) {
         for (size_t r = 1; r < table.count; r++) {
             csv_check_row_shape(&table, r, errors);
@@ -120,12 +121,13 @@ int import_registrations(struct store *st, const struct ruleset *rs, const char 
     if (!rows)
         import_error(errors, 0, NULL, "hết bộ nhớ");
     else if (errors->count == 0 &&
-             registration_import(st, rs, rows, n, actor, &changed, err, sizeof err) != 0)
+             registration_import(st, rs, rows, n, actor, &units, &changed, err, sizeof err) != 0)
         import_error(errors, 0, NULL, "%s", err);
     else if (errors->count == 0)
         rc = 0;
     if (rc == 0)
-        *summary = (struct import_summary){.rows = n, .changed = changed, .unchanged = n - changed};
+        *summary =
+            (struct import_summary){.rows = n, .changed = changed, .unchanged = units - changed};
     free(rows);
     csv_table_free(&table);
     return rc;

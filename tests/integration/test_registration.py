@@ -97,8 +97,9 @@ class RegistrationTest(unittest.TestCase):
                                      "2025,person,%s,LDTT,2025-03-28\n"
                                      "2025,unit,MT,TTLDXS,2025-04-02\n" % self.other)
         r = self.d.cli_ok("import", "registrations", good)
-        self.assertIn("3 rows, 2 changed", r.stdout)
-        self.assertIn("0 changed", self.d.cli_ok("import", "registrations", good).stdout)
+        self.assertIn("3 rows, 2 changed, 0 unchanged", r.stdout)  # units
+        self.assertIn("3 rows, 0 changed, 2 unchanged",
+                      self.d.cli_ok("import", "registrations", good).stdout)
         khtc = self.call("GET", REG % "KHTC")
         self.assertFalse(khtc["late"])
         self.assertEqual(khtc["registration"]["people"], {self.other: ["LDTT"]})
