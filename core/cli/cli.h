@@ -23,6 +23,9 @@ struct cli {
     const char *at;     /* remind --at TIME */
     const char *status; /* outbox list --status S */
     const char *reason; /* period close|reopen --reason TEXT */
+    const char *kind;   /* report --kind report|nominations */
+    const char *format; /* report --format json|csv|... */
+    const char *out;    /* report --out FILE (stdout when NULL) */
     bool json;
     bool dry_run;
     bool send;
@@ -62,5 +65,9 @@ int cmd_token(const struct config *cfg, const struct cli *cli);
 int cmd_remind(const struct config *cfg, const struct cli *cli);
 int cmd_period(const struct config *cfg, const struct cli *cli);
 int cmd_outbox(const struct config *cfg, const struct cli *cli);
+int cmd_report(const struct config *cfg, const struct cli *cli);
+/* `thiduad report --period P --kind nominations [--format json|csv] [--out FILE]`
+ * (cli/report_nominations.c), called by cmd_report for that kind. */
+int cli_report_nominations(const struct config *cfg, const struct cli *cli);
 
 #endif

@@ -1,5 +1,5 @@
-/* import.c — `thiduad import units|people|facts FILE.csv`: every problem on stderr as
- * "FILE: row N, column X: why", then a count; or one line of what changed (facts whose
+/* import.c — `thiduad import units|people|facts|titles|registrations FILE.csv`: every problem on
+ * stderr as "FILE: row N, column X: why", then a count; or one line of what changed (facts whose
  * evaluation a rule made fail are stored, each named on stderr as "FILE: row N: ..."). */
 #include <stdio.h>
 #include <string.h>
@@ -15,9 +15,11 @@ static int run_import(const struct config *cfg, const struct cli *cli, struct st
     if (strcmp(what, "people") == 0) return import_people(st, file, "cli", summary, errors);
     struct ruleset rs;
     int rc = -2;
-    if (strcmp(what, "titles") == 0) {
+    if (strcmp(what, "titles") == 0 || strcmp(what, "registrations") == 0) {
         if (cli_load_rules(cfg, cli, true, &rs) == 0)
-            rc = import_titles(st, &rs, file, "cli", summary, errors);
+            rc = strcmp(what, "titles") == 0
+                     ? import_titles(st, &rs, file, "cli", summary, errors)
+                     : import_registrations(st, &rs, file, "cli", summary, errors);
         ruleset_free(&rs);
         return rc;
     }
@@ -44,7 +46,7 @@ int cmd_import(const struct config *cfg, const struct cli *cli)
     if (cli->argc != 3) return cli_usage();
     const char *what = cli->argv[1], *file = cli->argv[2];
     if (strcmp(what, "units") && strcmp(what, "people") && strcmp(what, "facts") &&
-        strcmp(what, "titles"))
+        strcmp(what, "titles") && strcmp(what, "registrations"))
         return cli_usage();
     struct store *st = cli_open_store(cfg, true);
     if (!st) return 1;

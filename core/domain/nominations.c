@@ -107,13 +107,26 @@ cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, con
 {
     cJSON *evaluations = evaluation_stored_of_period(st, period, NULL);
     if (!evaluations) return NULL;
+    nominations_narrow(st, gen, period, evaluations, only_unit);
+    cJSON *out = nominations_of_evaluations(gen, period, evaluations);
+    cJSON_Delete(evaluations);
+    return out;
+}
+
+void nominations_narrow(struct store *st, struct rules_generation *gen, const char *period,
+                        cJSON *evaluations, const char *only_unit)
+{
     unit_periods_leave_out_absent(st, evaluations, json_text(rules_period(gen, period), "to"));
     if (only_unit) keep_unit(evaluations, only_unit);
+}
+
+cJSON *nominations_of_evaluations(struct rules_generation *gen, const char *period,
+                                  const cJSON *evaluations)
+{
     const cJSON *catalog = rules_catalog(gen);
     cJSON *titles = cJSON_CreateObject(), *nominations = cJSON_CreateObject();
     index_eligible(titles, evaluations, "titles");
     index_eligible(nominations, evaluations, "nominations");
-    cJSON_Delete(evaluations);
     cJSON *lists = cJSON_CreateArray();
     add_lists(lists, cJSON_GetObjectItemCaseSensitive(catalog, "titles"), "title", titles);
     add_lists(lists, cJSON_GetObjectItemCaseSensitive(catalog, "nominations"), "nomination",

@@ -17,5 +17,13 @@
  * NULL when the store fails. */
 cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period,
                              const char *only_unit);
+/* What nominations_of_period reads from a period's stored evaluations (units that do not
+ * exist on its last day left out; with only_unit, only that unit's and its members'). */
+void nominations_narrow(struct store *st, struct rules_generation *gen, const char *period,
+                        cJSON *evaluations, const char *only_unit);
+/* The lists from evaluations already read and narrowed (not freed), for callers that read
+ * them for more than the lists. */
+cJSON *nominations_of_evaluations(struct rules_generation *gen, const char *period,
+                                  const cJSON *evaluations);
 
 #endif

@@ -16,8 +16,9 @@
 #include "domain/evaluation.h"
 #include "domain/evaluation_failures.h"
 #include "domain/membership.h"
-#include "domain/nominations.h"
+#include "domain/nomination_file.h"
 #include "domain/ranking.h"
+#include "domain/registration.h"
 #include "domain/status.h"
 #include "domain/unit_periods.h"
 #include "http/call.h"
@@ -135,6 +136,11 @@ static void status_get(struct api_call *call)
     cJSON *status =
         status_of_period(call->api->store, call->params[0], api_period_field(p, "report_due"),
                          api_period_field(p, "effective_due"));
+    if (status && registration_add_to_status(call->api->store, call->api->rules, call->params[0],
+                                             status) != 0) {
+        cJSON_Delete(status);
+        status = NULL;
+    }
     if (!status)
         api_error(call, 500, "internal", "cannot read the reports");
     else
@@ -155,16 +161,19 @@ static void ranking_get(struct api_call *call)
         api_reply(call, 200, ranking);
 }
 
+/* The nomination files: per title and deciding authority, who qualifies and why (the facts
+ * and criteria behind each name), who registered and does not qualify, prizes and totals. */
 static void nominations_get(struct api_call *call)
 {
     struct rules_generation *gen = api_period_rules(call, call->params[0], NULL);
     if (!gen) return;
-    cJSON *lists =
-        nominations_of_period(call->api->store, gen, call->params[0], access_only_unit(&call->who));
-    if (!lists)
+    cJSON *file = nomination_file(call->api->store, call->api->rules, call->params[0],
+                                  access_only_unit(&call->who));
+    if (!file) {
         api_error(call, 500, "internal", "cannot read the evaluations");
-    else
-        api_reply(call, 200, lists);
+        return;
+    }
+    api_reply(call, 200, file);
 }
 
 const struct route routes_results[] = {

@@ -62,6 +62,29 @@ cJSON *facts_latest(struct store *st, const char *period, const char *subject, c
     return facts;
 }
 
+cJSON *facts_latest_of_period(struct store *st, const char *period)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT subject, code, facts FROM fact_versions f WHERE period = ?1 AND version = "
+            "(SELECT max(version) FROM fact_versions m WHERE m.period = ?1 AND m.subject = "
+            "f.subject AND m.code = f.code)");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    cJSON *list = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "subject", store_column_text(stmt, 0));
+        cJSON_AddStringToObject(row, "code", store_column_text(stmt, 1));
+        cJSON_AddItemToObject(row, "facts", store_facts_column(stmt, 2));
+        cJSON_AddItemToArray(list, row);
+    }
+    store_done(st, stmt);
+    if (rc == SQLITE_DONE) return list;
+    cJSON_Delete(list);
+    return NULL;
+}
+
 bool facts_first_submission(struct store *st, const char *period, const char *subject,
                             const char *code, char *at, size_t at_len, int *versions)
 {

@@ -23,6 +23,9 @@ cJSON *facts_latest(struct store *st, const char *period, const char *subject, c
 /* First submission time of a subject's facts for a period (for lateness), or false. */
 bool facts_first_submission(struct store *st, const char *period, const char *subject,
                             const char *code, char *at, size_t at_len, int *versions);
+/* Every subject's latest facts of a period: [{subject, code, facts}] (one query; the
+ * nomination files show the facts behind each name). NULL when the store fails. */
+cJSON *facts_latest_of_period(struct store *st, const char *period);
 /* Periods that have any facts stored. */
 cJSON *facts_periods(struct store *st);
 

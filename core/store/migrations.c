@@ -167,6 +167,22 @@ static const char *const migrations[] = {
     "  failed_at TEXT NOT NULL,"
     "  PRIMARY KEY (period, unit)"
     ");",
+
+    /* 8: registrations of emulation targets (đăng ký thi đua), append-only: each version is
+     * what a unit registered for itself and its people in a campaign year, as JSON
+     * {"titles": [...], "people": {code: [...]}}; the first version's date says whether
+     * the unit registered on time. */
+    "CREATE TABLE registrations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL REFERENCES units(code),"
+    "  version INTEGER NOT NULL,"
+    "  targets TEXT NOT NULL,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  submitted_at TEXT NOT NULL,"
+    "  submitted_by TEXT NOT NULL,"
+    "  UNIQUE (year, unit, version)"
+    ");",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -35,6 +35,33 @@ campaign {
   -- individuals (CN1–CN7): units and people are ranked on this score.
   total_points = { unit = 100, person = 100 },
 
+  -- Prize money (tiền thưởng) goes with each title and commendation as a multiple of the
+  -- base salary (mức lương cơ sở): the nomination files show each prize and each list's
+  -- total. 2,340,000 đồng/month since 01/07/2024 (Nghị định 73/2024/NĐ-CP, Điều 3).
+  base_salary = { amount = 2340000, from = "2024-07-01", source = "Nghị định 73/2024/NĐ-CP, Điều 3" },
+  -- The multiples: Nghị định 98/2023/NĐ-CP (mức tiền thưởng danh hiệu thi đua, hình thức
+  -- khen thưởng), in force until 30/06/2025, then Nghị định 152/2025/NĐ-CP; check the
+  -- article against the text in force when the year-end files are drawn up. Those marked
+  -- (check) are not in the department's notes: confirm them before paying.
+  prizes = {
+    { title = "CSTDCS", subject = "person", multiple = 1.0,
+      source = "Nghị định 98/2023/NĐ-CP, mức tiền thưởng Chiến sĩ thi đua cơ sở (check điều)" },
+    { title = "LDTT", subject = "person", multiple = 0.3,
+      source = "Nghị định 98/2023/NĐ-CP, mức tiền thưởng Lao động tiên tiến (check điều)" },
+    { title = "TTLDXS", subject = "unit", multiple = 1.5,
+      source = "Nghị định 98/2023/NĐ-CP, mức tiền thưởng Tập thể lao động xuất sắc (check điều)" },
+    { title = "TTLDTT", subject = "unit", multiple = 0.8,
+      source = "Nghị định 98/2023/NĐ-CP, mức tiền thưởng Tập thể lao động tiên tiến (check điều)" },
+    { title = "GIAY_KHEN", subject = "unit", multiple = 0.6,
+      source = "Nghị định 98/2023/NĐ-CP, mức tiền thưởng Giấy khen tập thể (check điều)" },
+    { title = "GIAY_KHEN", subject = "person", multiple = 0.3,
+      source = "Nghị định 98/2023/NĐ-CP, mức tiền thưởng Giấy khen cá nhân (check: mức và điều)" },
+    { title = "BANG_KHEN", subject = "unit", multiple = 3.0,
+      source = "Nghị định 98/2023/NĐ-CP, mức tiền thưởng Bằng khen tập thể (check điều)" },
+    { title = "BANG_KHEN", subject = "person", multiple = 1.0,
+      source = "Nghị định 98/2023/NĐ-CP, mức tiền thưởng Bằng khen cá nhân (check: mức và điều)" },
+  },
+
   -- Units report every six months and at year end (part III of the plan).
   periods = {
     ["2025-H1"] = {

@@ -281,6 +281,7 @@ START_TEST(test_migration_gives_everybody_an_open_stay)
     char err[256];
     ck_assert_int_eq(store_exec(st,
                                 "DROP TABLE memberships; DROP TABLE evaluation_failures; "
+                                "DROP TABLE registrations; "
                                 "PRAGMA user_version = 5",
                                 err, sizeof err),
                      0);

@@ -59,6 +59,7 @@ M.env = rule_env
 function M.finish(with_probe)
   if #problems == 0 then finish() end
   if #problems == 0 then
+    E.check_prizes()
     E.check_versions()
     E.check_fact_checks()
   end
@@ -168,6 +169,13 @@ function M.catalog()
       before = array(copy(r.before)), on_day = r.on_day, overdue_every = r.overdue_every or null,
       escalate_after = r.escalate_after or null, stop_after = r.stop_after,
       channels = array(copy(r.channels)) }
+  end
+  out.campaign.base_salary = c.base_salary and { amount = c.base_salary.amount,
+    from = c.base_salary.from or null, source = c.base_salary.source } or null
+  out.prizes = array()
+  for _, p in ipairs(c.prizes or {}) do
+    out.prizes[#out.prizes + 1] = { title = p.title, subject = p.subject, multiple = p.multiple,
+      source = p.source }
   end
   out.campaign.office = c.office or null
   out.campaign.send_time = c.send_time

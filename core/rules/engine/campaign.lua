@@ -19,7 +19,7 @@ local array, problem, date_ok, SUBJECTS = E.array, E.problem, E.date_ok, E.SUBJE
 
 local CAMPAIGN_KEYS = { year = 1, name = 1, theme = 1, contents = 1, registration_due = 1,
   periods = 1, holidays = 1, office = 1, send_time = 1, quiet_hours = 1, weekend = 1,
-  total_points = 1 }
+  total_points = 1, base_salary = 1, prizes = 1 }
 local PERIOD_KEYS = { label = 1, from = 1, to = 1, report_due = 1 }
 local HOLIDAY_KEYS = { from = 1, to = 1, name = 1 }
 
@@ -149,7 +149,8 @@ local function campaign(spec)
   end
   local place = E.key_lines(at)
   unknown_keys(place, "", "campaign", spec, CAMPAIGN_KEYS, "year, name, theme, contents, "
-    .. "registration_due, periods, holidays, office, send_time, quiet_hours, weekend, total_points")
+    .. "registration_due, periods, holidays, office, send_time, quiet_hours, weekend, total_points, "
+    .. "base_salary, prizes")
   local year = spec.year
   if mtype(year) ~= "integer" then
     problem(place("year"), "campaign: year phải là năm, một số nguyên (ví dụ 2025)")
@@ -178,7 +179,9 @@ local function campaign(spec)
     contents = contents, registration_due = spec.registration_due, periods = periods,
     holidays = holidays, office = calendar.office, send_time = calendar.send_time,
     quiet_hours = calendar.quiet_hours, weekend = calendar.weekend,
-    total_points = check_total_points_spec(place, spec.total_points) }
+    total_points = check_total_points_spec(place, spec.total_points),
+    base_salary = E.check_base_salary(place, spec.base_salary),
+    prizes = E.read_prizes(place, spec.prizes) }
 end
 
 -- The campaign's calendar of reminders: who is the Department Office (copied on
@@ -231,6 +234,71 @@ function E.check_total_points()
         .. "%d điểm mà total_points.%s khai báo", SUBJECTS[subject], sums[subject],
         declared.total, subject)
     end
+  end
+end
+
+-- base_salary = { amount = 2340000, from = "2024-07-01", source = "…" }: the base salary
+-- (mức lương cơ sở) prizes are multiples of.
+function E.check_base_salary(place, value)
+  if value == nil then return nil end
+  if type(value) ~= "table" or mtype(value.amount) ~= "integer" or value.amount <= 0
+    or type(value.source) ~= "string" or value.source == "" then
+    problem(place("base_salary"), 'campaign: base_salary phải có dạng { amount = 2340000 (đồng/tháng, '
+      .. 'số nguyên dương), from = "YYYY-MM-DD", source = "văn bản quy định" }')
+    return nil
+  end
+  if value.from ~= nil and not date_ok(value.from) then
+    problem(place("base_salary/from"), 'campaign: base_salary.from phải là ngày dạng YYYY-MM-DD')
+  end
+  return { amount = value.amount, from = value.from, source = value.source }
+end
+
+-- prizes = { { title = "LDTT", subject = "person", multiple = 0.3, source = "…" }, … }: the
+-- prize of each title or nomination list, as a multiple of the base salary. Titles are
+-- checked once every file has run (E.check_prizes).
+function E.read_prizes(place, value)
+  local out = array()
+  if value == nil then return out end
+  if type(value) ~= "table" then
+    problem(place("prizes"), "campaign: prizes phải là danh sách { title = ..., subject = ..., "
+      .. "multiple = ..., source = ... }")
+    return out
+  end
+  for i, p in ipairs(value) do
+    local at = place("prizes/" .. i)
+    if type(p) ~= "table" or type(p.title) ~= "string" or not SUBJECTS[p.subject]
+      or type(p.multiple) ~= "number" or p.multiple < 0
+      or type(p.source) ~= "string" or p.source == "" then
+      problem(at, 'campaign: prizes[%d] phải có dạng { title = "LDTT", subject = "person", '
+        .. 'multiple = 0.3, source = "văn bản quy định" }', i)
+    else
+      out[#out + 1] = { title = p.title, subject = p.subject, multiple = p.multiple,
+        source = p.source, at = at }
+    end
+  end
+  return out
+end
+
+-- Once every title and nomination is declared: each prize names one, for a subject it
+-- concerns, once; prizes need the base salary.
+function E.check_prizes()
+  local c = E.campaign_decl
+  if not c or not c.prizes then return end
+  if #c.prizes > 0 and not c.base_salary then
+    problem(c.at, "campaign: prizes cần base_salary (mức lương cơ sở)")
+  end
+  local seen = {}
+  for _, p in ipairs(c.prizes) do
+    local t, n = E.titles[p.title], E.nominations[p.title]
+    if not t and not n then
+      problem(p.at, 'campaign: prizes: "%s" không phải danh hiệu hay hình thức khen thưởng đã '
+        .. 'khai báo', p.title)
+    elseif (t and t.subject ~= p.subject) or (n and not n.subjects[p.subject]) then
+      problem(p.at, 'campaign: prizes: "%s" không xét cho %s', p.title, SUBJECTS[p.subject])
+    elseif seen[p.title .. "/" .. p.subject] then
+      problem(p.at, 'campaign: prizes: "%s" (%s) khai báo hai lần', p.title, SUBJECTS[p.subject])
+    end
+    seen[p.title .. "/" .. p.subject] = true
   end
 end
 
