@@ -161,5 +161,26 @@ class SpinningRuleTest(unittest.TestCase):
         self.assertEqual(other["rules_hash"], body["rules_hash"])
 
 
+class ConfiguredDeadlineTest(SpinningRuleTest):
+    """limits.eval_deadline in thiduad.conf is the deadline a spinning rule is stopped at."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="thidua-spin-")
+        self.rules = os.path.join(self.root, "2025")
+        shutil.copytree(RULES_2025, self.rules)
+        self.d = Daemon(rules=self.root, limits={"eval_deadline": 0.3})
+        self.d.__enter__()
+
+    def test_a_spinning_rule_is_stopped_and_the_daemon_keeps_serving(self):
+        self.make_tt1_spin()
+        self.assertEqual(self.d.request("POST", "/api/v1/admin/reload", b"")[0], 200)
+        status, body, took = self.put_vp(SPIN_TASKS)
+        self.assertEqual(status, 202, body)
+        self.assertIn("quá thời hạn 300 ms và đã bị dừng", str(body))
+
+    test_a_reload_spinning_on_stored_facts_is_refused = None
+    test_a_recompute_fails_only_the_unit_whose_rule_spins = None
+
+
 if __name__ == "__main__":
     unittest.main()
