@@ -295,8 +295,8 @@ START_TEST(test_rule_deadlines)
     ck_assert_double_eq(cfg.limits.load_deadline, 90);
     config_free(&cfg);
     char err[512];
-    load_fails("return { limits = { eval_deadline = 0 } }", err, sizeof err,
-               "limits.eval_deadline", "range", NULL);
+    load_fails("return { limits = { eval_deadline = 0 } }", err, sizeof err, "limits.eval_deadline",
+               "range", NULL);
     load_fails("return { limits = { load_deadline = 7200 } }", err, sizeof err,
                "limits.load_deadline", "range", NULL);
 }
