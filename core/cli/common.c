@@ -109,6 +109,8 @@ int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, 
     }
     rs->limits.reason_chars = cfg->limits.reason_chars;
     rs->limits.evaluation_bytes = cfg->limits.evaluation_bytes;
+    rs->limits.eval_deadline_ms = (long)(cfg->limits.eval_deadline * 1000);
+    rs->limits.load_deadline_ms = (long)(cfg->limits.load_deadline * 1000);
     struct rules_report report;
     int rc = ruleset_load(rs, &report);
     if (rc != 0) {

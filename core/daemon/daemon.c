@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "daemon/notify.h"
+#include "daemon/reload.h"
 #include "domain/ruleset.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -32,6 +33,7 @@ struct daemon {
     struct api api;
     struct ruleset rules;
     struct notifier *notifier;
+    struct reloader *reloader;
     const struct config *config;
 };
 
@@ -59,9 +61,18 @@ static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
     (void)events;
     struct daemon *d = arg;
     log_info("SIGHUP received: reloading the rules from %s", d->rules.root);
-    struct rules_report report;
-    ruleset_reload(&d->rules, d->api.store, &report, NULL);
-    rules_report_free(&report);
+    reloader_start(d->reloader, NULL, NULL);
+}
+
+static int start_reload(void *ctx, reload_done done, void *arg)
+{
+    return reloader_start(ctx, done, arg);
+}
+
+/* A reload has ended: the writes held meanwhile are handled, by the rules now serving. */
+static void release_held(void *api)
+{
+    api_release_held(api);
 }
 
 /* The store, at the schema this build writes. */
@@ -91,6 +102,8 @@ static int load_first_rules(struct daemon *d, struct store *st)
     }
     d->rules.limits.reason_chars = d->config->limits.reason_chars;
     d->rules.limits.evaluation_bytes = d->config->limits.evaluation_bytes;
+    d->rules.limits.eval_deadline_ms = (long)(d->config->limits.eval_deadline * 1000);
+    d->rules.limits.load_deadline_ms = (long)(d->config->limits.load_deadline * 1000);
     struct rules_report report;
     int loaded = ruleset_reload(&d->rules, st, &report, NULL);
     rules_report_free(&report);
@@ -145,6 +158,13 @@ int daemon_serve(const struct config *cfg)
         log_error("cannot create the event loop");
         goto done;
     }
+    d.reloader = reloader_new(d.base, &d.rules, cfg->database, release_held, &d.api);
+    if (!d.reloader) {
+        log_error("cannot watch for rules reloads (out of memory or descriptors)");
+        goto done;
+    }
+    d.api.reload_start = start_reload;
+    d.api.reload_ctx = d.reloader;
     raise_descriptor_limit(&cfg->limits);
     d.http = http_server_start(d.base, cfg->listen_host, cfg->listen_port, &cfg->limits, api_handle,
                                &d.api, err, sizeof err);
@@ -161,8 +181,9 @@ int daemon_serve(const struct config *cfg)
     log_info("stopped");
     rc = 0;
 done:
-    notifier_stop(d.notifier);
     http_server_free(d.http);
+    reloader_free(d.reloader); /* after the server: a reload's waiting client is gone */
+    notifier_stop(d.notifier); /* after the reload: its last marks are written */
     if (d.base) event_base_free(d.base);
     ruleset_free(&d.rules);
     store_close(st);

@@ -64,7 +64,8 @@ static void on_remind(evutil_socket_t fd, short events, void *arg)
     (void)fd;
     (void)events;
     struct notifier *n = arg;
-    if (!ruleset_loaded(n->rules)) return;
+    /* A reload holds the write lock: the pass waits for its next turn. */
+    if (!ruleset_loaded(n->rules) || n->rules->reloading) return;
     char now[REMINDER_MOMENT_LEN], err[ERR_LEN];
     reminders_now(now);
     cJSON *channels = plugins_channels(n->plugins);
@@ -84,6 +85,7 @@ static void on_dispatch(evutil_socket_t fd, short events, void *arg)
     (void)fd;
     (void)events;
     struct notifier *n = arg;
+    if (n->rules && n->rules->reloading) return; /* the marks it writes wait for the swap */
     dispatcher_run(n->dispatcher);
     dispatcher_flush(n->dispatcher);
 }

@@ -22,6 +22,10 @@
 #include "store/titles.h"
 #include "store/units.h"
 
+/* Units evaluated per process in a recompute: few processes (a fork per unit made a
+ * province's reload half again as slow), and a batch's answers held at once stay small. */
+#define RECOMPUTE_BATCH 64
+
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code)
 {
     for (size_t i = 0; i < results->count; i++)
@@ -29,6 +33,52 @@ cJSON *evaluation_find(const struct rules_results *results, const char *subject,
             strcmp(results->items[i].code, code) == 0)
             return cJSON_Parse(results->items[i].json);
     return NULL;
+}
+
+/* A unit's input and its members' for a period, as the rules read them; 0, or
+ * EVALUATION_STORE_FAILED with err. */
+static int read_inputs(struct store *st, struct rules_generation *gen, const char *period,
+                       const cJSON *p, const char *unit_code, cJSON **unit, cJSON **members,
+                       char *err, size_t errlen)
+{
+    *members = NULL;
+    *unit = units_input_json(st, period, unit_code);
+    if (!*unit) { /* a unit that facts or people name exists: the store failed */
+        snprintf(err, errlen, "cannot read unit \"%s\": %s", unit_code, store_errmsg(st));
+        return EVALUATION_STORE_FAILED;
+    }
+    /* Its members in the period: who belonged to it on the period's last day. */
+    *members = membership_members_input(st, period, p, unit_code);
+    /* And the titles each held in past years, for the conditions spanning years. */
+    if (*members && titles_attach_history(st, rules_year(gen), *unit, *members) != 0) {
+        cJSON_Delete(*members);
+        *members = NULL;
+    }
+    if (*members) return 0;
+    snprintf(err, errlen, "cannot read the members: %s", store_errmsg(st));
+    cJSON_Delete(*unit);
+    *unit = NULL;
+    return EVALUATION_STORE_FAILED;
+}
+
+/* Stores every result of a unit's evaluation and ends a recorded failure of the pair (the
+ * caller holds the transaction); 0, or EVALUATION_STORE_FAILED with err (out freed). */
+static int keep_results(struct store *st, struct rules_generation *gen, const char *period,
+                        const char *unit_code, struct rules_results *out, char *err, size_t errlen)
+{
+    int rc = 0;
+    for (size_t i = 0; i < out->count && rc == 0; i++) {
+        const struct rules_result *r = &out->items[i];
+        int put =
+            evaluations_put(st, period, r->subject, r->code, rules_hash(gen), r->score, r->json);
+        out->items[i].changed = put > 0;
+        rc = put < 0 ? -1 : 0;
+    }
+    if (rc == 0 && evaluation_failures_clear(st, period, unit_code) < 0) rc = -1;
+    if (rc == 0) return 0;
+    snprintf(err, errlen, "cannot store the evaluation: %s", store_errmsg(st));
+    rules_results_free(out);
+    return EVALUATION_STORE_FAILED;
 }
 
 int evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
@@ -41,39 +91,14 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
         snprintf(err, errlen, "unknown period \"%s\"", period);
         return EVALUATION_RULES_FAILED;
     }
-    cJSON *unit = units_input_json(st, period, unit_code);
-    if (!unit) { /* a unit that facts or people name exists: the store failed */
-        snprintf(err, errlen, "cannot read unit \"%s\": %s", unit_code, store_errmsg(st));
-        return EVALUATION_STORE_FAILED;
-    }
-    /* Its members in the period: who belonged to it on the period's last day. */
-    cJSON *members = membership_members_input(st, period, p, unit_code);
-    /* And the titles each held in past years, for the conditions spanning years. */
-    if (members && titles_attach_history(st, rules_year(gen), unit, members) != 0) {
-        cJSON_Delete(members);
-        members = NULL;
-    }
-    int rc = members ? rules_evaluate_unit_text(gen, period, unit, members, out, err, errlen)
-                     : EVALUATION_STORE_FAILED;
-    if (!members) snprintf(err, errlen, "cannot read the members: %s", store_errmsg(st));
+    cJSON *unit, *members;
+    int rc = read_inputs(st, gen, period, p, unit_code, &unit, &members, err, errlen);
+    if (rc != 0) return rc;
+    rc = rules_evaluate_unit_text(gen, period, unit, members, out, err, errlen);
     cJSON_Delete(unit);
     cJSON_Delete(members);
-    if (rc != 0) return rc == EVALUATION_STORE_FAILED ? rc : EVALUATION_RULES_FAILED;
-    if (!keep) return 0;
-    for (size_t i = 0; i < out->count && rc == 0; i++) {
-        const struct rules_result *r = &out->items[i];
-        int put =
-            evaluations_put(st, period, r->subject, r->code, rules_hash(gen), r->score, r->json);
-        out->items[i].changed = put > 0;
-        rc = put < 0 ? -1 : 0;
-    }
-    if (rc == 0 && evaluation_failures_clear(st, period, unit_code) < 0) rc = -1;
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot store the evaluation: %s", store_errmsg(st));
-        rules_results_free(out);
-        return EVALUATION_STORE_FAILED;
-    }
-    return 0;
+    if (rc != 0) return EVALUATION_RULES_FAILED;
+    return keep ? keep_results(st, gen, period, unit_code, out, err, errlen) : 0;
 }
 
 /* The failed units of a period that the list of units to evaluate does not name (a unit
@@ -89,26 +114,60 @@ static void add_failed_units(cJSON *units, const cJSON *failed)
     }
 }
 
-/* Evaluates and stores one unit in a recompute: the number of subjects stored, or -1 with
+/* Stores one unit's outcome in a recompute: the number of subjects stored, or -1 with
  * err. A pair already failed on which the new rules fail too stays failed, with their
  * error; a rule failing on any other pair refuses the recompute. */
-static long recompute_unit(struct store *st, struct rules_generation *gen, const char *period,
-                           const char *unit, const cJSON *failed, char *err, size_t errlen)
+static long keep_unit(struct store *st, struct rules_generation *gen, const char *period,
+                      const char *unit, struct rules_unit_call *call, const cJSON *failed,
+                      char *err, size_t errlen)
 {
     char why[1024];
-    struct rules_results results;
-    int rc = evaluation_of_unit(st, gen, period, unit, true, &results, why, sizeof why);
-    if (rc == 0) {
-        long n = (long)results.count;
-        rules_results_free(&results);
+    if (call->rc == 0) {
+        long n = (long)call->results.count;
+        if (keep_results(st, gen, period, unit, &call->results, why, sizeof why) != 0) {
+            snprintf(err, errlen, "%s, unit %s: %s", period, unit, why);
+            return -1;
+        }
+        rules_results_free(&call->results);
         return n;
     }
-    if (rc == EVALUATION_RULES_FAILED && cJSON_GetObjectItemCaseSensitive(failed, unit)) {
+    snprintf(why, sizeof why, "%s", call->err);
+    if (cJSON_GetObjectItemCaseSensitive(failed, unit)) {
         if (evaluation_failure_record(st, gen, period, unit, why, "reload") == 0) return 0;
         snprintf(why, sizeof why, "cannot record the failure: %s", store_errmsg(st));
     }
     snprintf(err, errlen, "%s, unit %s: %s", period, unit, why);
     return -1;
+}
+
+/* Evaluates a batch of units (codes[0..n)) in few processes and stores them: the number of
+ * subjects stored, or -1 with err. */
+static long recompute_batch(struct store *st, struct rules_generation *gen, const char *period,
+                            const cJSON *p, const char *const *codes, size_t n, const cJSON *failed,
+                            char *err, size_t errlen)
+{
+    struct rules_unit_call *calls = calloc(n, sizeof *calls);
+    long stored = calls ? 0 : -1;
+    if (!calls) snprintf(err, errlen, "out of memory");
+    size_t read = 0;
+    for (; stored == 0 && read < n; read++) {
+        cJSON *unit, *members;
+        if (read_inputs(st, gen, period, p, codes[read], &unit, &members, err, errlen) != 0)
+            stored = -1;
+        calls[read].unit = unit, calls[read].members = members;
+    }
+    if (stored == 0) rules_evaluate_units_text(gen, period, calls, n);
+    for (size_t i = 0; stored >= 0 && i < n; i++) {
+        long k = keep_unit(st, gen, period, codes[i], &calls[i], failed, err, errlen);
+        stored = k < 0 ? -1 : stored + k;
+    }
+    for (size_t i = 0; calls && i < read; i++) {
+        if (calls[i].rc == 0) rules_results_free(&calls[i].results);
+        cJSON_Delete((cJSON *)calls[i].unit);
+        cJSON_Delete((cJSON *)calls[i].members);
+    }
+    free(calls);
+    return stored;
 }
 
 long evaluation_recompute_period(struct store *st, struct rules_generation *gen, const char *period,
@@ -129,15 +188,17 @@ long evaluation_recompute_period(struct store *st, struct rules_generation *gen,
     }
     add_failed_units(units, failed);
     long stored = 0;
+    const char *codes[RECOMPUTE_BATCH];
+    size_t n = 0;
     const cJSON *code;
     cJSON_ArrayForEach(code, units)
     {
-        long n = recompute_unit(st, gen, period, code->valuestring, failed, err, errlen);
-        if (n < 0) {
-            stored = -1;
-            break;
-        }
-        stored += n;
+        codes[n++] = code->valuestring;
+        if (n < RECOMPUTE_BATCH && code->next) continue;
+        long k = recompute_batch(st, gen, period, p, codes, n, failed, err, errlen);
+        stored = k < 0 ? -1 : stored + k;
+        n = 0;
+        if (stored < 0) break;
     }
     cJSON_Delete(units);
     cJSON_Delete(failed);

@@ -19,7 +19,6 @@
 #include "domain/evaluation.h"
 #include "domain/events.h"
 #include "store/evaluation_failures.h"
-#include "store/evaluation_failures.h"
 #include "store/evaluations.h"
 #include "store/facts.h"
 #include "store/periods.h"
@@ -136,8 +135,8 @@ static void check_apart(struct ruleset_year *years, size_t count, struct rules_r
 
 /* Loads every folder found under the root. On success *out holds them (generations that did
  * not change are borrowed from rs: `fresh[i]` says which are new). */
-static int load_years(struct ruleset *rs, struct rules_report *report, struct ruleset_year **out,
-                      size_t *count, bool **fresh)
+static int load_years(const struct ruleset *rs, struct rules_report *report,
+                      struct ruleset_year **out, size_t *count, bool **fresh)
 {
     memset(report, 0, sizeof *report); /* each year's report is gathered into it */
     char **dirs;
@@ -321,49 +320,62 @@ int ruleset_load(struct ruleset *rs, struct rules_report *report)
     return 0;
 }
 
-int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *report,
-                   long *recomputed)
+int ruleset_reload_prepare(const struct ruleset *rs, struct store *st, struct ruleset_pending *p)
 {
-    struct ruleset_year *years = NULL;
-    size_t count = 0;
-    bool *fresh = NULL;
-    long n = 0;
-    int rc = load_years(rs, report, &years, &count, &fresh);
-    if (rc == 0 && st) {
+    memset(p, 0, sizeof *p);
+    p->rc = load_years(rs, &p->report, &p->years, &p->count, &p->fresh);
+    if (p->rc == 0 && st) {
         char err[1024];
-        n = recompute_changed(rs, st, years, fresh, count, err, sizeof err);
-        if (n < 0) {
+        p->recomputed = recompute_changed(rs, st, p->years, p->fresh, p->count, err, sizeof err);
+        if (p->recomputed < 0) {
             char line[1200];
             snprintf(line, sizeof line, "%s (khi tính lại các kết quả đã lưu)", err);
-            rules_report_add(report, line);
-            for (size_t i = 0; i < count; i++)
-                if (!fresh[i]) years[i].gen = NULL; /* borrowed */
-            free_years(years, count);
-            free(fresh);
-            rc = -1;
+            rules_report_add(&p->report, line);
+            for (size_t i = 0; i < p->count; i++)
+                if (!p->fresh[i]) p->years[i].gen = NULL; /* borrowed */
+            free_years(p->years, p->count);
+            free(p->fresh);
+            p->years = NULL, p->fresh = NULL, p->count = 0;
+            p->rc = -1;
         }
     }
-    if (rc != 0) {
+    for (size_t i = 0; p->rc == 0 && i < p->count; i++)
+        tell_reload(st, p->years[i].gen, p->report.passed, p->fresh[i]);
+    return p->rc;
+}
+
+int ruleset_reload_finish(struct ruleset *rs, struct ruleset_pending *p,
+                          struct rules_report *report, long *recomputed)
+{
+    *report = p->report;
+    if (p->rc != 0) {
         for (size_t i = 0; i < report->problem_count; i++)
             log_warn("rules: %s", report->problems[i]);
         log_warn("rules in %s refused; %s", rs->root,
                  rs->count ? "the previous rules keep serving" : "no rules are loaded");
         return -1;
     }
-    for (size_t i = 0; i < count; i++) {
-        if (fresh[i])
-            log_info("rules %s loaded from %s: %s", rules_hash(years[i].gen), years[i].dir,
-                     rules_summary(years[i].gen));
-        tell_reload(st, years[i].gen, report->passed, fresh[i]);
+    for (size_t i = 0; i < p->count; i++) {
+        if (p->fresh[i])
+            log_info("rules %s loaded from %s: %s", rules_hash(p->years[i].gen), p->years[i].dir,
+                     rules_summary(p->years[i].gen));
     }
-    swap_in(rs, years, count, fresh);
-    free(fresh);
+    swap_in(rs, p->years, p->count, p->fresh);
+    free(p->fresh);
     log_info("rules: %zu year(s) in service; %zu self-tests passed; %ld evaluation(s) redone",
-             rs->count, report->passed, n);
+             rs->count, report->passed, p->recomputed);
     metrics_set_gauge("thidua_rules_generation", "Rules generations loaded since start.",
                       (double)rs->generation);
-    if (recomputed) *recomputed = n;
+    if (recomputed) *recomputed = p->recomputed;
     return 0;
+}
+
+int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *report,
+                   long *recomputed)
+{
+    struct ruleset_pending pending;
+    ruleset_reload_prepare(rs, st, &pending);
+    return ruleset_reload_finish(rs, &pending, report, recomputed);
 }
 
 void ruleset_free(struct ruleset *rs)

@@ -27,6 +27,21 @@ struct ruleset {
     char *root; /* the folder of year folders (or one ruleset folder) */
     struct rules_limits limits;
     unsigned long generation; /* how many swaps so far */
+    /* A reload is being prepared beside the serving rules (daemon/reload.c): it holds the
+     * database's write lock, so nothing else may write until it is swapped in or refused
+     * (the API answers writes 503 reload_in_progress; the reminder pass and the outbox's
+     * sender wait for their next turn). */
+    bool reloading;
+};
+
+/* A reload prepared and not yet swapped in: the new set, and what its load said. */
+struct ruleset_pending {
+    int rc; /* 0: ready to swap in; -1: refused (report says why) */
+    struct ruleset_year *years;
+    size_t count;
+    bool *fresh;
+    long recomputed;
+    struct rules_report report;
 };
 
 /* Remembers rules_root; checks it holds a ruleset. Does not load. */
@@ -40,6 +55,16 @@ int ruleset_init(struct ruleset *rs, const char *rules_root, char *err, size_t e
  * failure the previous set keeps serving and report says why. Returns 0 or -1. */
 int ruleset_reload(struct ruleset *rs, struct store *st, struct rules_report *report,
                    long *recomputed);
+
+/* ruleset_reload in two halves, so the long one can run off the serving loop: prepare
+ * loads every year and recomputes what changed in one transaction on st (a connection of
+ * its own when it runs in another thread), reading rs but changing nothing in it (the rules
+ * in rs keep serving meanwhile; nothing may change rs until finish). Finish, on the thread
+ * that owns rs, swaps the prepared set in (or logs why it was refused) and hands its report
+ * over (the caller frees it). Both return 0 or -1. */
+int ruleset_reload_prepare(const struct ruleset *rs, struct store *st, struct ruleset_pending *p);
+int ruleset_reload_finish(struct ruleset *rs, struct ruleset_pending *p,
+                          struct rules_report *report, long *recomputed);
 
 /* Loads every year as ruleset_reload does, without a database and without logging (the
  * command line prints the report itself). 0, or -1 with report saying why. */

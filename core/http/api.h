@@ -15,7 +15,22 @@ struct api {
     const struct config *config;
     struct ruleset *rules; /* the rules in service; rules->active may be NULL */
     bool shutting_down;
+    /* Starts a rules reload off the loop (daemon/reload.c): done(arg, ...) is called on the
+     * loop when it has ended; -1 (done never called) when one runs already. NULL: a reload
+     * runs inside its request, on the loop. */
+    int (*reload_start)(void *ctx,
+                        void (*done)(void *arg, int rc, struct rules_report *report,
+                                     long recomputed),
+                        void *arg);
+    void *reload_ctx;
+    /* Writes that came while a reload held the write lock, oldest first: each is handled
+     * once the reload has ended (api_release_held). */
+    struct api_held *held_first, *held_last;
 };
+
+/* Handles the writes held during a reload, in the order they came, and answers each: what
+ * the daemon calls once a reload has been swapped in or refused. */
+void api_release_held(struct api *api);
 
 /* The http_handler for the daemon: ctx is a struct api. */
 void api_handle(const struct http_request *req, struct http_response *resp, void *ctx);

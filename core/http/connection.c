@@ -56,6 +56,11 @@
 
 /* ---- connection life cycle -------------------------------------------------------------- */
 
+/* A request a handler answers later (http_response_later). */
+struct http_later {
+    struct connection *connection; /* NULL once it has closed */
+};
+
 static void conn_read(struct bufferevent *bev, void *arg);
 static void conn_write(struct bufferevent *bev, void *arg);
 static void conn_event(struct bufferevent *bev, short events, void *arg);
@@ -108,6 +113,7 @@ void conn_free(struct connection *c)
     else
         srv->all = c->next;
     if (c->next) c->next->prev = c->prev;
+    if (c->later) c->later->connection = NULL; /* its answer will go nowhere */
     bufferevent_free(c->bev);
     event_free(c->timer);
     reset_request(c);
@@ -147,16 +153,20 @@ static void fail_connection(struct connection *c, int status, const char *code, 
     update_reusable(c);
 }
 
-static void dispatch(struct connection *c)
+struct http_later *http_response_later(struct http_response *resp)
 {
-    c->req.body = c->body ? c->body : "";
-    c->req.body_len = c->body_len;
-    /* HEAD is answered as the GET it asks about, less the body (RFC 9110 9.3.2). */
-    c->head_only = strcmp(c->req.method, "HEAD") == 0;
-    if (c->head_only) c->req.method = "GET";
-    struct http_response resp = {.status = 200};
-    c->srv->handler(&c->req, &resp, c->srv->ctx);
-    send_response(c, &resp, false);
+    struct connection *c = resp->connection;
+    struct http_later *later = c ? calloc(1, sizeof *later) : NULL;
+    if (!later) return NULL;
+    later->connection = c;
+    c->later = later;
+    resp->later = true;
+    return later;
+}
+
+/* The request is answered: the next one may come. */
+static void request_done(struct connection *c)
+{
     reset_request(c);
     c->request_started = 0; /* the next request's deadlines count from its first byte */
     if (c->keep_alive) {
@@ -166,6 +176,53 @@ static void dispatch(struct connection *c)
         c->state = CONN_CLOSING;
         bufferevent_disable(c->bev, EV_READ);
         event_del(c->timer);
+    }
+}
+
+static void dispatch(struct connection *c)
+{
+    c->req.body = c->body ? c->body : "";
+    c->req.body_len = c->body_len;
+    /* HEAD is answered as the GET it asks about, less the body (RFC 9110 9.3.2). */
+    c->head_only = strcmp(c->req.method, "HEAD") == 0;
+    if (c->head_only) c->req.method = "GET";
+    struct http_response resp = {.status = 200, .connection = c};
+    c->srv->handler(&c->req, &resp, c->srv->ctx);
+    if (resp.later) {
+        free(resp.body);
+        c->state = CONN_WAITING;
+        bufferevent_disable(c->bev, EV_READ);
+        event_del(c->timer);
+        return;
+    }
+    send_response(c, &resp, false);
+    request_done(c);
+}
+
+static void process_input(struct connection *c);
+
+bool http_later_gone(const struct http_later *later)
+{
+    return later->connection == NULL;
+}
+
+void http_later_answer(struct http_later *later, struct http_response *resp)
+{
+    struct connection *c = later->connection;
+    free(later);
+    if (!c) {
+        free(resp->body);
+        resp->body = NULL;
+        return;
+    }
+    c->later = NULL;
+    send_response(c, resp, false);
+    request_done(c);
+    if (c->state == CONN_IDLE && !c->eof) {
+        bufferevent_enable(c->bev, EV_READ);
+        process_input(c); /* a request it sent meanwhile */
+    } else {
+        update_reusable(c);
     }
 }
 
@@ -279,7 +336,7 @@ static bool read_body(struct connection *c)
  * queue where the connection stands. */
 static void process_input(struct connection *c)
 {
-    while (c->state != CONN_CLOSING) {
+    while (c->state != CONN_CLOSING && c->state != CONN_WAITING) {
         if (c->state == CONN_IDLE && !begin_request(c)) break;
         if (c->state == CONN_HEAD && !read_head(c)) break;
         if (c->state == CONN_BODY && !read_body(c)) break;

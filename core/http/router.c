@@ -77,6 +77,57 @@ static const struct route *find_route(struct api_call *call, char *allowed, size
     return NULL;
 }
 
+/* A write held while a reload runs: the request stays in its connection, which waits. */
+struct api_held {
+    struct http_later *later;
+    const struct http_request *req;
+    struct api_held *next;
+};
+
+/* While a reload holds the database's write lock (domain/ruleset.h), a request that writes
+ * is held: its connection waits, and it is handled once the reload has ended, by the rules
+ * then in service (api_release_held), so the client is answered as if it had come a few
+ * seconds later and nothing is refused. Reads and the stateless POST /api/v1/evaluate go
+ * on; a second reload is refused (503 reload_in_progress): the one running reads the files
+ * as they are. True when the request was held or refused. */
+static bool held_for_reload(struct api_call *call, const struct route *route)
+{
+    const struct ruleset *rs = call->api->rules;
+    if (!rs || !rs->reloading || strcmp(call->req->method, "GET") == 0 ||
+        strcmp(route->pattern, "/api/v1/evaluate") == 0)
+        return false;
+    struct api_held *h =
+        strcmp(route->pattern, "/api/v1/admin/reload") == 0 ? NULL : calloc(1, sizeof *h);
+    if (h && (h->later = http_response_later(call->resp)) != NULL) {
+        h->req = call->req;
+        if (call->api->held_last)
+            call->api->held_last->next = h;
+        else
+            call->api->held_first = h;
+        call->api->held_last = h;
+        return true;
+    }
+    free(h);
+    api_error(call, 503, "reload_in_progress",
+              "bộ quy tắc đang được nạp lại; xin gửi lại sau ít giây (không có gì được lưu)");
+    snprintf(call->resp->extra_headers, sizeof call->resp->extra_headers, "Retry-After: 2\r\n");
+    return true;
+}
+
+void api_release_held(struct api *api)
+{
+    struct api_held *h = api->held_first;
+    api->held_first = api->held_last = NULL;
+    while (h) {
+        struct api_held *next = h->next;
+        struct http_response resp = {.status = 200};
+        if (!http_later_gone(h->later)) api_handle(h->req, &resp, api);
+        http_later_answer(h->later, &resp);
+        free(h);
+        h = next;
+    }
+}
+
 static bool authenticate(struct api_call *call)
 {
     const char *auth = http_request_header(call->req, "Authorization");
@@ -122,13 +173,14 @@ void api_handle(const struct http_request *req, struct http_response *resp, void
         if (found->access == ACCESS_PUBLIC || authenticate(&call)) {
             if (found->access == ACCESS_ADMIN && call.who.scope != SCOPE_ADMIN)
                 api_error(&call, 403, "forbidden", "this needs an admin token");
-            else
+            else if (!held_for_reload(&call, found))
                 found->handler(&call);
         }
         if (read_only) store_end_read(call.api->store);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
+    if (resp->later) return; /* counted when it is answered */
     metrics_observe(route_name, resp->status, seconds);
     if (resp->status >= 500) log_warn("%s %s -> %d", req->method, req->path, resp->status);
 }

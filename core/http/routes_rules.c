@@ -190,23 +190,18 @@ static void rules_get(struct api_call *call)
     api_reply(call, 200, out);
 }
 
-static void reload_post(struct api_call *call)
+/* The answer to a reload: 200 with the years in service, or 422 with why it was
+ * refused. */
+static void reload_reply(struct api_call *call, int rc, struct rules_report *report,
+                         long recomputed)
 {
-    if (!call->api->rules) {
-        api_error(call, 503, "no_rules", "the daemon runs without a rules folder");
-        return;
-    }
-    struct rules_report report;
-    long recomputed = 0;
-    int rc = ruleset_reload(call->api->rules, call->api->store, &report, &recomputed);
     if (rc != 0) {
         cJSON *details = cJSON_CreateArray();
-        for (size_t i = 0; i < report.problem_count; i++) {
+        for (size_t i = 0; i < report->problem_count; i++) {
             cJSON *d = cJSON_CreateObject();
-            cJSON_AddStringToObject(d, "message", report.problems[i]);
+            cJSON_AddStringToObject(d, "message", report->problems[i]);
             cJSON_AddItemToArray(details, d);
         }
-        rules_report_free(&report);
         api_invalid(call, "the rules were refused; the previous rules keep serving", details);
         return;
     }
@@ -215,15 +210,61 @@ static void reload_post(struct api_call *call)
     cJSON_AddStringToObject(out, "rules_hash", rules_hash(gen));
     cJSON_AddStringToObject(out, "summary", rules_summary(gen));
     cJSON_AddItemToObject(out, "years", years_in_service(call->api->rules));
-    cJSON_AddNumberToObject(out, "tests_passed", (double)report.passed);
+    cJSON_AddNumberToObject(out, "tests_passed", (double)report->passed);
     cJSON_AddNumberToObject(out, "recomputed", (double)recomputed);
     /* Pairs these rules still fail on (already failed before: a reload that breaks a
      * working pair is refused). */
     cJSON_AddNumberToObject(
         out, "evaluations_failed",
         call->api->store ? (double)evaluation_failures_count(call->api->store, NULL) : 0);
-    rules_report_free(&report);
     api_reply(call, 200, out);
+}
+
+/* A reload running off the loop, and the client waiting for its answer. */
+struct reload_wait {
+    struct api *api;
+    struct http_later *later;
+};
+
+static void reload_ended(void *arg, int rc, struct rules_report *report, long recomputed)
+{
+    struct reload_wait *w = arg;
+    static const struct http_request request = {.method = "POST", .path = "/api/v1/admin/reload"};
+    struct http_response resp = {.status = 200};
+    struct api_call call = {.api = w->api, .req = &request, .resp = &resp};
+    reload_reply(&call, rc, report, recomputed);
+    http_later_answer(w->later, &resp);
+    free(w);
+}
+
+static void reload_post(struct api_call *call)
+{
+    if (!call->api->rules) {
+        api_error(call, 503, "no_rules", "the daemon runs without a rules folder");
+        return;
+    }
+    struct rules_report report;
+    long recomputed = 0;
+    struct reload_wait *w = call->api->reload_start ? calloc(1, sizeof *w) : NULL;
+    if (!w) { /* no loop to wait on (or out of memory): the reload runs here */
+        int rc = ruleset_reload(call->api->rules, call->api->store, &report, &recomputed);
+        reload_reply(call, rc, &report, recomputed);
+        rules_report_free(&report);
+        return;
+    }
+    /* The connection waits for the answer; the loop goes on serving. */
+    w->api = call->api;
+    w->later = http_response_later(call->resp);
+    if (!w->later) {
+        free(w);
+        api_error(call, 503, "overloaded", "out of memory");
+    } else if (call->api->reload_start(call->api->reload_ctx, reload_ended, w) != 0) {
+        struct http_response resp = {.status = 200};
+        struct api_call now = {.api = call->api, .req = call->req, .resp = &resp};
+        api_error(&now, 503, "reload_in_progress", "một lần nạp lại bộ quy tắc đang chạy");
+        http_later_answer(w->later, &resp);
+        free(w);
+    }
 }
 
 const struct route routes_rules[] = {

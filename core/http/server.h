@@ -36,7 +36,22 @@ struct http_response {
     char *body;               /* malloc'd; the server frees it */
     size_t body_len;
     char extra_headers[256]; /* "Name: value\r\n" lines */
+    void *connection;        /* the server's: which connection asked (http_response_later) */
+    bool later;              /* the handler will answer through http_later_answer */
 };
+
+/* An answer a handler gives after it has returned (a rules reload: the client's connection
+ * waits for it, the loop does not). */
+struct http_later;
+/* Called by a handler instead of filling resp: the request will be answered by
+ * http_later_answer, on the loop. Meanwhile the connection reads nothing more and its
+ * deadlines are off. NULL when out of memory (then answer resp as usual). */
+struct http_later *http_response_later(struct http_response *resp);
+/* Sends resp (its body taken over) to the client that has waited, if it is still there,
+ * then reads its next request; frees later. */
+void http_later_answer(struct http_later *later, struct http_response *resp);
+/* True when the client that waits has gone (its request is no longer readable). */
+bool http_later_gone(const struct http_later *later);
 
 typedef void (*http_handler)(const struct http_request *req, struct http_response *resp, void *ctx);
 

@@ -24,7 +24,8 @@ struct evconnlistener;
 
 /* LINGER: after an error reply, the write side is shut and what the client still sends is
  * read and dropped for a moment, so it sees our 413 rather than a connection reset. */
-enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_CLOSING, CONN_LINGER };
+/* WAITING: the handler answers later (http_response_later); nothing is read meanwhile. */
+enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_WAITING, CONN_CLOSING, CONN_LINGER };
 
 /* Room for a peer's address as text (INET6_ADDRSTRLEN, rounded up). */
 #define REMOTE_ADDR_MAX 64
@@ -58,6 +59,7 @@ struct connection {
     /* In the server's reuse queue: waiting for a request with nothing owed either way, so
      * closing it loses nothing (a kept-alive connection, or a new one still silent). */
     bool reusable;
+    struct http_later *later; /* in CONN_WAITING: the handle the handler answers through */
     struct connection *prev, *next;
     struct connection *reuse_newer, *reuse_older;
 };

@@ -123,6 +123,34 @@ static int read_size_limits(lua_State *L, struct config_limits *lim, const char 
     return 0;
 }
 
+/* A key of limits that no reader knows (a typo would otherwise leave the default in force
+ * without a word): -1 with err naming it. */
+static int unknown_limit(lua_State *L, const char *file, char *err, size_t errlen)
+{
+    static const char *const known[] = {
+        "body_bytes",     "header_bytes",     "head_timeout",     "read_timeout",
+        "write_timeout",  "idle_timeout",     "connections",      "connections_per_address",
+        "shutdown_grace", "eval_deadline",    "load_deadline",    "note_chars",
+        "reason_chars",   "evaluation_bytes", "evaluate_members", "csv_cell_bytes",
+        "csv_row_bytes",
+    };
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        bool found = false;
+        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        for (size_t i = 0; key && !found && i < sizeof known / sizeof known[0]; i++)
+            found = strcmp(key, known[i]) == 0;
+        lua_pop(L, 1);
+        if (!found) {
+            snprintf(err, errlen, "%s: limits.%s: unknown limit (README, \"Configuration\")", file,
+                     key ? key : "?");
+            lua_pop(L, 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int read_limits(lua_State *L, struct config_limits *lim, const char *file, char *err,
                        size_t errlen)
 {
@@ -148,7 +176,9 @@ static int read_limits(lua_State *L, struct config_limits *lim, const char *file
         read_number(L, "connections", 1, 100000, &conns, file, err, errlen) ||
         read_number(L, "connections_per_address", 1, 100000, &per_address, file, err, errlen) ||
         read_number(L, "shutdown_grace", 0, 600, &lim->shutdown_grace, file, err, errlen) ||
-        read_size_limits(L, lim, file, err, errlen);
+        read_number(L, "eval_deadline", 0.05, 600, &lim->eval_deadline, file, err, errlen) ||
+        read_number(L, "load_deadline", 1, 3600, &lim->load_deadline, file, err, errlen) ||
+        read_size_limits(L, lim, file, err, errlen) || unknown_limit(L, file, err, errlen);
     lim->body_bytes = (size_t)body;
     lim->header_bytes = (size_t)header;
     lim->connections = (int)conns;

@@ -2,7 +2,11 @@
  * plugin_send.c — sending one message through a channel plugin: the plugin's send(msg,
  * opt) runs in a coroutine of the plugins' sandbox, under an instruction budget for each
  * stretch it runs. When it calls thidua.http or thidua.smtp the coroutine yields and the
- * transfer runs on the event loop; its end resumes the coroutine (thidua_io.c). What send
+ * transfer runs on the event loop; its end resumes the coroutine (thidua_io.c). A stretch
+ * runs in slices of PLUGIN_SLICE instructions: at the end of one the count hook yields, and
+ * the next goes on at the loop's next turn (net_soon), after the loop has served its
+ * sockets; so an endless send holds the loop a millisecond or so at a time, never for its
+ * whole budget. What send
  * returns — true; or false, why, retryable; plus the segments billed — is handed to the
  * caller's callback exactly once. An error in the plugin, a budget or memory cap hit, is a
  * failure worth retrying (the plugin may be fixed), never a crash.
@@ -14,6 +18,7 @@
 
 #include "lua/json.h"
 #include "lua/plugins_internal.h"
+#include "net/net.h"
 #include "util/log.h"
 
 #define MASK "***"
@@ -110,20 +115,40 @@ void plugins_abort(struct send_job *job, const char *why)
     fail(job, why, true);
 }
 
-void plugins_resume(struct send_job *job, int nargs)
+static void run_slice(struct send_job *job, int nargs);
+
+static void next_slice(void *arg)
+{
+    run_slice(arg, 0);
+}
+
+/* Runs the coroutine for one slice (or to its end, where there is no loop to come back
+ * on). */
+static void run_slice(struct send_job *job, int nargs)
 {
     char err[PLUGIN_ERROR_MAX];
     int nresults = 0;
     enum sandbox_status status =
-        sandbox_resume(job->pl->sandbox, job->co, nargs, &nresults, PLUGIN_INSTRUCTIONS,
-                       PLUGIN_MEMORY, err, sizeof err);
+        sandbox_resume_sliced(job->pl->sandbox, job->co, nargs, &nresults, &job->budget_left,
+                              job->pl->net ? PLUGIN_SLICE : 0, PLUGIN_MEMORY, err, sizeof err);
     if (status == SANDBOX_YIELDED) return; /* a transfer is running */
+    if (status == SANDBOX_SLICED) {
+        if (net_soon(job->pl->net, next_slice, job) != 0)
+            plugins_abort(job, "the daemon is stopping");
+        return;
+    }
     if (status == SANDBOX_OK) {
         returned(job, nresults);
         return;
     }
     log_warn("channel %s: %s", job->plugin->name, err);
     fail(job, err, true);
+}
+
+void plugins_resume(struct send_job *job, int nargs)
+{
+    job->budget_left = PLUGIN_INSTRUCTIONS; /* a new stretch */
+    run_slice(job, nargs);
 }
 
 /* Pushes the message as the plugin reads it. */

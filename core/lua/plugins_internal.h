@@ -11,9 +11,12 @@
 
 #define PLUGIN_MEMORY       (64u << 20)
 #define PLUGIN_INSTRUCTIONS (20LL * 1000 * 1000) /* per load, per stretch of a send */
-#define PLUGIN_NAME_MAX     32
-#define PLUGIN_SECRETS_MAX  8
-#define PLUGIN_ERROR_MAX    1024
+/* A stretch runs this many instructions at a time (about a millisecond), then lets the
+ * loop serve its sockets before it goes on (plugin_send.c). */
+#define PLUGIN_SLICE       (100LL * 1000)
+#define PLUGIN_NAME_MAX    32
+#define PLUGIN_SECRETS_MAX 8
+#define PLUGIN_ERROR_MAX   1024
 
 struct plugin {
     char name[PLUGIN_NAME_MAX];
@@ -38,6 +41,7 @@ struct send_job {
     struct send_job *next;
     struct send_job *wait_next; /* the plugin's queue, while it waits its turn */
     cJSON *message;             /* kept while it waits its turn */
+    long long budget_left;      /* of the stretch running, across its slices */
 };
 
 struct plugins {

@@ -33,6 +33,8 @@ struct sandbox {
     size_t idle_limit; /* the cap between calls */
     bool refused;      /* an allocation was refused since the running call began */
     long long budget_left;
+    long long slice, slice_left; /* sandbox_resume_sliced: yield every `slice` instructions */
+    bool sliced;                 /* the hook yielded because the slice was spent */
     const char *budget_message;
     void *owner;
 };
@@ -74,7 +76,13 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     struct sandbox *sb = sandbox_of(L);
     sb->budget_left -= HOOK_EVERY;
-    if (sb->budget_left >= 0) return;
+    if (sb->budget_left >= 0) {
+        if (sb->slice > 0 && (sb->slice_left -= HOOK_EVERY) <= 0 && lua_isyieldable(L)) {
+            sb->sliced = true;
+            lua_yield(L, 0); /* a hook may yield with no values (Lua 5.4) */
+        }
+        return;
+    }
     char place[PLACE_MAX];
     lua_getinfo(L, "Sl", ar);
     sandbox_format_place(ar, place, sizeof place);
@@ -221,19 +229,24 @@ enum sandbox_status sandbox_call(struct sandbox *sb, int nargs, int nresults,
     return status;
 }
 
-enum sandbox_status sandbox_resume(struct sandbox *sb, lua_State *co, int nargs, int *nresults,
-                                   long long instructions, size_t memory_limit, char *err,
-                                   size_t errlen)
+static enum sandbox_status resume(struct sandbox *sb, lua_State *co, int nargs, int *nresults,
+                                  long long *budget, long long slice, size_t memory_limit,
+                                  char *err, size_t errlen)
 {
+    long long instructions = *budget;
     sb->limit = memory_limit;
     sb->budget_left = instructions;
+    sb->slice = sb->slice_left = slice;
+    sb->sliced = false;
     sb->refused = false;
     lua_sethook(co, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
     int rc = lua_resume(co, sb->L, nargs, nresults);
     lua_sethook(co, NULL, 0, 0);
     sb->limit = sb->idle_limit;
+    sb->slice = 0;
+    *budget = sb->budget_left;
     if (rc == LUA_OK) return SANDBOX_OK;
-    if (rc == LUA_YIELD) return SANDBOX_YIELDED;
+    if (rc == LUA_YIELD) return sb->sliced ? SANDBOX_SLICED : SANDBOX_YIELDED;
     enum sandbox_status status = SANDBOX_ERROR;
     if (rc == LUA_ERRMEM || sb->refused) {
         status = SANDBOX_OUT_OF_MEMORY;
@@ -245,6 +258,20 @@ enum sandbox_status sandbox_resume(struct sandbox *sb, lua_State *co, int nargs,
     lua_settop(co, 0);
     sandbox_collect(sb, instructions > 0 ? instructions : HOOK_EVERY);
     return status;
+}
+
+enum sandbox_status sandbox_resume(struct sandbox *sb, lua_State *co, int nargs, int *nresults,
+                                   long long instructions, size_t memory_limit, char *err,
+                                   size_t errlen)
+{
+    return resume(sb, co, nargs, nresults, &instructions, 0, memory_limit, err, errlen);
+}
+
+enum sandbox_status sandbox_resume_sliced(struct sandbox *sb, lua_State *co, int nargs,
+                                          int *nresults, long long *budget, long long slice,
+                                          size_t memory_limit, char *err, size_t errlen)
+{
+    return resume(sb, co, nargs, nresults, budget, slice, memory_limit, err, errlen);
 }
 
 size_t sandbox_memory_used(const struct sandbox *sb)

@@ -19,6 +19,7 @@ enum sandbox_status {
     SANDBOX_ERROR = -1,         /* err holds Lua's message, "file:line: ..." where known */
     SANDBOX_OUT_OF_MEMORY = -2, /* err is empty: an allocation failure has no position */
     SANDBOX_YIELDED = 1,        /* sandbox_resume only: the coroutine waits for C */
+    SANDBOX_SLICED = 2,         /* sandbox_resume_sliced only: its slice is spent */
 };
 
 /* A new state holding at most memory_limit bytes. budget_message is what the budget hook
@@ -60,6 +61,16 @@ enum sandbox_status sandbox_call(struct sandbox *sb, int nargs, int nresults,
 enum sandbox_status sandbox_resume(struct sandbox *sb, lua_State *co, int nargs, int *nresults,
                                    long long instructions, size_t memory_limit, char *err,
                                    size_t errlen);
+
+/* sandbox_resume in slices, so that one coroutine never holds the event loop for long:
+ * the count hook yields once `slice` instructions have run (where the coroutine can yield:
+ * not inside a C function that calls back, such as table.sort's comparator), and the
+ * status is SANDBOX_SLICED; resume it again with nargs 0 (on the loop's next turn) to go
+ * on. *budget is what is left of the stretch's instruction budget, spent across slices;
+ * past it the coroutine fails as sandbox_resume's does. */
+enum sandbox_status sandbox_resume_sliced(struct sandbox *sb, lua_State *co, int nargs,
+                                          int *nresults, long long *budget, long long slice,
+                                          size_t memory_limit, char *err, size_t errlen);
 
 /* Bytes the state holds now. */
 size_t sandbox_memory_used(const struct sandbox *sb);

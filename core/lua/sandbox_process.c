@@ -8,6 +8,11 @@
  * handler, no stdio flush of the parent's buffers). The parent reads the pipe with poll()
  * until end of file or the deadline; at the deadline it kills the child and reaps it, so no
  * zombie and no half-written answer remain.
+ *
+ * A page of shared memory (mmap MAP_SHARED, made before the fork) lets the child say where
+ * it is as it goes: the step it is on (one unit of a batch) and what it is doing (the rule
+ * that runs). The parent reads the step to give each one its own deadline, and after a kill
+ * names the rule that was running — the child itself can no longer say anything.
  */
 
 #include "lua/sandbox_process.h"
@@ -19,6 +24,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +32,29 @@
 #define ANSWER_OK     'K'
 #define ANSWER_FAILED 'E'
 #define READ_CHUNK    65536
+#define DOING_MAX     512
+
+/* What the child shares with the parent while it runs. */
+struct progress {
+    long step; /* steps begun (atomic: the parent reads it while the child writes) */
+    char doing[DOING_MAX];
+};
+
+/* In the child: its page (NULL in the daemon itself, where the calls do nothing). */
+static struct progress *child_progress;
+
+void sandbox_process_step(void)
+{
+    if (!child_progress) return;
+    child_progress->doing[0] = '\0';
+    __atomic_add_fetch(&child_progress->step, 1, __ATOMIC_RELEASE);
+}
+
+void sandbox_process_doing(const char *what)
+{
+    if (!child_progress) return;
+    snprintf(child_progress->doing, DOING_MAX, "%s", what ? what : "");
+}
 
 static long long now_ms(void)
 {
@@ -55,9 +84,11 @@ static void become_worker(int answer_fd)
         signal(reset[i], SIG_DFL);
 }
 
-static _Noreturn void run_child(int answer_fd, sandbox_process_work work, void *arg)
+static _Noreturn void run_child(int answer_fd, struct progress *progress, sandbox_process_work work,
+                                void *arg)
 {
     become_worker(answer_fd);
+    child_progress = progress;
     struct buffer out = {0};
     char err[2048] = "";
     int rc = work(arg, &out, err, sizeof err);
@@ -72,11 +103,20 @@ static _Noreturn void run_child(int answer_fd, sandbox_process_work work, void *
     _exit(0);
 }
 
-/* Reads the child's answer into out until end of file; -1 at the deadline. */
-static int read_answer(int fd, long long deadline, struct buffer *out)
+/* Reads the child's answer into out until end of file; -1 at the deadline. With `steps`,
+ * the deadline is deadline_ms from the start of the step the child is on. */
+static int read_answer(int fd, long deadline_ms, bool steps, const struct progress *progress,
+                       struct buffer *out)
 {
     char chunk[READ_CHUNK];
+    long long deadline = now_ms() + deadline_ms;
+    long step = 0;
     for (;;) {
+        long now_step = __atomic_load_n(&progress->step, __ATOMIC_ACQUIRE);
+        if (steps && now_step != step) {
+            step = now_step;
+            deadline = now_ms() + deadline_ms;
+        }
         long long left = deadline - now_ms();
         if (left <= 0) return -1;
         struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -100,53 +140,92 @@ static bool reap(pid_t pid)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-enum sandbox_process_status sandbox_process_run(long deadline_ms, sandbox_process_work work,
-                                                void *arg, struct buffer *out, char *err,
-                                                size_t errlen)
+/* The answer of a child that ended by itself, into out. */
+static enum sandbox_process_status read_whole(struct buffer *answer, bool whole, struct buffer *out,
+                                              char *err, size_t errlen)
+{
+    enum sandbox_process_status status = SANDBOX_PROCESS_FAILED;
+    if (!whole || answer->len == 0 || answer->failed) {
+        snprintf(err, errlen, "tiến trình chạy quy tắc dừng bất thường, không trả lời");
+    } else if (answer->data[0] == ANSWER_OK) {
+        buffer_put(out, answer->data + 1, answer->len - 1);
+        status = out->failed ? SANDBOX_PROCESS_FAILED : SANDBOX_PROCESS_OK;
+        if (status != SANDBOX_PROCESS_OK) snprintf(err, errlen, "hết bộ nhớ khi đọc kết quả");
+    } else {
+        snprintf(err, errlen, "%.*s", (int)(answer->len - 1), answer->data + 1);
+    }
+    return status;
+}
+
+/* What a kill at the deadline is told as: the deadline, and the rule that was running. */
+static void say_killed(const struct progress *progress, long deadline_ms, char *err, size_t errlen)
+{
+    char doing[DOING_MAX + 32] = "";
+    if (progress->doing[0])
+        snprintf(doing, sizeof doing, " khi đang chạy %.*s", DOING_MAX - 1, progress->doing);
+    snprintf(err, errlen,
+             "quy tắc chạy quá thời hạn %ld ms và đã bị dừng%s (một mẫu tìm kiếm quay lui? "
+             "một vòng lặp không dừng?)",
+             deadline_ms, doing);
+}
+
+static enum sandbox_process_status run(long deadline_ms, bool steps, sandbox_process_work work,
+                                       void *arg, struct buffer *out, long *step_killed, char *err,
+                                       size_t errlen)
 {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
+    *step_killed = -1;
+    struct progress *progress =
+        mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (progress == MAP_FAILED || pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(err, errlen, "không tạo được ống dẫn cho tiến trình chạy quy tắc: %s",
                  strerror(errno));
+        if (progress != MAP_FAILED) munmap(progress, sizeof *progress);
         return SANDBOX_PROCESS_FAILED;
     }
-    long long deadline = now_ms() + deadline_ms;
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "không tạo được tiến trình chạy quy tắc: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
+        munmap(progress, sizeof *progress);
         return SANDBOX_PROCESS_FAILED;
     }
     if (pid == 0) {
         close(fds[0]);
-        run_child(fds[1], work, arg);
+        run_child(fds[1], progress, work, arg);
     }
     close(fds[1]);
     struct buffer answer = {0};
-    int rc = read_answer(fds[0], deadline, &answer);
+    int rc = read_answer(fds[0], deadline_ms, steps, progress, &answer);
     close(fds[0]);
+    enum sandbox_process_status status = SANDBOX_PROCESS_TIMED_OUT;
     if (rc != 0) {
         kill(pid, SIGKILL);
         reap(pid);
-        buffer_free(&answer);
-        snprintf(err, errlen,
-                 "quy tắc chạy quá thời hạn %ld ms và đã bị dừng (một mẫu tìm kiếm quay lui? "
-                 "một vòng lặp không dừng?)",
-                 deadline_ms);
-        return SANDBOX_PROCESS_TIMED_OUT;
-    }
-    bool whole = reap(pid);
-    enum sandbox_process_status status = SANDBOX_PROCESS_FAILED;
-    if (!whole || answer.len == 0 || answer.failed) {
-        snprintf(err, errlen, "tiến trình chạy quy tắc dừng bất thường, không trả lời");
-    } else if (answer.data[0] == ANSWER_OK) {
-        buffer_put(out, answer.data + 1, answer.len - 1);
-        status = out->failed ? SANDBOX_PROCESS_FAILED : SANDBOX_PROCESS_OK;
-        if (status != SANDBOX_PROCESS_OK) snprintf(err, errlen, "hết bộ nhớ khi đọc kết quả");
+        long begun = __atomic_load_n(&progress->step, __ATOMIC_ACQUIRE);
+        *step_killed = begun > 0 ? begun - 1 : 0;
+        say_killed(progress, deadline_ms, err, errlen);
     } else {
-        snprintf(err, errlen, "%.*s", (int)(answer.len - 1), answer.data + 1);
+        status = read_whole(&answer, reap(pid), out, err, errlen);
     }
     buffer_free(&answer);
+    munmap(progress, sizeof *progress);
     return status;
+}
+
+enum sandbox_process_status sandbox_process_run(long deadline_ms, sandbox_process_work work,
+                                                void *arg, struct buffer *out, char *err,
+                                                size_t errlen)
+{
+    long step_killed;
+    return run(deadline_ms, false, work, arg, out, &step_killed, err, errlen);
+}
+
+enum sandbox_process_status sandbox_process_run_steps(long step_deadline_ms,
+                                                      sandbox_process_work work, void *arg,
+                                                      struct buffer *out, long *step_killed,
+                                                      char *err, size_t errlen)
+{
+    return run(step_deadline_ms, true, work, arg, out, step_killed, err, errlen);
 }

@@ -30,9 +30,28 @@ enum sandbox_process_status {
 typedef int (*sandbox_process_work)(void *arg, struct buffer *out, char *err, size_t errlen);
 
 /* Runs work(arg) in a child and waits at most deadline_ms for its answer. On OK, out holds
- * the bytes the work wrote (out must be empty on entry; the caller frees it). */
+ * the bytes the work wrote (out must be empty on entry; the caller frees it). When the
+ * child is killed, err names what it was doing (sandbox_process_doing) if it said. */
 enum sandbox_process_status sandbox_process_run(long deadline_ms, sandbox_process_work work,
                                                 void *arg, struct buffer *out, char *err,
                                                 size_t errlen);
+
+/* Runs work(arg) in a child that takes steps (many units' evaluations in one process): the
+ * child is killed when one step has run step_deadline_ms, however many came before. The
+ * work calls sandbox_process_step() before each step; *step_killed is then the index (from
+ * 0) of the step that ran past its deadline, -1 when none did. */
+enum sandbox_process_status sandbox_process_run_steps(long step_deadline_ms,
+                                                      sandbox_process_work work, void *arg,
+                                                      struct buffer *out, long *step_killed,
+                                                      char *err, size_t errlen);
+
+/* ---- in the child: what the parent can read after a kill ------------------------------- */
+
+/* Starts the next step: its deadline counts from now. A no-op outside a child. */
+void sandbox_process_step(void);
+/* Says what the child is doing now ("quy tắc tại criteria.lua:12"), in a page the parent
+ * shares, so a kill can name it. Cheap (a copy into shared memory); a no-op outside a
+ * child. */
+void sandbox_process_doing(const char *what);
 
 #endif

@@ -33,7 +33,57 @@ struct net {
     bool closing;          /* net_free has begun: no new transfers */
     int smtp_pipe[2];      /* SMTP workers write finished transfers to [1]; -1 until needed */
     struct event *smtp_ev; /* reads [0] */
+    struct soon *soon;     /* net_soon's calls not yet made */
 };
+
+/* A call net_soon will make on the loop's next turn. */
+struct soon {
+    struct net *net;
+    struct event *ev;
+    void (*fn)(void *arg);
+    void *arg;
+    struct soon *prev, *next;
+};
+
+static void unlink_soon(struct soon *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        s->net->soon = s->next;
+    if (s->next) s->next->prev = s->prev;
+    event_free(s->ev);
+}
+
+static void on_soon(evutil_socket_t fd, short events, void *arg)
+{
+    (void)fd, (void)events;
+    struct soon *s = arg;
+    void (*fn)(void *) = s->fn;
+    void *fn_arg = s->arg;
+    unlink_soon(s);
+    free(s);
+    fn(fn_arg);
+}
+
+int net_soon(struct net *net, void (*fn)(void *arg), void *arg)
+{
+    struct soon *s = net->closing ? NULL : calloc(1, sizeof *s);
+    if (!s) return -1;
+    /* A timer of zero, not event_active: it fires after the next poll of the sockets, so a
+     * chain of slices never starves them. */
+    static const struct timeval next_turn = {0, 0};
+    *s = (struct soon){.net = net, .fn = fn, .arg = arg, .next = net->soon};
+    s->ev = evtimer_new(net->base, on_soon, s);
+    if (!s->ev || evtimer_add(s->ev, &next_turn) != 0) {
+        if (s->ev) event_free(s->ev);
+        free(s);
+        return -1;
+    }
+    if (s->next) s->next->prev = s;
+    net->soon = s;
+    return 0;
+}
 
 static bool curl_ready; /* curl_global_init ran (once per process; no threads of ours) */
 
@@ -272,6 +322,11 @@ void net_free(struct net *net)
 {
     if (!net) return;
     net->closing = true;
+    while (net->soon) {
+        struct soon *s = net->soon;
+        unlink_soon(s);
+        free(s);
+    }
     abandon_smtp(net);
     while (net->transfers)
         complete(net, net->transfers, CURLE_OK, true);

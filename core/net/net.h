@@ -65,6 +65,11 @@ struct net_response {
 
 typedef void (*net_done)(void *arg, const struct net_response *resp);
 
+/* Calls fn(arg) on the loop's next turn, after it has looked at its sockets (a coroutine
+ * going on with its next slice, lua/plugin_send.c). -1 when the client is closing; a call
+ * still pending at net_free is dropped, not made. */
+int net_soon(struct net *net, void (*fn)(void *arg), void *arg);
+
 /* A new client on base. NULL with err when libcurl cannot be set up. */
 struct net *net_new(struct event_base *base, char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "lua/sandbox.h"
+#include "util/buffer.h"
 #include "rules/rules.h"
 
 #define RULES_HASH_LEN    65 /* SHA-256 in hex, and its NUL */
@@ -49,6 +50,16 @@ cJSON *rules_plan_reminders_here(struct rules_generation *gen, const cJSON *inpu
                                  char *err, size_t errlen);
 struct rules_generation *rules_load_here(const char *dir, const struct rules_limits *limits,
                                          struct rules_report *report, bool self_tests);
+/* Bytes across a child's pipe (process.c): a field as "<length>:<bytes>", "-" for none. */
+void rules_put_field(struct buffer *b, const char *text, size_t len);
+/* The next field of [*at, end): its start and length; NULL for "-" or when malformed
+ * (*ok false then). */
+const char *rules_get_field(const char **at, const char *end, size_t *len, bool *ok);
+/* A unit's results as fields (subject, code, score, JSON text each), and read back: the
+ * JSON texts stay in `text`, which out takes over. 0, or -1 when malformed. */
+void rules_put_results(struct buffer *out, const struct rules_results *results);
+int rules_read_results(char *text, size_t len, struct rules_results *out);
+
 /* Adds function_info to the engine's host table at the top of the stack (introspect.c). */
 void rules_push_introspection(lua_State *L);
 

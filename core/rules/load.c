@@ -26,6 +26,7 @@
 
 #include "engine_chunks.h"
 #include "lua/json.h"
+#include "lua/sandbox_process.h"
 #include "lua/thidua.h"
 #include "rules/internal.h"
 #include "util/files.h"
@@ -129,10 +130,25 @@ static int host_exhausted(lua_State *L)
     return 1;
 }
 
+/* running(at): the rule declared at "file:line" is about to run. Said into the page the
+ * daemon shares with the process running it (lua/sandbox_process.h), so a kill at the
+ * wall-clock deadline names the rule. */
+static int host_running(lua_State *L)
+{
+    char doing[RULES_PATH_MAX + 64];
+    const char *at = luaL_optstring(L, 1, "?"), *slash = strrchr(at, '/');
+    /* the file's name only: where the rules live is the administrator's business */
+    snprintf(doing, sizeof doing, "quy tắc khai báo tại %s", slash ? slash + 1 : at);
+    sandbox_process_doing(doing);
+    return 0;
+}
+
 /* The table the engine's chunks get beside E: what they need from C. */
 static void push_host(lua_State *L)
 {
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 5);
+    lua_pushcfunction(L, host_running);
+    lua_setfield(L, -2, "running");
     lua_pushcfunction(L, host_where);
     lua_setfield(L, -2, "where");
     lua_pushcfunction(L, host_exhausted);

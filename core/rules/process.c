@@ -25,7 +25,7 @@
 
 /* ---- bytes across the pipe: fields as "<length>:<bytes>", "-" for none ---------------- */
 
-static void put_field(struct buffer *b, const char *text, size_t len)
+void rules_put_field(struct buffer *b, const char *text, size_t len)
 {
     char head[32];
     if (!text) {
@@ -39,12 +39,10 @@ static void put_field(struct buffer *b, const char *text, size_t len)
 
 static void put_text(struct buffer *b, const char *text)
 {
-    put_field(b, text, text ? strlen(text) : 0);
+    rules_put_field(b, text, text ? strlen(text) : 0);
 }
 
-/* The next field of [*at, end): its start and length; NULL for "-" or when malformed
- * (*ok false then). */
-static const char *get_field(const char **at, const char *end, size_t *len, bool *ok)
+const char *rules_get_field(const char **at, const char *end, size_t *len, bool *ok)
 {
     if (*at < end && **at == '-') {
         (*at)++;
@@ -65,7 +63,7 @@ static const char *get_field(const char **at, const char *end, size_t *len, bool
 static char *get_text(const char **at, const char *end, bool *ok)
 {
     size_t len = 0;
-    const char *s = get_field(at, end, &len, ok);
+    const char *s = rules_get_field(at, end, &len, ok);
     if (!s) return NULL;
     char *out = malloc(len + 1);
     if (!out) return NULL;
@@ -182,6 +180,19 @@ struct unit_job {
     const cJSON *unit, *members;
 };
 
+void rules_put_results(struct buffer *out, const struct rules_results *results)
+{
+    for (size_t i = 0; i < results->count; i++) {
+        char score[32];
+        snprintf(score, sizeof score, "%d", results->items[i].score);
+        put_text(out, results->items[i].subject);
+        put_text(out, results->items[i].code);
+        put_text(out, score);
+        /* with its NUL, so the reader can point into the block it received */
+        rules_put_field(out, results->items[i].json, strlen(results->items[i].json) + 1);
+    }
+}
+
 static int unit_work(void *arg, struct buffer *out, char *err, size_t errlen)
 {
     struct unit_job *job = arg;
@@ -189,20 +200,11 @@ static int unit_work(void *arg, struct buffer *out, char *err, size_t errlen)
     if (rules_evaluate_unit_text_here(job->gen, job->period, job->unit, job->members, &results, err,
                                       errlen) != 0)
         return -1;
-    for (size_t i = 0; i < results.count; i++) {
-        char score[32];
-        snprintf(score, sizeof score, "%d", results.items[i].score);
-        put_text(out, results.items[i].subject);
-        put_text(out, results.items[i].code);
-        put_text(out, score);
-        /* with its NUL, so the reader can point into the block it received */
-        put_field(out, results.items[i].json, strlen(results.items[i].json) + 1);
-    }
-    return 0;
+    rules_put_results(out, &results);
+    return 0; /* the child exits: nothing to free */
 }
 
-/* Reads the results unit_work wrote; the JSON texts stay in `text` (taken over). */
-static int read_unit_results(char *text, size_t len, struct rules_results *out)
+int rules_read_results(char *text, size_t len, struct rules_results *out)
 {
     size_t capacity = 8;
     out->items = calloc(capacity, sizeof *out->items);
@@ -218,15 +220,15 @@ static int read_unit_results(char *text, size_t len, struct rules_results *out)
         struct rules_result *r = &out->items[out->count];
         memset(r, 0, sizeof *r);
         size_t n = 0;
-        const char *s = get_field(&at, end, &n, &ok);
+        const char *s = rules_get_field(&at, end, &n, &ok);
         snprintf(r->subject, sizeof r->subject, "%.*s", (int)n, s ? s : "");
-        s = get_field(&at, end, &n, &ok);
+        s = rules_get_field(&at, end, &n, &ok);
         snprintf(r->code, sizeof r->code, "%.*s", (int)n, s ? s : "");
-        s = get_field(&at, end, &n, &ok);
+        s = rules_get_field(&at, end, &n, &ok);
         char score[32];
         snprintf(score, sizeof score, "%.*s", (int)n, s ? s : "0");
         r->score = atoi(score);
-        s = get_field(&at, end, &n, &ok);
+        s = rules_get_field(&at, end, &n, &ok);
         if (!s || !ok || n == 0 || s[n - 1] != '\0') {
             ok = false;
             break;
@@ -250,7 +252,7 @@ int rules_evaluate_unit_text(struct rules_generation *gen, const char *period, c
         return -1;
     }
     size_t len = answer.len;
-    if (read_unit_results(buffer_take(&answer), len, out) == 0) return 0;
+    if (rules_read_results(buffer_take(&answer), len, out) == 0) return 0;
     rules_results_free(out);
     snprintf(err, errlen, "kết quả đánh giá của các quy tắc không đọc được");
     return -1;

@@ -108,6 +108,22 @@ int rules_evaluate_unit_text(struct rules_generation *gen, const char *period, c
                              const cJSON *members, struct rules_results *out, char *err,
                              size_t errlen);
 
+/* One unit of rules_evaluate_units_text: its inputs, and what came of it. */
+struct rules_unit_call {
+    const cJSON *unit, *members;  /* as rules_evaluate_unit_text takes them */
+    int rc;                       /* 0 (results hold the evaluation), or -1 (err says why) */
+    struct rules_results results; /* the caller frees them */
+    char err[1024];
+};
+
+/* rules_evaluate_unit_text for many units of one period (a reload's recompute), in as few
+ * processes as it can: one for all of them, each unit under its own wall-clock deadline
+ * (limits.eval_deadline_ms). A unit whose rules run past it is killed with the process,
+ * failed with the deadline and the rule that was running (err), and the units after it are
+ * evaluated in a new process; so only the unit whose rule spins fails. */
+void rules_evaluate_units_text(struct rules_generation *gen, const char *period,
+                               struct rules_unit_call *calls, size_t n);
+
 /* Evaluates a unit ({code,name,kind,facts}) with its members ([{code,full_name,position,
  * is_head,unit_code,facts}]). Returns {"unit": evaluation, "people": [evaluations]}, each
  * stamped with the rules hash; NULL with err ("file:line: message") if a rule failed. */

@@ -85,6 +85,8 @@ void config_defaults(struct config *cfg, const char *base_dir)
         .reason_chars = 8000,
         .evaluation_bytes = 256 << 10,
         .evaluate_members = 500,
+        .eval_deadline = 1,
+        .load_deadline = 60,
         .csv_cell_bytes = 8 << 10,
         .csv_row_bytes = 64 << 10,
     };

@@ -23,6 +23,10 @@ struct config_limits {
     size_t evaluate_members; /* members in one POST /api/v1/evaluate; 422 past it */
     size_t csv_cell_bytes;   /* one cell of an imported CSV file */
     size_t csv_row_bytes;    /* one row of an imported CSV file, its cells together */
+    /* Wall-clock deadlines of rule code (rules/process.c): past one, the process running
+     * the rule is killed. */
+    double eval_deadline; /* seconds for one unit's evaluation, a validation, a reminder plan */
+    double load_deadline; /* seconds for a ruleset's load with its self-tests */
 };
 
 struct config {

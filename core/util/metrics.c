@@ -1,10 +1,12 @@
 /*
  * metrics.c — what /metrics shows: requests by route and status, a latency histogram per
  * route, and gauges other modules set. Routes are templates, so the label set stays small
- * and bounded; there are no threads, so no locks.
+ * and bounded. One lock: a rules reload recomputes in a thread of its own
+ * (daemon/reload.c), and counts the failures it records.
  */
 #include "util/metrics.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,8 +55,9 @@ struct labelled_counter {
 static struct labelled_counter labelled[MAX_LABELLED];
 static size_t labelled_count;
 static size_t gauge_count;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-void metrics_observe(const char *route, int status, double seconds)
+static void observe_locked(const char *route, int status, double seconds)
 {
     size_t i;
     for (i = 0; i < series_count; i++)
@@ -75,7 +78,7 @@ void metrics_observe(const char *route, int status, double seconds)
     h->sum += seconds;
 }
 
-void metrics_set_gauge(const char *name, const char *help, double value)
+static void set_gauge_locked(const char *name, const char *help, double value)
 {
     for (size_t i = 0; i < gauge_count; i++) {
         if (strcmp(gauges[i].name, name) == 0) {
@@ -84,6 +87,20 @@ void metrics_set_gauge(const char *name, const char *help, double value)
         }
     }
     if (gauge_count < MAX_GAUGES) gauges[gauge_count++] = (struct gauge){name, help, value};
+}
+
+void metrics_observe(const char *route, int status, double seconds)
+{
+    pthread_mutex_lock(&lock);
+    observe_locked(route, status, seconds);
+    pthread_mutex_unlock(&lock);
+}
+
+void metrics_set_gauge(const char *name, const char *help, double value)
+{
+    pthread_mutex_lock(&lock);
+    set_gauge_locked(name, help, value);
+    pthread_mutex_unlock(&lock);
 }
 
 struct text {
@@ -115,7 +132,7 @@ static void append(struct text *t, const char *fmt, ...)
     }
 }
 
-void metrics_count(const char *name, const char *help, const char *label, const char *value)
+static void count_locked(const char *name, const char *help, const char *label, const char *value)
 {
     for (size_t i = 0; i < labelled_count; i++) {
         if (strcmp(labelled[i].name, name) == 0 && strcmp(labelled[i].value, value) == 0) {
@@ -127,6 +144,13 @@ void metrics_count(const char *name, const char *help, const char *label, const 
     struct labelled_counter *c = &labelled[labelled_count++];
     *c = (struct labelled_counter){.name = name, .help = help, .label = label, .count = 1};
     snprintf(c->value, sizeof c->value, "%s", value);
+}
+
+void metrics_count(const char *name, const char *help, const char *label, const char *value)
+{
+    pthread_mutex_lock(&lock);
+    count_locked(name, help, label, value);
+    pthread_mutex_unlock(&lock);
 }
 
 /* The labelled counters, each name's HELP and TYPE once. */
@@ -149,6 +173,7 @@ static void render_labelled(struct text *t)
 char *metrics_render(size_t *len)
 {
     struct text t = {0};
+    pthread_mutex_lock(&lock);
     append(&t, "# HELP thidua_http_requests_total HTTP requests by route and status.\n"
                "# TYPE thidua_http_requests_total counter\n");
     for (size_t i = 0; i < series_count; i++)
@@ -172,6 +197,7 @@ char *metrics_render(size_t *len)
         append(&t, "# HELP %s %s\n# TYPE %s gauge\n%s %.17g\n", gauges[i].name, gauges[i].help,
                gauges[i].name, gauges[i].name, gauges[i].value);
     render_labelled(&t);
+    pthread_mutex_unlock(&lock);
     *len = t.len;
     return t.data;
 }

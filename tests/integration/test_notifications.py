@@ -1139,9 +1139,11 @@ class HostilePluginTest(NotificationTestCase):
             self.assertTrue(d.running)
             self.assertEqual({status for _, status in latencies}, {200})
             slowest = max(t for t, _ in latencies)
-            # Each endless send holds the loop for its whole instruction budget: the API waits,
-            # but answers.
-            self.assertLess(slowest, 10.0, "/healthz waited %.1f s" % slowest)
+            # An endless send runs in slices of its budget, the loop serving its sockets
+            # between them (core/lua/plugin_send.c): the API does not wait on it.
+            print("\n  endless sends: /healthz %d answers, slowest %.3f s" % (
+                len(latencies), slowest), file=sys.stderr)
+            self.assertLess(slowest, 1.0, "/healthz waited %.1f s" % slowest)
             for row in self.rows(d):
                 self.assertIn("loop.lua:%d: " % LOOP_LINE, row["last_error"])
                 self.assertIn("instruction budget", row["last_error"])

@@ -276,7 +276,38 @@ START_TEST(test_shipped_config)
     ck_assert_uint_eq(cfg.limits.body_bytes, 1048576);
     ck_assert_double_eq(cfg.limits.head_timeout, 10);
     ck_assert_int_eq(cfg.limits.connections_per_address, 64);
+    ck_assert_double_eq(cfg.limits.eval_deadline, 1);
+    ck_assert_double_eq(cfg.limits.load_deadline, 60);
     config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_rule_deadlines)
+{
+    /* The wall-clock deadlines of rule code: defaulted, read, range-checked. */
+    struct config cfg;
+    config_defaults(&cfg, dir);
+    ck_assert_double_eq(cfg.limits.eval_deadline, 1);
+    ck_assert_double_eq(cfg.limits.load_deadline, 60);
+    config_free(&cfg);
+    load_ok(&cfg, "return { limits = { eval_deadline = 0.25, load_deadline = 90 } }");
+    ck_assert_double_eq(cfg.limits.eval_deadline, 0.25);
+    ck_assert_double_eq(cfg.limits.load_deadline, 90);
+    config_free(&cfg);
+    char err[512];
+    load_fails("return { limits = { eval_deadline = 0 } }", err, sizeof err, "limits.eval_deadline",
+               "range", NULL);
+    load_fails("return { limits = { load_deadline = 7200 } }", err, sizeof err,
+               "limits.load_deadline", "range", NULL);
+}
+END_TEST
+
+START_TEST(test_unknown_limit_refused)
+{
+    /* A misspelt limit is an error, not a default silently kept. */
+    char err[512];
+    load_fails("return { limits = { eval_deadlines = 2 } }", err, sizeof err,
+               "limits.eval_deadlines", "unknown limit", NULL);
 }
 END_TEST
 
@@ -475,6 +506,7 @@ static Suite *config_suite(void)
     tcase_add_test(reading, test_ipv6_listen);
     tcase_add_test(reading, test_shipped_config);
     tcase_add_test(reading, test_relative_config_path);
+    tcase_add_test(reading, test_rule_deadlines);
     suite_add_tcase(s, reading);
 
     TCase *refusals = tcase_create("refusals");
@@ -486,6 +518,7 @@ static Suite *config_suite(void)
     tcase_add_test(refusals, test_bad_listen);
     tcase_add_test(refusals, test_limits_out_of_range);
     tcase_add_test(refusals, test_limits_not_a_number);
+    tcase_add_test(refusals, test_unknown_limit_refused);
     tcase_add_test(refusals, test_endless_loop_is_stopped);
     tcase_add_test(refusals, test_endless_loop_names_file);
     tcase_add_test(refusals, test_no_system_access);

@@ -103,6 +103,7 @@ local NO_REASONS = array()
 -- Runs a check and normalises its answer to ok, reasons.
 local function run_check(fn, s, f, ctx, at)
   E.running = at
+  host.running(at)
   local ok, why = fn(s, f, ctx)
   if why == nil then return ok == true, NO_REASONS end
   local reasons = array()
@@ -250,6 +251,7 @@ end
 local function eval_criterion(r, c)
   local applicable = true
   E.running = c.at
+  host.running(c.at)
   if c.applies then applicable = c.applies(r.subject, r.facts, r.ctx) == true end
   local passed, reasons = false, nil
   if applicable then passed, reasons = run_check(c.check, r.subject, r.facts, r.ctx, c.at) end

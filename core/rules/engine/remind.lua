@@ -234,6 +234,7 @@ end
 
 local function call_text(rem, fn, r, what)
   E.running = rem.at
+  host.running(rem.at)
   local text = fn(r)
   E.running = nil
   if type(text) ~= "string" or text == "" then
