@@ -14,7 +14,7 @@ static const struct command {
 } commands[] = {
     {"serve", cmd_serve},   {"db", cmd_db},         {"import", cmd_import}, {"token", cmd_token},
     {"check", cmd_check},   {"test", cmd_test},     {"eval", cmd_eval},     {"remind", cmd_remind},
-    {"outbox", cmd_outbox}, {"period", cmd_period},
+    {"outbox", cmd_outbox}, {"period", cmd_period}, {"report", cmd_report},
 };
 
 /* GNU getopt permutes: options may stand before or after the positional words. */
@@ -28,7 +28,9 @@ static int parse_options(int argc, char **argv, struct cli *cli)
         {"at", required_argument, NULL, 'a'},     {"dry-run", no_argument, NULL, 'd'},
         {"send", no_argument, NULL, 'S'},         {"status", required_argument, NULL, 't'},
         {"replace", no_argument, NULL, 'R'},      {"reason", required_argument, NULL, 'W'},
-        {"diff", no_argument, NULL, 'D'},         {0, 0, 0, 0},
+        {"diff", no_argument, NULL, 'D'},         {"kind", required_argument, NULL, 'K'},
+        {"format", required_argument, NULL, 'F'}, {"out", required_argument, NULL, 'O'},
+        {0, 0, 0, 0},
     };
     int opt;
     while ((opt = getopt_long(argc, argv, "c:h", long_options, NULL)) != -1) {
@@ -47,6 +49,9 @@ static int parse_options(int argc, char **argv, struct cli *cli)
         case 'R': cli->replace = true; break;
         case 'W': cli->reason = optarg; break;
         case 'D': cli->diff = true; break;
+        case 'K': cli->kind = optarg; break;
+        case 'F': cli->format = optarg; break;
+        case 'O': cli->out = optarg; break;
         default: return -1;
         }
     }

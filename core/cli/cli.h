@@ -23,6 +23,9 @@ struct cli {
     const char *at;     /* remind --at TIME */
     const char *status; /* outbox list --status S */
     const char *reason; /* period close|reopen --reason TEXT */
+    const char *kind;   /* report --kind K */
+    const char *format; /* report --format F */
+    const char *out;    /* report --out FILE */
     bool json;
     bool dry_run;
     bool send;
@@ -62,5 +65,10 @@ int cmd_token(const struct config *cfg, const struct cli *cli);
 int cmd_remind(const struct config *cfg, const struct cli *cli);
 int cmd_period(const struct config *cfg, const struct cli *cli);
 int cmd_outbox(const struct config *cfg, const struct cli *cli);
+int cmd_report(const struct config *cfg, const struct cli *cli);
+
+/* An HTML document printed to PDF by headless chromium (cli/report_pdf.c): the PDF's bytes
+ * (malloc'd, length in *pdf_len), or NULL with err saying why (or how to install chromium). */
+char *cli_print_pdf(const char *html, size_t len, size_t *pdf_len, char *err, size_t errlen);
 
 #endif

@@ -15,9 +15,11 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "store/evaluation_failures.h"
 #include "domain/periods.h"
 #include "domain/report_internal.h"
 #include "domain/status.h"
+#include "store/evaluations.h"
 #include "store/units.h"
 #include "util/clock.h"
 #include "util/json_text.h"
@@ -54,9 +56,29 @@ static double number_of(const cJSON *obj, const char *key)
     return cJSON_IsNumber(n) ? n->valuedouble : 0;
 }
 
+/* Working days late by date, remembered: most units of a province report on a few dates
+ * (and every missing one counts to today), so each date's count is worked out once. */
+#define LATE_DAYS_MEMO 64
+struct late_days {
+    char date[LATE_DAYS_MEMO][CLOCK_DATE_LEN];
+    int count[LATE_DAYS_MEMO];
+    size_t used;
+};
+
+static int days_late(struct late_days *m, const cJSON *campaign, const char *due, const char *date)
+{
+    for (size_t i = 0; i < m->used; i++)
+        if (strcmp(m->date[i], date) == 0) return m->count[i];
+    int count = report_working_days_after(campaign, due, date);
+    size_t slot = m->used < LATE_DAYS_MEMO ? m->used++ : 0;
+    snprintf(m->date[slot], sizeof m->date[slot], "%s", date);
+    m->count[slot] = count;
+    return count;
+}
+
 /* One unit's row: its status line (consumed into the row) and its evaluation (or NULL). */
-static cJSON *unit_row(cJSON *status_line, const cJSON *evaluation, const cJSON *campaign,
-                       const char *effective_due, const char *today)
+static cJSON *unit_row(cJSON *status_line, const cJSON *evaluation, struct late_days *days,
+                       const cJSON *campaign, const char *effective_due, const char *today)
 {
     cJSON *row = cJSON_CreateObject();
     cJSON_AddStringToObject(row, "code", json_text(status_line, "code"));
@@ -70,8 +92,7 @@ static cJSON *unit_row(cJSON *status_line, const cJSON *evaluation, const cJSON 
                           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(status_line, "late")));
     char date[CLOCK_DATE_LEN];
     snprintf(date, sizeof date, "%.10s", submitted ? at->valuestring : today);
-    cJSON_AddNumberToObject(row, "working_days_late",
-                            report_working_days_after(campaign, effective_due, date));
+    cJSON_AddNumberToObject(row, "working_days_late", days_late(days, campaign, effective_due, date));
     cJSON_AddNumberToObject(row, "score", evaluation ? number_of(evaluation, "score") : 0);
     cJSON_AddItemToObject(row, "criteria",
                           evaluation ? criteria_points(evaluation) : cJSON_CreateObject());
@@ -100,7 +121,7 @@ static const cJSON **units_by_code(const cJSON *evaluations, size_t *count)
     const cJSON *e;
     cJSON_ArrayForEach(e, evaluations)
     {
-        if (sorted && strcmp(json_text(e, "subject"), "unit") == 0) sorted[n++] = e;
+        if (sorted) sorted[n++] = e;
     }
     if (sorted) qsort(sorted, n, sizeof *sorted, by_code);
     *count = n;
@@ -141,6 +162,7 @@ static cJSON *unit_rows(cJSON *status, const cJSON *evaluations, const cJSON *ca
     const cJSON **sorted = units_by_code(evaluations, &n);
     char today[CLOCK_DATE_LEN];
     clock_today(today);
+    struct late_days days = {.used = 0};
     cJSON *rows = cJSON_CreateArray(), *line;
     size_t i = 0;
     cJSON_ArrayForEach(line, cJSON_GetObjectItemCaseSensitive(status, "units"))
@@ -149,31 +171,124 @@ static cJSON *unit_rows(cJSON *status, const cJSON *evaluations, const cJSON *ca
         while (sorted && i < n && strcmp(json_text(sorted[i], "code"), code) < 0) i++;
         const cJSON *e =
             sorted && i < n && strcmp(json_text(sorted[i], "code"), code) == 0 ? sorted[i] : NULL;
-        cJSON_AddItemToArray(rows, unit_row(line, e, campaign, effective_due, today));
+        cJSON_AddItemToArray(rows, unit_row(line, e, &days, campaign, effective_due, today));
     }
     free(sorted);
     rank_rows(rows);
     return rows;
 }
 
-/* The annex: every person with a stored evaluation, in the order stored (unit, then code). */
-static cJSON *person_rows(const cJSON *evaluations)
+/* What the annex reads of each person's stored evaluation: the JSON paths, and where each
+ * part starts in the values (name, unit, score; then id and points of each criterion, code
+ * and eligible of each title and nomination). As many criteria as the catalog declares for
+ * people, as many titles and nominations as it declares in all. */
+#define ANNEX_PATH_MAX 96
+#define ANNEX_PATH_LEN 40
+struct annex {
+    char paths[ANNEX_PATH_MAX][ANNEX_PATH_LEN];
+    size_t npaths, criteria, titles, nominations;
+    cJSON *rows;
+    const cJSON *failed; /* units whose evaluation failed: their people are left out */
+};
+
+static void annex_path(struct annex *a, const char *fmt, size_t i, const char *field)
 {
-    cJSON *rows = cJSON_CreateArray();
-    const cJSON *e;
-    cJSON_ArrayForEach(e, evaluations)
+    if (a->npaths < ANNEX_PATH_MAX)
+        snprintf(a->paths[a->npaths++], ANNEX_PATH_LEN, fmt, i, field);
+}
+
+static void annex_paths(struct annex *a, const cJSON *catalog)
+{
+    const cJSON *c;
+    a->criteria = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(catalog, "criteria"))
     {
-        if (strcmp(json_text(e, "subject"), "person") != 0) continue;
-        cJSON *row = cJSON_CreateObject();
-        cJSON_AddStringToObject(row, "code", json_text(e, "code"));
-        cJSON_AddStringToObject(row, "name", json_text(e, "name"));
-        cJSON_AddStringToObject(row, "unit_code", json_text(e, "unit_code"));
-        cJSON_AddNumberToObject(row, "score", number_of(e, "score"));
-        cJSON_AddItemToObject(row, "criteria", criteria_points(e));
-        cJSON_AddItemToObject(row, "titles", eligible_codes(e, "titles"));
-        cJSON_AddItemToObject(row, "nominations", eligible_codes(e, "nominations"));
-        cJSON_AddItemToArray(rows, row);
+        a->criteria += strcmp(json_text(c, "subject"), "person") == 0;
     }
+    a->titles = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(catalog, "titles"));
+    a->nominations =
+        (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(catalog, "nominations"));
+    a->npaths = 0;
+    annex_path(a, "$.name%.0zu%s", 0, "");
+    annex_path(a, "$.unit_code%.0zu%s", 0, "");
+    annex_path(a, "$.score%.0zu%s", 0, "");
+    for (size_t i = 0; i < a->criteria; i++) {
+        annex_path(a, "$.criteria[%zu].%s", i, "id");
+        annex_path(a, "$.criteria[%zu].%s", i, "points");
+    }
+    for (size_t i = 0; i < a->titles; i++) {
+        annex_path(a, "$.titles[%zu].%s", i, "code");
+        annex_path(a, "$.titles[%zu].%s", i, "eligible");
+    }
+    for (size_t i = 0; i < a->nominations; i++) {
+        annex_path(a, "$.nominations[%zu].%s", i, "code");
+        annex_path(a, "$.nominations[%zu].%s", i, "eligible");
+    }
+}
+
+/* The codes of (code, eligible) pairs from `from` that are eligible. */
+static cJSON *eligible_pairs(const cJSON *values, size_t from, size_t count)
+{
+    cJSON *codes = cJSON_CreateArray();
+    for (size_t i = 0; i < count; i++) {
+        const cJSON *code = cJSON_GetArrayItem(values, (int)(from + 2 * i));
+        if (cJSON_IsString(code) &&
+            cJSON_IsTrue(cJSON_GetArrayItem(values, (int)(from + 2 * i + 1))))
+            cJSON_AddItemToArray(codes, cJSON_CreateString(code->valuestring));
+    }
+    return codes;
+}
+
+/* One person's row from what was read of their evaluation. */
+static int person_row(void *ctx, const char *code, const char *values_json)
+{
+    struct annex *a = ctx;
+    cJSON *v = cJSON_Parse(values_json);
+    const cJSON *unit = cJSON_GetArrayItem(v, 1);
+    const char *unit_code = cJSON_IsString(unit) ? unit->valuestring : "";
+    if (v && !cJSON_GetObjectItemCaseSensitive(a->failed, unit_code)) {
+        const cJSON *name = cJSON_GetArrayItem(v, 0), *score = cJSON_GetArrayItem(v, 2);
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "code", code);
+        cJSON_AddStringToObject(row, "name", cJSON_IsString(name) ? name->valuestring : "");
+        cJSON_AddStringToObject(row, "unit_code", unit_code);
+        cJSON_AddNumberToObject(row, "score", cJSON_IsNumber(score) ? score->valuedouble : 0);
+        cJSON *criteria = cJSON_AddObjectToObject(row, "criteria");
+        for (size_t i = 0; i < a->criteria; i++) {
+            const cJSON *id = cJSON_GetArrayItem(v, (int)(3 + 2 * i));
+            const cJSON *points = cJSON_GetArrayItem(v, (int)(4 + 2 * i));
+            if (cJSON_IsString(id))
+                cJSON_AddNumberToObject(criteria, id->valuestring,
+                                        cJSON_IsNumber(points) ? points->valuedouble : 0);
+        }
+        size_t titles_at = 3 + 2 * a->criteria, nominations_at = titles_at + 2 * a->titles;
+        cJSON_AddItemToObject(row, "titles", eligible_pairs(v, titles_at, a->titles));
+        cJSON_AddItemToObject(row, "nominations",
+                              eligible_pairs(v, nominations_at, a->nominations));
+        cJSON_AddItemToArray(a->rows, row);
+    }
+    cJSON_Delete(v);
+    return 0;
+}
+
+cJSON *report_person_rows(struct store *st, const cJSON *catalog, const char *period)
+{
+    struct annex *a = calloc(1, sizeof *a);
+    cJSON *failed = a ? evaluation_failures_of_period(st, period) : NULL;
+    cJSON *rows = NULL;
+    if (failed) {
+        annex_paths(a, catalog);
+        const char *paths[ANNEX_PATH_MAX];
+        for (size_t i = 0; i < a->npaths; i++) paths[i] = a->paths[i];
+        a->rows = rows = cJSON_CreateArray();
+        a->failed = failed;
+        if (evaluations_each_extract(st, period, "person", paths, a->npaths, person_row, a) != 0) {
+            cJSON_Delete(rows);
+            rows = NULL;
+        }
+    }
+    cJSON_Delete(failed);
+    free(a);
     return rows;
 }
 
@@ -244,9 +359,10 @@ cJSON *report_of_period(struct store *st, const struct ruleset *rs, const char *
     const cJSON *campaign = cJSON_GetObjectItemCaseSensitive(catalog, "campaign");
     cJSON *status = status_of_period(st, period, json_text(p, "report_due"),
                                      json_text(p, "effective_due"));
-    cJSON *evaluations = status ? evaluation_stored_of_period(st, period, NULL) : NULL;
+    cJSON *evaluations = status ? evaluation_stored_of_period(st, period, "unit") : NULL;
+    cJSON *people = evaluations ? report_person_rows(st, catalog, period) : NULL;
     cJSON *out = NULL;
-    if (!evaluations) {
+    if (!people) {
         snprintf(err, errlen, "không đọc được kết quả kỳ %s từ cơ sở dữ liệu", period);
         goto done;
     }
@@ -255,9 +371,9 @@ cJSON *report_of_period(struct store *st, const struct ruleset *rs, const char *
     cJSON_AddItemToObject(out, "person_criteria", criteria_columns(catalog, "person"));
     cJSON *units = unit_rows(status, evaluations, campaign, json_text(p, "effective_due"));
     cJSON_AddItemToObject(out, "units", units);
-    cJSON_AddItemToObject(out, "people", person_rows(evaluations));
+    cJSON_AddItemToObject(out, "people", people);
     if (report_add_totals(out, catalog) != 0 ||
-        report_add_previous(out, st, rs, period) != 0 || report_add_notes(out, st, period) != 0 ||
+        report_add_previous(out, st, rs, catalog, period) != 0 || report_add_notes(out, st, period) != 0 ||
         report_add_registrations(out, st, rs, period) != 0) {
         snprintf(err, errlen, "không đọc được dữ liệu kỳ %s từ cơ sở dữ liệu", period);
         cJSON_Delete(out);

@@ -259,7 +259,6 @@ static void set_previous_scores(cJSON *report, const cJSON *evaluations)
         const cJSON *e;
         cJSON_ArrayForEach(e, evaluations)
         {
-            if (strcmp(json_text(e, "subject"), "unit") != 0) break; /* units come first */
             if (strcmp(json_text(e, "code"), json_text(row, "code")) != 0) continue;
             cJSON_ReplaceItemInObjectCaseSensitive(row, "previous_score",
                                                    cJSON_CreateNumber(number_of(e, "score")));
@@ -268,44 +267,62 @@ static void set_previous_scores(cJSON *report, const cJSON *evaluations)
     }
 }
 
+/* Adds one evaluation's eligible titles to {code: count}. */
+static void count_titles(cJSON *titles, const cJSON *evaluation)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(evaluation, "titles"))
+    {
+        if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible"))) continue;
+        cJSON *n = cJSON_GetObjectItemCaseSensitive(titles, json_text(t, "code"));
+        if (n)
+            cJSON_SetNumberValue(n, n->valuedouble + 1);
+        else
+            cJSON_AddNumberToObject(titles, json_text(t, "code"), 1);
+    }
+}
+
 int report_add_previous(cJSON *report, struct store *st, const struct ruleset *rs,
-                        const char *period)
+                        const cJSON *catalog, const char *period)
 {
     char code[32];
     previous_code(period, code, sizeof code);
-    cJSON *evaluations = evaluation_stored_of_period(st, code, NULL);
-    if (!evaluations) return -1;
+    cJSON *units = evaluation_stored_of_period(st, code, "unit");
+    if (!units) return -1;
     cJSON *prev = cJSON_AddObjectToObject(report, "previous");
     cJSON_AddStringToObject(prev, "period", code);
-    cJSON_AddBoolToObject(prev, "stored", cJSON_GetArraySize(evaluations) > 0);
-    int rc = 0;
-    if (cJSON_GetArraySize(evaluations) > 0) {
-        int units = 0;
+    int count = cJSON_GetArraySize(units), rc = 0;
+    cJSON_AddBoolToObject(prev, "stored", count > 0);
+    if (count > 0) {
         double sum = 0;
         cJSON *titles = cJSON_CreateObject();
         const cJSON *e;
-        cJSON_ArrayForEach(e, evaluations)
+        cJSON_ArrayForEach(e, units)
         {
-            bool unit = strcmp(json_text(e, "subject"), "unit") == 0;
-            units += unit;
-            sum += unit ? number_of(e, "score") : 0;
+            sum += number_of(e, "score");
+            count_titles(titles, e);
+        }
+        cJSON_AddNumberToObject(prev, "units_evaluated", count);
+        cJSON_AddNumberToObject(prev, "average_score", sum / count);
+        cJSON_AddItemToObject(prev, "titles", titles);
+        cJSON *people = report_person_rows(st, catalog, code);
+        const cJSON *p;
+        cJSON_ArrayForEach(p, people)
+        {
             const cJSON *t;
-            cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(e, "titles"))
+            cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "titles"))
             {
-                if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible"))) continue;
-                cJSON *n = cJSON_GetObjectItemCaseSensitive(titles, json_text(t, "code"));
+                cJSON *n = cJSON_GetObjectItemCaseSensitive(titles, t->valuestring);
                 if (n)
                     cJSON_SetNumberValue(n, n->valuedouble + 1);
                 else
-                    cJSON_AddNumberToObject(titles, json_text(t, "code"), 1);
+                    cJSON_AddNumberToObject(titles, t->valuestring, 1);
             }
         }
-        cJSON_AddNumberToObject(prev, "units_evaluated", units);
-        cJSON_AddNumberToObject(prev, "average_score", units ? sum / units : 0);
-        cJSON_AddItemToObject(prev, "titles", titles);
-        rc = previous_status(prev, st, rs, code);
-        set_previous_scores(report, evaluations);
+        rc = people ? previous_status(prev, st, rs, code) : -1;
+        cJSON_Delete(people);
+        set_previous_scores(report, units);
     }
-    cJSON_Delete(evaluations);
+    cJSON_Delete(units);
     return rc;
 }

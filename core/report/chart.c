@@ -64,8 +64,8 @@ static void one_chart(struct buffer *b, const cJSON **units, size_t from, size_t
         int x = LABEL_WIDTH + (int)(average / max * BARS_WIDTH + 0.5);
         markup_printf(b,
                   "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#c00000\" "
-                  "stroke-dasharray=\"4 3\"/><text x=\"%d\" y=\"%d\" fill=\"#c00000\">bình quân %.1f</text>\n",
-                  x, TOP - 4, x, height - 4, x + 3, TOP - 6, average);
+                  "stroke-dasharray=\"4 3\"/><text x=\"%d\" y=\"%d\" fill=\"#c00000\" text-anchor=\"end\">bình quân %.1f</text>\n",
+                  x, TOP - 4, x, height - 4, x - 3, TOP - 6, average);
     }
     buffer_puts(b, "</svg>\n");
 }

@@ -22,6 +22,7 @@
 
 static const char style[] =
     "@page{size:A4;margin:20mm 15mm 20mm 30mm}"
+    "@page wide{size:A4 landscape;margin:20mm 15mm 20mm 20mm}.wide{page:wide}"
     "body{font-family:'Times New Roman',Times,serif;font-size:13pt;line-height:1.35;margin:0}"
     "table.head{width:100%;border-collapse:collapse}"
     ".head td{text-align:center;vertical-align:top;padding:0}"
@@ -33,7 +34,8 @@ static const char style[] =
     "h2.subject{text-align:center;font-size:14pt;margin:2px 0 14px}"
     "h3{font-size:13pt;margin:14px 0 6px}h4{font-size:13pt;font-style:italic;margin:8px 0 4px}"
     "p{text-align:justify;text-indent:1cm;margin:4px 0}"
-    "table.data{border-collapse:collapse;width:100%;font-size:10pt;margin:6px 0}"
+    "table.data{border-collapse:collapse;width:100%;table-layout:fixed;font-size:10pt;"
+    "margin:6px 0;overflow-wrap:anywhere}"
     ".data th,.data td{border:1px solid #000;padding:2px 3px;vertical-align:top}"
     ".data th{background:#eee}.data td.n{text-align:right}"
     ".data thead{display:table-header-group}.data tr{break-inside:avoid}"
@@ -78,7 +80,17 @@ static void head_blocks(struct buffer *b, const cJSON *report)
 static void data_table(struct buffer *b, const cJSON *table)
 {
     const cJSON *col, *row, *cell;
-    buffer_puts(b, "<table class=\"data\"><thead><tr>");
+    double total = 0;
+    cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(table, "columns"))
+    {
+        total += number_of(col, "width");
+    }
+    buffer_puts(b, "<table class=\"data\"><colgroup>");
+    cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(table, "columns"))
+    {
+        markup_printf(b, "<col style=\"width:%.1f%%\">", 100 * number_of(col, "width") / total);
+    }
+    buffer_puts(b, "</colgroup><thead><tr>");
     cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(table, "columns"))
     {
         buffer_puts(b, "<th>");
@@ -175,9 +187,10 @@ static void body(struct buffer *b, const cJSON *report, const cJSON *tables)
     buffer_puts(b, "<h3>I. TÌNH HÌNH BÁO CÁO VÀ SỐ LIỆU TỔNG HỢP</h3>\n");
     paragraph_counts(b, report);
     data_table(b, cJSON_GetArrayItem(tables, REPORT_TABLE_TOTALS));
-    buffer_puts(b, "<h3>II. KẾT QUẢ CỦA CÁC ĐƠN VỊ</h3>\n<p>Điểm, từng tiêu chí và danh hiệu của "
-                   "từng đơn vị (số ngày trễ tính theo ngày làm việc):</p>\n");
+    buffer_puts(b, "<div class=\"wide\"><h3>II. KẾT QUẢ CỦA CÁC ĐƠN VỊ</h3>\n<p>Điểm, từng tiêu chí "
+                   "và danh hiệu của từng đơn vị (số ngày trễ tính theo ngày làm việc):</p>\n");
     data_table(b, cJSON_GetArrayItem(tables, REPORT_TABLE_UNITS));
+    buffer_puts(b, "</div>\n");
     report_svg_scores(b, report);
     buffer_puts(b, "<h3>III. DANH HIỆU THI ĐUA VÀ ĐỀ NGHỊ KHEN THƯỞNG</h3>\n");
     data_table(b, cJSON_GetArrayItem(tables, REPORT_TABLE_TITLES));
@@ -205,7 +218,7 @@ char *report_html(const cJSON *report, size_t *len)
     head_blocks(&b, report);
     body(&b, report, tables);
     signature(&b);
-    buffer_puts(&b, "<div class=\"annex\"><h1>PHỤ LỤC</h1><h2 class=\"subject\">Kết quả của cá "
+    buffer_puts(&b, "<div class=\"annex wide\"><h1>PHỤ LỤC</h1><h2 class=\"subject\">Kết quả của cá "
                     "nhân</h2>\n");
     data_table(&b, cJSON_GetArrayItem(tables, REPORT_TABLE_PEOPLE));
     buffer_puts(&b, "</div>\n</body></html>\n");

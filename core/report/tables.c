@@ -180,7 +180,7 @@ static void units_table(cJSON *tables, const cJSON *report)
                                        "Ngày báo cáo", "Số ngày làm việc trễ", "Điểm", "Xếp hạng",
                                        "Danh hiệu", "Đề nghị khen thưởng", "Điểm cùng kỳ năm trước",
                                        NULL};
-    static const int widths[] = {6, 12, 40, 16, 13, 12, 8, 9, 40, 30, 14};
+    static const int widths[] = {5, 16, 32, 14, 16, 11, 9, 9, 28, 22, 12};
     cJSON *rows = new_table(tables, "Đơn vị", "Kết quả của các đơn vị", cols, widths, "nttttnnnttn");
     const cJSON *criteria = cJSON_GetObjectItemCaseSensitive(report, "criteria");
     criteria_columns(tables, criteria);
