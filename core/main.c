@@ -21,15 +21,24 @@ static const struct command {
 static int parse_options(int argc, char **argv, struct cli *cli)
 {
     static const struct option long_options[] = {
-        {"config", required_argument, NULL, 'c'}, {"name", required_argument, NULL, 'n'},
-        {"scope", required_argument, NULL, 's'},  {"rules", required_argument, NULL, 'r'},
-        {"period", required_argument, NULL, 'p'}, {"unit", required_argument, NULL, 'u'},
-        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
-        {"at", required_argument, NULL, 'a'},     {"dry-run", no_argument, NULL, 'd'},
-        {"send", no_argument, NULL, 'S'},         {"status", required_argument, NULL, 't'},
-        {"replace", no_argument, NULL, 'R'},      {"reason", required_argument, NULL, 'W'},
-        {"diff", no_argument, NULL, 'D'},         {"kind", required_argument, NULL, 'K'},
-        {"format", required_argument, NULL, 'F'}, {"out", required_argument, NULL, 'O'},
+        {"config", required_argument, NULL, 'c'},
+        {"name", required_argument, NULL, 'n'},
+        {"scope", required_argument, NULL, 's'},
+        {"rules", required_argument, NULL, 'r'},
+        {"period", required_argument, NULL, 'p'},
+        {"unit", required_argument, NULL, 'u'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {"at", required_argument, NULL, 'a'},
+        {"dry-run", no_argument, NULL, 'd'},
+        {"send", no_argument, NULL, 'S'},
+        {"status", required_argument, NULL, 't'},
+        {"replace", no_argument, NULL, 'R'},
+        {"reason", required_argument, NULL, 'W'},
+        {"diff", no_argument, NULL, 'D'},
+        {"kind", required_argument, NULL, 'K'},
+        {"format", required_argument, NULL, 'F'},
+        {"out", required_argument, NULL, 'O'},
         {0, 0, 0, 0},
     };
     int opt;

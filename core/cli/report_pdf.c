@@ -53,9 +53,17 @@ static int run_chromium(const char *chromium, const char *dir, const char *html_
     snprintf(url, sizeof url, "file://%s", html_path);
     snprintf(log, sizeof log, "%s/chromium.log", dir);
     /* The sandbox needs user namespaces, which root (a service, a container) often lacks. */
-    char *argv[] = {(char *)chromium, "--headless", "--disable-gpu", "--no-first-run",
-                    "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-                    profile, print_to, url, geteuid() == 0 ? "--no-sandbox" : NULL, NULL};
+    char *argv[] = {(char *)chromium,
+                    "--headless",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--no-pdf-header-footer",
+                    "--run-all-compositor-stages-before-draw",
+                    profile,
+                    print_to,
+                    url,
+                    geteuid() == 0 ? "--no-sandbox" : NULL,
+                    NULL};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -66,7 +74,8 @@ static int run_chromium(const char *chromium, const char *dir, const char *html_
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) return -1;
     int status;
-    while (waitpid(pid, &status, 0) < 0) continue;
+    while (waitpid(pid, &status, 0) < 0)
+        continue;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -104,8 +113,7 @@ char *cli_print_pdf(const char *html, size_t len, size_t *pdf_len, char *err, si
     written = f && fclose(f) == 0 && written;
     int rc = written ? run_chromium(chromium, dir, html_path, pdf_path) : -1;
     if (rc == 0) pdf = files_read_whole(pdf_path, pdf_len);
-    if (!pdf)
-        snprintf(err, errlen, "chromium (%s) không in được PDF (mã thoát %d)", chromium, rc);
+    if (!pdf) snprintf(err, errlen, "chromium (%s) không in được PDF (mã thoát %d)", chromium, rc);
     remove_folder(dir);
     free(chromium);
     return pdf;

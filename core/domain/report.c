@@ -92,14 +92,16 @@ static cJSON *unit_row(cJSON *status_line, const cJSON *evaluation, struct late_
                           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(status_line, "late")));
     char date[CLOCK_DATE_LEN];
     snprintf(date, sizeof date, "%.10s", submitted ? at->valuestring : today);
-    cJSON_AddNumberToObject(row, "working_days_late", days_late(days, campaign, effective_due, date));
+    cJSON_AddNumberToObject(row, "working_days_late",
+                            days_late(days, campaign, effective_due, date));
     cJSON_AddNumberToObject(row, "score", evaluation ? number_of(evaluation, "score") : 0);
     cJSON_AddItemToObject(row, "criteria",
                           evaluation ? criteria_points(evaluation) : cJSON_CreateObject());
     cJSON_AddItemToObject(row, "titles",
                           evaluation ? eligible_codes(evaluation, "titles") : cJSON_CreateArray());
-    cJSON_AddItemToObject(row, "nominations", evaluation ? eligible_codes(evaluation, "nominations")
-                                                         : cJSON_CreateArray());
+    cJSON_AddItemToObject(row, "nominations",
+                          evaluation ? eligible_codes(evaluation, "nominations")
+                                     : cJSON_CreateArray());
     cJSON_AddBoolToObject(
         row, "evaluation_failed",
         cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(status_line, "evaluation_failed")));
@@ -168,7 +170,8 @@ static cJSON *unit_rows(cJSON *status, const cJSON *evaluations, const cJSON *ca
     cJSON_ArrayForEach(line, cJSON_GetObjectItemCaseSensitive(status, "units"))
     {
         const char *code = json_text(line, "code");
-        while (sorted && i < n && strcmp(json_text(sorted[i], "code"), code) < 0) i++;
+        while (sorted && i < n && strcmp(json_text(sorted[i], "code"), code) < 0)
+            i++;
         const cJSON *e =
             sorted && i < n && strcmp(json_text(sorted[i], "code"), code) == 0 ? sorted[i] : NULL;
         cJSON_AddItemToArray(rows, unit_row(line, e, &days, campaign, effective_due, today));
@@ -193,8 +196,7 @@ struct annex {
 
 static void annex_path(struct annex *a, const char *fmt, size_t i, const char *field)
 {
-    if (a->npaths < ANNEX_PATH_MAX)
-        snprintf(a->paths[a->npaths++], ANNEX_PATH_LEN, fmt, i, field);
+    if (a->npaths < ANNEX_PATH_MAX) snprintf(a->paths[a->npaths++], ANNEX_PATH_LEN, fmt, i, field);
 }
 
 static void annex_paths(struct annex *a, const cJSON *catalog)
@@ -279,7 +281,8 @@ cJSON *report_person_rows(struct store *st, const cJSON *catalog, const char *pe
     if (failed) {
         annex_paths(a, catalog);
         const char *paths[ANNEX_PATH_MAX];
-        for (size_t i = 0; i < a->npaths; i++) paths[i] = a->paths[i];
+        for (size_t i = 0; i < a->npaths; i++)
+            paths[i] = a->paths[i];
         a->rows = rows = cJSON_CreateArray();
         a->failed = failed;
         if (evaluations_each_extract(st, period, "person", paths, a->npaths, person_row, a) != 0) {
@@ -329,8 +332,8 @@ static cJSON *report_head(struct store *st, struct rules_generation *gen, const 
     const cJSON *campaign = cJSON_GetObjectItemCaseSensitive(rules_catalog(gen), "campaign");
     cJSON *out = cJSON_CreateObject();
     static const char *const period_fields[][2] = {
-        {"period", "code"}, {"label", "label"},      {"from", "from"},
-        {"to", "to"},       {"due", "report_due"},   {"effective_due", "effective_due"}};
+        {"period", "code"}, {"label", "label"},    {"from", "from"},
+        {"to", "to"},       {"due", "report_due"}, {"effective_due", "effective_due"}};
     for (size_t i = 0; i < sizeof period_fields / sizeof period_fields[0]; i++)
         cJSON_AddStringToObject(out, period_fields[i][0], json_text(p, period_fields[i][1]));
     cJSON_AddNumberToObject(out, "year", rules_year(gen));
@@ -357,8 +360,8 @@ cJSON *report_of_period(struct store *st, const struct ruleset *rs, const char *
     }
     const cJSON *catalog = rules_catalog(gen);
     const cJSON *campaign = cJSON_GetObjectItemCaseSensitive(catalog, "campaign");
-    cJSON *status = status_of_period(st, period, json_text(p, "report_due"),
-                                     json_text(p, "effective_due"));
+    cJSON *status =
+        status_of_period(st, period, json_text(p, "report_due"), json_text(p, "effective_due"));
     cJSON *evaluations = status ? evaluation_stored_of_period(st, period, "unit") : NULL;
     cJSON *people = evaluations ? report_person_rows(st, catalog, period) : NULL;
     cJSON *out = NULL;
@@ -373,7 +376,8 @@ cJSON *report_of_period(struct store *st, const struct ruleset *rs, const char *
     cJSON_AddItemToObject(out, "units", units);
     cJSON_AddItemToObject(out, "people", people);
     if (report_add_totals(out, catalog) != 0 ||
-        report_add_previous(out, st, rs, catalog, period) != 0 || report_add_notes(out, st, period) != 0 ||
+        report_add_previous(out, st, rs, catalog, period) != 0 ||
+        report_add_notes(out, st, period) != 0 ||
         report_add_registrations(out, st, rs, period) != 0) {
         snprintf(err, errlen, "không đọc được dữ liệu kỳ %s từ cơ sở dữ liệu", period);
         cJSON_Delete(out);

@@ -22,8 +22,8 @@
  *  "rules_hash", "closed" (bool), "generated_at", "issuer" {code, name}|null, "office",
  *  "criteria": [{id, title, points}] (the units' criteria, the columns of "units"),
  *  "person_criteria": [{id, title, points}],
- *  "units": [{code, name, submitted, submitted_at|null, late, working_days_late (so far, when missing), score, rank,
- *             criteria {id: points|null}, titles [code], nominations [code],
+ *  "units": [{code, name, submitted, submitted_at|null, late, working_days_late (so far, when
+ * missing), score, rank, criteria {id: points|null}, titles [code], nominations [code],
  *             evaluation_failed, previous_score|null}],
  *  "people": [{code, name, unit_code, score, criteria {id: points}, titles, nominations}],
  *  "totals": {expected, submitted, on_time, late, missing, evaluation_failed,

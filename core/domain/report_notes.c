@@ -43,12 +43,15 @@ const char *report_note_heading(int i)
 /* Past a list mark: "1.", "2)", "II.", "-", "*", "•", "a)". */
 static const char *past_list_mark(const char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     const char *p = s;
-    while (isdigit((unsigned char)*p) || *p == 'I' || *p == 'V' || *p == 'X') p++;
+    while (isdigit((unsigned char)*p) || *p == 'I' || *p == 'V' || *p == 'X')
+        p++;
     if (p > s && (*p == '.' || *p == ')')) s = p + 1;
     if (strncmp(s, "\xe2\x80\xa2", 3) == 0) s += 3; /* • */
-    while (*s == '-' || *s == '*' || *s == '+' || *s == ' ' || *s == '\t') s++;
+    while (*s == '-' || *s == '*' || *s == '+' || *s == ' ' || *s == '\t')
+        s++;
     return s;
 }
 
@@ -58,11 +61,11 @@ static int heading_of(const char *line, size_t len, const char **text)
     char *copy = strndup(line, len);
     char *plain = copy ? text_unaccent(past_list_mark(copy)) : NULL;
     int found = -1;
-    for (char *c = plain; c && *c; c++) *c = (char)tolower((unsigned char)*c);
+    for (char *c = plain; c && *c; c++)
+        *c = (char)tolower((unsigned char)*c);
     for (int h = 0; plain && h < REPORT_NOTE_HEADINGS && found < 0; h++)
         for (int w = 0; w < 4 && headings[h].words[w] && found < 0; w++)
-            if (strncmp(plain, headings[h].words[w], strlen(headings[h].words[w])) == 0)
-                found = h;
+            if (strncmp(plain, headings[h].words[w], strlen(headings[h].words[w])) == 0) found = h;
     if (found >= 0) {
         const char *colon = memchr(line, ':', len);
         if (colon)
@@ -79,8 +82,10 @@ static int heading_of(const char *line, size_t len, const char **text)
 
 static void append(char **dst, const char *text, size_t len)
 {
-    while (len && (*text == ' ' || *text == '\t')) text++, len--;
-    while (len && (text[len - 1] == ' ' || text[len - 1] == '\r')) len--;
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\r'))
+        len--;
     if (!len) return;
     size_t have = *dst ? strlen(*dst) : 0;
     char *grown = realloc(*dst, have + len + 2);
@@ -93,7 +98,8 @@ static void append(char **dst, const char *text, size_t len)
 
 void report_split_note(const char *note, char *out[REPORT_NOTE_HEADINGS])
 {
-    for (int i = 0; i < REPORT_NOTE_HEADINGS; i++) out[i] = NULL;
+    for (int i = 0; i < REPORT_NOTE_HEADINGS; i++)
+        out[i] = NULL;
     int current = 0;
     for (const char *line = note; line && *line;) {
         const char *end = strchr(line, '\n');

@@ -204,14 +204,13 @@ int report_add_totals(cJSON *report, const cJSON *catalog)
     cJSON_AddItemToObject(totals, "nominations", nominations_by_authority(report, catalog));
     cJSON *prize = cJSON_AddObjectToObject(totals, "prize");
     const cJSON *base = cJSON_GetObjectItemCaseSensitive(prizes, "base_salary");
-    cJSON_AddItemToObject(prize, "base_salary", cJSON_IsNumber(base)
-                                                    ? cJSON_CreateNumber(base->valuedouble)
-                                                    : cJSON_CreateNull());
+    cJSON_AddItemToObject(prize, "base_salary",
+                          cJSON_IsNumber(base) ? cJSON_CreateNumber(base->valuedouble)
+                                               : cJSON_CreateNull());
     const char *source = json_text(prizes, "source");
     cJSON_AddItemToObject(prize, "source",
                           source[0] ? cJSON_CreateString(source) : cJSON_CreateNull());
-    cJSON_AddItemToObject(prize, "total",
-                          prizes ? cJSON_CreateNumber(money) : cJSON_CreateNull());
+    cJSON_AddItemToObject(prize, "total", prizes ? cJSON_CreateNumber(money) : cJSON_CreateNull());
     return 0;
 }
 
@@ -228,12 +227,13 @@ static int previous_status(cJSON *prev, struct store *st, const struct ruleset *
     static const char *const fields[] = {"submitted", "on_time", "late", "missing"};
     struct rules_generation *gen = ruleset_for_period(rs, code);
     const cJSON *p = gen ? rules_period(gen, code) : NULL;
-    cJSON *status = p ? status_of_period(st, code, json_text(p, "report_due"),
-                                         json_text(p, "effective_due"))
-                      : NULL;
+    cJSON *status =
+        p ? status_of_period(st, code, json_text(p, "report_due"), json_text(p, "effective_due"))
+          : NULL;
     if (p && !status) return -1;
     if (!status) {
-        for (size_t i = 0; i < 4; i++) cJSON_AddNullToObject(prev, fields[i]);
+        for (size_t i = 0; i < 4; i++)
+            cJSON_AddNullToObject(prev, fields[i]);
         return 0;
     }
     int expected = (int)number_of(status, "expected"), done = (int)number_of(status, "submitted");
@@ -245,7 +245,8 @@ static int previous_status(cJSON *prev, struct store *st, const struct ruleset *
                 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(u, "late"));
     }
     int values[] = {done, done - late, late, expected - done};
-    for (size_t i = 0; i < 4; i++) cJSON_AddNumberToObject(prev, fields[i], values[i]);
+    for (size_t i = 0; i < 4; i++)
+        cJSON_AddNumberToObject(prev, fields[i], values[i]);
     cJSON_Delete(status);
     return 0;
 }

@@ -45,9 +45,9 @@ static const char style[] =
     ".recipients{font-size:11pt}.sign{text-align:center;font-weight:bold}"
     ".annex{break-before:page}";
 
-static const char *const recipients[] = {
-    "Bộ Nông nghiệp và Môi trường (Vụ Tổ chức cán bộ)", "Cụm thi đua số II",
-    "Lãnh đạo Sở", "Các phòng, đơn vị thuộc Sở", "Lưu: VT, VP."};
+static const char *const recipients[] = {"Bộ Nông nghiệp và Môi trường (Vụ Tổ chức cán bộ)",
+                                         "Cụm thi đua số II", "Lãnh đạo Sở",
+                                         "Các phòng, đơn vị thuộc Sở", "Lưu: VT, VP."};
 
 static double number_of(const cJSON *obj, const char *key)
 {
@@ -187,8 +187,9 @@ static void body(struct buffer *b, const cJSON *report, const cJSON *tables)
     buffer_puts(b, "<h3>I. TÌNH HÌNH BÁO CÁO VÀ SỐ LIỆU TỔNG HỢP</h3>\n");
     paragraph_counts(b, report);
     data_table(b, cJSON_GetArrayItem(tables, REPORT_TABLE_TOTALS));
-    buffer_puts(b, "<div class=\"wide\"><h3>II. KẾT QUẢ CỦA CÁC ĐƠN VỊ</h3>\n<p>Điểm, từng tiêu chí "
-                   "và danh hiệu của từng đơn vị (số ngày trễ tính theo ngày làm việc):</p>\n");
+    buffer_puts(b,
+                "<div class=\"wide\"><h3>II. KẾT QUẢ CỦA CÁC ĐƠN VỊ</h3>\n<p>Điểm, từng tiêu chí "
+                "và danh hiệu của từng đơn vị (số ngày trễ tính theo ngày làm việc):</p>\n");
     data_table(b, cJSON_GetArrayItem(tables, REPORT_TABLE_UNITS));
     buffer_puts(b, "</div>\n");
     report_svg_scores(b, report);
@@ -218,8 +219,9 @@ char *report_html(const cJSON *report, size_t *len)
     head_blocks(&b, report);
     body(&b, report, tables);
     signature(&b);
-    buffer_puts(&b, "<div class=\"annex wide\"><h1>PHỤ LỤC</h1><h2 class=\"subject\">Kết quả của cá "
-                    "nhân</h2>\n");
+    buffer_puts(&b,
+                "<div class=\"annex wide\"><h1>PHỤ LỤC</h1><h2 class=\"subject\">Kết quả của cá "
+                "nhân</h2>\n");
     data_table(&b, cJSON_GetArrayItem(tables, REPORT_TABLE_PEOPLE));
     buffer_puts(&b, "</div>\n</body></html>\n");
     cJSON_Delete(tables);

@@ -13,7 +13,12 @@
 
 #include "util/buffer.h"
 
-enum report_format { REPORT_FORMAT_JSON, REPORT_FORMAT_CSV, REPORT_FORMAT_XLSX, REPORT_FORMAT_HTML };
+enum report_format {
+    REPORT_FORMAT_JSON,
+    REPORT_FORMAT_CSV,
+    REPORT_FORMAT_XLSX,
+    REPORT_FORMAT_HTML
+};
 
 /* "json", "csv", "xlsx", "html"; false for anything else. */
 bool report_format_from_name(const char *name, enum report_format *out);

@@ -101,21 +101,24 @@ static void totals_row(cJSON *rows, const char *label, double now, const cJSON *
 
 static void totals_table(cJSON *tables, const cJSON *report)
 {
-    static const char *const cols[] = {"Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước", "Tăng (+), giảm (−)",
-                                       NULL};
+    static const char *const cols[] = {"Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước",
+                                       "Tăng (+), giảm (−)", NULL};
     static const int widths[] = {60, 14, 20, 18};
     cJSON *rows = new_table(tables, "Tổng hợp", "Số liệu tổng hợp", cols, widths, "tnnn");
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(report, "totals");
     const cJSON *prev = cJSON_GetObjectItemCaseSensitive(report, "previous");
     const cJSON *before_titles = cJSON_GetObjectItemCaseSensitive(prev, "titles");
     static const char *const status[][2] = {
-        {"expected", "Số đơn vị phải báo cáo"}, {"submitted", "Số đơn vị đã báo cáo"},
-        {"on_time", "Báo cáo đúng hạn"},         {"late", "Báo cáo trễ hạn"},
+        {"expected", "Số đơn vị phải báo cáo"},
+        {"submitted", "Số đơn vị đã báo cáo"},
+        {"on_time", "Báo cáo đúng hạn"},
+        {"late", "Báo cáo trễ hạn"},
         {"missing", "Chưa báo cáo"},
     };
     cJSON *expected_before = NULL;
     if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(prev, "submitted")))
-        expected_before = cJSON_CreateNumber(number_of(prev, "submitted") + number_of(prev, "missing"));
+        expected_before =
+            cJSON_CreateNumber(number_of(prev, "submitted") + number_of(prev, "missing"));
     for (size_t i = 0; i < 5; i++)
         totals_row(rows, status[i][1], number_of(t, status[i][0]),
                    i == 0 ? expected_before : cJSON_GetObjectItemCaseSensitive(prev, status[i][0]));
@@ -149,8 +152,8 @@ static void totals_table(cJSON *tables, const cJSON *report)
 /* Headers shared by the units' and the people's tables, then one column per criterion. */
 static void criteria_columns(cJSON *tables, const cJSON *criteria)
 {
-    cJSON *cols = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(tables, cJSON_GetArraySize(tables) - 1),
-                                                   "columns");
+    cJSON *cols = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetArrayItem(tables, cJSON_GetArraySize(tables) - 1), "columns");
     const cJSON *c;
     cJSON_ArrayForEach(c, criteria)
     {
@@ -169,19 +172,28 @@ static void add_criteria(cJSON *row, const cJSON *criteria, const cJSON *points)
     const cJSON *c;
     cJSON_ArrayForEach(c, criteria)
     {
-        cJSON_AddItemToArray(row,
-                             number_or_null(cJSON_GetObjectItemCaseSensitive(points, json_text(c, "id"))));
+        cJSON_AddItemToArray(
+            row, number_or_null(cJSON_GetObjectItemCaseSensitive(points, json_text(c, "id"))));
     }
 }
 
 static void units_table(cJSON *tables, const cJSON *report)
 {
-    static const char *const cols[] = {"STT", "Mã đơn vị", "Tên đơn vị", "Tình trạng báo cáo",
-                                       "Ngày báo cáo", "Số ngày làm việc trễ", "Điểm", "Xếp hạng",
-                                       "Danh hiệu", "Đề nghị khen thưởng", "Điểm cùng kỳ năm trước",
+    static const char *const cols[] = {"STT",
+                                       "Mã đơn vị",
+                                       "Tên đơn vị",
+                                       "Tình trạng báo cáo",
+                                       "Ngày báo cáo",
+                                       "Số ngày làm việc trễ",
+                                       "Điểm",
+                                       "Xếp hạng",
+                                       "Danh hiệu",
+                                       "Đề nghị khen thưởng",
+                                       "Điểm cùng kỳ năm trước",
                                        NULL};
     static const int widths[] = {5, 16, 32, 14, 16, 11, 9, 9, 28, 22, 12};
-    cJSON *rows = new_table(tables, "Đơn vị", "Kết quả của các đơn vị", cols, widths, "nttttnnnttn");
+    cJSON *rows =
+        new_table(tables, "Đơn vị", "Kết quả của các đơn vị", cols, widths, "nttttnnnttn");
     const cJSON *criteria = cJSON_GetObjectItemCaseSensitive(report, "criteria");
     criteria_columns(tables, criteria);
     const cJSON *u;
@@ -194,14 +206,19 @@ static void units_table(cJSON *tables, const cJSON *report)
         cJSON_AddItemToArray(row, cJSON_CreateNumber(++i));
         cJSON_AddItemToArray(row, cJSON_CreateString(json_text(u, "code")));
         cJSON_AddItemToArray(row, cJSON_CreateString(json_text(u, "name")));
-        cJSON_AddItemToArray(row, cJSON_CreateString(!done ? "Chưa báo cáo" : late ? "Trễ hạn" : "Đúng hạn"));
-        cJSON_AddItemToArray(row, vn_date_or_empty(cJSON_GetObjectItemCaseSensitive(u, "submitted_at")));
+        cJSON_AddItemToArray(row, cJSON_CreateString(!done  ? "Chưa báo cáo"
+                                                     : late ? "Trễ hạn"
+                                                            : "Đúng hạn"));
+        cJSON_AddItemToArray(row,
+                             vn_date_or_empty(cJSON_GetObjectItemCaseSensitive(u, "submitted_at")));
         cJSON_AddItemToArray(row, cJSON_CreateNumber(number_of(u, "working_days_late")));
         cJSON_AddItemToArray(row, cJSON_CreateNumber(number_of(u, "score")));
         cJSON_AddItemToArray(row, cJSON_CreateNumber(number_of(u, "rank")));
         cJSON_AddItemToArray(row, names_of(report, cJSON_GetObjectItemCaseSensitive(u, "titles")));
-        cJSON_AddItemToArray(row, names_of(report, cJSON_GetObjectItemCaseSensitive(u, "nominations")));
-        cJSON_AddItemToArray(row, number_or_null(cJSON_GetObjectItemCaseSensitive(u, "previous_score")));
+        cJSON_AddItemToArray(row,
+                             names_of(report, cJSON_GetObjectItemCaseSensitive(u, "nominations")));
+        cJSON_AddItemToArray(row,
+                             number_or_null(cJSON_GetObjectItemCaseSensitive(u, "previous_score")));
         add_criteria(row, criteria, cJSON_GetObjectItemCaseSensitive(u, "criteria"));
         cJSON_AddItemToArray(rows, row);
     }
@@ -209,8 +226,8 @@ static void units_table(cJSON *tables, const cJSON *report)
 
 static void people_table(cJSON *tables, const cJSON *report)
 {
-    static const char *const cols[] = {"STT", "Mã", "Họ và tên", "Đơn vị", "Điểm", "Danh hiệu",
-                                       "Đề nghị khen thưởng", NULL};
+    static const char *const cols[] = {"STT",  "Mã",        "Họ và tên",           "Đơn vị",
+                                       "Điểm", "Danh hiệu", "Đề nghị khen thưởng", NULL};
     static const int widths[] = {7, 10, 28, 12, 8, 36, 30};
     cJSON *rows = new_table(tables, "Phụ lục cá nhân", "Phụ lục: kết quả của cá nhân", cols, widths,
                             "ntttntt");
@@ -227,7 +244,8 @@ static void people_table(cJSON *tables, const cJSON *report)
         cJSON_AddItemToArray(row, cJSON_CreateString(json_text(p, "unit_code")));
         cJSON_AddItemToArray(row, cJSON_CreateNumber(number_of(p, "score")));
         cJSON_AddItemToArray(row, names_of(report, cJSON_GetObjectItemCaseSensitive(p, "titles")));
-        cJSON_AddItemToArray(row, names_of(report, cJSON_GetObjectItemCaseSensitive(p, "nominations")));
+        cJSON_AddItemToArray(row,
+                             names_of(report, cJSON_GetObjectItemCaseSensitive(p, "nominations")));
         add_criteria(row, criteria, cJSON_GetObjectItemCaseSensitive(p, "criteria"));
         cJSON_AddItemToArray(rows, row);
     }
@@ -235,23 +253,33 @@ static void people_table(cJSON *tables, const cJSON *report)
 
 static void titles_table(cJSON *tables, const cJSON *report)
 {
-    static const char *const cols[] = {"Mã", "Danh hiệu", "Đối tượng", "Cấp quyết định", "Số lượng",
-                                       "Mức thưởng (lần lương cơ sở)", "Thành tiền (đồng)", NULL};
+    static const char *const cols[] = {"Mã",
+                                       "Danh hiệu",
+                                       "Đối tượng",
+                                       "Cấp quyết định",
+                                       "Số lượng",
+                                       "Mức thưởng (lần lương cơ sở)",
+                                       "Thành tiền (đồng)",
+                                       NULL};
     static const int widths[] = {10, 32, 12, 30, 10, 16, 18};
-    cJSON *rows = new_table(tables, "Danh hiệu", "Danh hiệu thi đua theo loại", cols, widths, "ttttnnn");
+    cJSON *rows =
+        new_table(tables, "Danh hiệu", "Danh hiệu thi đua theo loại", cols, widths, "ttttnnn");
     const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(report, "totals"),
-                                                           "titles"))
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(
+                              cJSON_GetObjectItemCaseSensitive(report, "totals"), "titles"))
     {
         cJSON *row = cJSON_CreateArray();
         cJSON_AddItemToArray(row, cJSON_CreateString(json_text(t, "code")));
         cJSON_AddItemToArray(row, cJSON_CreateString(json_text(t, "name")));
-        cJSON_AddItemToArray(row, cJSON_CreateString(strcmp(json_text(t, "subject"), "unit") == 0 ? "Tập thể"
-                                                                                                  : "Cá nhân"));
+        cJSON_AddItemToArray(row, cJSON_CreateString(strcmp(json_text(t, "subject"), "unit") == 0
+                                                         ? "Tập thể"
+                                                         : "Cá nhân"));
         cJSON_AddItemToArray(row, cJSON_CreateString(json_text(t, "decided_by")));
         cJSON_AddItemToArray(row, cJSON_CreateNumber(number_of(t, "count")));
-        cJSON_AddItemToArray(row, number_or_null(cJSON_GetObjectItemCaseSensitive(t, "prize_multiple")));
-        cJSON_AddItemToArray(row, number_or_null(cJSON_GetObjectItemCaseSensitive(t, "prize_amount")));
+        cJSON_AddItemToArray(row,
+                             number_or_null(cJSON_GetObjectItemCaseSensitive(t, "prize_multiple")));
+        cJSON_AddItemToArray(row,
+                             number_or_null(cJSON_GetObjectItemCaseSensitive(t, "prize_amount")));
         cJSON_AddItemToArray(rows, row);
     }
 }
@@ -259,21 +287,25 @@ static void titles_table(cJSON *tables, const cJSON *report)
 static void nominations_table(cJSON *tables, const cJSON *report)
 {
     static const char *const cols[] = {"Cấp quyết định", "Hình thức", "Đối tượng", "Mã", "Tên",
-                                       "Đơn vị", NULL};
+                                       "Đơn vị",         NULL};
     static const int widths[] = {30, 30, 10, 10, 36, 12};
-    cJSON *rows = new_table(tables, "Đề nghị khen thưởng", "Danh sách đề nghị khen thưởng", cols, widths,
-                            "tttttt");
+    cJSON *rows = new_table(tables, "Đề nghị khen thưởng", "Danh sách đề nghị khen thưởng", cols,
+                            widths, "tttttt");
     const cJSON *g, *l, *e;
-    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(report, "totals"),
-                                                           "nominations"))
+    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(
+                              cJSON_GetObjectItemCaseSensitive(report, "totals"), "nominations"))
     {
         cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(g, "lists"))
         {
             cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(l, "entries"))
             {
-                const char *values[] = {json_text(g, "decided_by"), json_text(l, "name"),
-                                        strcmp(json_text(e, "subject"), "unit") == 0 ? "Tập thể" : "Cá nhân",
-                                        json_text(e, "code"), json_text(e, "name"), json_text(e, "unit_code")};
+                const char *values[] = {json_text(g, "decided_by"),
+                                        json_text(l, "name"),
+                                        strcmp(json_text(e, "subject"), "unit") == 0 ? "Tập thể"
+                                                                                     : "Cá nhân",
+                                        json_text(e, "code"),
+                                        json_text(e, "name"),
+                                        json_text(e, "unit_code")};
                 cJSON_AddItemToArray(rows, cJSON_CreateStringArray(values, 6));
             }
         }
@@ -299,14 +331,20 @@ static void notes_table(cJSON *tables, const cJSON *report)
 
 static void registrations_table(cJSON *tables, const cJSON *report)
 {
-    static const char *const cols[] = {"Mã đơn vị", "Đơn vị", "Đã đăng ký", "Danh hiệu đăng ký",
-                                       "Danh hiệu đạt", "Đạt như đăng ký", "Đăng ký nhưng chưa đạt", NULL};
+    static const char *const cols[] = {"Mã đơn vị",
+                                       "Đơn vị",
+                                       "Đã đăng ký",
+                                       "Danh hiệu đăng ký",
+                                       "Danh hiệu đạt",
+                                       "Đạt như đăng ký",
+                                       "Đăng ký nhưng chưa đạt",
+                                       NULL};
     static const int widths[] = {12, 36, 11, 30, 30, 30, 40};
-    cJSON *rows = new_table(tables, "Đăng ký thi đua", "Đăng ký thi đua và kết quả đạt được", cols, widths,
-                            "ttttttt");
+    cJSON *rows = new_table(tables, "Đăng ký thi đua", "Đăng ký thi đua và kết quả đạt được", cols,
+                            widths, "ttttttt");
     const cJSON *u, *m;
-    cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(report, "registrations"),
-                                                           "units"))
+    cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(
+                              cJSON_GetObjectItemCaseSensitive(report, "registrations"), "units"))
     {
         cJSON *missed = cJSON_CreateArray();
         cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(u, "missed"))
@@ -316,10 +354,14 @@ static void registrations_table(cJSON *tables, const cJSON *report)
         cJSON *row = cJSON_CreateArray();
         cJSON_AddItemToArray(row, cJSON_CreateString(json_text(u, "code")));
         cJSON_AddItemToArray(row, cJSON_CreateString(json_text(u, "name")));
-        cJSON_AddItemToArray(row, cJSON_CreateString(
-                                      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(u, "registered")) ? "Có" : "Chưa"));
-        cJSON_AddItemToArray(row, names_of(report, cJSON_GetObjectItemCaseSensitive(u, "registered_titles")));
-        cJSON_AddItemToArray(row, names_of(report, cJSON_GetObjectItemCaseSensitive(u, "achieved_titles")));
+        cJSON_AddItemToArray(
+            row, cJSON_CreateString(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(u, "registered"))
+                                        ? "Có"
+                                        : "Chưa"));
+        cJSON_AddItemToArray(
+            row, names_of(report, cJSON_GetObjectItemCaseSensitive(u, "registered_titles")));
+        cJSON_AddItemToArray(
+            row, names_of(report, cJSON_GetObjectItemCaseSensitive(u, "achieved_titles")));
         cJSON_AddItemToArray(row, names_of(report, cJSON_GetObjectItemCaseSensitive(u, "met")));
         cJSON_AddItemToArray(row, names_of(report, missed));
         cJSON_Delete(missed);

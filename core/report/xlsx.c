@@ -31,8 +31,8 @@ static void write_header(lxw_worksheet *ws, const cJSON *columns, const struct s
         double width = cJSON_GetObjectItemCaseSensitive(c, "width")->valuedouble;
         bool number = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "number"));
         worksheet_set_column(ws, col, col, width, number ? s->number : s->text);
-        worksheet_write_string(ws, 0, col, cJSON_GetObjectItemCaseSensitive(c, "title")->valuestring,
-                               s->header);
+        worksheet_write_string(
+            ws, 0, col, cJSON_GetObjectItemCaseSensitive(c, "title")->valuestring, s->header);
         col++;
     }
 }
@@ -105,9 +105,9 @@ char *report_xlsx(const cJSON *report, size_t *len, char *err, size_t errlen)
         make_styles(wb, &s);
         const cJSON *t;
         cJSON_ArrayForEach(t, tables) write_sheet(wb, t, &s);
-        workbook_set_properties(wb, &(lxw_doc_properties){
-                                        .title = (char *)"Báo cáo tổng hợp phong trào thi đua",
-                                        .author = (char *)"thiduad"});
+        workbook_set_properties(
+            wb, &(lxw_doc_properties){.title = (char *)"Báo cáo tổng hợp phong trào thi đua",
+                                      .author = (char *)"thiduad"});
     }
     cJSON_Delete(tables);
     lxw_error rc = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;

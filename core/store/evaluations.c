@@ -114,7 +114,8 @@ int evaluations_each_extract(struct store *st, const char *period, const char *s
     if (!stmt) return -1;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, subject);
-    for (size_t i = 0; i < npaths; i++) store_bind_text(stmt, (int)i + 3, paths[i]);
+    for (size_t i = 0; i < npaths; i++)
+        store_bind_text(stmt, (int)i + 3, paths[i]);
     int rc = 0, step;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
         rc = each(ctx, store_column_text(stmt, 0), store_column_text(stmt, 1));
