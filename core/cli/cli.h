@@ -70,4 +70,8 @@ int cmd_report(const struct config *cfg, const struct cli *cli);
  * (cli/report_nominations.c), called by cmd_report for that kind. */
 int cli_report_nominations(const struct config *cfg, const struct cli *cli);
 
+/* An HTML document printed to PDF by headless chromium (cli/report_pdf.c): the PDF's bytes
+ * (malloc'd, length in *pdf_len), or NULL with err saying why (or how to install chromium). */
+char *cli_print_pdf(const char *html, size_t len, size_t *pdf_len, char *err, size_t errlen);
+
 #endif

@@ -93,3 +93,33 @@ cJSON *evaluations_of_period(struct store *st, const char *period, const char *s
     store_done(st, stmt);
     return list;
 }
+
+#define EXTRACT_SQL_LEN 4096
+
+int evaluations_each_extract(struct store *st, const char *period, const char *subject,
+                             const char *const *paths, size_t npaths,
+                             int (*each)(void *ctx, const char *code, const char *values_json),
+                             void *ctx)
+{
+    /* One json_extract with every path parses each result once (SQLite 3.40 parses again
+     * for every call); the primary key (period, subject, code) gives the order, no sort. */
+    char sql[EXTRACT_SQL_LEN];
+    size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT code, json_extract(result");
+    for (size_t i = 0; i < npaths && len < sizeof sql; i++)
+        len += (size_t)snprintf(sql + len, sizeof sql - len, ", ?%zu", i + 3);
+    if (len >= sizeof sql - 100 || npaths == 0) return -1;
+    snprintf(sql + len, sizeof sql - len,
+             ") FROM evaluations WHERE period = ?1 AND subject = ?2 ORDER BY code");
+    sqlite3_stmt *stmt = store_prepare(st, sql);
+    if (!stmt) return -1;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    for (size_t i = 0; i < npaths; i++)
+        store_bind_text(stmt, (int)i + 3, paths[i]);
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
+        rc = each(ctx, store_column_text(stmt, 0), store_column_text(stmt, 1));
+    if (rc == 0 && step != SQLITE_DONE) rc = -1;
+    store_done(st, stmt);
+    return rc;
+}

@@ -111,3 +111,20 @@ cJSON *facts_periods(struct store *st)
         store_prepare(st, "SELECT DISTINCT period FROM fact_versions ORDER BY period");
     return stmt ? store_code_list(st, stmt) : NULL;
 }
+
+cJSON *facts_notes_of_period(struct store *st, const char *period, const char *subject)
+{
+    /* SQLite takes the bare column `note` from the row holding max(version). "import" is
+     * the marker `thiduad import facts` writes, not a unit's words. */
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT code, note, max(version) FROM fact_versions WHERE period = ? AND "
+            "subject = ? AND note <> '' AND note <> 'import' GROUP BY code ORDER BY code");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    cJSON *notes = cJSON_CreateObject();
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        cJSON_AddStringToObject(notes, store_column_text(stmt, 0), store_column_text(stmt, 1));
+    store_done(st, stmt);
+    return notes;
+}

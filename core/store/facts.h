@@ -28,5 +28,8 @@ bool facts_first_submission(struct store *st, const char *period, const char *su
 cJSON *facts_latest_of_period(struct store *st, const char *period);
 /* Periods that have any facts stored. */
 cJSON *facts_periods(struct store *st);
+/* {code: note}: each subject's latest non-empty note for a period (what a unit wrote with
+ * its report), subjects without one left out. NULL when the store fails. */
+cJSON *facts_notes_of_period(struct store *st, const char *period, const char *subject);
 
 #endif

@@ -180,6 +180,11 @@ function M.catalog()
   out.campaign.office = c.office or null
   out.campaign.send_time = c.send_time
   out.campaign.quiet_hours = { from = c.quiet_hours.from, to = c.quiet_hours.to }
+  -- The weekend as ISO days (1 = Monday): with holidays, what a report counts working days by.
+  out.campaign.weekend = array()
+  for day = 1, 7 do
+    if c.weekend[day] then out.campaign.weekend[#out.campaign.weekend + 1] = day end
+  end
   return out
 end
 

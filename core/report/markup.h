@@ -1,0 +1,14 @@
+/* markup.h — writing HTML and SVG into a buffer: formatted text and escaped text. */
+#ifndef THIDUA_REPORT_MARKUP_H
+#define THIDUA_REPORT_MARKUP_H
+
+#include "util/buffer.h"
+
+/* printf into the buffer (at most 1 KiB per call: markup, not content). */
+void markup_printf(struct buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text with &, <, >, " escaped; line feeds become <br> when `lines`. */
+void markup_text(struct buffer *b, const char *text, bool lines);
+/* A whole number with dots between thousands, as Vietnamese writes amounts: 2.340.000. */
+void markup_amount(struct buffer *b, double amount);
+
+#endif
