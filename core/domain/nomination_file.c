@@ -199,8 +199,8 @@ static double add_to_group(cJSON *groups, const char *decided_by, int count, dou
         cJSON *t = cJSON_GetObjectItemCaseSensitive(g, "total_prize");
         if (!c) c = cJSON_AddNumberToObject(g, "count", 0);
         if (!t) t = cJSON_AddNumberToObject(g, "total_prize", 0);
-        cJSON_SetNumberValue(c, c->valuedouble + count);
-        cJSON_SetNumberValue(t, t->valuedouble + total);
+        if (c) cJSON_SetNumberValue(c, c->valuedouble + count);
+        if (t) cJSON_SetNumberValue(t, t->valuedouble + total);
     }
     return total;
 }

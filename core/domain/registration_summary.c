@@ -193,7 +193,7 @@ static void count(cJSON *counts, const char *title, const char *subject, const c
         cJSON_AddNumberToObject(c, "registered_and_achieved", 0);
     }
     cJSON *n = cJSON_GetObjectItemCaseSensitive(c, field);
-    cJSON_SetNumberValue(n, n->valuedouble + 1);
+    if (n) cJSON_SetNumberValue(n, n->valuedouble + 1);
 }
 
 static void count_subject(cJSON *counts, const cJSON *s, const char *subject)

@@ -121,7 +121,9 @@ class ReloadTestCase(EvaluationAsserts, unittest.TestCase):
         self.assertRegex(self.hash0 or "", r"^[0-9a-f]{64}$")
 
     def reload(self, expect):
-        status, headers, body = self.d.request("POST", "/api/v1/admin/reload", b"")
+        # The answer comes when the reload is done (off the serving loop): under a
+        # sanitizer on a loaded machine that can outlast the usual request timeout.
+        status, headers, body = self.d.request("POST", "/api/v1/admin/reload", b"", timeout=60)
         self.assertEqual(status, expect, "POST /api/v1/admin/reload: %r" % (body,))
         self.assertEqual(headers.get("Content-Type"), JSON_TYPE)
         return body
