@@ -21,6 +21,7 @@
 #include "store/facts.h"
 #include "store/titles.h"
 #include "store/units.h"
+#include "util/json_text.h"
 
 /* Units evaluated per process in a recompute: few processes (a fork per unit made a
  * province's reload half again as slow), and a batch's answers held at once stay small. */
@@ -222,6 +223,18 @@ cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const ch
     rules_results_free(&results);
     if (!found) snprintf(err, errlen, "no evaluation for %s \"%s\"", subject, code);
     return found;
+}
+
+cJSON *evaluation_eligible_codes(const cJSON *evaluation, const char *list)
+{
+    cJSON *codes = cJSON_CreateArray();
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(evaluation, list))
+    {
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible")))
+            cJSON_AddItemToArray(codes, cJSON_CreateString(json_text(t, "code")));
+    }
+    return codes;
 }
 
 cJSON *evaluation_stored_of_period(struct store *st, const char *period, const char *subject)

@@ -38,6 +38,10 @@ long evaluation_recompute_period(struct store *st, struct rules_generation *gen,
 cJSON *evaluation_fresh(struct store *st, struct rules_generation *gen, const char *period,
                         const char *subject, const char *code, char *err, size_t errlen);
 
+/* The codes an evaluation holds in its "titles" or "nominations" (eligible ones), as a new
+ * array. */
+cJSON *evaluation_eligible_codes(const cJSON *evaluation, const char *list);
+
 /* The stored evaluations of a period, parsed (units first), without those of pairs whose
  * evaluation failed (stale); subject "unit", "person" or NULL for both. NULL when the store
  * fails. */

@@ -65,6 +65,20 @@ static void add_lists(cJSON *lists, const cJSON *declared, const char *kind, cJS
     }
 }
 
+cJSON *nominations_group_of(cJSON *groups, const char *decided_by, const char *members)
+{
+    cJSON *g;
+    cJSON_ArrayForEach(g, groups)
+    {
+        if (strcmp(json_text(g, "decided_by"), decided_by) == 0) return g;
+    }
+    g = cJSON_CreateObject();
+    cJSON_AddStringToObject(g, "decided_by", decided_by);
+    cJSON_AddArrayToObject(g, members);
+    cJSON_AddItemToArray(groups, g);
+    return g;
+}
+
 /* Groups list codes by who decides, in the order first met. */
 static cJSON *group_by_decider(const cJSON *lists)
 {
@@ -72,18 +86,7 @@ static cJSON *group_by_decider(const cJSON *lists)
     const cJSON *l;
     cJSON_ArrayForEach(l, lists)
     {
-        const char *by = json_text(l, "decided_by");
-        cJSON *group = NULL, *g;
-        cJSON_ArrayForEach(g, groups)
-        {
-            if (strcmp(json_text(g, "decided_by"), by) == 0) group = g;
-        }
-        if (!group) {
-            group = cJSON_CreateObject();
-            cJSON_AddStringToObject(group, "decided_by", by);
-            cJSON_AddArrayToObject(group, "titles");
-            cJSON_AddItemToArray(groups, group);
-        }
+        cJSON *group = nominations_group_of(groups, json_text(l, "decided_by"), "titles");
         cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(group, "titles"),
                              cJSON_CreateString(json_text(l, "title")));
     }

@@ -17,6 +17,10 @@
  * NULL when the store fails. */
 cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period,
                              const char *only_unit);
+/* The group of `decided_by` in groups ([{decided_by, <members>: []}]), added at the end
+ * with an empty `members` array when absent. */
+cJSON *nominations_group_of(cJSON *groups, const char *decided_by, const char *members);
+
 /* What nominations_of_period reads from a period's stored evaluations (units that do not
  * exist on its last day left out; with only_unit, only that unit's and its members'). */
 void nominations_narrow(struct store *st, struct rules_generation *gen, const char *period,

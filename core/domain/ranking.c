@@ -19,18 +19,6 @@ static double score_of(const cJSON *obj)
     return cJSON_GetObjectItemCaseSensitive(obj, "score")->valuedouble;
 }
 
-static cJSON *eligible_codes(const cJSON *evaluation, const char *list)
-{
-    cJSON *codes = cJSON_CreateArray();
-    const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(evaluation, list))
-    {
-        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible")))
-            cJSON_AddItemToArray(codes, cJSON_CreateString(json_text(t, "code")));
-    }
-    return codes;
-}
-
 /* A ranking row from a stored evaluation (e) and/or the unit's reporting line (r). */
 static cJSON *ranking_row(const cJSON *e, const cJSON *r)
 {
@@ -40,7 +28,8 @@ static cJSON *ranking_row(const cJSON *e, const cJSON *r)
     cJSON_AddNumberToObject(row, "score", e ? score_of(e) : 0);
     cJSON_AddBoolToObject(row, "submitted",
                           r && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "submitted_at")));
-    cJSON_AddItemToObject(row, "titles", e ? eligible_codes(e, "titles") : cJSON_CreateArray());
+    cJSON_AddItemToObject(row, "titles",
+                          e ? evaluation_eligible_codes(e, "titles") : cJSON_CreateArray());
     return row;
 }
 

@@ -24,19 +24,6 @@
 #include "util/clock.h"
 #include "util/json_text.h"
 
-/* The eligible codes of an evaluation's "titles" or "nominations". */
-static cJSON *eligible_codes(const cJSON *evaluation, const char *list)
-{
-    cJSON *codes = cJSON_CreateArray();
-    const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(evaluation, list))
-    {
-        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible")))
-            cJSON_AddItemToArray(codes, cJSON_CreateString(json_text(t, "code")));
-    }
-    return codes;
-}
-
 /* {id: points} of an evaluation's criteria. */
 static cJSON *criteria_points(const cJSON *evaluation)
 {
@@ -98,9 +85,10 @@ static cJSON *unit_row(cJSON *status_line, const cJSON *evaluation, struct late_
     cJSON_AddItemToObject(row, "criteria",
                           evaluation ? criteria_points(evaluation) : cJSON_CreateObject());
     cJSON_AddItemToObject(row, "titles",
-                          evaluation ? eligible_codes(evaluation, "titles") : cJSON_CreateArray());
+                          evaluation ? evaluation_eligible_codes(evaluation, "titles")
+                                     : cJSON_CreateArray());
     cJSON_AddItemToObject(row, "nominations",
-                          evaluation ? eligible_codes(evaluation, "nominations")
+                          evaluation ? evaluation_eligible_codes(evaluation, "nominations")
                                      : cJSON_CreateArray());
     cJSON_AddBoolToObject(
         row, "evaluation_failed",

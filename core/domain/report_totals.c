@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "domain/evaluation.h"
+#include "domain/nominations.h"
 #include "domain/report_internal.h"
 #include "domain/status.h"
 #include "util/json_text.h"
@@ -151,18 +152,7 @@ static cJSON *nominations_by_authority(const cJSON *report, const cJSON *catalog
     const cJSON *n;
     cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(catalog, "nominations"))
     {
-        const char *by = json_text(n, "decided_by");
-        cJSON *group = NULL, *g;
-        cJSON_ArrayForEach(g, groups)
-        {
-            if (strcmp(json_text(g, "decided_by"), by) == 0) group = g;
-        }
-        if (!group) {
-            group = cJSON_CreateObject();
-            cJSON_AddStringToObject(group, "decided_by", by);
-            cJSON_AddArrayToObject(group, "lists");
-            cJSON_AddItemToArray(groups, group);
-        }
+        cJSON *group = nominations_group_of(groups, json_text(n, "decided_by"), "lists");
         cJSON *list = cJSON_CreateObject();
         cJSON_AddStringToObject(list, "code", json_text(n, "code"));
         cJSON_AddStringToObject(list, "name", json_text(n, "name"));
