@@ -10,11 +10,11 @@
  */
 #include "domain/nomination_file.h"
 
-#include <math.h>
 #include <string.h>
 
-#include "domain/nominations.h"
 #include "domain/evaluation.h"
+#include "domain/nominations.h"
+#include "domain/prizes.h"
 #include "domain/registration.h"
 #include "domain/subject_index.h"
 #include "store/facts.h"
@@ -40,12 +40,7 @@ static void free_inputs(struct file_inputs *in)
 
 static int read_inputs(struct store *st, const char *period, struct file_inputs *in)
 {
-    const cJSON *catalog = rules_catalog(in->gen);
-    const cJSON *base = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(catalog, "campaign"), "base_salary");
-    in->base = cJSON_GetObjectItemCaseSensitive(base, "amount")
-                   ? cJSON_GetObjectItemCaseSensitive(base, "amount")->valuedouble
-                   : 0;
+    in->base = prizes_base_amount(rules_catalog(in->gen));
     in->evaluations = evaluation_stored_of_period(st, period, NULL);
     if (in->evaluations) nominations_narrow(st, in->gen, period, in->evaluations, in->only_unit);
     in->facts = in->evaluations ? facts_latest_of_period(st, period) : NULL;
@@ -53,26 +48,6 @@ static int read_inputs(struct store *st, const char *period, struct file_inputs 
         subject_index_of_array(&in->reported, in->facts) != 0)
         return -1;
     return registration_index(st, rules_year(in->gen), &in->regs, &in->registered);
-}
-
-/* The declared prize of (title, subject): {multiple, source}, or NULL. */
-static const cJSON *prize_of(struct rules_generation *gen, const char *title, const char *subject)
-{
-    const cJSON *p;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(rules_catalog(gen), "prizes"))
-    {
-        if (strcmp(json_text(p, "title"), title) == 0 &&
-            strcmp(json_text(p, "subject"), subject) == 0)
-            return p;
-    }
-    return NULL;
-}
-
-/* A prize in đồng: the multiple times the base salary, to the đồng. */
-static double amount_of(const struct file_inputs *in, const cJSON *prize)
-{
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(prize, "multiple");
-    return prize && m ? round(m->valuedouble * in->base) : 0;
 }
 
 static bool registered_for(const struct file_inputs *in, const char *subject, const char *code,
@@ -97,8 +72,8 @@ static double enrich_entry(const struct file_inputs *in, cJSON *entry, const cha
     cJSON *criteria = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(evaluation, "criteria"), 1);
     cJSON_AddItemToObject(entry, "criteria", criteria ? criteria : cJSON_CreateArray());
     cJSON_AddBoolToObject(entry, "registered", registered_for(in, subject, code, title));
-    const cJSON *prize = prize_of(in->gen, title, subject);
-    double amount = amount_of(in, prize);
+    const cJSON *prize = prizes_of(rules_catalog(in->gen), title, subject);
+    double amount = prizes_amount(prize, in->base);
     if (prize)
         cJSON_AddNumberToObject(entry, "prize", amount);
     else
@@ -181,7 +156,7 @@ static cJSON *prizes_of_list(const struct file_inputs *in, const char *title)
         cJSON_AddStringToObject(prize, "subject", json_text(p, "subject"));
         cJSON_AddNumberToObject(prize, "multiple",
                                 cJSON_GetObjectItemCaseSensitive(p, "multiple")->valuedouble);
-        cJSON_AddNumberToObject(prize, "amount", amount_of(in, p));
+        cJSON_AddNumberToObject(prize, "amount", prizes_amount(p, in->base));
         cJSON_AddStringToObject(prize, "source", json_text(p, "source"));
         cJSON_AddItemToArray(out, prize);
     }
@@ -219,8 +194,7 @@ cJSON *nomination_file(struct store *st, const struct ruleset *rs, const char *p
         return NULL;
     }
     const cJSON *catalog = rules_catalog(in.gen);
-    cJSON *base = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(catalog, "campaign"), "base_salary");
+    const cJSON *base = prizes_base_salary(catalog);
     cJSON_AddItemToObject(file, "base_salary",
                           base ? cJSON_Duplicate(base, 1) : cJSON_CreateNull());
     cJSON *groups = cJSON_GetObjectItemCaseSensitive(file, "groups"), *list;

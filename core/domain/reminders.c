@@ -13,7 +13,9 @@
 
 #include "domain/events.h"
 #include "domain/membership.h"
+#include "domain/registration.h"
 #include "store/outbox.h"
+#include "store/registrations.h"
 #include "store/units.h"
 #include "util/validate.h"
 #include "util/clock.h"
@@ -55,7 +57,8 @@ static cJSON *contact_of(struct store *st, const char *code)
     return contact;
 }
 
-/* The pass's input: the active periods' units, the Office, the channels. */
+/* The pass's input: the active periods' units, the units expected to register when the
+ * registration reminders are in their window, the Office, the channels. */
 static cJSON *pass_input(struct store *st, struct rules_generation *gen, const char *now,
                          const cJSON *channels, size_t *units, char *err, size_t errlen)
 {
@@ -80,15 +83,29 @@ static cJSON *pass_input(struct store *st, struct rules_generation *gen, const c
         cJSON_AddItemToObject(cJSON_AddObjectToObject(periods, code->valuestring), "units",
                               list ? list : cJSON_CreateArray());
     }
+    char due[CLOCK_DATE_LEN], effective[CLOCK_DATE_LEN];
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(active, "registration")) &&
+        registration_deadline(gen, due, effective)) {
+        cJSON *list = registrations_expected(st, rules_year(gen), due);
+        if (!list) {
+            snprintf(err, errlen, "cannot read the registrations: %s", store_errmsg(st));
+            cJSON_Delete(active);
+            cJSON_Delete(input);
+            return NULL;
+        }
+        *units += (size_t)cJSON_GetArraySize(list);
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(input, "registration"), "units", list);
+    }
     cJSON_Delete(active);
     return input;
 }
 
-/* report.late, once per unit and deadline, when a reminder says the unit is late. */
+/* report.late, once per unit and period, when a report reminder says the unit is late. */
 static int tell_late(struct store *st, const cJSON *m)
 {
     const char *step = json_text(m, "step");
     if (!events_enabled() || strcmp(json_text(m, "recipient"), "unit") != 0 ||
+        strncmp(json_text(m, "deadline"), "report:", 7) != 0 ||
         (step[0] != '+' && strcmp(step, "escalate") != 0))
         return 0;
     char once[KEY_LEN];

@@ -30,13 +30,15 @@
  *             average_score (of the units that reported),
  *             "titles": [{code, name, subject, decided_by, count, prize_multiple|null,
  *                         prize_amount|null}],
- *             "nominations": [{decided_by, lists: [{code, name, count, entries: [{subject,
- *                              code, name, unit_code}]}]}],
- *             "prize": {base_salary|null, source|null, total|null}},
+ *             "nominations": [{decided_by, lists: [{code, name, count, prize_total,
+ *                              entries: [{subject, code, name, unit_code, prize|null}]}]}],
+ *             "prize": {base_salary|null, source|null, titles|null, nominations|null,
+ *                       total|null} (null when the ruleset declares no base salary)},
  *  "previous": {period, stored (bool), and when stored: units_evaluated, average_score,
  *               submitted|null, on_time|null, late|null, missing|null, titles {code: count}},
  *  "notes": [{heading, entries: [{unit_code, unit_name, text}]}],
- *  "registrations": what registration_summary gives (registered against achieved)}
+ *  "registrations": what registration_summary gives (registered against achieved), with
+ *                   "available": false when the ruleset declares no registration deadline}
  *
  * NULL with err when no ruleset in service declares the period or the store fails.
  */

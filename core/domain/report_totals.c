@@ -5,12 +5,8 @@
  * when a ruleset in service still declares it); and the registrations compared with what
  * was achieved.
  *
- * Two parts come from the registration work of issue 10 (branch i10-register), not yet in
- * this tree: the prize schedule (each title's prize as a multiple of the base salary, with
- * the source and the base salary's amount, declared in the ruleset) and registration_summary
- * (domain/registration.h). Until they arrive, report_prize_schedule and
- * report_registration_summary below return empty data of the agreed shape, and the report
- * says the figures are not available.
+ * Prizes are priced by domain/prizes.h (the ruleset's base salary and multiples), the
+ * registrations by registration_summary (domain/registration.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +14,8 @@
 
 #include "domain/evaluation.h"
 #include "domain/nominations.h"
+#include "domain/prizes.h"
+#include "domain/registration.h"
 #include "domain/report_internal.h"
 #include "domain/status.h"
 #include "util/json_text.h"
@@ -38,34 +36,14 @@ static bool has_code(const cJSON *codes, const char *code)
     return false;
 }
 
-/* The prize schedule of the period's ruleset: {"base_salary": VND, "source": text,
- * "multiples": {title code: multiple}}, or NULL when the ruleset declares none.
- * EMPTY FOR NOW: the ruleset's prize declaration is added by the registration/nominations
- * work of issue 10 (branch i10-register); read it here from the catalog once it is merged. */
-static const cJSON *report_prize_schedule(const cJSON *catalog)
-{
-    (void)catalog;
-    return NULL;
-}
-
-/* Registered against achieved for the period, in the shape of registration_summary
- * (domain/registration.h): {"available", "units": [...], "totals": {...}}.
- * EMPTY FOR NOW: registration_summary(st, rs, period) of branch i10-register fills it; call
- * it here once merged. */
+/* Registered against achieved for the period (registration_summary), with "available":
+ * false when the year's ruleset declares no registration deadline. */
 static cJSON *report_registration_summary(struct store *st, const struct ruleset *rs,
                                           const char *period)
 {
-    (void)st;
-    (void)rs;
-    cJSON *out = cJSON_CreateObject();
-    cJSON_AddStringToObject(out, "period", period);
-    cJSON_AddBoolToObject(out, "available", false);
-    cJSON_AddArrayToObject(out, "units");
-    cJSON *totals = cJSON_AddObjectToObject(out, "totals");
-    cJSON_AddNumberToObject(totals, "units_registered", 0);
-    cJSON_AddNumberToObject(totals, "units_late", 0);
-    cJSON_AddNumberToObject(totals, "units_missing", 0);
-    cJSON_AddArrayToObject(totals, "by_title");
+    cJSON *out = registration_summary(st, rs, period);
+    if (!out) return NULL;
+    cJSON_AddBoolToObject(out, "available", json_text(out, "registration_due")[0] != '\0');
     return out;
 }
 
@@ -93,13 +71,12 @@ static int count_holding(const cJSON *report, const char *list, const char *code
     return n;
 }
 
-/* [{code, name, subject, decided_by, count, prize_multiple, prize_amount}] and the total. */
-static cJSON *title_counts(const cJSON *report, const cJSON *catalog, const cJSON *prizes,
-                           double *total)
+/* [{code, name, subject, decided_by, count, prize_multiple, prize_amount}]; adds the money
+ * to *total. A title the ruleset prices nothing for has null prize fields. */
+static cJSON *title_counts(const cJSON *report, const cJSON *catalog, double *total)
 {
     cJSON *out = cJSON_CreateArray();
-    const cJSON *multiples = cJSON_GetObjectItemCaseSensitive(prizes, "multiples");
-    double base = number_of(prizes, "base_salary");
+    double base = prizes_base_amount(catalog);
     const cJSON *t;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(catalog, "titles"))
     {
@@ -110,11 +87,14 @@ static cJSON *title_counts(const cJSON *report, const cJSON *catalog, const cJSO
             cJSON_AddStringToObject(row, copied[i], json_text(t, copied[i]));
         int count = count_holding(report, "titles", code);
         cJSON_AddNumberToObject(row, "count", count);
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(multiples, code);
-        if (cJSON_IsNumber(m) && base > 0) {
-            cJSON_AddNumberToObject(row, "prize_multiple", m->valuedouble);
-            cJSON_AddNumberToObject(row, "prize_amount", count * m->valuedouble * base);
-            *total += count * m->valuedouble * base;
+        const cJSON *prize = prizes_of(catalog, code, json_text(t, "subject"));
+        if (prize && base > 0) {
+            double amount = count * prizes_amount(prize, base);
+            cJSON_AddNumberToObject(
+                row, "prize_multiple",
+                cJSON_GetObjectItemCaseSensitive(prize, "multiple")->valuedouble);
+            cJSON_AddNumberToObject(row, "prize_amount", amount);
+            *total += amount;
         } else {
             cJSON_AddNullToObject(row, "prize_multiple");
             cJSON_AddNullToObject(row, "prize_amount");
@@ -125,8 +105,10 @@ static cJSON *title_counts(const cJSON *report, const cJSON *catalog, const cJSO
 }
 
 /* One nomination list's entries: every unit and person holding the code. */
-static cJSON *nomination_entries(const cJSON *report, const char *code)
+static cJSON *nomination_entries(const cJSON *report, const cJSON *catalog, const char *code,
+                                 double *money)
 {
+    double base = prizes_base_amount(catalog);
     cJSON *entries = cJSON_CreateArray();
     static const char *const tables[][2] = {{"units", "unit"}, {"people", "person"}};
     for (size_t i = 0; i < 2; i++) {
@@ -139,14 +121,22 @@ static cJSON *nomination_entries(const cJSON *report, const char *code)
             cJSON_AddStringToObject(e, "code", json_text(row, "code"));
             cJSON_AddStringToObject(e, "name", json_text(row, "name"));
             cJSON_AddStringToObject(e, "unit_code", json_text(row, i ? "unit_code" : "code"));
+            const cJSON *prize = prizes_of(catalog, code, tables[i][1]);
+            if (prize && base > 0) {
+                cJSON_AddNumberToObject(e, "prize", prizes_amount(prize, base));
+                *money += prizes_amount(prize, base);
+            } else {
+                cJSON_AddNullToObject(e, "prize");
+            }
             cJSON_AddItemToArray(entries, e);
         }
     }
     return entries;
 }
 
-/* [{decided_by, lists: [{code, name, count, entries}]}], deciders in declaration order. */
-static cJSON *nominations_by_authority(const cJSON *report, const cJSON *catalog)
+/* [{decided_by, lists: [{code, name, count, prize_total, entries}]}], deciders in
+ * declaration order; adds the lists' money to *total. */
+static cJSON *nominations_by_authority(const cJSON *report, const cJSON *catalog, double *total)
 {
     cJSON *groups = cJSON_CreateArray();
     const cJSON *n;
@@ -156,8 +146,11 @@ static cJSON *nominations_by_authority(const cJSON *report, const cJSON *catalog
         cJSON *list = cJSON_CreateObject();
         cJSON_AddStringToObject(list, "code", json_text(n, "code"));
         cJSON_AddStringToObject(list, "name", json_text(n, "name"));
-        cJSON *entries = nomination_entries(report, json_text(n, "code"));
+        double money = 0;
+        cJSON *entries = nomination_entries(report, catalog, json_text(n, "code"), &money);
         cJSON_AddNumberToObject(list, "count", cJSON_GetArraySize(entries));
+        cJSON_AddNumberToObject(list, "prize_total", money);
+        *total += money;
         cJSON_AddItemToObject(list, "entries", entries);
         cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(group, "lists"), list);
     }
@@ -188,19 +181,28 @@ int report_add_totals(cJSON *report, const cJSON *catalog)
     cJSON_AddNumberToObject(totals, "missing", expected - submitted);
     cJSON_AddNumberToObject(totals, "evaluation_failed", failed);
     cJSON_AddNumberToObject(totals, "average_score", submitted ? score_sum / submitted : 0);
-    const cJSON *prizes = report_prize_schedule(catalog);
-    double money = 0;
-    cJSON_AddItemToObject(totals, "titles", title_counts(report, catalog, prizes, &money));
-    cJSON_AddItemToObject(totals, "nominations", nominations_by_authority(report, catalog));
+    double titles_money = 0, nominations_money = 0;
+    cJSON_AddItemToObject(totals, "titles", title_counts(report, catalog, &titles_money));
+    cJSON_AddItemToObject(totals, "nominations",
+                          nominations_by_authority(report, catalog, &nominations_money));
     cJSON *prize = cJSON_AddObjectToObject(totals, "prize");
-    const cJSON *base = cJSON_GetObjectItemCaseSensitive(prizes, "base_salary");
+    const cJSON *base = prizes_base_salary(catalog);
+    const cJSON *amount = cJSON_GetObjectItemCaseSensitive(base, "amount");
     cJSON_AddItemToObject(prize, "base_salary",
-                          cJSON_IsNumber(base) ? cJSON_CreateNumber(base->valuedouble)
-                                               : cJSON_CreateNull());
-    const char *source = json_text(prizes, "source");
+                          cJSON_IsNumber(amount) ? cJSON_CreateNumber(amount->valuedouble)
+                                                 : cJSON_CreateNull());
+    const char *source = json_text(base, "source");
     cJSON_AddItemToObject(prize, "source",
                           source[0] ? cJSON_CreateString(source) : cJSON_CreateNull());
-    cJSON_AddItemToObject(prize, "total", prizes ? cJSON_CreateNumber(money) : cJSON_CreateNull());
+    if (base) {
+        cJSON_AddNumberToObject(prize, "titles", titles_money);
+        cJSON_AddNumberToObject(prize, "nominations", nominations_money);
+        cJSON_AddNumberToObject(prize, "total", titles_money + nominations_money);
+    } else {
+        cJSON_AddNullToObject(prize, "titles");
+        cJSON_AddNullToObject(prize, "nominations");
+        cJSON_AddNullToObject(prize, "total");
+    }
     return 0;
 }
 

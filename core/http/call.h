@@ -49,6 +49,10 @@ extern const struct route routes_consolidated[];
 void api_reply(struct api_call *call, int status, cJSON *body);
 /* Replies with JSON text already serialised (malloc'd; consumed). */
 void api_reply_text(struct api_call *call, int status, char *json_text);
+/* A 200 with a document (takes `body`, len bytes): its type, and a Content-Disposition
+ * ("inline" or "attachment") naming the file it would be saved as. */
+void api_reply_document(struct api_call *call, const char *content_type, char *body, size_t len,
+                        const char *disposition, const char *filename);
 void api_error(struct api_call *call, int status, const char *code, const char *message);
 /* A write the store refused, answered by why and logged with SQLite's message (detail):
  * 507 disk_full, 503 database_read_only, 503 database_locked (with Retry-After), 500

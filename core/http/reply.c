@@ -47,6 +47,18 @@ void api_reply_text(struct api_call *call, int status, char *json_text)
     call->resp->body_len = strlen(json_text);
 }
 
+void api_reply_document(struct api_call *call, const char *content_type, char *body, size_t len,
+                        const char *disposition, const char *filename)
+{
+    free(call->resp->body);
+    call->resp->status = 200;
+    call->resp->content_type = content_type;
+    call->resp->body = body;
+    call->resp->body_len = len;
+    snprintf(call->resp->extra_headers, sizeof call->resp->extra_headers,
+             "Content-Disposition: %s; filename=\"%s\"\r\n", disposition, filename);
+}
+
 void api_error(struct api_call *call, int status, const char *code, const char *message)
 {
     http_response_error(call->resp, status, code, message);

@@ -47,15 +47,12 @@ static void report_get(struct api_call *call)
         api_error(call, 500, "internal", err);
         return;
     }
-    free(call->resp->body);
-    call->resp->status = 200;
-    call->resp->content_type = report_format_content_type(format);
-    call->resp->body = doc;
-    call->resp->body_len = len;
-    snprintf(call->resp->extra_headers, sizeof call->resp->extra_headers,
-             "Content-Disposition: %s; filename=\"bao-cao-%s.%s\"\r\n",
-             format == REPORT_FORMAT_JSON || format == REPORT_FORMAT_HTML ? "inline" : "attachment",
-             period, report_format_extension(format));
+    char filename[64];
+    snprintf(filename, sizeof filename, "bao-cao-%s.%s", period, report_format_extension(format));
+    api_reply_document(call, report_format_content_type(format), doc, len,
+                       format == REPORT_FORMAT_JSON || format == REPORT_FORMAT_HTML ? "inline"
+                                                                                    : "attachment",
+                       filename);
 }
 
 const struct route routes_consolidated[] = {

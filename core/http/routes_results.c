@@ -165,6 +165,12 @@ static void ranking_get(struct api_call *call)
  * and criteria behind each name), who registered and does not qualify, prizes and totals. */
 static void nominations_get(struct api_call *call)
 {
+    char format[8] = "json";
+    if (http_query_param(call->req, "format", format, sizeof format) < 0 ||
+        (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)) {
+        api_error(call, 400, "bad_format", "format là json hoặc csv");
+        return;
+    }
     struct rules_generation *gen = api_period_rules(call, call->params[0], NULL);
     if (!gen) return;
     cJSON *file = nomination_file(call->api->store, call->api->rules, call->params[0],
@@ -173,7 +179,19 @@ static void nominations_get(struct api_call *call)
         api_error(call, 500, "internal", "cannot read the evaluations");
         return;
     }
-    api_reply(call, 200, file);
+    if (strcmp(format, "json") == 0) {
+        api_reply(call, 200, file);
+        return;
+    }
+    char *csv = nomination_file_csv(file);
+    cJSON_Delete(file);
+    if (!csv) {
+        api_error(call, 500, "internal", "out of memory");
+        return;
+    }
+    char filename[64];
+    snprintf(filename, sizeof filename, "de-nghi-khen-thuong-%s.csv", call->params[0]);
+    api_reply_document(call, "text/csv; charset=utf-8", csv, strlen(csv), "attachment", filename);
 }
 
 const struct route routes_results[] = {

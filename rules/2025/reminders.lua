@@ -1,15 +1,17 @@
--- rules/2025/reminders.lua — urging the units to report (part III of the plan: the
--- Department Office "theo dõi, hướng dẫn, đôn đốc" every unit to report every six months
--- and at year end).
+-- rules/2025/reminders.lua — urging the units to register and to report (part III of the
+-- plan: the Department Office "theo dõi, hướng dẫn, đôn đốc" every unit to register its
+-- targets and to report every six months and at year end).
 --
--- A reminder names its deadline ("report": each period's report_due), when it speaks
--- (days before, the due day, every few working days late), when it escalates to the unit's
--- head with a copy to the Department Office (campaign.office), and its words. The texts
--- are functions of r:
+-- A reminder names its deadline ("report": each period's report_due; "registration": the
+-- campaign's registration_due), when it speaks (days before, the due day, every few working
+-- days late), when it escalates to the unit's head with a copy to the Department Office
+-- (campaign.office), and its words. The texts are functions of r:
 --   r.unit.code, r.unit.name       the unit reminded
 --   r.recipient                    "unit", "head" (escalation) or "office" (the copy)
 --   r.recipient_name               the head's or the Office's name
---   r.period.code, r.period.label  "2025-H1", "Sáu tháng đầu năm 2025"
+--   r.deadline                     "report" or "registration"
+--   r.period.code, r.period.label  "2025-H1", "Sáu tháng đầu năm 2025" (reports only)
+--   r.year                         the campaign's year
 --   r.due                          the due date, dd/mm/yyyy (a day off moves it to the next
 --                                  working day: Bộ luật Dân sự 2015, Điều 148 khoản 4)
 --   r.step                         "-7", "-3", "-1", "0", "+2", ... or "escalate"
@@ -78,5 +80,37 @@ reminder "bao_cao_ket_qua" {
     end
     return string.format("Kính gửi %s: báo cáo thi đua %s %s; %s. Văn phòng Sở đề nghị "
       .. "đơn vị hoàn thành đúng hạn.", r.unit.name, r.period.label, when(r), missing(r))
+  end,
+}
+
+-- Registration of targets (đăng ký thi đua): part III of the plan asks every unit to send
+-- its registration by campaign.registration_due (Luật Thi đua, khen thưởng 2022, Điều 11:
+-- "cá nhân, tập thể tham gia phong trào thi đua phải có đăng ký thi đua" — check điều).
+-- Here r.period is absent; r.year is the campaign's year. A registration stops the reminders.
+reminder "dang_ky_thi_dua" {
+  deadline = "registration",
+  before = { 7, 3 },
+  on_day = true,
+  overdue_every = 3,   -- working days
+  escalate_after = 5,  -- working days late: to the head, copy to the Office
+  stop_after = 15,     -- working days late
+  channels = { "email", "sms", "zalo" },
+  heading = function(r)
+    if r.step == "escalate" then
+      return string.format("Chưa đăng ký thi đua năm %d: %s", r.year, r.unit.name)
+    end
+    return string.format("Nhắc đăng ký thi đua năm %d", r.year)
+  end,
+  text = function(r)
+    local what = string.format("chưa gửi đăng ký thi đua năm %d; %s", r.year, when(r))
+    if r.recipient == "office" then
+      return string.format("Văn phòng Sở: %s %s.", r.unit.name, what)
+    end
+    if r.recipient == "head" then
+      return string.format("Kính gửi đồng chí %s, người đứng đầu %s: đơn vị %s. "
+        .. "Đề nghị đồng chí chỉ đạo hoàn thành ngay.", r.recipient_name, r.unit.name, what)
+    end
+    return string.format("Kính gửi %s: đơn vị %s. Văn phòng Sở đề nghị đơn vị đăng ký danh "
+      .. "hiệu thi đua của tập thể và cá nhân.", r.unit.name, what)
   end,
 }

@@ -11,8 +11,12 @@ nomination files, against the real daemon and database.
 - The nomination files of 2025-Y: the LDTT list names the person who qualifies with the
   facts and criteria behind it and the registration; the person who registered CSTDCS and
   does not qualify is listed with the reason; LDTT's prize is 0.3 × 2,340,000 = 702,000 đồng
-  and the list's total is the sum; `thiduad report --kind nominations --format csv` starts
-  with a BOM and carries the same rows and total.
+  and the list's total is the sum; `thiduad report --kind nominations --format csv` and
+  GET …/nominations?format=csv start with a BOM and carry the same rows and total.
+- Registration reminders (rules/2025/reminders.lua, "dang_ky_thi_dua"): `remind --dry-run`
+  seven days before 31/03/2025 reminds exactly the units that have not registered; once
+  five working days late (the 07/04 holiday skipped) the head and the Office are told too;
+  a registration stops them.
 """
 
 import csv
@@ -162,6 +166,42 @@ class RegistrationTest(unittest.TestCase):
         as_json = json.loads(self.d.cli_ok("report", "--period", "2025-Y", "--kind",
                                            "nominations").stdout)
         self.assertEqual(as_json["total_prize"], f["total_prize"])
+        conn = self.d.connection()
+        conn.request("GET", "/api/v1/periods/2025-Y/nominations?format=csv",
+                     headers={"Authorization": "Bearer " + self.d.bearer("read")})
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+        self.assertEqual(resp.status, 200)
+        self.assertTrue(resp.headers["Content-Type"].startswith("text/csv"))
+        self.assertIn("attachment", resp.headers["Content-Disposition"])
+        self.assertEqual(body, raw, "the same file over HTTP as from the command line")
+        self.call("GET", "/api/v1/periods/2025-Y/nominations?format=xml", expect=400)
+
+    def remind(self, at):
+        out = json.loads(self.d.cli_ok("remind", "--at", at, "--dry-run", "--json").stdout)
+        messages = out["messages"] if isinstance(out, dict) else out
+        return [m for m in messages if m["deadline"] == "registration:2025"]
+
+    def test_5_registration_reminders(self):
+        expected = {u["code"] for u in self.call("GET", "/api/v1/periods/2025-H1/status")["units"]}
+        registered = {"VP", "KHTC", "MT"}  # tests 1 and 3
+        week_before = self.remind("2025-03-24T10:00")
+        self.assertEqual({m["unit"] for m in week_before}, expected - registered)
+        self.assertEqual({(m["step"], m["recipient"]) for m in week_before}, {("-7", "unit")})
+        m = week_before[0]
+        self.assertIn("chưa gửi đăng ký thi đua năm 2025; còn 7 ngày đến hạn 31/03/2025", m["text"])
+        self.assertEqual(m["subject"], "Nhắc đăng ký thi đua năm 2025")
+        late = self.remind("2025-04-09T10:00")
+        steps = {(m["step"], m["recipient"]) for m in late}
+        self.assertIn(("escalate", "head"), steps)
+        self.assertIn(("escalate", "office"), steps)
+        self.assertIn(("+6", "unit"), steps)  # 01–04/04, 08/04, 09/04: 07/04 is a holiday
+        self.assertEqual({m["unit"] for m in late}, expected - registered)
+        target = sorted(expected - registered)[0]
+        self.call("PUT", REG % target, {"titles": ["TTLDTT"]})
+        self.assertNotIn(target, {m["unit"] for m in self.remind("2025-04-09T10:00")})
+        self.assertEqual(self.remind("2025-05-30T10:00"), [], "stop_after 15 working days")
 
 
 if __name__ == "__main__":

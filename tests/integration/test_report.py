@@ -9,6 +9,9 @@
     the 11 other units of the demo: missing
 
 and last year's 2024-H1 evaluation of VP stored (80 points, TTLDTT), so the report compares.
+Registrations of 2025 (due 31/03/2025): VP on 20/03 (TTLDXS, and LDTT and CSTDCS for its
+head), KHTC late on 02/04 (TTLDTT); the others none. Prizes are the ruleset's multiples of
+the base salary (2,340,000 đồng: Nghị định 73/2024/NĐ-CP).
 The totals and lists are checked; the CSV is read back with Python's csv module, the xlsx
 with openpyxl (Debian python3-openpyxl), and the HTML is printed to PDF by headless chromium
 (Debian chromium; skipped with the reason when it cannot run) and its text, read by
@@ -106,6 +109,14 @@ class ReportTest(unittest.TestCase):
         cls.folder = tempfile.mkdtemp(prefix="thidua-report-")
         path, cls.vp_people = write_facts(cls.folder)
         d.cli_ok("import", "facts", path)
+        regs = os.path.join(cls.folder, "registrations.csv")
+        with open(regs, "w", encoding="utf-8") as f:
+            f.write("year,subject,code,title,submitted_at\n"
+                    "2025,unit,VP,TTLDXS,2025-03-20\n"
+                    "2025,person,%s,LDTT,2025-03-20\n"
+                    "2025,person,%s,CSTDCS,2025-03-20\n"
+                    "2025,unit,KHTC,TTLDTT,2025-04-02\n" % (cls.vp_people[0], cls.vp_people[0]))
+        d.cli_ok("import", "registrations", regs)
         status, _, body = d.request("PATCH", "/api/v1/periods/%s/units/VP/report" % PERIOD,
                                     {"facts": {}, "note": NOTE})
         assert status == 200, body
@@ -188,6 +199,68 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(notes["Bài học kinh nghiệm"], [("VP", "phân công rõ người, rõ việc.")])
         self.assertEqual(notes["Nhiệm vụ, giải pháp thời gian tới"], [])
         self.assertEqual(notes["Đề xuất, kiến nghị"], [("VP", "bổ sung biên chế văn thư.")])
+
+    def test_registrations_against_achievements(self):
+        reg = self.report["registrations"]
+        self.assertTrue(reg["available"])
+        self.assertEqual((reg["registration_due"], reg["year"]), ("2025-03-31", 2025))
+        t = reg["totals"]
+        self.assertEqual((t["units_registered"], t["units_late"], t["units_missing"]),
+                         (2, 1, len(self.units) - 2))
+        rows = {u["code"]: u for u in reg["units"]}
+        self.assertEqual(set(rows), {u["code"] for u in self.units})
+        units = {u["code"]: u for u in self.report["units"]}
+        for code, title, late in (("VP", "TTLDXS", False), ("KHTC", "TTLDTT", True)):
+            r = rows[code]
+            self.assertEqual((r["registered"], r["late"], r["registered_titles"]),
+                             (True, late, [title]), code)
+            self.assertEqual(r["achieved_titles"], units[code]["titles"], code)
+            met = title in units[code]["titles"]
+            self.assertEqual(r["met"], [title] if met else [], code)
+            self.assertEqual([m["title"] for m in r["missed"]], [] if met else [title], code)
+        self.assertFalse(rows["MT"]["registered"])
+        head = next(p for p in rows["VP"]["people"] if p["code"] == self.vp_people[0])
+        self.assertEqual(sorted(head["registered_titles"]), ["CSTDCS", "LDTT"])
+        people = {p["code"]: p for p in self.report["people"]}
+        self.assertEqual(head["achieved_titles"], people[self.vp_people[0]]["titles"])
+        by_title = {b["title"]: b for b in t["by_title"]}
+        self.assertEqual(by_title["TTLDXS"]["registered"], 1)
+        # The HTML's section IV lists the table, not "no data".
+        _, _, html = self.daemon.request("GET", "/api/v1/periods/%s/report?format=html" % PERIOD)
+        section = html[html.index("IV. ĐĂNG KÝ THI ĐUA"):html.index("V. Ý KIẾN")]
+        self.assertNotIn("Chưa có dữ liệu đăng ký", section)
+        self.assertIn("KHTC", section)
+
+    def test_prize_money_from_the_ruleset(self):
+        base = 2340000
+        multiples = {"LDTT": 0.3, "CSTDCS": 1.0, "TTLDXS": 1.5, "TTLDTT": 0.8}
+        prize = self.report["totals"]["prize"]
+        self.assertEqual(prize["base_salary"], base)
+        self.assertIn("73/2024", prize["source"])
+        titles = {t["code"]: t for t in self.report["totals"]["titles"]}
+        self.assertGreater(titles["LDTT"]["count"], 0)
+        for code, m in multiples.items():
+            row = titles[code]
+            self.assertEqual(row["prize_multiple"], m, code)
+            self.assertEqual(row["prize_amount"], row["count"] * round(m * base), code)
+        # The nomination file prices every list the same way.
+        _, _, file = self.daemon.request("GET", "/api/v1/periods/%s/nominations" % PERIOD)
+        lists = {l["title"]: l for l in file["lists"]}
+        for code, row in titles.items():
+            if code in lists and row["prize_amount"] is not None:
+                self.assertEqual(row["prize_amount"], lists[code]["total_prize"], code)
+        money = 0
+        for group in self.report["totals"]["nominations"]:
+            for l in group["lists"]:
+                self.assertEqual(l["prize_total"],
+                                 sum(e["prize"] or 0 for e in l["entries"]), l["code"])
+                if l["code"] in lists:
+                    self.assertEqual(l["prize_total"], lists[l["code"]]["total_prize"])
+                money += l["prize_total"]
+        self.assertEqual(prize["titles"], sum(r["prize_amount"] or 0 for r in titles.values()))
+        self.assertEqual(prize["nominations"], money)
+        self.assertEqual(prize["total"], prize["titles"] + prize["nominations"])
+        self.assertGreater(prize["total"], 0)
 
     def test_csv_bom_neutralised_and_rows(self):
         status, headers, raw = get_bytes(self.daemon, "/api/v1/periods/%s/report?format=csv"

@@ -10,8 +10,10 @@ thúc tại thời điểm kết thúc ngày làm việc tiếp theo ngày ngh�
 that effective due date. A step that lands on a day off moves to the next working day, and
 nothing goes out in the quiet hours (campaign.quiet_hours, 21:00–07:00 by default).
 
-For each reminder, each unit that still owes something (no report, required facts
-missing, members without facts) gets at most one regular step at a time — the latest whose
+A reminder names its deadline: "report" (each period's report_due) or "registration" (the
+campaign's registration_due, đăng ký thi đua). For each reminder, each unit that still owes
+something (no report, required facts missing, members without facts; or no registration)
+gets at most one regular step at a time — the latest whose
 day has come: "-7", "-3", "-1" (days before), "0" (the due day), "+2", "+4", ... (working
 days late) — and, once escalate_after working days have passed, the step "escalate" to the
 unit's head with a copy to the Department Office (campaign.office). Nothing is asked for
@@ -169,37 +171,48 @@ end
 ---------------------------------------------------------------------------------------------
 -- The pass.
 
-local function report_reminders()
+local function reminders_of(deadline)
   local out = {}
   for _, id in ipairs(reminder_order) do
-    if reminders[id].deadline == "report" then out[#out + 1] = reminders[id] end
+    if reminders[id].deadline == deadline then out[#out + 1] = reminders[id] end
   end
   return out
 end
 
--- Periods whose report reminders may ask for something on `today`, and the Office's code.
+-- Whether a reminder of `deadline` may ask for something on `today` for a due date.
+local function in_window(deadline, due, today)
+  for _, rem in ipairs(reminders_of(deadline)) do
+    local first, last = window_of(rem, due)
+    if today >= first and today <= last then return true end
+  end
+  return false
+end
+
+-- What may ask for something on `today`: the periods whose report reminders are in their
+-- window, whether the registration reminders are, and the Office's code.
 local function active_periods(now)
   local today = now:sub(1, 10)
   local codes = array()
-  local periods = E.campaign_decl.periods
+  local c = E.campaign_decl
   local sorted = {}
-  for code in pairs(periods) do sorted[#sorted + 1] = code end
+  for code in pairs(c.periods) do sorted[#sorted + 1] = code end
   table.sort(sorted)
   for _, code in ipairs(sorted) do
-    local due = effective_due(periods[code].report_due)
-    for _, rem in ipairs(report_reminders()) do
-      local first, last = window_of(rem, due)
-      if today >= first and today <= last then
-        codes[#codes + 1] = code
-        break
-      end
+    if in_window("report", effective_due(c.periods[code].report_due), today) then
+      codes[#codes + 1] = code
     end
   end
-  return { periods = codes, office = E.campaign_decl.office or null }
+  local registration = c.registration_due ~= nil
+    and in_window("registration", effective_due(c.registration_due), today)
+  return { periods = codes, registration = registration, office = c.office or null }
 end
 
 -- What a unit still owes: (owes, missing fact labels, names of members without facts).
-local function owed_by(unit)
+-- For the registration, only the registration itself.
+local function owed_by(unit, deadline)
+  if deadline == "registration" then
+    return unit.registered_at == nil or unit.registered_at == null, array(), array(), 0
+  end
   local missing, people = array(), array()
   local reported = type(unit.facts) == "table" and unit.facts or {}
   for _, name in ipairs(fact_order) do
@@ -256,7 +269,7 @@ local function moment_of(ctx, step)
 end
 
 local function messages_for(ctx, step, recipient, role, out)
-  local rem, p, unit = ctx.rem, ctx.period, ctx.unit
+  local rem, unit = ctx.rem, ctx.unit
   local date, hhmm = moment_of(ctx, step)
   -- Pushed past quiet hours and days off onto the next step's day: that step speaks instead.
   if step.until_day and date >= step.until_day then return end
@@ -264,25 +277,26 @@ local function messages_for(ctx, step, recipient, role, out)
   local days_left = step.before and math.floor((to_time(ctx.due) - to_time(date)) / DAY + 0.5)
   local r = { unit = { code = unit.code, name = unit.name }, recipient = role,
     recipient_name = recipient.name or recipient.full_name or "",
-    period = { code = p.code, label = p.label }, due = vn_date(ctx.due), due_iso = ctx.due,
+    deadline = rem.deadline, period = ctx.period, year = E.campaign_decl.year,
+    due = vn_date(ctx.due), due_iso = ctx.due,
     step = step.step, days_left = days_left, days_late = ctx.days_late,
     missing_facts = ctx.missing, people_without_facts = ctx.people,
     people_without_facts_count = ctx.without, submitted = unit.submitted == true }
   local text = call_text(rem, rem.text, r, "text")
   local subject = rem.heading and call_text(rem, rem.heading, r, "heading")
-    or sfmt("Nhắc báo cáo: %s", p.label)
+    or sfmt("Nhắc %s", ctx.label)
   for _, channel in ipairs(ctx.channels) do
     local to = address_for(channel, recipient)
     if type(to) == "string" and to ~= "" then
       out[#out + 1] = { unit = unit.code, to = to, channel = channel,
-        deadline = "report:" .. p.code, step = step.step, send_at = date .. "T" .. hhmm,
+        deadline = ctx.deadline, step = step.step, send_at = date .. "T" .. hhmm,
         recipient = role, subject = subject, text = text }
     end
   end
 end
 
 local function plan_unit(ctx, unit, office, out)
-  local owes, missing, people, without = owed_by(unit)
+  local owes, missing, people, without = owed_by(unit, ctx.rem.deadline)
   if not owes then return end
   ctx.unit, ctx.missing, ctx.people, ctx.without = unit, missing, people, without
   if ctx.step then messages_for(ctx, ctx.step, unit, "unit", out) end
@@ -308,27 +322,43 @@ local function plan_steps(ctx)
   end
 end
 
+-- One deadline's reminders over its units (ctx.due, ctx.deadline, ctx.label, ctx.period set).
+local function plan_deadline(ctx, kind, units, input, on, out)
+  for _, rem in ipairs(reminders_of(kind)) do
+    local first, last = window_of(rem, ctx.due)
+    if ctx.today >= first and ctx.today <= last then
+      ctx.rem, ctx.channels = rem, channels_on(rem, on)
+      plan_steps(ctx)
+      for _, unit in ipairs(units) do plan_unit(ctx, unit, input.office, out) end
+    end
+  end
+end
+
 -- input: { now = "YYYY-MM-DDTHH:MM", channels = {names on}, office = contact | nil,
 --   periods = { [code] = { units = [{code, name, email, phone, submitted, facts, head,
---   members = [{code, full_name, has_facts}]}] } } }
+--   members = [{code, full_name, has_facts}]}] } },
+--   registration = { units = [{code, name, email, phone, registered_at | null, head}] } }
 local function plan(input)
   local now = input.now
   local ctx = { today = now:sub(1, 10), now_hhmm = now:sub(12, 16) }
   local on = {}
   for _, c in ipairs(input.channels or {}) do on[c] = true end
   local out = array()
-  for _, code in ipairs(active_periods(now).periods) do
-    local p = E.campaign_decl.periods[code]
+  local c = E.campaign_decl
+  local active = active_periods(now)
+  for _, code in ipairs(active.periods) do
+    local p = c.periods[code]
     local units = input.periods and input.periods[code] and input.periods[code].units or {}
-    ctx.period, ctx.due = p, effective_due(p.report_due)
-    for _, rem in ipairs(report_reminders()) do
-      local first, last = window_of(rem, ctx.due)
-      if ctx.today >= first and ctx.today <= last then
-        ctx.rem, ctx.channels = rem, channels_on(rem, on)
-        plan_steps(ctx)
-        for _, unit in ipairs(units) do plan_unit(ctx, unit, input.office, out) end
-      end
-    end
+    ctx.period, ctx.due = { code = code, label = p.label }, effective_due(p.report_due)
+    ctx.deadline, ctx.label = "report:" .. code, "báo cáo: " .. p.label
+    plan_deadline(ctx, "report", units, input, on, out)
+  end
+  if active.registration then
+    local units = input.registration and input.registration.units or {}
+    ctx.period, ctx.due = null, effective_due(c.registration_due)
+    ctx.deadline = "registration:" .. c.year
+    ctx.label = sfmt("đăng ký thi đua năm %d", c.year)
+    plan_deadline(ctx, "registration", units, input, on, out)
   end
   return out
 end
