@@ -43,32 +43,43 @@ static void print_line(const cJSON *e, const char *indent, FILE *out)
     fputc('\n', out);
 }
 
-/* Evaluates units [from, to) and prints them; `first` says whether the very first JSON
- * item of the whole output is in this slice (no comma before it). */
+/* Evaluates units [from, to) and prints them, EVALUATION_BATCH units per rule process;
+ * `first` says whether the very first JSON item of the whole output is in this slice (no
+ * comma before it). */
 static int eval_slice(struct store *st, struct rules_generation *gen, const char *period,
                       const cJSON *units, int from, int to, bool json, bool first, FILE *out)
 {
     int rc = 0;
-    for (int i = from; i < to; i++) {
-        const char *code = cJSON_GetArrayItem(units, i)->valuestring;
+    const char *codes[EVALUATION_BATCH];
+    struct rules_unit_call calls[EVALUATION_BATCH];
+    for (int start = from; start < to; start += EVALUATION_BATCH) {
+        size_t n = 0;
+        for (int i = start; i < to && n < EVALUATION_BATCH; i++)
+            codes[n++] = cJSON_GetArrayItem(units, i)->valuestring;
         char err[1024];
-        struct rules_results results;
-        if (evaluation_of_unit(st, gen, period, code, false, &results, err, sizeof err) != 0) {
-            fprintf(stderr, "%s: %s\n", code, err);
-            rc = 1;
-            continue;
+        if (evaluation_of_units(st, gen, period, codes, n, calls, err, sizeof err) != 0) {
+            fprintf(stderr, "%s: %s\n", period, err);
+            return 1;
         }
-        for (size_t k = 0; k < results.count; k++) {
-            if (json) {
-                fprintf(out, "%s\n%s", first ? "" : ",", results.items[k].json);
-                first = false;
-            } else {
-                cJSON *e = cJSON_Parse(results.items[k].json);
-                if (e) print_line(e, k == 0 ? "" : "    ", out);
-                cJSON_Delete(e);
+        for (size_t u = 0; u < n; u++) {
+            const struct rules_results *results = &calls[u].results;
+            if (calls[u].rc != 0) {
+                fprintf(stderr, "%s: %s\n", codes[u], calls[u].err);
+                rc = 1;
+                continue;
+            }
+            for (size_t k = 0; k < results->count; k++) {
+                if (json) {
+                    fprintf(out, "%s\n%s", first ? "" : ",", results->items[k].json);
+                    first = false;
+                } else {
+                    cJSON *e = cJSON_Parse(results->items[k].json);
+                    if (e) print_line(e, k == 0 ? "" : "    ", out);
+                    cJSON_Delete(e);
+                }
             }
         }
-        rules_results_free(&results);
+        evaluation_units_free(calls, n);
     }
     return rc;
 }

@@ -23,9 +23,7 @@
 #include "store/units.h"
 #include "util/json_text.h"
 
-/* Units evaluated per process in a recompute: few processes (a fork per unit made a
- * province's reload half again as slow), and a batch's answers held at once stay small. */
-#define RECOMPUTE_BATCH 64
+#define RECOMPUTE_BATCH EVALUATION_BATCH
 
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code)
 {
@@ -141,32 +139,55 @@ static long keep_unit(struct store *st, struct rules_generation *gen, const char
     return -1;
 }
 
+int evaluation_of_units(struct store *st, struct rules_generation *gen, const char *period,
+                        const char *const *codes, size_t n, struct rules_unit_call *calls,
+                        char *err, size_t errlen)
+{
+    memset(calls, 0, n * sizeof *calls);
+    const cJSON *p = rules_period(gen, period);
+    if (!p) {
+        snprintf(err, errlen, "unknown period \"%s\"", period);
+        return EVALUATION_RULES_FAILED;
+    }
+    for (size_t i = 0; i < n; i++) {
+        cJSON *unit, *members;
+        if (read_inputs(st, gen, period, p, codes[i], &unit, &members, err, errlen) != 0) {
+            evaluation_units_free(calls, i);
+            return EVALUATION_STORE_FAILED;
+        }
+        calls[i].unit = unit, calls[i].members = members;
+    }
+    rules_evaluate_units_text(gen, period, calls, n);
+    return 0;
+}
+
+void evaluation_units_free(struct rules_unit_call *calls, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (calls[i].rc == 0) rules_results_free(&calls[i].results);
+        cJSON_Delete((cJSON *)calls[i].unit);
+        cJSON_Delete((cJSON *)calls[i].members);
+        calls[i].unit = calls[i].members = NULL;
+    }
+}
+
 /* Evaluates a batch of units (codes[0..n)) in few processes and stores them: the number of
  * subjects stored, or -1 with err. */
 static long recompute_batch(struct store *st, struct rules_generation *gen, const char *period,
-                            const cJSON *p, const char *const *codes, size_t n, const cJSON *failed,
-                            char *err, size_t errlen)
+                            const char *const *codes, size_t n, const cJSON *failed, char *err,
+                            size_t errlen)
 {
     struct rules_unit_call *calls = calloc(n, sizeof *calls);
-    long stored = calls ? 0 : -1;
-    if (!calls) snprintf(err, errlen, "out of memory");
-    size_t read = 0;
-    for (; stored == 0 && read < n; read++) {
-        cJSON *unit, *members;
-        if (read_inputs(st, gen, period, p, codes[read], &unit, &members, err, errlen) != 0)
-            stored = -1;
-        calls[read].unit = unit, calls[read].members = members;
+    if (!calls) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
-    if (stored == 0) rules_evaluate_units_text(gen, period, calls, n);
+    long stored = evaluation_of_units(st, gen, period, codes, n, calls, err, errlen) ? -1 : 0;
     for (size_t i = 0; stored >= 0 && i < n; i++) {
         long k = keep_unit(st, gen, period, codes[i], &calls[i], failed, err, errlen);
         stored = k < 0 ? -1 : stored + k;
     }
-    for (size_t i = 0; calls && i < read; i++) {
-        if (calls[i].rc == 0) rules_results_free(&calls[i].results);
-        cJSON_Delete((cJSON *)calls[i].unit);
-        cJSON_Delete((cJSON *)calls[i].members);
-    }
+    evaluation_units_free(calls, n);
     free(calls);
     return stored;
 }
@@ -196,7 +217,7 @@ long evaluation_recompute_period(struct store *st, struct rules_generation *gen,
     {
         codes[n++] = code->valuestring;
         if (n < RECOMPUTE_BATCH && code->next) continue;
-        long k = recompute_batch(st, gen, period, p, codes, n, failed, err, errlen);
+        long k = recompute_batch(st, gen, period, codes, n, failed, err, errlen);
         stored = k < 0 ? -1 : stored + k;
         n = 0;
         if (stored < 0) break;

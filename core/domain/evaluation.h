@@ -21,6 +21,20 @@ enum { EVALUATION_RULES_FAILED = -1, EVALUATION_STORE_FAILED = -2 };
 int evaluation_of_unit(struct store *st, struct rules_generation *gen, const char *period,
                        const char *unit_code, bool keep, struct rules_results *out, char *err,
                        size_t errlen);
+/* Units evaluated per process when there are many (a recompute, `thiduad eval`): few
+ * processes (a fork per unit made a province's reload half again as slow), and a batch's
+ * answers held at once stay small. */
+#define EVALUATION_BATCH 64
+
+/* Evaluates units codes[0..n) of a period in as few rule processes as it can (nothing
+ * stored): calls[i] holds unit i's outcome (rc, results or err). 0, or
+ * EVALUATION_RULES_FAILED (unknown period) / EVALUATION_STORE_FAILED with err, calls then
+ * empty. Free with evaluation_units_free. */
+int evaluation_of_units(struct store *st, struct rules_generation *gen, const char *period,
+                        const char *const *codes, size_t n, struct rules_unit_call *calls,
+                        char *err, size_t errlen);
+void evaluation_units_free(struct rules_unit_call *calls, size_t n);
+
 /* One subject's evaluation from a unit's results, parsed; NULL if absent. */
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code);
 
