@@ -60,10 +60,8 @@ static int read_inputs(struct store *st, struct rules_generation *gen, const cha
     return EVALUATION_STORE_FAILED;
 }
 
-/* Stores every result of a unit's evaluation and ends a recorded failure of the pair (the
- * caller holds the transaction); 0, or EVALUATION_STORE_FAILED with err (out freed). */
-static int keep_results(struct store *st, struct rules_generation *gen, const char *period,
-                        const char *unit_code, struct rules_results *out, char *err, size_t errlen)
+int evaluation_keep(struct store *st, struct rules_generation *gen, const char *period,
+                    const char *unit_code, struct rules_results *out, char *err, size_t errlen)
 {
     int rc = 0;
     for (size_t i = 0; i < out->count && rc == 0; i++) {
@@ -97,7 +95,7 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
     cJSON_Delete(unit);
     cJSON_Delete(members);
     if (rc != 0) return EVALUATION_RULES_FAILED;
-    return keep ? keep_results(st, gen, period, unit_code, out, err, errlen) : 0;
+    return keep ? evaluation_keep(st, gen, period, unit_code, out, err, errlen) : 0;
 }
 
 /* The failed units of a period that the list of units to evaluate does not name (a unit
@@ -123,7 +121,7 @@ static long keep_unit(struct store *st, struct rules_generation *gen, const char
     char why[1024];
     if (call->rc == 0) {
         long n = (long)call->results.count;
-        if (keep_results(st, gen, period, unit, &call->results, why, sizeof why) != 0) {
+        if (evaluation_keep(st, gen, period, unit, &call->results, why, sizeof why) != 0) {
             snprintf(err, errlen, "%s, unit %s: %s", period, unit, why);
             return -1;
         }

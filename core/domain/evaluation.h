@@ -35,6 +35,12 @@ int evaluation_of_units(struct store *st, struct rules_generation *gen, const ch
                         char *err, size_t errlen);
 void evaluation_units_free(struct rules_unit_call *calls, size_t n);
 
+/* Stores every result of a unit's evaluation (out->items[i].changed says whether each
+ * differs from what was stored) and ends a recorded failure of the pair; the caller holds
+ * the transaction. 0, or EVALUATION_STORE_FAILED with err (out freed). */
+int evaluation_keep(struct store *st, struct rules_generation *gen, const char *period,
+                    const char *unit_code, struct rules_results *out, char *err, size_t errlen);
+
 /* One subject's evaluation from a unit's results, parsed; NULL if absent. */
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code);
 

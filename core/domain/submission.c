@@ -146,36 +146,70 @@ static int mark_evaluation_failed(struct store *st, struct rules_generation *gen
     return 0;
 }
 
-/* Evaluates and stores one (period, unit); hands out the evaluations asked for. A rule
- * failing marks the pair failed and is no error; the store failing is (-1). */
-static int evaluate_touched(struct store *st, const struct ruleset *rs, const cJSON *touched_key,
-                            const struct submission *subs, size_t n,
+/* Stores one unit's evaluation and hands out the evaluations asked for. A rule having
+ * failed on it marks the pair failed and is no error; the store failing is (-1). */
+static int keep_touched(struct store *st, struct rules_generation *gen, const char *period,
+                        const cJSON *touched_key, struct rules_unit_call *call,
+                        const struct submission *subs, size_t n, const struct submission_options *o,
+                        struct submission_result *results, char *err, size_t errlen)
+{
+    const char *unit = strchr(touched_key->string, '\t') + 1;
+    char why[1024];
+    if (call->rc != 0)
+        return mark_evaluation_failed(st, gen, period, touched_key, call->err, results, err,
+                                      errlen);
+    if (evaluation_keep(st, gen, period, unit, &call->results, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s %s: %s", period, unit, why);
+        return -1;
+    }
+    for (size_t i = 0; o->want_evaluation && i < n; i++) {
+        if (strcmp(subs[i].period, period) != 0 || results[i].evaluation) continue;
+        results[i].evaluation = evaluation_find(&call->results, subs[i].subject, subs[i].code);
+    }
+    if (tell_changes(st, period, &call->results) == 0) return 0;
+    snprintf(err, errlen, "%s", store_errmsg(st));
+    return -1;
+}
+
+/* Evaluates and stores the touched (period, unit) pairs from `first` on that share its
+ * period, up to EVALUATION_BATCH of them in one rule process; *next is the pair after
+ * them. 0, or -1 when the store fails. */
+static int evaluate_touched(struct store *st, const struct ruleset *rs, const cJSON *first,
+                            const cJSON **next, const struct submission *subs, size_t n,
                             const struct submission_options *o, struct submission_result *results,
                             char *err, size_t errlen)
 {
-    char period[64], why[1024];
-    const char *key = touched_key->string, *tab = strchr(key, '\t');
-    snprintf(period, sizeof period, "%.*s", (int)(tab - key), key);
-    struct rules_results evaluated;
+    char period[64];
+    const char *tab = strchr(first->string, '\t');
+    snprintf(period, sizeof period, "%.*s", (int)(tab - first->string), first->string);
     struct rules_generation *gen = ruleset_for_period(rs, period);
     if (!gen) {
         snprintf(err, errlen, "%s: no campaign year declares this period", period);
         return -1;
     }
-    int rc = evaluation_of_unit(st, gen, period, tab + 1, true, &evaluated, why, sizeof why);
-    if (rc == EVALUATION_RULES_FAILED)
-        return mark_evaluation_failed(st, gen, period, touched_key, why, results, err, errlen);
-    if (rc != 0) {
-        snprintf(err, errlen, "%s %s: %s", period, tab + 1, why);
+    const cJSON *keys[EVALUATION_BATCH];
+    const char *codes[EVALUATION_BATCH];
+    size_t m = 0;
+    const cJSON *k = first;
+    for (; k && m < EVALUATION_BATCH; k = k->next) {
+        tab = strchr(k->string, '\t');
+        if ((size_t)(tab - k->string) != strlen(period) ||
+            strncmp(k->string, period, strlen(period)) != 0)
+            break;
+        keys[m] = k;
+        codes[m++] = tab + 1;
+    }
+    *next = k;
+    struct rules_unit_call calls[EVALUATION_BATCH];
+    char why[1024];
+    if (evaluation_of_units(st, gen, period, codes, m, calls, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: %s", period, why);
         return -1;
     }
-    for (size_t i = 0; o->want_evaluation && i < n; i++) {
-        if (strcmp(subs[i].period, period) != 0 || results[i].evaluation) continue;
-        results[i].evaluation = evaluation_find(&evaluated, subs[i].subject, subs[i].code);
-    }
-    rc = tell_changes(st, period, &evaluated);
-    rules_results_free(&evaluated);
-    if (rc != 0) snprintf(err, errlen, "%s", store_errmsg(st));
+    int rc = 0;
+    for (size_t i = 0; i < m && rc == 0; i++)
+        rc = keep_touched(st, gen, period, keys[i], &calls[i], subs, n, o, results, err, errlen);
+    evaluation_units_free(calls, m);
     return rc;
 }
 
@@ -248,11 +282,8 @@ static enum submission_status apply_in_transaction(struct store *st, const struc
         if (unit) touch(&touched, subs[i].period, unit, i);
         free(unit);
     }
-    const cJSON *k;
-    cJSON_ArrayForEach(k, touched.set)
-    {
-        if (status != SUBMISSION_OK) break;
-        if (evaluate_touched(st, rs, k, subs, n, o, results, err, errlen) != 0)
+    for (const cJSON *k = touched.set->child; k && status == SUBMISSION_OK;) {
+        if (evaluate_touched(st, rs, k, &k, subs, n, o, results, err, errlen) != 0)
             status = store_refused(st, SUBMISSION_STORE_FAILED);
     }
     cJSON_Delete(touched.set);
