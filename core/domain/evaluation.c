@@ -256,9 +256,10 @@ cJSON *evaluation_eligible_codes(const cJSON *evaluation, const char *list)
     return codes;
 }
 
-cJSON *evaluation_stored_of_period(struct store *st, const char *period, const char *subject)
+static cJSON *stored_of_period(struct store *st, const char *period, const char *subject,
+                               bool without_criteria)
 {
-    cJSON *rows = evaluations_of_period(st, period, subject);
+    cJSON *rows = evaluations_of_period(st, period, subject, without_criteria);
     cJSON *failed = rows ? evaluation_failures_of_period(st, period) : NULL;
     if (!failed) {
         cJSON_Delete(rows);
@@ -275,6 +276,16 @@ cJSON *evaluation_stored_of_period(struct store *st, const char *period, const c
     evaluation_failures_leave_out(parsed, failed);
     cJSON_Delete(failed);
     return parsed;
+}
+
+cJSON *evaluation_stored_of_period(struct store *st, const char *period, const char *subject)
+{
+    return stored_of_period(st, period, subject, false);
+}
+
+cJSON *evaluation_outcomes_of_period(struct store *st, const char *period, const char *subject)
+{
+    return stored_of_period(st, period, subject, true);
 }
 
 /* The person input of a stateless evaluation. */

@@ -66,6 +66,9 @@ cJSON *evaluation_eligible_codes(const cJSON *evaluation, const char *list);
  * evaluation failed (stale); subject "unit", "person" or NULL for both. NULL when the store
  * fails. */
 cJSON *evaluation_stored_of_period(struct store *st, const char *period, const char *subject);
+/* The same without each evaluation's criteria (score, titles and nominations with their
+ * reasons): what lists and totals read, at a fraction of the bytes. */
+cJSON *evaluation_outcomes_of_period(struct store *st, const char *period, const char *subject);
 
 /* A stateless evaluation (nothing read or stored): a lone person (is_head says whether they
  * head a unit), or a unit with its members [{code?, is_head?, facts}], whose result then

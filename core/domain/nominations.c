@@ -108,7 +108,7 @@ static void keep_unit(cJSON *evaluations, const char *unit)
 cJSON *nominations_of_period(struct store *st, struct rules_generation *gen, const char *period,
                              const char *only_unit)
 {
-    cJSON *evaluations = evaluation_stored_of_period(st, period, NULL);
+    cJSON *evaluations = evaluation_outcomes_of_period(st, period, NULL);
     if (!evaluations) return NULL;
     nominations_narrow(st, gen, period, evaluations, only_unit);
     cJSON *out = nominations_of_evaluations(gen, period, evaluations);

@@ -59,7 +59,7 @@ cJSON *ranking_of_period(struct store *st, const char *rules_hash, const char *p
                          const char *due, const char *period_end)
 {
     cJSON *out = NULL;
-    cJSON *evaluations = evaluation_stored_of_period(st, period, "unit");
+    cJSON *evaluations = evaluation_outcomes_of_period(st, period, "unit");
     unit_periods_leave_out_absent(st, evaluations, period_end);
     cJSON *reporting = units_reporting(st, period, due);
     size_t cap = (size_t)cJSON_GetArraySize(evaluations) + (size_t)cJSON_GetArraySize(reporting);

@@ -87,8 +87,10 @@ int registration_add_to_status(struct store *st, const struct ruleset *rs, const
 int registration_index(struct store *st, int year, cJSON **regs, struct subject_index *ix);
 
 /*
- * Registered against achieved, for a period (its campaign year's registrations, the period's
- * stored evaluations):
+ * Registered against achieved, for a period: its campaign year's registrations, and what
+ * each subject achieved — unit_rows and person_rows, [{code, name, unit_code (people),
+ * titles: [code], nominations: [code]}] of the period's stored evaluations (the
+ * consolidated report's rows, domain/report.h: read once for both):
  *
  * {"period", "year", "registration_due", "effective_due",
  *  "units": [{"code", "name", "registered": bool, "registered_at" (or null), "late": bool,
@@ -100,11 +102,13 @@ int registration_index(struct store *st, int year, cJSON **regs, struct subject_
  *             "by_title": [{"title", "name", "subject", "registered", "achieved",
  *                           "registered_and_achieved"}]}}
  *
- * Every unit expected to report in the period is listed (registered or not); people appear
- * under the unit they belong to in the period when they registered a title or achieved one.
- * "missed" is a registered title not achieved, with the evaluation's reasons. NULL when the
- * period belongs to no ruleset in service or the store fails.
+ * Every unit expected to report is listed (registered or not); people appear under the
+ * unit they belong to in the period when they registered a title or achieved one.
+ * "missed" is a registered title not achieved, with the stored evaluation's reasons (read
+ * for those subjects only). NULL when the period belongs to no ruleset in service or the
+ * store fails.
  */
-cJSON *registration_summary(struct store *st, const struct ruleset *rs, const char *period);
+cJSON *registration_summary(struct store *st, const struct ruleset *rs, const char *period,
+                            const cJSON *unit_rows, const cJSON *person_rows);
 
 #endif

@@ -7,11 +7,13 @@
  * takes one pass over each list.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/evaluation.h"
 #include "domain/registration.h"
 #include "domain/status.h"
+#include "store/evaluations.h"
 #include "store/registrations.h"
 #include "store/units.h"
 #include "util/json_text.h"
@@ -45,47 +47,65 @@ static bool listed(const cJSON *codes, const char *code)
     return false;
 }
 
-/* The eligible titles and nominations of an evaluation, as codes. */
-static cJSON *achieved_of(const cJSON *evaluation)
+/* What a subject achieved: the codes of its row's titles and nominations. */
+static cJSON *achieved_of(const cJSON *row)
 {
     cJSON *out = cJSON_CreateArray();
     static const char *const lists[] = {"titles", "nominations"};
     for (int l = 0; l < 2; l++) {
         const cJSON *t;
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(evaluation, lists[l]))
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(row, lists[l]))
         {
-            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "eligible")))
-                cJSON_AddItemToArray(out, cJSON_CreateString(json_text(t, "code")));
+            if (cJSON_IsString(t)) cJSON_AddItemToArray(out, cJSON_CreateString(t->valuestring));
         }
     }
     return out;
 }
 
-/* Why a registered title was not achieved: the evaluation's reasons for it. */
-static cJSON *reasons_for(const cJSON *evaluation, const char *title)
+/* Why a registered title was not achieved: the stored evaluation's reasons for it (read
+ * for the few subjects that missed one, not for everyone). */
+static cJSON *reasons_for(struct store *st, const char *period, const char *subject,
+                          const char *code, bool evaluated, const char *title)
 {
+    char hash[80];
+    char *text = evaluated ? evaluations_get(st, period, subject, code, hash, sizeof hash) : NULL;
+    cJSON *evaluation = text ? cJSON_Parse(text) : NULL;
+    free(text);
     if (!evaluation) {
         cJSON *none = cJSON_CreateArray();
         cJSON_AddItemToArray(none, cJSON_CreateString("Chưa có kết quả đánh giá trong kỳ "
                                                       "(chưa báo cáo số liệu)"));
         return none;
     }
+    cJSON *reasons = NULL;
     static const char *const lists[] = {"titles", "nominations"};
-    for (int l = 0; l < 2; l++) {
+    for (int l = 0; l < 2 && !reasons; l++) {
         const cJSON *t;
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(evaluation, lists[l]))
         {
-            if (strcmp(json_text(t, "code"), title) == 0)
-                return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t, "reasons"), 1);
+            if (!reasons && strcmp(json_text(t, "code"), title) == 0)
+                reasons = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t, "reasons"), 1);
         }
     }
-    return cJSON_CreateArray();
+    cJSON_Delete(evaluation);
+    return reasons ? reasons : cJSON_CreateArray();
 }
 
-/* {registered_titles, achieved_titles, met, missed} of one subject onto `into`. */
-static void compare(cJSON *into, const cJSON *registered, const cJSON *evaluation)
+struct summary_inputs {
+    struct store *st;
+    const char *period;
+    const cJSON *unit_rows, *person_rows;
+    cJSON *regs, *units;
+    struct subject_index achieved, registered;
+    char due[CLOCK_DATE_LEN], effective[CLOCK_DATE_LEN];
+};
+
+/* {registered_titles, achieved_titles, met, missed} of one subject onto `into`; row is
+ * its achievements (NULL when it has no evaluation). */
+static void compare(const struct summary_inputs *in, cJSON *into, const char *subject,
+                    const char *code, const cJSON *registered, const cJSON *row)
 {
-    cJSON *achieved = evaluation ? achieved_of(evaluation) : cJSON_CreateArray();
+    cJSON *achieved = row ? achieved_of(row) : cJSON_CreateArray();
     cJSON *met = cJSON_CreateArray(), *missed = cJSON_CreateArray();
     const cJSON *t;
     cJSON_ArrayForEach(t, registered)
@@ -96,7 +116,9 @@ static void compare(cJSON *into, const cJSON *registered, const cJSON *evaluatio
         }
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "title", t->valuestring);
-        cJSON_AddItemToObject(m, "reasons", reasons_for(evaluation, t->valuestring));
+        cJSON_AddItemToObject(
+            m, "reasons",
+            reasons_for(in->st, in->period, subject, code, row != NULL, t->valuestring));
         cJSON_AddItemToArray(missed, m);
     }
     cJSON_AddItemToObject(into, "registered_titles",
@@ -106,19 +128,13 @@ static void compare(cJSON *into, const cJSON *registered, const cJSON *evaluatio
     cJSON_AddItemToObject(into, "missed", missed);
 }
 
-struct summary_inputs {
-    cJSON *evaluations, *regs, *units;
-    struct subject_index evaluated, registered;
-    char due[CLOCK_DATE_LEN], effective[CLOCK_DATE_LEN];
-};
-
-static cJSON *person_out(const char *code, const char *name, const cJSON *registered,
-                         const cJSON *evaluation)
+static cJSON *person_out(const struct summary_inputs *in, const char *code, const char *name,
+                         const cJSON *registered, const cJSON *row)
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "code", code);
     cJSON_AddStringToObject(p, "name", name);
-    compare(p, registered, evaluation);
+    compare(in, p, "person", code, registered, row);
     return p;
 }
 
@@ -128,19 +144,18 @@ static cJSON *person_out(const char *code, const char *name, const cJSON *regist
 static void add_people(struct summary_inputs *in, const struct subject_index *units)
 {
     const cJSON *e;
-    cJSON_ArrayForEach(e, in->evaluations)
+    cJSON_ArrayForEach(e, in->person_rows)
     {
-        if (strcmp(json_text(e, "subject"), "person") != 0) continue;
         cJSON *unit = subject_index_find(units, "unit", json_text(e, "unit_code"));
         const cJSON *registered =
             subject_index_find(&in->registered, "person", json_text(e, "code"));
-        cJSON *achieved = achieved_of(e);
-        bool any = cJSON_GetArraySize(achieved) > 0 || cJSON_GetArraySize(registered) > 0;
-        cJSON_Delete(achieved);
+        bool any = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "titles")) > 0 ||
+                   cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "nominations")) > 0 ||
+                   cJSON_GetArraySize(registered) > 0;
         if (unit && any)
             cJSON_AddItemToArray(
                 cJSON_GetObjectItemCaseSensitive(unit, "people"),
-                person_out(json_text(e, "code"), json_text(e, "name"), registered, e));
+                person_out(in, json_text(e, "code"), json_text(e, "name"), registered, e));
     }
     const cJSON *r, *p;
     cJSON_ArrayForEach(r, in->regs)
@@ -149,9 +164,9 @@ static void add_people(struct summary_inputs *in, const struct subject_index *un
         cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(
                                   cJSON_GetObjectItemCaseSensitive(r, "targets"), "people"))
         {
-            if (unit && !subject_index_find(&in->evaluated, "person", p->string))
+            if (unit && !subject_index_find(&in->achieved, "person", p->string))
                 cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(unit, "people"),
-                                     person_out(p->string, "", p, NULL));
+                                     person_out(in, p->string, "", p, NULL));
         }
     }
 }
@@ -172,8 +187,8 @@ static cJSON *unit_out(struct summary_inputs *in, const cJSON *u)
         cJSON_AddNullToObject(out, "registered_at");
     cJSON_AddBoolToObject(out, "late",
                           in->effective[0] && status_is_late(reg ? at : NULL, in->effective));
-    compare(out, subject_index_find(&in->registered, "unit", code),
-            subject_index_find(&in->evaluated, "unit", code));
+    compare(in, out, "unit", code, subject_index_find(&in->registered, "unit", code),
+            subject_index_find(&in->achieved, "unit", code));
     cJSON_AddArrayToObject(out, "people");
     return out;
 }
@@ -256,27 +271,40 @@ static cJSON *totals_of(const cJSON *units, struct rules_generation *gen)
 
 static void free_inputs(struct summary_inputs *in)
 {
-    cJSON_Delete(in->evaluations);
     cJSON_Delete(in->regs);
     cJSON_Delete(in->units);
-    subject_index_free(&in->evaluated);
+    subject_index_free(&in->achieved);
     subject_index_free(&in->registered);
 }
 
-cJSON *registration_summary(struct store *st, const struct ruleset *rs, const char *period)
+/* Indexes the achievement rows by (subject, code). */
+static int index_rows(struct subject_index *ix, const char *subject, const cJSON *rows)
+{
+    const cJSON *row;
+    cJSON_ArrayForEach(row, rows)
+    {
+        if (subject_index_add(ix, subject, json_text(row, "code"), (cJSON *)row) != 0) return -1;
+    }
+    return 0;
+}
+
+cJSON *registration_summary(struct store *st, const struct ruleset *rs, const char *period,
+                            const cJSON *unit_rows, const cJSON *person_rows)
 {
     struct rules_generation *gen = ruleset_for_period(rs, period);
     const cJSON *p = gen ? rules_period(gen, period) : NULL;
     if (!p) return NULL;
-    struct summary_inputs in = {0};
+    struct summary_inputs in = {
+        .st = st, .period = period, .unit_rows = unit_rows, .person_rows = person_rows};
     if (!registration_deadline(gen, in.due, in.effective)) in.due[0] = in.effective[0] = '\0';
     in.units = units_reporting(st, period, json_text(p, "report_due"));
-    in.evaluations = in.units ? evaluation_stored_of_period(st, period, NULL) : NULL;
-    if (!in.evaluations || subject_index_of_array(&in.evaluated, in.evaluations) != 0 ||
+    if (!in.units || index_rows(&in.achieved, "unit", unit_rows) != 0 ||
+        index_rows(&in.achieved, "person", person_rows) != 0 ||
         registration_index(st, rules_year(gen), &in.regs, &in.registered) != 0) {
         free_inputs(&in);
         return NULL;
     }
+    subject_index_sort(&in.achieved);
     cJSON *out = cJSON_CreateObject(), *units = cJSON_CreateArray();
     struct subject_index by_code = {0};
     const cJSON *u;

@@ -36,22 +36,15 @@ static bool has_code(const cJSON *codes, const char *code)
     return false;
 }
 
-/* Registered against achieved for the period (registration_summary), with "available":
- * false when the year's ruleset declares no registration deadline. */
-static cJSON *report_registration_summary(struct store *st, const struct ruleset *rs,
-                                          const char *period)
-{
-    cJSON *out = registration_summary(st, rs, period);
-    if (!out) return NULL;
-    cJSON_AddBoolToObject(out, "available", json_text(out, "registration_due")[0] != '\0');
-    return out;
-}
-
 int report_add_registrations(cJSON *report, struct store *st, const struct ruleset *rs,
                              const char *period)
 {
-    cJSON *summary = report_registration_summary(st, rs, period);
+    cJSON *summary =
+        registration_summary(st, rs, period, cJSON_GetObjectItemCaseSensitive(report, "units"),
+                             cJSON_GetObjectItemCaseSensitive(report, "people"));
     if (!summary) return -1;
+    /* A ruleset without a registration deadline has nothing to compare. */
+    cJSON_AddBoolToObject(summary, "available", json_text(summary, "registration_due")[0] != '\0');
     cJSON_AddItemToObject(report, "registrations", summary);
     return 0;
 }
@@ -280,7 +273,7 @@ int report_add_previous(cJSON *report, struct store *st, const struct ruleset *r
 {
     char code[32];
     previous_code(period, code, sizeof code);
-    cJSON *units = evaluation_stored_of_period(st, code, "unit");
+    cJSON *units = evaluation_outcomes_of_period(st, code, "unit");
     if (!units) return -1;
     cJSON *prev = cJSON_AddObjectToObject(report, "previous");
     cJSON_AddStringToObject(prev, "period", code);

@@ -184,7 +184,7 @@ static int diff_period(struct store *st, struct rules_generation *next, const ch
     const cJSON *p = rules_period(next, period);
     if (!p) return 0; /* a period the new rules do not know: the reload leaves it too */
     /* The units with a stored evaluation: what the department sees today. */
-    cJSON *units = evaluations_of_period(st, period, "unit");
+    cJSON *units = evaluations_of_period(st, period, "unit", false);
     if (!units) {
         snprintf(err, errlen, "không đọc được danh sách đơn vị: %s", store_errmsg(st));
         return -1;

@@ -69,15 +69,21 @@ long evaluations_stale(struct store *st, const char *period, const char *rules_h
     return n;
 }
 
-cJSON *evaluations_of_period(struct store *st, const char *period, const char *subject)
+cJSON *evaluations_of_period(struct store *st, const char *period, const char *subject,
+                             bool without_criteria)
 {
-    static const char *const all_sql =
-        "SELECT subject, code, score, result FROM evaluations WHERE period = ? "
-        "ORDER BY subject DESC, code";
-    static const char *const subject_sql =
-        "SELECT subject, code, score, result FROM evaluations WHERE period = ? AND subject = ? "
-        "ORDER BY code";
-    sqlite3_stmt *stmt = store_prepare(st, subject ? subject_sql : all_sql);
+    /* Without the criteria (their reasons are most of an evaluation's bytes), SQLite's own
+     * JSON code drops them before the text is copied out and parsed. */
+    static const char *const sql[2][2] = {
+        {"SELECT subject, code, score, result FROM evaluations WHERE period = ? "
+         "ORDER BY subject DESC, code",
+         "SELECT subject, code, score, result FROM evaluations WHERE period = ? AND subject = ? "
+         "ORDER BY code"},
+        {"SELECT subject, code, score, json_remove(result, '$.criteria') FROM evaluations "
+         "WHERE period = ? ORDER BY subject DESC, code",
+         "SELECT subject, code, score, json_remove(result, '$.criteria') FROM evaluations "
+         "WHERE period = ? AND subject = ? ORDER BY code"}};
+    sqlite3_stmt *stmt = store_prepare(st, sql[without_criteria][subject != NULL]);
     if (!stmt) return NULL;
     store_bind_text(stmt, 1, period);
     if (subject) store_bind_text(stmt, 2, subject);

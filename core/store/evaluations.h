@@ -4,6 +4,7 @@
 #define THIDUA_STORE_EVALUATIONS_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "store/store.h"
@@ -18,8 +19,9 @@ char *evaluations_get(struct store *st, const char *period, const char *subject,
 /* How many stored evaluations of a period were made by rules other than `rules_hash`. */
 long evaluations_stale(struct store *st, const char *period, const char *rules_hash);
 /* Stored evaluations of a period: [{subject, code, score, result(text)}], units first;
- * subject NULL for both kinds. */
-cJSON *evaluations_of_period(struct store *st, const char *period, const char *subject);
+ * subject NULL for both kinds; without_criteria leaves each result's "criteria" out. */
+cJSON *evaluations_of_period(struct store *st, const char *period, const char *subject,
+                             bool without_criteria);
 /* Calls each(ctx, code, values) for every stored evaluation of one subject kind in a
  * period, in code order, without holding them: values is a JSON array of what each of the
  * JSON paths ("$.name", "$.criteria[0].points") reads in the result (null where absent) —
