@@ -10,6 +10,7 @@
  */
 #include "domain/nomination_file.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/evaluation.h"
@@ -17,10 +18,13 @@
 #include "domain/prizes.h"
 #include "domain/registration.h"
 #include "domain/subject_index.h"
+#include "store/evaluations.h"
 #include "store/facts.h"
 #include "util/json_text.h"
 
 struct file_inputs {
+    struct store *st;
+    const char *period;
     struct rules_generation *gen;
     cJSON *evaluations, *facts, *regs;
     struct subject_index evaluated, reported, registered;
@@ -41,7 +45,9 @@ static void free_inputs(struct file_inputs *in)
 static int read_inputs(struct store *st, const char *period, struct file_inputs *in)
 {
     in->base = prizes_base_amount(rules_catalog(in->gen));
-    in->evaluations = evaluation_stored_of_period(st, period, NULL);
+    /* Without criteria: those of the names on the lists are read one by one (a province's
+     * evaluations whole would take a gigabyte). */
+    in->evaluations = evaluation_outcomes_of_period(st, period, NULL);
     if (in->evaluations) nominations_narrow(st, in->gen, period, in->evaluations, in->only_unit);
     in->facts = in->evaluations ? facts_latest_of_period(st, period) : NULL;
     if (!in->facts || subject_index_of_array(&in->evaluated, in->evaluations) != 0 ||
@@ -66,10 +72,11 @@ static double enrich_entry(const struct file_inputs *in, cJSON *entry, const cha
 {
     const char *subject = json_text(entry, "subject"), *code = json_text(entry, "code");
     const cJSON *reported = subject_index_find(&in->reported, subject, code);
-    const cJSON *evaluation = subject_index_find(&in->evaluated, subject, code);
     cJSON *facts = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(reported, "facts"), 1);
     cJSON_AddItemToObject(entry, "facts", facts ? facts : cJSON_CreateObject());
-    cJSON *criteria = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(evaluation, "criteria"), 1);
+    char *text = evaluations_get_criteria(in->st, in->period, subject, code);
+    cJSON *criteria = text ? cJSON_Parse(text) : NULL;
+    free(text);
     cJSON_AddItemToObject(entry, "criteria", criteria ? criteria : cJSON_CreateArray());
     cJSON_AddBoolToObject(entry, "registered", registered_for(in, subject, code, title));
     const cJSON *prize = prizes_of(rules_catalog(in->gen), title, subject);
@@ -183,7 +190,8 @@ static double add_to_group(cJSON *groups, const char *decided_by, int count, dou
 cJSON *nomination_file(struct store *st, const struct ruleset *rs, const char *period,
                        const char *only_unit)
 {
-    struct file_inputs in = {.gen = ruleset_for_period(rs, period), .only_unit = only_unit};
+    struct file_inputs in = {
+        .st = st, .period = period, .gen = ruleset_for_period(rs, period), .only_unit = only_unit};
     if (!in.gen) return NULL;
     cJSON *file = read_inputs(st, period, &in) == 0
                       ? nominations_of_evaluations(in.gen, period, in.evaluations)

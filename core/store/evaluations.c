@@ -55,6 +55,23 @@ char *evaluations_get(struct store *st, const char *period, const char *subject,
     return out;
 }
 
+char *evaluations_get_criteria(struct store *st, const char *period, const char *subject,
+                               const char *code)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT json_extract(result, '$.criteria') FROM evaluations WHERE period = ? AND "
+            "subject = ? AND code = ?");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    char *out = NULL;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) == SQLITE_TEXT)
+        out = strdup(store_column_text(stmt, 0));
+    store_done(st, stmt);
+    return out;
+}
+
 /* ---- inputs of the rule engine ---------------------------------------------------------- */
 
 long evaluations_stale(struct store *st, const char *period, const char *rules_hash)

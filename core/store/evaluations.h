@@ -16,6 +16,9 @@ int evaluations_put(struct store *st, const char *period, const char *subject, c
 /* The stored result (malloc'd JSON text) or NULL; its rules hash is copied to hash_out. */
 char *evaluations_get(struct store *st, const char *period, const char *subject, const char *code,
                       char *hash_out, size_t hash_len);
+/* The stored result's "criteria" (malloc'd JSON text) or NULL. */
+char *evaluations_get_criteria(struct store *st, const char *period, const char *subject,
+                               const char *code);
 /* How many stored evaluations of a period were made by rules other than `rules_hash`. */
 long evaluations_stale(struct store *st, const char *period, const char *rules_hash);
 /* Stored evaluations of a period: [{subject, code, score, result(text)}], units first;
