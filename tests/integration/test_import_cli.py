@@ -1,8 +1,9 @@
 """test_import_cli.py — `thiduad import units|people FILE.csv` as an office uses it: files
 saved by a spreadsheet (UTF-8 with BOM, CRLF, quoted fields with commas and quotes),
 re-imports that change nothing, and bad files: every problem reported as
-"FILE: row N, column X: why", exit 1, and nothing written (checked with the sqlite3 module
-and over HTTP). Each test gets a fresh daemon with the demo department.
+"FILE: dòng N, cột X: why" (X as the file's header names it), in row order, exit 1, and
+nothing written (checked with the sqlite3 module and over HTTP). Each test gets a fresh
+daemon with the demo department.
 """
 
 import os
@@ -18,7 +19,7 @@ from harness import DEMO_PEOPLE, DEMO_UNITS, Daemon  # noqa: E402
 UNITS_HEADER = "code,name,parent_code,kind,email,phone,valid_from,valid_to"
 PEOPLE_HEADER = "code,full_name,unit_code,position,is_head,email,phone,hired_on"
 TABLES = ("units", "people", "tokens", "audit")
-ERROR_LINE = re.compile(r"^(?P<file>.+): row (?P<row>\d+), column (?P<column>[A-Za-z_]+): (?P<why>.+)$")
+ERROR_LINE = re.compile(r"^(?P<file>.+?): dòng (?P<row>\d+), cột (?P<column>[^:]+): (?P<why>.+)$")
 
 
 def snapshot(path):
@@ -58,7 +59,7 @@ class ImportTestCase(unittest.TestCase):
         before = snapshot(self.d.database)
         r = self.d.cli("import", what, path)
         self.assertEqual(r.returncode, 1, r)
-        self.assertNotRegex(r.stdout, r"\d+ changed", r)
+        self.assertNotRegex(r.stdout, r"\d+ thay đổi", r)
         found = []
         for line in r.stderr.splitlines():
             m = ERROR_LINE.match(line)
@@ -67,7 +68,7 @@ class ImportTestCase(unittest.TestCase):
                 found.append((int(m.group("row")), m.group("column")))
         for row, column in sorted(expected):
             self.assertIn((row, column), found,
-                          "no line 'row %d, column %s:' in\n%s" % (row, column, r.stderr))
+                          "no line 'dòng %d, cột %s:' in\n%s" % (row, column, r.stderr))
         self.assertEqual(sorted(found), sorted(expected),
                          "one line per problem, nothing else:\n" + r.stderr)
         self.assertEqual(snapshot(self.d.database), before, "a rejected file changed the database")
@@ -131,9 +132,9 @@ class GoodFilesTest(ImportTestCase):
         units = self.write("units.csv", self.UNITS, bom=True, crlf=True)
         people = self.write("people.csv", self.PEOPLE, bom=True, crlf=True)
         self.assertEqual(self.import_ok("units", units),
-                         "%s: 3 rows, 3 changed, 0 unchanged" % units)
+                         "%s: 3 dòng, 3 thay đổi, 0 không đổi" % units)
         self.assertEqual(self.import_ok("people", people),
-                         "%s: 2 rows, 2 changed, 0 unchanged" % people)
+                         "%s: 2 dòng, 2 thay đổi, 0 không đổi" % people)
         self.check_stored()
         status, _, body = self.d.request("GET", "/api/v1/units")
         self.assertEqual(len(body["units"]), 19)
@@ -145,27 +146,27 @@ class GoodFilesTest(ImportTestCase):
         self.import_ok("people", people)
         before = snapshot(self.d.database)
         self.assertEqual(self.import_ok("units", units),
-                         "%s: 3 rows, 0 changed, 3 unchanged" % units)
+                         "%s: 3 dòng, 0 thay đổi, 3 không đổi" % units)
         self.assertEqual(self.import_ok("people", people),
-                         "%s: 2 rows, 0 changed, 2 unchanged" % people)
+                         "%s: 2 dòng, 0 thay đổi, 2 không đổi" % people)
         # The same data saved without BOM and with LF: still nothing to change.
         units_lf = self.write("units-lf.csv", self.UNITS)
         people_lf = self.write("people-lf.csv", self.PEOPLE)
         self.assertEqual(self.import_ok("units", units_lf),
-                         "%s: 3 rows, 0 changed, 3 unchanged" % units_lf)
+                         "%s: 3 dòng, 0 thay đổi, 3 không đổi" % units_lf)
         self.assertEqual(self.import_ok("people", people_lf),
-                         "%s: 2 rows, 0 changed, 2 unchanged" % people_lf)
+                         "%s: 2 dòng, 0 thay đổi, 2 không đổi" % people_lf)
         # The demo files, imported at set-up, once more.
         self.assertEqual(self.import_ok("units", DEMO_UNITS),
-                         "%s: 16 rows, 0 changed, 16 unchanged" % DEMO_UNITS)
+                         "%s: 16 dòng, 0 thay đổi, 16 không đổi" % DEMO_UNITS)
         self.assertEqual(self.import_ok("people", DEMO_PEOPLE),
-                         "%s: 150 rows, 0 changed, 150 unchanged" % DEMO_PEOPLE)
+                         "%s: 150 dòng, 0 thay đổi, 150 không đổi" % DEMO_PEOPLE)
         self.assertEqual(snapshot(self.d.database), before, "a re-import wrote something")
         self.check_stored()
         # One field changed in one row: one row changed.
         changed = self.write("units-2.csv", self.UNITS.replace("2030-12-31", "2031-12-31"))
         self.assertEqual(self.import_ok("units", changed),
-                         "%s: 3 rows, 1 changed, 2 unchanged" % changed)
+                         "%s: 3 dòng, 1 thay đổi, 2 không đổi" % changed)
         status, _, u = self.d.request("GET", "/api/v1/units/BQL")
         self.assertEqual(u["valid_to"], "2031-12-31")
 
@@ -238,7 +239,7 @@ class BadFilesTest(ImportTestCase):
                           "CB,Phòng B,CA,office,,,2024-01-01,\n")
         r = self.d.cli("import", "units", path)
         self.assertEqual(r.returncode, 1, r)
-        self.assertRegex(r.stderr, r"row [23], column parent_code:")
+        self.assertRegex(r.stderr, r"dòng [23], cột parent_code:")
         status, _, _ = self.d.request("GET", "/api/v1/units/CA")
         self.assertEqual(status, 404)
 
@@ -268,7 +269,7 @@ class BadFilesTest(ImportTestCase):
         before = snapshot(self.d.database)
         r = self.d.cli("import", "units", path)
         self.assertEqual(r.returncode, 1, r)
-        self.assertRegex(r.stderr, r"(?m)^%s: row 2\b" % re.escape(path))
+        self.assertRegex(r.stderr, r"(?m)^%s: dòng 2\b" % re.escape(path))
         self.assertEqual(snapshot(self.d.database), before)
 
 
