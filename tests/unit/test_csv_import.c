@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "import/cells.h"
 #include "import/import.h"
 #include "store/internal.h"
 #include "store/units.h"
@@ -453,6 +454,35 @@ static const struct bad_file {
      "dòng 4, cột full_name: "},
     {"person: bad is_head", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,yes,,,\n", 1,
      "dòng 4, cột is_head: "},
+    {"unit: Excel serial for a date", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,45657,,\n", 1,
+     "dòng 4, cột valid_from: \"45657\" là số ngày kiểu Excel, không phải ngày (có lẽ là "
+     "31/12/2024)"},
+    {"unit: 30/02", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,30/02/2025,,\n", 1,
+     "dòng 4, cột valid_from: \"30/02/2025\": không có ngày này, tháng 2 năm 2025 chỉ có 28 "
+     "ngày"},
+    {"unit: phone that lost its 0", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,912345678,,,\n", 1,
+     "dòng 4, cột phone: \"912345678\" thiếu số 0 ở đầu (Excel bỏ số 0 khi coi ô là số): hãy "
+     "định dạng cột là Văn bản và gõ lại 0912345678"},
+    {"person: month first", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,0,,,12/31/2024\n", 1,
+     "dòng 4, cột hired_on: \"12/31/2024\": không có tháng 31"},
+    {"person: a Vietnamese header names the column", PEOPLE,
+     "Mã cán bộ,Họ và tên,Đơn vị,Chức vụ,Người đứng đầu,Email,Điện thoại,Ngày vào làm\n"
+     "CB9002,Người Hai,VP,Chuyên viên,Khong,,0912 345 678,01/01/2020\n"
+     "CB9003,Người Ba,VP,Chuyên viên,không,,,2020-13-01\n",
+     1, "dòng 3, cột Ngày vào làm: \"2020-13-01\": không có tháng 13"},
+    {"unit: two headers for one column", UNITS,
+     "code,name,parent_code,kind,email,phone,valid_from,valid_to,Mã đơn vị\n"
+     "NEW2,Phòng Hai,SO,office,,,,,NEW2\n",
+     1, "dòng 1, cột Mã đơn vị: trùng với cột \"code\" (cả hai là cột code)"},
+    {"unit: tab-separated file", UNITS,
+     "code\tname\tparent_code\tkind\temail\tphone\tvalid_from\tvalid_to\n"
+     "NEW2\tPhòng Hai\tSO\toffice\t\t\t\t\n",
+     1, "dòng 1: các cột cách nhau bằng dấu tab, không phải dấu phẩy \",\" hay dấu chấm phẩy"},
+    {"unit: no separator at all", UNITS, "Danh sách đơn vị\nSO\n", 1,
+     "dòng 1: dòng tiêu đề \"Danh sách đơn vị\" chỉ có một cột: không thấy dấu phẩy"},
+    {"person: is_head neither true nor false", PEOPLE,
+     PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,có lẽ,,,\n", 1,
+     "dòng 4, cột is_head: \"có lẽ\" phải là 1, x, có, true hoặc 0, không, false"},
     {"person: missing header column", PEOPLE,
      "code,full_name,unit_code,position,is_head,email,phone\n"
      "CB9002,Người Hai,VP,Chuyên viên,0,,\n",
@@ -790,6 +820,175 @@ START_TEST(test_cell_and_row_limits)
 }
 END_TEST
 
+/* ---- what Excel saves ------------------------------------------------------------------- */
+
+/* Excel with Vietnamese regional settings: ';' between cells (so a comma needs no quotes),
+ * the headers a clerk types (with and without accents, in any case), dates dd/mm/yyyy, a
+ * head marked "x". */
+START_TEST(test_semicolon_file_with_vietnamese_headers)
+{
+    const char *units =
+        write_file("units.csv",
+                   "\xEF\xBB\xBF"
+                   "Mã đơn vị;TÊN ĐƠN VỊ;don vi cap tren;Loại;Email;Điện thoại;"
+                   "Từ ngày;Đến ngày\r\n"
+                   "SO;Sở Nông nghiệp, Môi trường;;department;;0910697516;1/1/2020;\r\n"
+                   "HX;Phòng Hòa Xuyên;SO;district;;;01/01/2020;30/06/2025\r\n",
+                   0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_units(st, units, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 2);
+    ck_assert_uint_eq(summary.changed, 2);
+    assert_column("SELECT name FROM units WHERE code = ?", "SO", "Sở Nông nghiệp, Môi trường");
+    assert_column("SELECT valid_from FROM units WHERE code = ?", "SO", "2020-01-01");
+    assert_column("SELECT valid_to FROM units WHERE code = ?", "HX", "2025-06-30");
+    assert_column("SELECT parent_code FROM units WHERE code = ?", "HX", "SO");
+    const char *people =
+        write_file("people.csv",
+                   "Mã CB;Họ và tên;Đơn vị;Chức vụ;Thủ trưởng;Email;SĐT;Ngày tuyển dụng\r\n"
+                   "P1;Trần Thị Ánh;SO;Giám đốc;x;;0912 345 678;03/02/2001\r\n"
+                   "P2;Đặng Văn Ơn;HX;Trưởng phòng;CÓ;;;\r\n"
+                   "P3;Lê Văn Bình;HX;Chuyên viên;;;;\r\n",
+                   0);
+    ck_assert_msg(import_people(st, people, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 3);
+    assert_column("SELECT is_head FROM people WHERE code = ?", "P1", "1");
+    assert_column("SELECT is_head FROM people WHERE code = ?", "P2", "1");
+    assert_column("SELECT is_head FROM people WHERE code = ?", "P3", "0");
+    assert_column("SELECT hired_on FROM people WHERE code = ?", "P1", "2001-02-03");
+    assert_column("SELECT phone FROM people WHERE code = ?", "P1", "+84912345678");
+    /* The same people in the ISO spelling, with English headers: nothing to change. */
+    const char *again = write_file("people2.csv",
+                                   PEOPLE_HEADER "P1,Trần Thị Ánh,SO,Giám đốc,1,,0912345678,"
+                                                 "2001-02-03\n"
+                                                 "P2,Đặng Văn Ơn,HX,Trưởng phòng,1,,,\n"
+                                                 "P3,Lê Văn Bình,HX,Chuyên viên,0,,,\n",
+                                   0);
+    ck_assert_msg(import_people(st, again, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.changed, 0);
+    ck_assert_uint_eq(summary.unchanged, 3);
+    import_errors_free(&errors);
+}
+END_TEST
+
+/* A name typed decomposed (NFD, as some keyboards and macOS write it) is the name already
+ * stored precomposed: a re-import changes nothing. */
+START_TEST(test_nfd_name_is_the_same_name)
+{
+    const char *nfc =
+        write_file("nfc.csv", UNITS_HEADER "ND,Tổ " NFC_NGUYEN " Đức,,unit,,,,,\n", 0);
+    const char *nfd =
+        write_file("nfd.csv", UNITS_HEADER "ND,Tổ " NFD_NGUYEN " Đức,,unit,,,,,\n", 0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_units(st, nfc, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    char *before = dump();
+    ck_assert_msg(import_units(st, nfd, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.changed, 0);
+    ck_assert_uint_eq(summary.unchanged, 1);
+    char *after = dump();
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    import_errors_free(&errors);
+}
+END_TEST
+
+/* Problems found across rows come after those found row by row; the list is sorted by row,
+ * the file's own problems first, each row's in the order found. */
+START_TEST(test_errors_sorted_by_row)
+{
+    struct import_errors errors = {0};
+    import_error(&errors, 5, "b", "five");
+    import_error(&errors, 2, "a", "two");
+    import_error(&errors, 0, NULL, "file");
+    import_error(&errors, 2, NULL, "two again");
+    import_errors_sort(&errors);
+    ck_assert_uint_eq(errors.count, 4);
+    ck_assert_str_eq(errors.lines[0], "file");
+    ck_assert_str_eq(errors.lines[1], "dòng 2, cột a: two");
+    ck_assert_str_eq(errors.lines[2], "dòng 2: two again");
+    ck_assert_str_eq(errors.lines[3], "dòng 5, cột b: five");
+    import_errors_free(&errors);
+}
+END_TEST
+
+static void assert_date(const char *text, const char *iso)
+{
+    char out[CELL_DATE_LEN] = "", why[400] = "";
+    ck_assert_msg(cell_date(text, out, why, sizeof why), "\"%s\" refused: %s", text, why);
+    ck_assert_msg(strcmp(out, iso) == 0, "\"%s\" -> \"%s\", expected \"%s\"", text, out, iso);
+}
+
+static void assert_not_date(const char *text, const char *why_has)
+{
+    char out[CELL_DATE_LEN] = "", why[400] = "";
+    ck_assert_msg(!cell_date(text, out, why, sizeof why), "\"%s\" accepted as %s", text, out);
+    ck_assert_msg(strstr(why, why_has), "\"%s\": \"%s\" does not say \"%s\"", text, why, why_has);
+}
+
+START_TEST(test_cell_date)
+{
+    assert_date("2025-01-31", "2025-01-31");
+    assert_date("31/01/2025", "2025-01-31");
+    assert_date("1/2/2025", "2025-02-01");
+    assert_date("29/02/2024", "2024-02-29");
+    assert_date("31-12-2025", "2025-12-31");
+    assert_date("31.12.2025", "2025-12-31");
+    assert_not_date("45657", "số ngày kiểu Excel");
+    assert_not_date("45657", "có lẽ là 31/12/2024");
+    assert_not_date("45658", "có lẽ là 01/01/2025");
+    assert_not_date("2025-02-30", "tháng 2 năm 2025 chỉ có 28 ngày");
+    assert_not_date("30/02/2025", "tháng 2 năm 2025 chỉ có 28 ngày");
+    assert_not_date("29/02/2025", "chỉ có 28 ngày");
+    assert_not_date("31/04/2025", "tháng 4 năm 2025 chỉ có 30 ngày");
+    assert_not_date("00/01/2025", "không có ngày này");
+    assert_not_date("12/31/2025", "không có tháng 31");
+    assert_not_date("2025-13-01", "không có tháng 13");
+    assert_not_date("31/12/25", "không phải ngày");
+    assert_not_date("31/12-2025", "không phải ngày");
+    assert_not_date("2025", "không phải ngày");
+    assert_not_date("ngày 1 tháng 2", "không phải ngày");
+    assert_not_date("1/1/1800", "năm 1800");
+}
+END_TEST
+
+START_TEST(test_cell_bool)
+{
+    static const char *const yes[] = {"1", "x", "X", "có", "Có", "CÓ", "co", "true", "TRUE"};
+    static const char *const no[] = {"0", "không", "Không", "khong", "KHÔNG", "false", "False"};
+    static const char *const neither[] = {"", "2", "yes", "no", "có lẽ", "đúng", "-"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        ck_assert_msg(cell_bool(yes[i]) == 1, "\"%s\" is not true", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        ck_assert_msg(cell_bool(no[i]) == 0, "\"%s\" is not false", no[i]);
+    for (size_t i = 0; i < sizeof neither / sizeof neither[0]; i++)
+        ck_assert_msg(cell_bool(neither[i]) == -1, "\"%s\" was read as a boolean", neither[i]);
+}
+END_TEST
+
+START_TEST(test_cell_phone_lost_zero)
+{
+    char fixed[24];
+    ck_assert(cell_phone_lost_zero("912345678", fixed, sizeof fixed));
+    ck_assert_str_eq(fixed, "0912345678");
+    ck_assert(cell_phone_lost_zero("912 345 678", fixed, sizeof fixed));
+    ck_assert_str_eq(fixed, "0912345678");
+    ck_assert(cell_phone_lost_zero("2838123456", fixed, sizeof fixed)); /* a landline */
+    ck_assert_str_eq(fixed, "02838123456");
+    ck_assert(!cell_phone_lost_zero("12345678", fixed, sizeof fixed));
+    ck_assert(!cell_phone_lost_zero("412345678", fixed, sizeof fixed)); /* no such prefix */
+    ck_assert(!cell_phone_lost_zero("0912345678", fixed, sizeof fixed));
+    ck_assert(!cell_phone_lost_zero("+84912345678", fixed, sizeof fixed));
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
     Suite *s = suite_create("csv_import");
@@ -806,6 +1005,8 @@ static Suite *csv_suite(void)
     tcase_set_timeout(exports, 60);
     tcase_add_test(exports, test_bom_crlf_quotes);
     tcase_add_test(exports, test_columns_in_any_order);
+    tcase_add_test(exports, test_semicolon_file_with_vietnamese_headers);
+    tcase_add_test(exports, test_nfd_name_is_the_same_name);
     suite_add_tcase(s, exports);
 
     TCase *changes = tcase_create("changes");
@@ -835,6 +1036,10 @@ static Suite *csv_suite(void)
     tcase_add_test(validators, test_valid_utf8);
     tcase_add_test(validators, test_valid_code);
     tcase_add_test(validators, test_valid_email);
+    tcase_add_test(validators, test_cell_date);
+    tcase_add_test(validators, test_cell_bool);
+    tcase_add_test(validators, test_cell_phone_lost_zero);
+    tcase_add_test(validators, test_errors_sorted_by_row);
     suite_add_tcase(s, validators);
     return s;
 }
