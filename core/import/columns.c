@@ -17,9 +17,8 @@
 static bool matches(const char *key, const char *name, const char *const *aliases)
 {
     if (!key) return false;
-    bool found = false;
     char *own = header_key(name);
-    found = own && strcmp(key, own) == 0;
+    bool found = own && strcmp(key, own) == 0;
     free(own);
     for (size_t a = 0; !found && aliases[a]; a++) {
         char *alias = header_key(aliases[a]);
