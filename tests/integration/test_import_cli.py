@@ -401,5 +401,16 @@ class ExcelFilesTest(ImportTestCase):
         self.assertIn("có lẽ là 30/06/2025", r.stderr)
 
 
+    def test_titles_file_from_excel(self):
+        path = self.write("titles.csv", "NĂM;Đối tượng;Mã;Danh hiệu\n"
+                          "2024;person;CB0006;LDTT\n2024;unit;VP;NO_SUCH_TITLE\n")
+        self.assertRejected("titles", path, {(3, "Danh hiệu")})
+        path = self.write("titles.csv", "NĂM;Đối tượng;Mã;Danh hiệu\n2024;person;CB0006;LDTT\n")
+        self.assertEqual(self.import_ok("titles", path),
+                         "%s: 1 dòng, 1 thay đổi, 0 không đổi" % path)
+        self.assertEqual(self.d.db_rows("SELECT year, subject, code, title FROM titles_awarded"),
+                         [(2024, "person", "CB0006", "LDTT")])
+
+
 if __name__ == "__main__":
     unittest.main()
