@@ -1,6 +1,7 @@
 /* import.c — `thiduad import units|people|facts|titles|registrations FILE.csv`: every problem on
- * stderr as "FILE: row N, column X: why", then a count; or one line of what changed (facts whose
- * evaluation a rule made fail are stored, each named on stderr as "FILE: row N: ..."). */
+ * stderr as "FILE: dòng N, cột X: why", in row order, then a count; or one line of what changed,
+ * counted in rows (facts whose evaluation a rule made fail are stored, each named on stderr as
+ * "FILE: dòng N: ..."). */
 #include <stdio.h>
 #include <string.h>
 
@@ -60,10 +61,14 @@ int cmd_import(const struct config *cfg, const struct cli *cli)
         fprintf(stderr, "%s: không nhập dòng nào (%zu lỗi)\n", file, errors.count);
     } else if (rc == 0) {
         print_failed_evaluations(file, &summary);
-        printf("%s: %zu rows, %zu changed, %zu unchanged", file, summary.rows, summary.changed,
-               summary.unchanged);
+        if (summary.units)
+            printf("%s: %zu dòng, %zu đơn vị thay đổi, %zu đơn vị không đổi", file, summary.rows,
+                   summary.changed, summary.unchanged);
+        else
+            printf("%s: %zu dòng, %zu thay đổi, %zu không đổi", file, summary.rows, summary.changed,
+                   summary.unchanged);
         if (summary.evaluation_failed.count)
-            printf(", %zu evaluation(s) failed", summary.evaluation_failed.count);
+            printf(", %zu lần đánh giá thất bại", summary.evaluation_failed.count);
         printf("\n");
     }
     import_errors_free(&summary.evaluation_failed);

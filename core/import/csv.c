@@ -1,17 +1,19 @@
 /*
- * csv.c — a CSV file as a spreadsheet saves it, read whole, and what every import checks
- * in it: parsing is libcsv's (RFC 4180: quoted fields, embedded commas, quotes and
- * newlines; a UTF-8 BOM skipped); this file owns the row numbers a clerk sees (the header
- * is row 1, blank lines count), every cell's checks as it is read (its size and its row's
- * under the config's limits.csv_cell_bytes and csv_row_bytes, no control character or NUL,
- * UTF-8), columns found by name (order free, extra columns ignored), problems collected as
- * "row N, column X: why", an index of rows by a column's
- * value (glibc's hsearch_r, so a 50,000-row file is checked in linear time), and the checks
- * of codes and contacts the units and people imports share.
+ * csv.c — a CSV file as a spreadsheet saves it, read whole: parsing is libcsv's (RFC 4180:
+ * quoted fields, embedded separators, quotes and newlines; a UTF-8 BOM skipped). This file
+ * owns the separator (',' or ';': Excel under Vietnamese regional settings saves "CSV" with
+ * ';', and the header line says which: the one it holds more of, outside quotes), the row
+ * numbers a clerk sees (the header is row 1, blank lines count), and every cell's checks as
+ * it is read (its size and its row's under the config's limits.csv_cell_bytes and
+ * csv_row_bytes, no control character or NUL, UTF-8). Each cell is kept in Unicode NFC
+ * (libutf8proc, through util/text.h), so a name typed decomposed and the same name typed
+ * precomposed are one name. Columns, problems and the checks the imports share are in
+ * columns.c, errors.c and checks.c.
  */
 #include "import/csv.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <search.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -19,12 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "util/validate.h"
 
-#define MAX_REPORTED_ERRORS 500
-#define READ_CHUNK          16384
-#define E164_LEN            24
-#define ERR_LEN             1024
+#define READ_CHUNK 16384
+#define ERR_LEN    1024
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
@@ -97,6 +98,18 @@ static bool cell_clean(struct csv_reader *r, const char *data, size_t len)
     return false;
 }
 
+/* A clean cell, malloc'd and NUL-terminated, in NFC (ASCII is NFC already). */
+static char *nfc_copy(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)data[i] >= 0x80) return text_nfc_n(data, len, NULL);
+    char *copy = malloc(len + 1);
+    if (!copy) return NULL;
+    if (len) memcpy(copy, data, len);
+    copy[len] = '\0';
+    return copy;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     struct csv_reader *r = ctx;
@@ -112,13 +125,11 @@ static void on_field(void *data, size_t len, void *ctx)
         r->fields = grown;
         r->capacity = cap;
     }
-    char *field = malloc(len + 1);
+    char *field = nfc_copy(data, len);
     if (!field) {
         r->oom = true;
         return;
     }
-    if (len) memcpy(field, data, len);
-    field[len] = '\0';
     r->fields[r->count++] = field;
 }
 
@@ -166,6 +177,37 @@ static void on_row(int terminator, void *ctx)
     r->count = r->capacity = 0;
 }
 
+/* The separator of the header line at the start of data: ';' when it holds more semicolons
+ * than commas outside quotes, else ','. *stranger is a tab or '|' the line holds when it
+ * has neither (a file saved as "Text (Tab delimited)"), else 0. */
+static char header_separator(const char *data, size_t n, char *stranger)
+{
+    size_t commas = 0, semicolons = 0, tabs = 0, bars = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < n && (quoted || (data[i] != '\n' && data[i] != '\r')); i++) {
+        if (data[i] == '"') quoted = !quoted;
+        if (quoted) continue;
+        commas += data[i] == ',';
+        semicolons += data[i] == ';';
+        tabs += data[i] == '\t';
+        bars += data[i] == '|';
+    }
+    *stranger = commas || semicolons ? 0 : tabs ? '\t' : bars ? '|' : 0;
+    return semicolons > commas ? ';' : ',';
+}
+
+/* What libcsv's error means, in Vietnamese. */
+static const char *syntax_error(int code)
+{
+    switch (code) {
+    case CSV_EPARSE:
+        return "dấu ngoặc kép \" đặt sai chỗ (một ô có \" phải nằm trọn trong \"...\")";
+    case CSV_ENOMEM: return "hết bộ nhớ";
+    case CSV_ETOOBIG: return "tệp quá lớn";
+    default: return "tệp CSV không đọc được";
+    }
+}
+
 /* Reads and parses the whole file; -1 with err on I/O or CSV syntax errors. */
 static int read_table(const char *path, struct csv_table *table, struct import_errors *errors,
                       bool *bad_cells, char *err, size_t errlen)
@@ -173,7 +215,10 @@ static int read_table(const char *path, struct csv_table *table, struct import_e
     memset(table, 0, sizeof *table);
     FILE *in = fopen(path, "rb");
     if (!in) {
-        snprintf(err, errlen, "%s: cannot open: %m", path);
+        snprintf(err, errlen, "%s",
+                 errno == ENOENT   ? "không có tệp này"
+                 : errno == EACCES ? "không có quyền đọc tệp này"
+                                   : strerror(errno));
         return -1;
     }
     struct csv_parser parser;
@@ -189,25 +234,29 @@ static int read_table(const char *path, struct csv_table *table, struct import_e
             data += 3;
             n -= 3;
         }
+        if (first) {
+            table->separator = header_separator(data, n, &table->stranger);
+            csv_set_delim(&parser, (unsigned char)table->separator);
+        }
         first = false;
         if (csv_parse(&parser, data, n, on_field, on_row, &reader) != n) {
-            snprintf(err, errlen, "%s: row %zu: %s", path, table->count + 1,
-                     csv_strerror(csv_error(&parser)));
+            snprintf(err, errlen, "dòng %zu: %s", reader.physical + 1,
+                     syntax_error(csv_error(&parser)));
             rc = -1;
             break;
         }
     }
     if (rc == 0 && ferror(in)) {
-        snprintf(err, errlen, "%s: read error", path);
+        snprintf(err, errlen, "không đọc hết được tệp");
         rc = -1;
     }
     if (rc == 0 && csv_fini(&parser, on_field, on_row, &reader) != 0) {
-        snprintf(err, errlen, "%s: row %zu: %s (an unclosed quote?)", path, table->count + 1,
-                 csv_strerror(csv_error(&parser)));
+        snprintf(err, errlen, "dòng %zu: dấu ngoặc kép \" mở mà không đóng (%s)",
+                 reader.physical + 1, syntax_error(csv_error(&parser)));
         rc = -1;
     }
     if (rc == 0 && reader.oom) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        snprintf(err, errlen, "hết bộ nhớ");
         rc = -1;
     }
     for (size_t i = 0; i < reader.count; i++)
@@ -216,7 +265,7 @@ static int read_table(const char *path, struct csv_table *table, struct import_e
     csv_free(&parser);
     fclose(in);
     if (rc == 0 && table->count == 0) {
-        snprintf(err, errlen, "%s: the file is empty (no header row)", path);
+        snprintf(err, errlen, "tệp trống (không có dòng tiêu đề)");
         rc = -1;
     }
     *bad_cells = reader.bad_cells;
@@ -248,155 +297,4 @@ void csv_table_free(struct csv_table *table)
     free(table->widths);
     free(table->lines);
     memset(table, 0, sizeof *table);
-}
-
-int csv_column(const struct csv_table *table, const char *name)
-{
-    for (size_t j = 0; j < table->widths[0]; j++) {
-        const char *h = table->rows[0][j];
-        while (*h == ' ')
-            h++;
-        size_t len = strlen(h);
-        while (len && h[len - 1] == ' ')
-            len--;
-        if (len == strlen(name) && strncmp(h, name, len) == 0) return (int)j;
-    }
-    return -1;
-}
-
-/* ---- errors ----------------------------------------------------------------------------- */
-
-void import_error(struct import_errors *errors, size_t row, const char *column, const char *fmt,
-                  ...)
-{
-    if (errors->count >= MAX_REPORTED_ERRORS) return;
-    if (errors->count == errors->capacity) {
-        size_t cap = errors->capacity ? errors->capacity * 2 : 16;
-        char **lines = realloc(errors->lines, cap * sizeof *lines);
-        if (!lines) return;
-        errors->lines = lines;
-        errors->capacity = cap;
-    }
-    char why[512], line[700];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    if (column)
-        snprintf(line, sizeof line, "row %zu, column %s: %s", row, column, why);
-    else
-        snprintf(line, sizeof line, "row %zu: %s", row, why);
-    errors->lines[errors->count++] = strdup(line);
-}
-
-void import_errors_free(struct import_errors *errors)
-{
-    for (size_t i = 0; i < errors->count; i++)
-        free(errors->lines[i]);
-    free(errors->lines);
-    memset(errors, 0, sizeof *errors);
-}
-
-/* ---- shared row checks ------------------------------------------------------------------ */
-
-bool csv_map_columns(const struct csv_table *t, struct column_map *cols, size_t ncols,
-                     struct import_errors *errors)
-{
-    bool ok = true;
-    for (size_t i = 0; i < ncols; i++) {
-        cols[i].index = csv_column(t, cols[i].name);
-        if (cols[i].index < 0 && cols[i].required) {
-            import_error(errors, 1, cols[i].name, "dòng tiêu đề thiếu cột này");
-            ok = false;
-        }
-    }
-    return ok;
-}
-
-/* The trimmed field of a row, "" when the column is absent or the row short. */
-const char *csv_field(const struct csv_table *t, size_t row, const struct column_map *col)
-{
-    if (col->index < 0 || (size_t)col->index >= t->widths[row]) return "";
-    char *value = t->rows[row][col->index];
-    while (*value == ' ' || *value == '\t')
-        value++;
-    size_t len = strlen(value);
-    while (len && (value[len - 1] == ' ' || value[len - 1] == '\t' || value[len - 1] == '\r'))
-        value[--len] = '\0';
-    return value;
-}
-
-void csv_check_row_shape(const struct csv_table *t, size_t row, struct import_errors *errors)
-{
-    if (t->widths[row] != t->widths[0])
-        import_error(errors, t->lines[row], NULL, "có %zu ô, dòng tiêu đề có %zu", t->widths[row],
-                     t->widths[0]);
-}
-
-bool csv_index_build(struct csv_index *ix, const struct csv_table *t, const struct column_map *col,
-                     const struct column_map *filter, const char *only)
-{
-    memset(&ix->table, 0, sizeof ix->table);
-    if (!hcreate_r(t->count * 2 + 16, &ix->table)) return false;
-    for (size_t r = 1; r < t->count; r++) {
-        const char *key = csv_field(t, r, col); /* trims in place: the key stays valid */
-        if (!key[0] || (only && strcmp(csv_field(t, r, filter), only) != 0)) continue;
-        ENTRY entry = {(char *)key, (void *)(uintptr_t)r}, *found;
-        if (!hsearch_r(entry, ENTER, &found, &ix->table)) return false;
-    }
-    return true;
-}
-
-int csv_index_find(struct csv_index *ix, const char *key)
-{
-    ENTRY entry = {(char *)key, NULL}, *found = NULL;
-    if (!hsearch_r(entry, FIND, &found, &ix->table) || !found) return -1;
-    return (int)(uintptr_t)found->data;
-}
-
-void csv_index_free(struct csv_index *ix)
-{
-    hdestroy_r(&ix->table);
-}
-
-void csv_check_contact(const struct csv_table *t, size_t row, const struct column_map *email,
-                       const struct column_map *phone, struct import_errors *errors)
-{
-    const char *e = csv_field(t, row, email);
-    if (e[0] && !valid_email(e))
-        import_error(errors, t->lines[row], "email", "\"%s\" không phải địa chỉ email", e);
-    char e164[E164_LEN];
-    const char *p = csv_field(t, row, phone);
-    if (p[0] && !phone_to_e164(p, e164, sizeof e164))
-        import_error(
-            errors, t->lines[row], "phone",
-            "\"%s\" không phải số điện thoại Việt Nam (ví dụ 0912345678 hoặc +84912345678)", p);
-}
-
-void csv_check_code(const struct csv_table *t, size_t row, const struct column_map *col,
-                    struct csv_index *codes, struct import_errors *errors)
-{
-    const char *code = csv_field(t, row, col);
-    if (!code[0]) {
-        import_error(errors, t->lines[row], "code", "đang để trống");
-    } else if (!valid_code(code)) {
-        import_error(
-            errors, t->lines[row], "code",
-            "\"%s\" chỉ được gồm chữ cái không dấu, chữ số, '-', '_' và '.' (tối đa 32 ký tự)",
-            code);
-    } else {
-        int dup = csv_index_find(codes, code);
-        if (dup > 0 && (size_t)dup != row)
-            import_error(errors, t->lines[row], "code", "\"%s\" trùng với dòng %zu", code,
-                         t->lines[dup]);
-    }
-}
-
-void csv_check_date(const struct csv_table *t, size_t row, const struct column_map *col,
-                    struct import_errors *errors)
-{
-    const char *value = csv_field(t, row, col);
-    if (value[0] && !valid_date(value))
-        import_error(errors, t->lines[row], col->name, "\"%s\" không phải ngày dạng YYYY-MM-DD",
-                     value);
 }

@@ -2,13 +2,14 @@
  * facts.c — facts.csv (period,subject,code,fact,value), one row per fact, as an
  * Office would collect them in a spreadsheet.
  *
- * Values are read by the declared type of their fact (booleans as 1/0, true/false, có/không,
- * x or empty), then each subject's facts are checked by the same rules code the HTTP API
- * uses, so a value refused over HTTP is refused here too, with its row and column. The
- * rows of one (period, subject, code) form that subject's facts: they become one new
+ * Values are read by the declared type of their fact (booleans as every file spells them,
+ * cells.h; an empty cell is "not given"), then each subject's facts are checked by the same rules
+ * code the HTTP API uses, so a value refused over HTTP is refused here too, with its row and
+ * column. The rows of one (period, subject, code) form that subject's facts: they become one new
  * version, unless equal to the latest stored version (so re-importing changes nothing).
- * An optional submitted_at column (YYYY-MM-DD, local time) dates a report received on paper,
- * so lateness is judged on when the unit reported, not when the Office typed it in.
+ * The summary counts rows: changed are the rows of the subjects given a new version.
+ * An optional submitted_at column (YYYY-MM-DD or dd/mm/yyyy, local time) dates a report received on
+ * paper, so lateness is judged on when the unit reported, not when the Office typed it in.
  */
 
 #include <search.h>
@@ -16,12 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "domain/submission.h"
+#include "import/cells.h"
 #include "import/csv.h"
 #include "store/people.h"
 #include "store/units.h"
+#include "util/clock.h"
 #include "util/validate.h"
 
 struct fact_group {
@@ -29,6 +31,7 @@ struct fact_group {
     char period[32], subject[8], code[40];
     bool known;            /* the code names an existing unit or person */
     char submitted_at[40]; /* from the optional column, or "" for now */
+    size_t nrows;          /* the file's rows for it */
     cJSON *facts;
     cJSON *rows; /* fact name -> row number, to place errors */
 };
@@ -51,13 +54,8 @@ static cJSON *cell_value(const cJSON *fact, const char *text)
 {
     const char *type = cJSON_GetObjectItemCaseSensitive(fact, "type")->valuestring;
     if (strcmp(type, "boolean") == 0) {
-        static const char *const yes[] = {"1", "true", "x", "có", "co", "yes", "TRUE"};
-        static const char *const no[] = {"0", "false", "không", "khong", "no", "FALSE"};
-        for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
-            if (strcasecmp(text, yes[i]) == 0) return cJSON_CreateTrue();
-        for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-            if (strcasecmp(text, no[i]) == 0) return cJSON_CreateFalse();
-        return NULL;
+        int b = cell_bool(text);
+        return b < 0 ? NULL : cJSON_CreateBool(b);
     }
     if (strcmp(type, "integer") == 0) {
         char *end;
@@ -77,8 +75,11 @@ static void free_groups(struct fact_group *groups, size_t n)
     free(groups);
 }
 
-enum { F_PERIOD, F_SUBJECT, F_CODE, F_FACT, F_VALUE, F_COUNT };
-static const char *const fact_columns[F_COUNT] = {"period", "subject", "code", "fact", "value"};
+enum { F_PERIOD, F_SUBJECT, F_CODE, F_FACT, F_VALUE, F_COUNT, F_AT = F_COUNT };
+static const struct column_map fact_columns[F_COUNT + 1] = {
+    {"period", true, -1, NULL}, {"subject", true, -1, NULL}, {"code", true, -1, NULL},
+    {"fact", true, -1, NULL},   {"value", true, -1, NULL},   {"submitted_at", false, -1, NULL},
+};
 
 /* A facts import in progress: the groups, found by hsearch_r on "code/subject/period",
  * so the file is read in linear time. */
@@ -86,7 +87,7 @@ struct facts_import {
     struct store *st;
     const struct ruleset *rs; /* each row's period picks its year's rules */
     struct csv_table table;
-    int col[F_COUNT], at_col;
+    struct column_map cols[F_COUNT + 1];
     struct fact_group *groups;
     size_t ngroups;
     struct hsearch_data index;
@@ -120,17 +121,17 @@ static struct fact_group *group_of(struct facts_import *fi, const char *const v[
     return g;
 }
 
-/* The row's cells; a cell that is not UTF-8 is reported and read as "". */
+/* The row's cells (csv.c checked them as UTF-8). */
 static void row_cells(struct facts_import *fi, size_t r, const char *v[F_COUNT])
 {
-    const struct csv_table *t = &fi->table;
-    for (int i = 0; i < F_COUNT; i++) {
-        v[i] = (size_t)fi->col[i] < t->widths[r] ? t->rows[r][fi->col[i]] : "";
-        if (!valid_utf8(v[i])) {
-            import_error(fi->errors, t->lines[r], fact_columns[i], "không phải UTF-8");
-            v[i] = "";
-        }
-    }
+    for (int i = 0; i < F_COUNT; i++)
+        v[i] = csv_field(&fi->table, r, &fi->cols[i]);
+}
+
+/* A column as the file's header names it. */
+static const char *label(const struct facts_import *fi, int column)
+{
+    return fi->cols[column].label;
 }
 
 /* Where a row belongs: its group and its declared fact; NULL when the row is refused. */
@@ -142,27 +143,28 @@ static struct fact_group *place_row(struct facts_import *fi, size_t r, const cha
     struct fact_group *g = NULL;
     struct rules_generation *gen = ruleset_for_period(fi->rs, v[F_PERIOD]);
     if (!gen) {
-        import_error(fi->errors, line, "period", "\"%s\" không phải kỳ báo cáo của phong trào",
-                     v[F_PERIOD]);
+        import_error(fi->errors, line, label(fi, F_PERIOD),
+                     "\"%s\" không phải kỳ báo cáo của phong trào", v[F_PERIOD]);
         ok = false;
     }
     bool unit = strcmp(v[F_SUBJECT], "unit") == 0, person = strcmp(v[F_SUBJECT], "person") == 0;
     if (!unit && !person) {
-        import_error(fi->errors, line, "subject", "\"%s\" phải là unit hoặc person", v[F_SUBJECT]);
+        import_error(fi->errors, line, label(fi, F_SUBJECT), "\"%s\" phải là unit hoặc person",
+                     v[F_SUBJECT]);
         return NULL;
     }
     if (ok) {
         g = group_of(fi, v);
         if (!g->known) {
-            import_error(fi->errors, line, "code", "không có %s mã \"%s\"", v[F_SUBJECT],
+            import_error(fi->errors, line, label(fi, F_CODE), "không có %s mã \"%s\"", v[F_SUBJECT],
                          v[F_CODE]);
             ok = false;
         }
     }
     *fact = declared_fact(gen ? gen : ruleset_newest(fi->rs), v[F_SUBJECT], v[F_FACT]);
     if (!*fact) {
-        import_error(fi->errors, line, "fact", "bộ quy tắc không khai báo chỉ tiêu %s \"%s\"",
-                     v[F_SUBJECT], v[F_FACT]);
+        import_error(fi->errors, line, label(fi, F_FACT),
+                     "bộ quy tắc không khai báo chỉ tiêu %s \"%s\"", v[F_SUBJECT], v[F_FACT]);
         ok = false;
     }
     return ok ? g : NULL;
@@ -172,16 +174,14 @@ static struct fact_group *place_row(struct facts_import *fi, size_t r, const cha
 static bool check_submitted_at(struct facts_import *fi, size_t r, const char *const v[],
                                struct fact_group *g, const char **at)
 {
-    const struct csv_table *t = &fi->table;
-    *at = fi->at_col >= 0 && (size_t)fi->at_col < t->widths[r] ? t->rows[r][fi->at_col] : "";
-    if ((*at)[0] && !valid_date(*at)) {
-        import_error(fi->errors, t->lines[r], "submitted_at",
-                     "\"%s\" không phải ngày dạng YYYY-MM-DD", *at);
-        return false;
-    }
+    struct csv_table *t = &fi->table;
+    if (!csv_check_date(t, r, &fi->cols[F_AT], fi->errors)) return false;
+    *at = csv_field(t, r, &fi->cols[F_AT]); /* as YYYY-MM-DD */
     if ((*at)[0] && g->submitted_at[0] && strncmp(g->submitted_at, *at, 10) != 0) {
-        import_error(fi->errors, t->lines[r], "submitted_at", "%s %s đã có ngày %.10s",
-                     v[F_SUBJECT], v[F_CODE], g->submitted_at);
+        char day[CLOCK_DATE_LEN];
+        clock_date_vn(g->submitted_at, day);
+        import_error(fi->errors, t->lines[r], label(fi, F_AT), "%s %s đã có ngày %s", v[F_SUBJECT],
+                     v[F_CODE], day);
         return false;
     }
     return true;
@@ -196,11 +196,17 @@ static void read_row(struct facts_import *fi, size_t r)
     row_cells(fi, r, v);
     struct fact_group *g = place_row(fi, r, v, &fact);
     if (!g) return;
+    g->nrows++;
     if (!v[F_VALUE][0]) return; /* an empty cell is "not given", never false or zero */
     cJSON *value = cell_value(fact, v[F_VALUE]);
     if (!value) {
-        import_error(fi->errors, line, "value", "\"%s\" không phải giá trị kiểu %s", v[F_VALUE],
-                     cJSON_GetObjectItemCaseSensitive(fact, "type")->valuestring);
+        const char *type = cJSON_GetObjectItemCaseSensitive(fact, "type")->valuestring;
+        if (strcmp(type, "boolean") == 0)
+            import_error(fi->errors, line, label(fi, F_VALUE), "\"%s\" phải là %s", v[F_VALUE],
+                         CELL_BOOLEANS);
+        else
+            import_error(fi->errors, line, label(fi, F_VALUE), "\"%s\" không phải giá trị kiểu %s",
+                         v[F_VALUE], type);
         return;
     }
     if (!check_submitted_at(fi, r, v, g, &at)) {
@@ -209,8 +215,8 @@ static void read_row(struct facts_import *fi, size_t r)
     }
     if (cJSON_GetObjectItemCaseSensitive(g->facts, v[F_FACT])) {
         int first = cJSON_GetObjectItemCaseSensitive(g->rows, v[F_FACT])->valueint;
-        import_error(fi->errors, line, "fact", "\"%s\" của %s %s đã có ở dòng %d", v[F_FACT],
-                     v[F_SUBJECT], v[F_CODE], first);
+        import_error(fi->errors, line, label(fi, F_FACT), "\"%s\" của %s %s đã có ở dòng %d",
+                     v[F_FACT], v[F_SUBJECT], v[F_CODE], first);
         cJSON_Delete(value);
         return;
     }
@@ -236,7 +242,7 @@ static void report_problems(struct facts_import *fi, const struct fact_group *g,
         const char *field = cJSON_GetObjectItemCaseSensitive(p, "field")->valuestring;
         const char *name = strncmp(field, "facts.", 6) == 0 ? field + 6 : field;
         const cJSON *row = cJSON_GetObjectItemCaseSensitive(g->rows, name);
-        import_error(fi->errors, row ? (size_t)row->valueint : 0, "value", "%s",
+        import_error(fi->errors, row ? (size_t)row->valueint : 0, label(fi, F_VALUE), "%s",
                      cJSON_GetObjectItemCaseSensitive(p, "message")->valuestring);
     }
 }
@@ -289,7 +295,7 @@ static void check_units_exist(struct facts_import *fi)
         char why[512];
         const struct submission s = {g->period, g->subject, g->code, NULL, "", NULL};
         if (!submission_unit_exists(fi->st, fi->rs, &s, why, sizeof why))
-            import_error(fi->errors, first_row(g), "code", "%s", why);
+            import_error(fi->errors, first_row(g), label(fi, F_CODE), "%s", why);
     }
 }
 
@@ -345,10 +351,10 @@ static int write_groups(struct facts_import *fi, const char *actor, bool replace
     else if (status != SUBMISSION_OK)
         import_error(fi->errors, 0, NULL, "lỗi cơ sở dữ liệu: %s", err);
     if (status != SUBMISSION_OK) goto done;
-    summary->rows = n;
+    summary->rows = fi->table.count - 1;
     for (size_t i = 0; i < n; i++)
-        summary->changed += results[i].stored;
-    summary->unchanged = n - summary->changed;
+        if (results[i].stored) summary->changed += fi->groups[i].nrows;
+    summary->unchanged = summary->rows - summary->changed;
     note_failed_evaluations(fi, results, summary);
     rc = 0;
 done:
@@ -361,13 +367,8 @@ done:
 /* The header's columns, and room for the groups. */
 static int begin_import(struct facts_import *fi)
 {
-    for (int i = 0; i < F_COUNT; i++) {
-        fi->col[i] = csv_column(&fi->table, fact_columns[i]);
-        if (fi->col[i] < 0)
-            import_error(fi->errors, 1, fact_columns[i], "dòng tiêu đề thiếu cột này");
-    }
-    fi->at_col = csv_column(&fi->table, "submitted_at");
-    if (fi->errors->count) return -1;
+    memcpy(fi->cols, fact_columns, sizeof fi->cols);
+    if (!csv_map_columns(&fi->table, CSV_FACTS, fi->cols, F_COUNT + 1, fi->errors)) return -1;
     fi->groups = calloc(fi->table.count, sizeof *fi->groups);
     fi->indexed = fi->groups && hcreate_r(fi->table.count * 2 + 16, &fi->index);
     if (fi->indexed) return 0;
@@ -389,6 +390,7 @@ int import_facts(struct store *st, const struct ruleset *rs, const char *path, c
     check_units_exist(&fi);
     if (errors->count == 0) rc = write_groups(&fi, actor, replace, summary);
 done:
+    import_errors_sort(errors);
     if (fi.indexed) hdestroy_r(&fi.index);
     free_groups(fi.groups, fi.ngroups);
     csv_table_free(&fi.table);

@@ -1,8 +1,10 @@
 /*
- * import.h — spreadsheet imports: units.csv, people.csv and facts.csv. Every row is
- * checked first and every problem reported as "row N, column X: why"; only a clean file is
- * written, all of it or nothing, through the domain layer. Importing the same file twice
- * changes nothing.
+ * import.h — spreadsheet imports: units.csv, people.csv, facts.csv, titles.csv and
+ * registrations.csv, as Excel saves them (',' or ';' between cells, headers in English or
+ * Vietnamese, dates as yyyy-mm-dd or dd/mm/yyyy; README.md lists them). Every row is
+ * checked first and every problem reported as "dòng N, cột X: why", in row order; only a
+ * clean file is written, all of it or nothing, through the domain layer. Importing the
+ * same file twice changes nothing.
  */
 #ifndef THIDUA_IMPORT_IMPORT_H
 #define THIDUA_IMPORT_IMPORT_H
@@ -13,14 +15,18 @@
 #include "domain/ruleset.h"
 #include "store/store.h"
 
-/* Collected problems, each "row N, column X: why". */
+/* Collected problems, each "dòng N, cột X: why" ("dòng N: why" for a whole row, and just
+ * "why" for the file as a whole, row 0). */
 struct import_errors {
     char **lines;
+    size_t *rows; /* each line's row */
     size_t count, capacity;
 };
 
+/* What an import did, counted in the file's rows: rows = changed + unchanged (for
+ * registrations, changed and unchanged count units: units is their sum). */
 struct import_summary {
-    size_t rows, changed, unchanged;
+    size_t rows, changed, unchanged, units;
     /* facts: rows stored whose unit's evaluation a rule made fail, one line per subject
      * ("row N: ... file:line: message"); the caller frees them with import_errors_free */
     struct import_errors evaluation_failed;
@@ -29,6 +35,8 @@ struct import_summary {
 void import_error(struct import_errors *errors, size_t row, const char *column, const char *fmt,
                   ...) __attribute__((format(printf, 4, 5)));
 void import_errors_free(struct import_errors *errors);
+/* Orders the problems by row (the file's problems first), each row's in the order found. */
+void import_errors_sort(struct import_errors *errors);
 
 /* The size of a cell and of a row of any imported file (config limits.csv_cell_bytes and
  * limits.csv_row_bytes; 8 KiB and 64 KiB until set). */

@@ -11,15 +11,16 @@
 
 #include "domain/membership.h"
 #include "domain/organisation.h"
+#include "import/cells.h"
 #include "import/records.h"
 #include "util/validate.h"
 
 enum { P_CODE, P_NAME, P_UNIT, P_POSITION, P_HEAD, P_EMAIL, P_PHONE, P_HIRED, P_MOVED, P_COUNT };
 
 static const struct column_map person_columns[P_COUNT] = {
-    {"code", true, -1},     {"full_name", true, -1}, {"unit_code", true, -1},
-    {"position", true, -1}, {"is_head", true, -1},   {"email", true, -1},
-    {"phone", true, -1},    {"hired_on", true, -1},  {"moved_on", false, -1},
+    {"code", true, -1, NULL},     {"full_name", true, -1, NULL}, {"unit_code", true, -1, NULL},
+    {"position", true, -1, NULL}, {"is_head", true, -1, NULL},   {"email", true, -1, NULL},
+    {"phone", true, -1, NULL},    {"hired_on", true, -1, NULL},  {"moved_on", false, -1, NULL},
 };
 
 static const char *cell(const struct record_import *ri, size_t row, int column)
@@ -27,9 +28,28 @@ static const char *cell(const struct record_import *ri, size_t row, int column)
     return csv_field(&ri->table, row, &ri->cols[column]);
 }
 
+/* A column as the file's header names it. */
+static const char *label(const struct record_import *ri, int column)
+{
+    return ri->cols[column].label;
+}
+
+/* Each is_head cell a boolean spells (cells.h) as "1" or "0", in place (a spelling is never
+ * shorter than one byte); the others are left for check_row to report. */
+static void spell_heads(struct record_import *ri)
+{
+    const struct column_map *col = &ri->cols[P_HEAD];
+    for (size_t r = 1; r < ri->table.count; r++) {
+        const char *value = csv_field(&ri->table, r, col);
+        int head = value[0] ? cell_bool(value) : -1;
+        if (head >= 0) strcpy(ri->table.rows[r][col->index], head ? "1" : "0");
+    }
+}
+
 /* The state: the file's heads, by unit. */
 static bool prepare(struct record_import *ri)
 {
+    spell_heads(ri);
     struct csv_index *heads = malloc(sizeof *heads);
     if (!heads) return false;
     if (!csv_index_build(heads, &ri->table, &ri->cols[P_UNIT], &ri->cols[P_HEAD], "1")) {
@@ -52,12 +72,12 @@ static void check_head(struct record_import *ri, size_t r, const char *code, con
     size_t line = ri->table.lines[r];
     int first = csv_index_find(ri->state, unit);
     if (first > 0 && (size_t)first != r)
-        import_error(ri->errors, line, "is_head", "đơn vị \"%s\" đã có người đứng đầu ở dòng %zu",
-                     unit, ri->table.lines[first]);
+        import_error(ri->errors, line, label(ri, P_HEAD),
+                     "đơn vị \"%s\" đã có người đứng đầu ở dòng %zu", unit, ri->table.lines[first]);
     char *stored = units_head(ri->st, unit);
     /* The stored head is only replaced if the file demotes or moves them. */
     if (stored && strcmp(stored, code) != 0 && csv_index_find(&ri->codes, stored) < 0)
-        import_error(ri->errors, line, "is_head",
+        import_error(ri->errors, line, label(ri, P_HEAD),
                      "đơn vị \"%s\" đã có người đứng đầu %s trong cơ sở dữ liệu", unit, stored);
     free(stored);
 }
@@ -66,29 +86,28 @@ static void check_head(struct record_import *ri, size_t r, const char *code, con
 static void check_move(struct record_import *ri, size_t r)
 {
     const char *moved = cell(ri, r, P_MOVED), *unit = cell(ri, r, P_UNIT);
-    csv_check_date(&ri->table, r, &ri->cols[P_MOVED], ri->errors);
-    if ((moved[0] && !valid_date(moved)) || !unit[0] || !units_exists(ri->st, unit)) return;
+    if (!csv_check_date(&ri->table, r, &ri->cols[P_MOVED], ri->errors)) return;
+    moved = cell(ri, r, P_MOVED); /* as YYYY-MM-DD */
+    if (!unit[0] || !units_exists(ri->st, unit)) return;
     struct person_row row = {.code = cell(ri, r, P_CODE), .unit_code = unit, .moved_on = moved};
     char today[CLOCK_DATE_LEN], day[CLOCK_DATE_LEN], why[512];
     clock_today(today);
     if (membership_plan(ri->st, &row, today, day, why, sizeof why) == MEMBERSHIP_BAD_DATE)
-        import_error(ri->errors, ri->table.lines[r], "moved_on", "%s", why);
+        import_error(ri->errors, ri->table.lines[r], label(ri, P_MOVED), "%s", why);
 }
 
 static void check_row(struct record_import *ri, size_t r)
 {
     size_t line = ri->table.lines[r];
-    if (!cell(ri, r, P_NAME)[0]) import_error(ri->errors, line, "full_name", "đang để trống");
+    if (!cell(ri, r, P_NAME)[0]) import_error(ri->errors, line, label(ri, P_NAME), "đang để trống");
     const char *unit = cell(ri, r, P_UNIT);
     if (!unit[0])
-        import_error(ri->errors, line, "unit_code", "đang để trống");
+        import_error(ri->errors, line, label(ri, P_UNIT), "đang để trống");
     else if (!units_exists(ri->st, unit))
-        import_error(ri->errors, line, "unit_code",
+        import_error(ri->errors, line, label(ri, P_UNIT),
                      "không có đơn vị \"%s\" (hãy nhập units.csv trước)", unit);
-    const char *head = cell(ri, r, P_HEAD);
-    if (strcmp(head, "1") && strcmp(head, "0") && head[0])
-        import_error(ri->errors, line, "is_head", "\"%s\" phải là 1 hoặc 0", head);
-    if (strcmp(head, "1") == 0 && unit[0]) check_head(ri, r, cell(ri, r, P_CODE), unit);
+    if (csv_check_bool(&ri->table, r, &ri->cols[P_HEAD], ri->errors) == 1 && unit[0])
+        check_head(ri, r, cell(ri, r, P_CODE), unit);
     csv_check_contact(&ri->table, r, &ri->cols[P_EMAIL], &ri->cols[P_PHONE], ri->errors);
     csv_check_date(&ri->table, r, &ri->cols[P_HIRED], ri->errors);
     check_move(ri, r);
@@ -116,6 +135,7 @@ static int put(struct store *st, const void *records, size_t n, const char *acto
 }
 
 static const struct record_kind people_kind = {
+    .file = CSV_PEOPLE,
     .columns = person_columns,
     .column_count = P_COUNT,
     .prepare = prepare,

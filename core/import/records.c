@@ -65,7 +65,7 @@ int import_records(struct store *st, const char *path, const char *actor,
     }
     memcpy(ri.cols, kind->columns, kind->column_count * sizeof *ri.cols);
     if (csv_table_read(path, &ri.table, errors) != 0) goto done;
-    if (!csv_map_columns(&ri.table, ri.cols, kind->column_count, errors)) goto done;
+    if (!csv_map_columns(&ri.table, kind->file, ri.cols, kind->column_count, errors)) goto done;
     indexed = csv_index_build(&ri.codes, &ri.table, &ri.cols[0], NULL, NULL);
     prepared = indexed && kind->prepare(&ri);
     if (!prepared) {
@@ -84,6 +84,7 @@ int import_records(struct store *st, const char *path, const char *actor,
     summary->unchanged = summary->rows - changed;
     rc = 0;
 done:
+    import_errors_sort(errors);
     if (prepared) kind->release(&ri);
     if (indexed) csv_index_free(&ri.codes);
     csv_table_free(&ri.table);

@@ -18,6 +18,7 @@ struct record_import {
 
 /* What one kind of record (units, people) adds to the driver. */
 struct record_kind {
+    enum csv_file file;               /* which headers it accepts */
     const struct column_map *columns; /* a template, copied per import */
     size_t column_count;
     /* Builds the kind's indexes (ri->state); false when out of memory. */

@@ -49,17 +49,18 @@ static const char *title_problem(struct rules_generation *gen, const char *subje
 
 /* The unit the row's subject registers with, into record->unit; false with an error. */
 static bool find_unit(struct store *st, struct rules_generation *gen, size_t line,
-                      struct registration_record *record, struct import_errors *errors)
+                      const char *column, struct registration_record *record,
+                      struct import_errors *errors)
 {
     bool unit = strcmp(record->subject, "unit") == 0;
     if (unit ? !units_exists(st, record->code) : !people_exists(st, record->code)) {
-        import_error(errors, line, "code", "không có %s mã \"%s\"", unit ? "đơn vị" : "cá nhân",
+        import_error(errors, line, column, "không có %s mã \"%s\"", unit ? "đơn vị" : "cá nhân",
                      record->code);
         return false;
     }
     char *theirs = unit ? strdup(record->code) : registration_unit_of_person(st, gen, record->code);
     if (!theirs) {
-        import_error(errors, line, "code", "cá nhân \"%s\" không thuộc đơn vị nào", record->code);
+        import_error(errors, line, column, "cá nhân \"%s\" không thuộc đơn vị nào", record->code);
         return false;
     }
     snprintf(record->unit, sizeof record->unit, "%s", theirs);
@@ -68,31 +69,32 @@ static bool find_unit(struct store *st, struct rules_generation *gen, size_t lin
 }
 
 /* Checks one row; fills *record when it is clean. */
-static bool check_row(struct store *st, const struct ruleset *rs, const struct csv_table *t,
-                      size_t r, const struct column_map *cols, struct registration_record *record,
+static bool check_row(struct store *st, const struct ruleset *rs, struct csv_table *t, size_t r,
+                      const struct column_map *cols, struct registration_record *record,
                       struct import_errors *errors)
 {
     size_t line = t->lines[r], before = errors->count;
     const char *year = csv_field(t, r, &cols[R_YEAR]), *subject = csv_field(t, r, &cols[R_SUBJECT]);
     const char *code = csv_field(t, r, &cols[R_CODE]), *title = csv_field(t, r, &cols[R_TITLE]);
-    const char *at = csv_field(t, r, &cols[R_AT]);
+    bool dated = csv_check_date(t, r, &cols[R_AT], errors);
+    const char *at = csv_field(t, r, &cols[R_AT]); /* as YYYY-MM-DD */
     *record = (struct registration_record){atoi(year), subject, code, title, "", ""};
     struct rules_generation *gen = strlen(year) == 4 ? ruleset_of_year(rs, year) : NULL;
     if (!gen)
-        import_error(errors, line, "year", "năm \"%s\" không có phong trào thi đua nào đang chạy",
-                     year);
+        import_error(errors, line, cols[R_YEAR].label,
+                     "năm \"%s\" không có phong trào thi đua nào đang chạy", year);
     bool unit = strcmp(subject, "unit") == 0, person = strcmp(subject, "person") == 0;
     if (!unit && !person)
-        import_error(errors, line, "subject", "\"%s\" phải là unit hoặc person", subject);
-    if (!valid_code(code)) import_error(errors, line, "code", "\"%s\" không phải một mã", code);
-    if (at[0] && !valid_date(at))
-        import_error(errors, line, "submitted_at", "\"%s\" không phải ngày dạng YYYY-MM-DD", at);
-    else if (at[0])
+        import_error(errors, line, cols[R_SUBJECT].label, "\"%s\" phải là unit hoặc person",
+                     subject);
+    if (!valid_code(code))
+        import_error(errors, line, cols[R_CODE].label, "\"%s\" không phải một mã", code);
+    if (dated && at[0])
         snprintf(record->submitted_at, sizeof record->submitted_at, "%sT08:00:00+07:00", at);
     if (!gen || (!unit && !person) || errors->count != before) return false;
     const char *why = title_problem(gen, subject, title);
-    if (why) import_error(errors, line, "title", "\"%s\" %s", title, why);
-    find_unit(st, gen, line, record, errors);
+    if (why) import_error(errors, line, cols[R_TITLE].label, "\"%s\" %s", title, why);
+    find_unit(st, gen, line, cols[R_CODE].label, record, errors);
     return errors->count == before;
 }
 
@@ -100,18 +102,18 @@ int import_registrations(struct store *st, const struct ruleset *rs, const char 
                          const char *actor, struct import_summary *summary,
                          struct import_errors *errors)
 {
-    struct column_map cols[R_COUNT] = {{"year", true, -1},
-                                       {"subject", true, -1},
-                                       {"code", true, -1},
-                                       {"title", true, -1},
-                                       {"submitted_at", false, -1}};
+    struct column_map cols[R_COUNT] = {{"year", true, -1, NULL},
+                                       {"subject", true, -1, NULL},
+                                       {"code", true, -1, NULL},
+                                       {"title", true, -1, NULL},
+                                       {"submitted_at", false, -1, NULL}};
     struct csv_table table;
     char err[1024];
     memset(summary, 0, sizeof *summary);
     if (csv_table_read(path, &table, errors) != 0) return -1;
     struct registration_record *rows = calloc(table.count ? table.count : 1, sizeof *rows);
     size_t n = 0, units = 0, changed = 0;
-    if (rows && csv_map_columns(&table, cols, R_COUNT, errors)) {
+    if (rows && csv_map_columns(&table, CSV_REGISTRATIONS, cols, R_COUNT, errors)) {
         for (size_t r = 1; r < table.count; r++) {
             csv_check_row_shape(&table, r, errors);
             if (check_row(st, rs, &table, r, cols, &rows[n], errors)) n++;
@@ -126,9 +128,10 @@ int import_registrations(struct store *st, const struct ruleset *rs, const char 
     else if (errors->count == 0)
         rc = 0;
     if (rc == 0)
-        *summary =
-            (struct import_summary){.rows = n, .changed = changed, .unchanged = units - changed};
+        *summary = (struct import_summary){
+            .rows = n, .changed = changed, .unchanged = units - changed, .units = units};
     free(rows);
     csv_table_free(&table);
+    import_errors_sort(errors);
     return rc;
 }

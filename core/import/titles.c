@@ -43,20 +43,22 @@ static bool check_row(struct store *st, const struct ruleset *rs, const struct c
     char *end;
     long y = strtol(year, &end, 10);
     if (strlen(year) != 4 || *end || y < 1945)
-        import_error(errors, line, "year", "\"%s\" không phải một năm (như 2024)", year);
+        import_error(errors, line, cols[T_YEAR].label, "\"%s\" không phải một năm (như 2024)",
+                     year);
     else if (ruleset_of_year(rs, year))
-        import_error(errors, line, "year",
+        import_error(errors, line, cols[T_YEAR].label,
                      "năm %s do hệ thống chấm điểm: danh hiệu của năm này là kết quả cuối năm, "
                      "không nhập từ tệp",
                      year);
     bool unit = strcmp(subject, "unit") == 0, person = strcmp(subject, "person") == 0;
     if (!unit && !person)
-        import_error(errors, line, "subject", "\"%s\" phải là unit hoặc person", subject);
+        import_error(errors, line, cols[T_SUBJECT].label, "\"%s\" phải là unit hoặc person",
+                     subject);
     else if (unit ? !units_exists(st, code) : !people_exists(st, code))
-        import_error(errors, line, "code", "không có %s mã \"%s\"", unit ? "đơn vị" : "cá nhân",
-                     code);
+        import_error(errors, line, cols[T_CODE].label, "không có %s mã \"%s\"",
+                     unit ? "đơn vị" : "cá nhân", code);
     if (!declared_title(rs, title))
-        import_error(errors, line, "title",
+        import_error(errors, line, cols[T_TITLE].label,
                      "\"%s\" không phải danh hiệu hay hình thức khen thưởng nào của bộ quy tắc",
                      title);
     *record = (struct title_record){(int)y, subject, code, title};
@@ -81,15 +83,17 @@ static int recompute_later_years(struct store *st, const struct ruleset *rs,
 int import_titles(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
                   struct import_summary *summary, struct import_errors *errors)
 {
-    struct column_map cols[T_COUNT] = {
-        {"year", true, -1}, {"subject", true, -1}, {"code", true, -1}, {"title", true, -1}};
+    struct column_map cols[T_COUNT] = {{"year", true, -1, NULL},
+                                       {"subject", true, -1, NULL},
+                                       {"code", true, -1, NULL},
+                                       {"title", true, -1, NULL}};
     struct csv_table table;
     char err[1024];
     memset(summary, 0, sizeof *summary);
     if (csv_table_read(path, &table, errors) != 0) return -1;
     struct title_record *rows = calloc(table.count ? table.count : 1, sizeof *rows);
     size_t n = 0;
-    if (rows && csv_map_columns(&table, cols, T_COUNT, errors)) {
+    if (rows && csv_map_columns(&table, CSV_TITLES, cols, T_COUNT, errors)) {
         for (size_t r = 1; r < table.count; r++) {
             csv_check_row_shape(&table, r, errors);
             if (check_row(st, rs, &table, r, cols, &rows[n], errors)) n++;
@@ -107,5 +111,6 @@ int import_titles(struct store *st, const struct ruleset *rs, const char *path, 
         *summary = (struct import_summary){.rows = n, .changed = added, .unchanged = n - added};
     free(rows);
     csv_table_free(&table);
+    import_errors_sort(errors);
     return rc;
 }

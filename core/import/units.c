@@ -10,19 +10,26 @@
 
 #include "domain/organisation.h"
 #include "import/records.h"
+#include "util/clock.h"
 #include "util/validate.h"
 
 enum { U_CODE, U_NAME, U_PARENT, U_KIND, U_EMAIL, U_PHONE, U_FROM, U_TO, U_MERGED, U_COUNT };
 
 static const struct column_map unit_columns[U_COUNT] = {
-    {"code", true, -1},       {"name", true, -1},     {"parent_code", true, -1},
-    {"kind", true, -1},       {"email", true, -1},    {"phone", true, -1},
-    {"valid_from", true, -1}, {"valid_to", true, -1}, {"merged_into", false, -1},
+    {"code", true, -1, NULL},       {"name", true, -1, NULL},     {"parent_code", true, -1, NULL},
+    {"kind", true, -1, NULL},       {"email", true, -1, NULL},    {"phone", true, -1, NULL},
+    {"valid_from", true, -1, NULL}, {"valid_to", true, -1, NULL}, {"merged_into", false, -1, NULL},
 };
 
 static const char *cell(const struct record_import *ri, size_t row, int column)
 {
     return csv_field(&ri->table, row, &ri->cols[column]);
+}
+
+/* A column as the file's header names it. */
+static const char *label(const struct record_import *ri, int column)
+{
+    return ri->cols[column].label;
 }
 
 static bool prepare(struct record_import *ri)
@@ -48,37 +55,42 @@ static void check_reference(struct record_import *ri, size_t r, int column, cons
     const char *ref = cell(ri, r, column);
     if (!ref[0]) return;
     if (strcmp(ref, self) == 0)
-        import_error(ri->errors, ri->table.lines[r], ri->cols[column].name, "%s", itself_message);
+        import_error(ri->errors, ri->table.lines[r], label(ri, column), "%s", itself_message);
     else if (!known_unit(ri, ref))
-        import_error(ri->errors, ri->table.lines[r], ri->cols[column].name,
-                     "không có đơn vị \"%s\"", ref);
+        import_error(ri->errors, ri->table.lines[r], label(ri, column), "không có đơn vị \"%s\"",
+                     ref);
 }
 
 static void check_dates(struct record_import *ri, size_t r)
 {
+    bool dates = csv_check_date(&ri->table, r, &ri->cols[U_FROM], ri->errors);
+    dates = csv_check_date(&ri->table, r, &ri->cols[U_TO], ri->errors) && dates;
     const char *from = cell(ri, r, U_FROM), *to = cell(ri, r, U_TO);
-    csv_check_date(&ri->table, r, &ri->cols[U_FROM], ri->errors);
-    csv_check_date(&ri->table, r, &ri->cols[U_TO], ri->errors);
-    if (from[0] && to[0] && valid_date(from) && valid_date(to) && strcmp(to, from) < 0)
-        import_error(ri->errors, ri->table.lines[r], "valid_to", "%s trước ngày valid_from %s", to,
-                     from);
+    if (dates && from[0] && to[0] && strcmp(to, from) < 0) {
+        char to_vn[CLOCK_DATE_LEN], from_vn[CLOCK_DATE_LEN];
+        clock_date_vn(to, to_vn);
+        clock_date_vn(from, from_vn);
+        import_error(ri->errors, ri->table.lines[r], label(ri, U_TO), "%s trước ngày %s (cột %s)",
+                     to_vn, from_vn, label(ri, U_FROM));
+    }
 }
 
 static void check_row(struct record_import *ri, size_t r)
 {
     size_t line = ri->table.lines[r];
     const char *code = cell(ri, r, U_CODE);
-    if (!cell(ri, r, U_NAME)[0]) import_error(ri->errors, line, "name", "đang để trống");
+    if (!cell(ri, r, U_NAME)[0]) import_error(ri->errors, line, label(ri, U_NAME), "đang để trống");
     check_reference(ri, r, U_PARENT, code, "đơn vị không thể là cấp trên của chính nó");
     const char *kind = cell(ri, r, U_KIND);
     if (strcmp(kind, "department") && strcmp(kind, "office") && strcmp(kind, "unit") &&
         strcmp(kind, "district"))
-        import_error(ri->errors, line, "kind",
+        import_error(ri->errors, line, label(ri, U_KIND),
                      "\"%s\" phải là một trong department, office, unit, district", kind);
     csv_check_contact(&ri->table, r, &ri->cols[U_EMAIL], &ri->cols[U_PHONE], ri->errors);
     check_dates(ri, r);
     if (cell(ri, r, U_MERGED)[0] && !cell(ri, r, U_TO)[0])
-        import_error(ri->errors, line, "merged_into", "đơn vị đã sáp nhập phải có ngày valid_to");
+        import_error(ri->errors, line, label(ri, U_MERGED),
+                     "đơn vị đã sáp nhập phải có ngày ở cột %s", label(ri, U_TO));
     check_reference(ri, r, U_MERGED, code, "đơn vị không thể sáp nhập vào chính nó");
 }
 
@@ -91,7 +103,7 @@ static void check_table(struct record_import *ri)
         char *at = strdup(cell(ri, r, U_PARENT));
         for (size_t steps = 0; at && at[0] && steps <= limit; steps++) {
             if (strcmp(at, start) == 0) {
-                import_error(ri->errors, ri->table.lines[r], "parent_code",
+                import_error(ri->errors, ri->table.lines[r], label(ri, U_PARENT),
                              "chuỗi đơn vị cấp trên quay vòng về \"%s\"", start);
                 break;
             }
@@ -127,6 +139,7 @@ static int put(struct store *st, const void *records, size_t n, const char *acto
 }
 
 static const struct record_kind units_kind = {
+    .file = CSV_UNITS,
     .columns = unit_columns,
     .column_count = U_COUNT,
     .prepare = prepare,

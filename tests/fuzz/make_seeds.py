@@ -106,6 +106,12 @@ def csv_seeds():
           "2025-H1,person,CB0002,rating,HTT,2025-06-10\n2025-H1,person,CB0002,discipline,none,\n"
           "2025-Y,person,CB0002,months_worked,12,\n2025-H1,unit,VP,response_plan,có,\n")
     write("csv_import", "short_rows", "ucode,name\nA\n\"unterminated\n")
+    # What Excel saves with Vietnamese regional settings: ';', Vietnamese headers, dd/mm/yyyy.
+    write("csv_import", "people_excel_vn", "p\ufeffMã cán bộ;Họ và tên;Đơn vị;Chức vụ;"
+          "Người đứng đầu;Email;Điện thoại;Ngày vào làm\r\nNV1;Nguye\u0302\u0303n An;VP;"
+          "Chuyên viên;x;;912345678;45657\r\nNV2;Lê Bình;VP;Chuyên viên;không;;;30/02/2025\r\n")
+    write("csv_import", "facts_excel_vn", "fKỳ;Đối tượng;Mã;Chỉ tiêu;Giá trị;Ngày nộp\n"
+          "2025-H1;unit;VP;response_plan;Có;10/06/2025\n")
 
 
 def config_seeds():

@@ -68,7 +68,7 @@ class CorrectionsTest(unittest.TestCase):
                          (2, {"response_plan": True, "tasks_assigned": 12}))
         # The same file again changes nothing.
         r = self.d.cli_ok("import", "facts", self.csv(["2025-H1,unit,MT,tasks_assigned,12"]))
-        self.assertIn("0 changed", r.stdout)
+        self.assertIn("0 thay đổi", r.stdout)
         self.d.cli_ok("import", "facts", "--replace",
                       self.csv(["2025-H1,unit,MT,tasks_assigned,11"]))
         self.assertEqual(self.latest("unit", "MT"), (3, {"tasks_assigned": 11}))

@@ -205,10 +205,11 @@ class ImportFailureTest(EvaluationFailureTestCase):
             f.write("\n".join(rows) + "\n")
         r = self.d.cli("import", "facts", path)
         self.assertEqual(r.returncode, 0, r)
-        self.assertRegex(r.stdout, r"2 rows, 2 changed, 0 unchanged, 1 evaluation\(s\) failed")
-        failed = [line for line in r.stderr.splitlines() if line.startswith(path + ": row ")]
+        n = len(rows) - 1
+        self.assertIn("%d dòng, %d thay đổi, 0 không đổi, 1 lần đánh giá thất bại" % (n, n), r.stdout)
+        failed = [line for line in r.stderr.splitlines() if line.startswith(path + ": dòng ")]
         self.assertEqual(len(failed), 1, r.stderr)
-        self.assertRegex(failed[0], r"^%s: row 2: .*unit VP .*%s" % (re.escape(path), RULE_ERROR))
+        self.assertRegex(failed[0], r"^%s: dòng 2: .*unit VP .*%s" % (re.escape(path), RULE_ERROR))
         self.assertEqual(self.versions("VP"), [1])
         self.assertEqual(self.versions("MT"), [1])
         self.assertStatusFailed(True)

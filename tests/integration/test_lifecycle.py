@@ -280,7 +280,7 @@ class DurabilityTest(unittest.TestCase):
                         "BQLDA,Ban Quản lý dự án đầu tư xây dựng,SO,unit,bqlda@x.vn,"
                         "0912345678,2025-01-01,\n")
             r = d.cli_ok("import", "units", extra)
-            self.assertIn("1 changed", r.stdout)
+            self.assertIn("1 thay đổi", r.stdout)
             new_token = d.cli_ok("token", "create", "--name", "after-start",
                                  "--scope", "read").stdout.strip()
             d.kill9()

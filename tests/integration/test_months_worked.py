@@ -105,7 +105,7 @@ class MonthsWorkedTestCase(EvaluationAsserts, unittest.TestCase):
             w.writerow(("2025-Y", "person", HIRED_1_OCTOBER, "months_worked", "12"))
         r = self.d.cli("import", "facts", path)
         self.assertNotEqual(r.returncode, 0, r)
-        self.assertRegex(r.stderr, r"row 3, column value: .*12 tháng.*01/10/2025", r.stderr)
+        self.assertRegex(r.stderr, r"dòng 3, cột value: .*12 tháng.*01/10/2025", r.stderr)
         self.assertEqual(self.versions("2025-Y", HIRED_1_OCTOBER), [], "nothing stored")
 
 

@@ -101,7 +101,7 @@ class PeopleHistoryTest(unittest.TestCase):
         # The staff move into the department on 01/07/2025, the day after the office closed.
         moves = {code: "SO" for code in self.office_staff}
         out = self.d.cli_ok("import", "people", self.people_csv(moves, "2025-07-01"))
-        self.assertIn("%d changed" % len(moves), out.stdout)
+        self.assertIn("%d thay đổi" % len(moves), out.stdout)
         self.assertEqual(self.get("/api/v1/people?unit=" + OFFICE)["people"], [],
                          "nobody is in the office today")
 
@@ -176,7 +176,7 @@ class PeopleHistoryTest(unittest.TestCase):
         self.assertEqual(audit, [('{"from":"VP","to":"KHTC","on":"%s"}' % today,)])
         # The same file again changes nothing: no second move.
         out = self.d.cli_ok("import", "people", self.people_csv({person: "KHTC"}))
-        self.assertIn("0 changed", out.stdout)
+        self.assertIn("0 thay đổi", out.stdout)
         self.assertEqual(len(self.stays(person)), 2)
 
     def test_move_before_the_current_stay_is_refused(self):
@@ -187,7 +187,7 @@ class PeopleHistoryTest(unittest.TestCase):
         r = self.d.cli("import", "people",
                        self.people_csv({person: "MT"}, "2025-03-01", name="back.csv"))
         self.assertEqual(r.returncode, 1, r)
-        self.assertRegex(r.stderr, r"row \d+, column moved_on: .*15/03/2025")
+        self.assertRegex(r.stderr, r"dòng \d+, cột moved_on: .*15/03/2025")
         self.assertEqual(self.d.db_rows("SELECT * FROM memberships ORDER BY id"), before)
         self.assertEqual(self.stays(person)[-1], ("KHTC", "2025-03-15", None))
 

@@ -92,17 +92,17 @@ class RegistrationTest(unittest.TestCase):
                                     "2019,unit,KHTC,TTLDTT\n2025,person,NOBODY,LDTT\n")
         r = self.d.cli("import", "registrations", bad)
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn("row 2, column title", r.stderr)
-        self.assertIn("row 3, column year", r.stderr)
-        self.assertIn("row 4, column code", r.stderr)
+        self.assertIn("dòng 2, cột title", r.stderr)
+        self.assertIn("dòng 3, cột year", r.stderr)
+        self.assertIn("dòng 4, cột code", r.stderr)
         self.call("GET", REG % "KHTC", expect=404)
         good = self.write("reg.csv", "year,subject,code,title,submitted_at\n"
                                      "2025,unit,KHTC,TTLDTT,2025-03-28\n"
                                      "2025,person,%s,LDTT,2025-03-28\n"
                                      "2025,unit,MT,TTLDXS,2025-04-02\n" % self.other)
         r = self.d.cli_ok("import", "registrations", good)
-        self.assertIn("3 rows, 2 changed, 0 unchanged", r.stdout)  # units
-        self.assertIn("3 rows, 0 changed, 2 unchanged",
+        self.assertIn("3 dòng, 2 đơn vị thay đổi, 0 đơn vị không đổi", r.stdout)  # units
+        self.assertIn("3 dòng, 0 đơn vị thay đổi, 2 đơn vị không đổi",
                       self.d.cli_ok("import", "registrations", good).stdout)
         khtc = self.call("GET", REG % "KHTC")
         self.assertFalse(khtc["late"])

@@ -849,7 +849,7 @@ class CliTest(RulesApiTestCase):
                  for k, v in GOOD_PERSON.items()]
         good = self.write_csv("facts.csv", rows)
         r = self.d.cli_ok("import", "facts", good)
-        self.assertRegex(r.stdout, r"\b2 changed\b", r)
+        self.assertRegex(r.stdout, r"\b%d dòng, %d thay đổi\b" % (len(rows), len(rows)), r)
         # Evaluations appear over HTTP, from the daemon that did not import them.
         e = self.evaluation("2025-H1", "unit", "MT", token="read")
         self.assertEvaluation(e, "2025-H1", "unit", "MT", self.hash)
@@ -863,19 +863,19 @@ class CliTest(RulesApiTestCase):
         self.assertEqual(self.versions("2025-H1", "unit", "MT"), [1])
         # The same file again: nothing changes.
         r = self.d.cli_ok("import", "facts", good)
-        self.assertRegex(r.stdout, r"\b0 changed\b", r)
+        self.assertRegex(r.stdout, r"\b0 thay đổi\b", r)
         self.assertEqual(self.versions("2025-H1", "unit", "MT"), [1])
         self.assertEqual(self.versions("2025-H1", "person", person), [1])
         # One value changed: one new version, and the evaluation follows.
         rows[0] = ("2025-H1", "unit", "MT", "response_plan", "0")
         r = self.d.cli_ok("import", "facts", self.write_csv("facts2.csv", rows))
-        self.assertRegex(r.stdout, r"\b1 changed\b", r)
+        self.assertRegex(r.stdout, r"\b%d thay đổi\b" % len(GOOD_UNIT), r)  # MT's rows
         self.assertEqual(self.versions("2025-H1", "unit", "MT"), [1, 2])
         self.assertEqual(self.evaluation("2025-H1", "unit", "MT")["score"], 85)
         # The demo department's facts import as a whole.
         r = self.d.cli_ok("import", "facts", os.path.join(SOURCE_DIR, "etc", "demo",
                                                           "facts.csv"))
-        self.assertRegex(r.stdout, r"\b[1-9]\d* changed\b", r)
+        self.assertRegex(r.stdout, r"\b[1-9]\d* thay đổi\b", r)
 
     def test_import_of_a_file_with_bad_rows_stores_nothing(self):
         _, staff = self.head_and_staff("VP")
@@ -897,8 +897,8 @@ class CliTest(RulesApiTestCase):
         self.assertEqual(r.returncode, 1, r)
         for row, column in ((3, "fact"), (4, "value"), (5, "code"), (6, "period"), (7, "value"),
                             (8, "value"), (9, "code"), (10, "value")):
-            self.assertRegex(r.stderr, r"(?m)\brow %d, column %s: \S" % (row, column), r)
-        self.assertNotRegex(r.stderr, r"\brow 2\b", r)
+            self.assertRegex(r.stderr, r"(?m)\bdòng %d, cột %s: \S" % (row, column), r)
+        self.assertNotRegex(r.stderr, r"\bdòng 2\b", r)
         self.assertEqual((self.count("fact_versions"), self.count("evaluations")), before)
         self.assertEqual(self.versions("2025-H1", "unit", "VP"), [])
         status = by_key(self.get_ok("/api/v1/periods/2025-H1/status")["units"], "code")
@@ -908,7 +908,7 @@ class CliTest(RulesApiTestCase):
             "nocol.csv", [("2025-H1", "unit", "VP", "response_plan")],
             header=("period", "subject", "code", "fact")))
         self.assertEqual(r.returncode, 1, r)
-        self.assertRegex(r.stderr, r"row 1, column value: ", r)
+        self.assertRegex(r.stderr, r"dòng 1, cột value: ", r)
         self.assertEqual(self.count("fact_versions"), before[0])
 
     def test_eval_prints_json_evaluations(self):

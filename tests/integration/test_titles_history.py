@@ -69,8 +69,8 @@ class HistoryTest(EvaluationAsserts, unittest.TestCase):
                              "24,unit,VP,TTLDXS\n" % (self.staff, self.staff))
         r = self.d.cli("import", "titles", bad)
         self.assertEqual(r.returncode, 1, r)
-        for where in ("row 2, column year", "row 3, column code", "row 4, column title",
-                      "row 5, column year"):
+        for where in ("dòng 2, cột year", "dòng 3, cột code", "dòng 4, cột title",
+                      "dòng 5, cột year"):
             self.assertIn(where, r.stderr)
         self.assertIn("năm 2025 do hệ thống chấm điểm", r.stderr)
         self.assertEqual(self.d.db_rows("SELECT count(*) FROM titles_awarded")[0][0], 0)
@@ -79,7 +79,7 @@ class HistoryTest(EvaluationAsserts, unittest.TestCase):
                               "2024,person,%s,LDTT\n2024,person,%s,CSTDCS\n" % (
                                   self.staff, self.staff))
         out = self.d.cli_ok("import", "titles", good)
-        self.assertIn("2 changed", out.stdout)
+        self.assertIn("2 thay đổi", out.stdout)
         self.assertTrue(self.bang_khen(), "CSTDCS in 2024 and 2025: proposed, with no fact")
         self.d.cli_ok("import", "titles", good)  # twice: nothing new
         self.assertEqual(self.d.db_rows("SELECT count(*) FROM titles_awarded")[0][0], 2)

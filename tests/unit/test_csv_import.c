@@ -2,7 +2,7 @@
  * test_csv_import.c — unit tests for core/import/ (and util/validate.c) against a fresh, migrated
  * store: importing the demo units and people (and re-importing them as a no-op), a spreadsheet
  * export with a BOM, CRLF line ends and quoted commas (Vietnamese kept byte for byte), and
- * files with mistakes: each must give "row N, column X: ..." lines with the right N and X
+ * files with mistakes: each must give "dòng N, cột X: ..." lines with the right N and X
  * and leave the database exactly as it was. Also the validators shared with the HTTP layer:
  * phone_to_e164, valid_date, valid_utf8, valid_code and valid_email.
  *
@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "import/cells.h"
 #include "import/import.h"
 #include "store/internal.h"
 #include "store/units.h"
@@ -63,6 +64,11 @@ static const char *write_file(const char *name, const char *text, size_t len)
     ck_assert_uint_eq(fwrite(text, 1, len, f), len);
     fclose(f);
     return path;
+}
+
+static bool starts_with(const char *text, const char *prefix)
+{
+    return strncmp(text, prefix, strlen(prefix)) == 0;
 }
 
 static char *errors_text(const struct import_errors *errors)
@@ -242,8 +248,9 @@ END_TEST
 
 /* ---- spreadsheet exports ---------------------------------------------------------------- */
 
-/* "Nguyễn" with the decomposed ễ (e + U+0302 + U+0303): must not be normalised. */
+/* "Nguyễn" with the decomposed ễ (e + U+0302 + U+0303): stored in NFC, as NFC_NGUYEN. */
 #define NFD_NGUYEN "Nguye\xCC\x82\xCC\x83n"
+#define NFC_NGUYEN "Nguy\xE1\xBB\x85n"
 
 START_TEST(test_bom_crlf_quotes)
 {
@@ -265,7 +272,7 @@ START_TEST(test_bom_crlf_quotes)
     assert_column("SELECT name FROM units WHERE code = ?", "SO", "Sở Nông nghiệp, Môi trường");
     assert_column("SELECT name FROM units WHERE code = ?", "HX",
                   "Phòng \"Hòa Xuyên\", huyện Hòa Xuyên");
-    assert_column("SELECT name FROM units WHERE code = ?", "ND", "Tổ " NFD_NGUYEN " Đức");
+    assert_column("SELECT name FROM units WHERE code = ?", "ND", "Tổ " NFC_NGUYEN " Đức");
     assert_column("SELECT phone FROM units WHERE code = ?", "HX", "+84912345678");
     assert_column("SELECT merged_into FROM units WHERE code = ?", "HX", "SO"); /* no '\r' */
     assert_column("SELECT valid_to FROM units WHERE code = ?", "HX", "2025-06-30");
@@ -288,7 +295,7 @@ START_TEST(test_bom_crlf_quotes)
     assert_column("SELECT full_name FROM people WHERE code = ?", "P2", "Đặng Văn Ơn");
     assert_column("SELECT phone FROM people WHERE code = ?", "P2", "+84912345679");
     assert_column("SELECT hired_on FROM people WHERE code = ?", "P2", NULL);
-    assert_column("SELECT full_name FROM people WHERE code = ?", "P3", NFD_NGUYEN " Thị Ỷ");
+    assert_column("SELECT full_name FROM people WHERE code = ?", "P3", NFC_NGUYEN " Thị Ỷ");
     assert_column("SELECT hired_on FROM people WHERE code = ?", "P3", "1999-12-31");
     import_errors_free(&errors);
 }
@@ -384,74 +391,102 @@ static const struct bad_file {
     const char *expect; /* the first one starts with this */
 } bad_files[] = {
     {"unit: bad kind", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,ministry,,,,,\n", 1,
-     "row 4, column kind: "},
+     "dòng 4, cột kind: "},
     {"unit: unknown parent", UNITS, UNITS_OK "NEW2,Phòng Hai,NOPE,office,,,,,\n", 1,
-     "row 4, column parent_code: "},
+     "dòng 4, cột parent_code: "},
     {"unit: own parent", UNITS, UNITS_OK "NEW2,Phòng Hai,NEW2,office,,,,,\n", 1,
-     "row 4, column parent_code: "},
+     "dòng 4, cột parent_code: "},
     {"unit: bad email", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,not-an-email,,,,\n", 1,
-     "row 4, column email: "},
+     "dòng 4, cột email: "},
     {"unit: bad phone", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,12345,,,\n", 1,
-     "row 4, column phone: "},
+     "dòng 4, cột phone: "},
     {"unit: bad date", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,2025-02-30,,\n", 1,
-     "row 4, column valid_from: "},
-    {"unit: bad valid_to", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,,31/12/2025,\n", 1,
-     "row 4, column valid_to: "},
+     "dòng 4, cột valid_from: "},
+    {"unit: bad valid_to", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,,31/02/2025,\n", 1,
+     "dòng 4, cột valid_to: "},
     {"unit: valid_to before valid_from", UNITS,
-     UNITS_OK "NEW2,Phòng Hai,SO,office,,,2025-01-01,2024-12-31,\n", 1, "row 4, column valid_to: "},
+     UNITS_OK "NEW2,Phòng Hai,SO,office,,,2025-01-01,2024-12-31,\n", 1, "dòng 4, cột valid_to: "},
     {"unit: duplicate code", UNITS, UNITS_OK "NEW1,Phòng Hai,SO,office,,,,,\n", 1,
-     "row 4, column code: "},
-    {"unit: bad code", UNITS, UNITS_OK "NEW 2,Phòng Hai,SO,office,,,,,\n", 1,
-     "row 4, column code: "},
-    {"unit: empty code", UNITS, UNITS_OK ",Phòng Hai,SO,office,,,,,\n", 1, "row 4, column code: "},
-    {"unit: empty name", UNITS, UNITS_OK "NEW2,,SO,office,,,,,\n", 1, "row 4, column name: "},
-    {"unit: blank name", UNITS, UNITS_OK "NEW2,   ,SO,office,,,,,\n", 1, "row 4, column name: "},
+     "dòng 4, cột code: "},
+    {"unit: bad code", UNITS, UNITS_OK "NEW 2,Phòng Hai,SO,office,,,,,\n", 1, "dòng 4, cột code: "},
+    {"unit: empty code", UNITS, UNITS_OK ",Phòng Hai,SO,office,,,,,\n", 1, "dòng 4, cột code: "},
+    {"unit: empty name", UNITS, UNITS_OK "NEW2,,SO,office,,,,,\n", 1, "dòng 4, cột name: "},
+    {"unit: blank name", UNITS, UNITS_OK "NEW2,   ,SO,office,,,,,\n", 1, "dòng 4, cột name: "},
     {"unit: merged without valid_to", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,,,SO\n", 1,
-     "row 4, column merged_into: "},
+     "dòng 4, cột merged_into: "},
     {"unit: merged into unknown", UNITS,
      UNITS_OK "NEW2,Phòng Hai,SO,office,,,2020-01-01,2025-01-01,NOPE\n", 1,
-     "row 4, column merged_into: "},
+     "dòng 4, cột merged_into: "},
     {"unit: not UTF-8", UNITS, UNITS_OK "NEW2,Ph\xF2ng Hai,SO,office,,,,,\n", 1,
-     "row 4, column name: "},
+     "dòng 4, cột name: "},
     {"unit: control character in a cell", UNITS, UNITS_OK "NEW2,Phòng\x01Hai,SO,office,,,,,\n", 1,
-     "row 4, column name: ký tự điều khiển U+0001 ở ký tự thứ 6"},
+     "dòng 4, cột name: ký tự điều khiển U+0001 ở ký tự thứ 6"},
     {"person: escape character in a cell", PEOPLE,
      PEOPLE_OK "CB9002,Người Hai,VP,\x1b[31mChuyên viên,0,,,\n", 1,
-     "row 4, column position: ký tự điều khiển U+001B ở ký tự thứ 1"},
+     "dòng 4, cột position: ký tự điều khiển U+001B ở ký tự thứ 1"},
     {"unit: missing header column", UNITS,
      "code,name,parent_code,email,phone,valid_from,valid_to,merged_into\n"
      "NEW2,Phòng Hai,SO,,,,,\n",
-     1, "row 1, column kind: "},
+     1, "dòng 1, cột kind: "},
     {"unit: parent loop in the file", UNITS,
      UNITS_OK "LA,Vòng A,LB,office,,,,,\nLB,Vòng B,LA,office,,,,,\n", 1,
-     "row 4, column parent_code: "},
+     "dòng 4, cột parent_code: "},
     {"person: two heads in one unit", PEOPLE,
      PEOPLE_OK "CB0001,Trần Bích Hằng,SO,Giám đốc Sở,1,tran.bich.hang@snnmt.example.vn,"
                "0853513864,1995-02-06\n"
                "CB9002,Người Thứ Hai,SO,Giám đốc,1,,,\n",
-     1, "row 5, column is_head: "},
+     1, "dòng 5, cột is_head: "},
     {"person: second head beside the stored one", PEOPLE,
-     PEOPLE_OK "CB9002,Người Thứ Hai,SO,Giám đốc,1,,,\n", 1, "row 4, column is_head: "},
+     PEOPLE_OK "CB9002,Người Thứ Hai,SO,Giám đốc,1,,,\n", 1, "dòng 4, cột is_head: "},
     {"person: unknown unit", PEOPLE, PEOPLE_OK "CB9002,Người Hai,NOPE,Chuyên viên,0,,,\n", 1,
-     "row 4, column unit_code: "},
+     "dòng 4, cột unit_code: "},
     {"person: empty unit", PEOPLE, PEOPLE_OK "CB9002,Người Hai,,Chuyên viên,0,,,\n", 1,
-     "row 4, column unit_code: "},
+     "dòng 4, cột unit_code: "},
     {"person: bad email", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,0,a@b@c.vn,,\n", 1,
-     "row 4, column email: "},
+     "dòng 4, cột email: "},
     {"person: bad phone", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,0,,0123456789,\n", 1,
-     "row 4, column phone: "},
+     "dòng 4, cột phone: "},
     {"person: bad date", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,0,,,2025-02-30\n", 1,
-     "row 4, column hired_on: "},
+     "dòng 4, cột hired_on: "},
     {"person: duplicate code", PEOPLE, PEOPLE_OK "CB9001,Người Hai,VP,Chuyên viên,0,,,\n", 1,
-     "row 4, column code: "},
+     "dòng 4, cột code: "},
     {"person: empty name", PEOPLE, PEOPLE_OK "CB9002,,VP,Chuyên viên,0,,,\n", 1,
-     "row 4, column full_name: "},
+     "dòng 4, cột full_name: "},
     {"person: bad is_head", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,yes,,,\n", 1,
-     "row 4, column is_head: "},
+     "dòng 4, cột is_head: "},
+    {"unit: Excel serial for a date", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,45657,,\n", 1,
+     "dòng 4, cột valid_from: \"45657\" là số ngày kiểu Excel, không phải ngày (có lẽ là "
+     "31/12/2024)"},
+    {"unit: 30/02", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,,30/02/2025,,\n", 1,
+     "dòng 4, cột valid_from: \"30/02/2025\": không có ngày này, tháng 2 năm 2025 chỉ có 28 "
+     "ngày"},
+    {"unit: phone that lost its 0", UNITS, UNITS_OK "NEW2,Phòng Hai,SO,office,,912345678,,,\n", 1,
+     "dòng 4, cột phone: \"912345678\" thiếu số 0 ở đầu (Excel bỏ số 0 khi coi ô là số): hãy "
+     "định dạng cột là Văn bản và gõ lại 0912345678"},
+    {"person: month first", PEOPLE, PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,0,,,12/31/2024\n", 1,
+     "dòng 4, cột hired_on: \"12/31/2024\": không có tháng 31"},
+    {"person: a Vietnamese header names the column", PEOPLE,
+     "Mã cán bộ,Họ và tên,Đơn vị,Chức vụ,Người đứng đầu,Email,Điện thoại,Ngày vào làm\n"
+     "CB9002,Người Hai,VP,Chuyên viên,Khong,,0912 345 678,01/01/2020\n"
+     "CB9003,Người Ba,VP,Chuyên viên,không,,,2020-13-01\n",
+     1, "dòng 3, cột Ngày vào làm: \"2020-13-01\": không có tháng 13"},
+    {"unit: two headers for one column", UNITS,
+     "code,name,parent_code,kind,email,phone,valid_from,valid_to,Mã đơn vị\n"
+     "NEW2,Phòng Hai,SO,office,,,,,NEW2\n",
+     1, "dòng 1, cột Mã đơn vị: trùng với cột \"code\" (cả hai là cột code)"},
+    {"unit: tab-separated file", UNITS,
+     "code\tname\tparent_code\tkind\temail\tphone\tvalid_from\tvalid_to\n"
+     "NEW2\tPhòng Hai\tSO\toffice\t\t\t\t\n",
+     1, "dòng 1: các cột cách nhau bằng dấu tab, không phải dấu phẩy \",\" hay dấu chấm phẩy"},
+    {"unit: no separator at all", UNITS, "Danh sách đơn vị\nSO\n", 1,
+     "dòng 1: dòng tiêu đề \"Danh sách đơn vị\" chỉ có một cột: không thấy dấu phẩy"},
+    {"person: is_head neither true nor false", PEOPLE,
+     PEOPLE_OK "CB9002,Người Hai,VP,Chuyên viên,có lẽ,,,\n", 1,
+     "dòng 4, cột is_head: \"có lẽ\" phải là 1, x, có, true hoặc 0, không, false"},
     {"person: missing header column", PEOPLE,
      "code,full_name,unit_code,position,is_head,email,phone\n"
      "CB9002,Người Hai,VP,Chuyên viên,0,,\n",
-     1, "row 1, column hired_on: "},
+     1, "dòng 1, cột hired_on: "},
 };
 
 START_TEST(test_bad_file)
@@ -497,8 +532,8 @@ START_TEST(test_several_bad_rows)
     struct import_errors errors = {0};
     ck_assert_int_eq(import_units(st, path, "test", &summary, &errors), -1);
     static const char *const expect[] = {
-        "row 3, column kind: ", "row 5, column email: ", "row 6, column valid_from: ",
-        "row 7, column name: ", "row 7, column phone: ",
+        "dòng 3, cột kind: ", "dòng 5, cột email: ", "dòng 6, cột valid_from: ",
+        "dòng 7, cột name: ", "dòng 7, cột phone: ",
     };
     size_t n = sizeof expect / sizeof expect[0];
     ck_assert_msg(errors.count == n, "%zu lines:%s", errors.count, errors_text(&errors));
@@ -521,7 +556,7 @@ START_TEST(test_short_row)
     struct import_errors errors = {0};
     ck_assert_int_eq(import_units(st, path, "test", &summary, &errors), -1);
     ck_assert_msg(errors.count >= 1, "no error");
-    ck_assert_msg(strncmp(errors.lines[0], "row 3", 5) == 0, "%s", errors_text(&errors));
+    ck_assert_msg(starts_with(errors.lines[0], "dòng 3"), "%s", errors_text(&errors));
     ck_assert_int_eq(count_rows("units"), 16);
     import_errors_free(&errors);
 }
@@ -535,8 +570,8 @@ START_TEST(test_row_numbers_count_blank_lines)
     struct import_summary summary;
     struct import_errors errors = {0};
     ck_assert_int_eq(import_units(st, path, "test", &summary, &errors), -1);
-    ck_assert_msg(errors.count == 1 && strncmp(errors.lines[0], "row 4, column kind: ", 20) == 0,
-                  "expected \"row 4, column kind: ...\":%s", errors_text(&errors));
+    ck_assert_msg(errors.count == 1 && starts_with(errors.lines[0], "dòng 4, cột kind: "),
+                  "expected \"dòng 4, cột kind: ...\":%s", errors_text(&errors));
     import_errors_free(&errors);
 }
 END_TEST
@@ -549,13 +584,13 @@ START_TEST(test_unreadable_files)
     snprintf(missing, sizeof missing, "%s/missing.csv", dir);
     ck_assert_int_eq(import_units(st, missing, "test", &summary, &errors), -1);
     ck_assert_uint_eq(errors.count, 1);
-    ck_assert_msg(strstr(errors.lines[0], missing) != NULL, "%s", errors_text(&errors));
+    ck_assert_str_eq(errors.lines[0], "không có tệp này");
     import_errors_free(&errors);
 
     const char *empty = write_file("empty.csv", "\xEF\xBB\xBF", 0);
     ck_assert_int_eq(import_people(st, empty, "test", &summary, &errors), -1);
     ck_assert_uint_eq(errors.count, 1);
-    ck_assert_msg(strstr(errors.lines[0], "empty") != NULL, "%s", errors_text(&errors));
+    ck_assert_str_eq(errors.lines[0], "tệp trống (không có dòng tiêu đề)");
     import_errors_free(&errors);
 
     const char *unclosed = write_file("unclosed.csv", UNITS_HEADER "A1,\"Một,SO,office,,,,,\n", 0);
@@ -582,8 +617,7 @@ START_TEST(test_units_parent_cycle_through_database)
     ck_assert_msg(rc == -1, "a parent loop through the database was imported (SO.parent = %s)",
                   parent ? parent : "NULL");
     free(parent);
-    ck_assert_msg(errors.count >= 1 &&
-                      strncmp(errors.lines[0], "row 2, column parent_code: ", 27) == 0,
+    ck_assert_msg(errors.count >= 1 && starts_with(errors.lines[0], "dòng 2, cột parent_code: "),
                   "%s", errors_text(&errors));
     char *after = dump();
     ck_assert_str_eq(before, after);
@@ -750,7 +784,7 @@ START_TEST(test_nul_in_a_cell)
     int rc = run_import(UNITS, write_file("nul.csv", csv, sizeof csv - 1), &summary, &errors);
     ck_assert_int_eq(rc, -1);
     ck_assert_msg(errors.count == 1, "%s", errors_text(&errors));
-    ck_assert_str_eq(errors.lines[0], "row 4, column name: ký tự điều khiển U+0000 ở ký tự thứ 3: "
+    ck_assert_str_eq(errors.lines[0], "dòng 4, cột name: ký tự điều khiển U+0000 ở ký tự thứ 3: "
                                       "ô không được chứa ký tự điều khiển hay NUL");
     ck_assert_int_eq(count_rows("units"), units);
     import_errors_free(&errors);
@@ -776,13 +810,182 @@ START_TEST(test_cell_and_row_limits)
     import_set_limits(8 << 10, 64 << 10);
     ck_assert_int_eq(rc, -1);
     ck_assert_msg(errors.count == 2, "%s", errors_text(&errors));
-    ck_assert_str_eq(errors.lines[0], "row 4, column name: ô dài 100 byte, quá giới hạn 64 byte "
+    ck_assert_str_eq(errors.lines[0], "dòng 4, cột name: ô dài 100 byte, quá giới hạn 64 byte "
                                       "(limits.csv_cell_bytes)");
-    ck_assert_msg(strncmp(errors.lines[1], "row 5: dòng dài 2", 17) == 0, "%s", errors.lines[1]);
+    ck_assert_msg(starts_with(errors.lines[1], "dòng 5: dòng dài 2"), "%s", errors.lines[1]);
     ck_assert_msg(strstr(errors.lines[1], "quá giới hạn 200 byte (limits.csv_row_bytes)"), "%s",
                   errors.lines[1]);
     ck_assert_int_eq(count_rows("units"), units);
     import_errors_free(&errors);
+}
+END_TEST
+
+/* ---- what Excel saves ------------------------------------------------------------------- */
+
+/* Excel with Vietnamese regional settings: ';' between cells (so a comma needs no quotes),
+ * the headers a clerk types (with and without accents, in any case), dates dd/mm/yyyy, a
+ * head marked "x". */
+START_TEST(test_semicolon_file_with_vietnamese_headers)
+{
+    const char *units =
+        write_file("units.csv",
+                   "\xEF\xBB\xBF"
+                   "Mã đơn vị;TÊN ĐƠN VỊ;don vi cap tren;Loại;Email;Điện thoại;"
+                   "Từ ngày;Đến ngày\r\n"
+                   "SO;Sở Nông nghiệp, Môi trường;;department;;0910697516;1/1/2020;\r\n"
+                   "HX;Phòng Hòa Xuyên;SO;district;;;01/01/2020;30/06/2025\r\n",
+                   0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_units(st, units, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 2);
+    ck_assert_uint_eq(summary.changed, 2);
+    assert_column("SELECT name FROM units WHERE code = ?", "SO", "Sở Nông nghiệp, Môi trường");
+    assert_column("SELECT valid_from FROM units WHERE code = ?", "SO", "2020-01-01");
+    assert_column("SELECT valid_to FROM units WHERE code = ?", "HX", "2025-06-30");
+    assert_column("SELECT parent_code FROM units WHERE code = ?", "HX", "SO");
+    const char *people =
+        write_file("people.csv",
+                   "Mã CB;Họ và tên;Đơn vị;Chức vụ;Thủ trưởng;Email;SĐT;Ngày tuyển dụng\r\n"
+                   "P1;Trần Thị Ánh;SO;Giám đốc;x;;0912 345 678;03/02/2001\r\n"
+                   "P2;Đặng Văn Ơn;HX;Trưởng phòng;CÓ;;;\r\n"
+                   "P3;Lê Văn Bình;HX;Chuyên viên;;;;\r\n",
+                   0);
+    ck_assert_msg(import_people(st, people, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.rows, 3);
+    assert_column("SELECT is_head FROM people WHERE code = ?", "P1", "1");
+    assert_column("SELECT is_head FROM people WHERE code = ?", "P2", "1");
+    assert_column("SELECT is_head FROM people WHERE code = ?", "P3", "0");
+    assert_column("SELECT hired_on FROM people WHERE code = ?", "P1", "2001-02-03");
+    assert_column("SELECT phone FROM people WHERE code = ?", "P1", "+84912345678");
+    /* The same people in the ISO spelling, with English headers: nothing to change. */
+    const char *again = write_file("people2.csv",
+                                   PEOPLE_HEADER "P1,Trần Thị Ánh,SO,Giám đốc,1,,0912345678,"
+                                                 "2001-02-03\n"
+                                                 "P2,Đặng Văn Ơn,HX,Trưởng phòng,1,,,\n"
+                                                 "P3,Lê Văn Bình,HX,Chuyên viên,0,,,\n",
+                                   0);
+    ck_assert_msg(import_people(st, again, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.changed, 0);
+    ck_assert_uint_eq(summary.unchanged, 3);
+    import_errors_free(&errors);
+}
+END_TEST
+
+/* A name typed decomposed (NFD, as some keyboards and macOS write it) is the name already
+ * stored precomposed: a re-import changes nothing. */
+START_TEST(test_nfd_name_is_the_same_name)
+{
+    const char *nfc =
+        write_file("nfc.csv", UNITS_HEADER "ND,Tổ " NFC_NGUYEN " Đức,,unit,,,,,\n", 0);
+    const char *nfd =
+        write_file("nfd.csv", UNITS_HEADER "ND,Tổ " NFD_NGUYEN " Đức,,unit,,,,,\n", 0);
+    struct import_summary summary;
+    struct import_errors errors = {0};
+    ck_assert_msg(import_units(st, nfc, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    char *before = dump();
+    ck_assert_msg(import_units(st, nfd, "test", &summary, &errors) == 0, "%s",
+                  errors_text(&errors));
+    ck_assert_uint_eq(summary.changed, 0);
+    ck_assert_uint_eq(summary.unchanged, 1);
+    char *after = dump();
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    import_errors_free(&errors);
+}
+END_TEST
+
+/* Problems found across rows come after those found row by row; the list is sorted by row,
+ * the file's own problems first, each row's in the order found. */
+START_TEST(test_errors_sorted_by_row)
+{
+    struct import_errors errors = {0};
+    import_error(&errors, 5, "b", "five");
+    import_error(&errors, 2, "a", "two");
+    import_error(&errors, 0, NULL, "file");
+    import_error(&errors, 2, NULL, "two again");
+    import_errors_sort(&errors);
+    ck_assert_uint_eq(errors.count, 4);
+    ck_assert_str_eq(errors.lines[0], "file");
+    ck_assert_str_eq(errors.lines[1], "dòng 2, cột a: two");
+    ck_assert_str_eq(errors.lines[2], "dòng 2: two again");
+    ck_assert_str_eq(errors.lines[3], "dòng 5, cột b: five");
+    import_errors_free(&errors);
+}
+END_TEST
+
+static void assert_date(const char *text, const char *iso)
+{
+    char out[CELL_DATE_LEN] = "", why[400] = "";
+    ck_assert_msg(cell_date(text, out, why, sizeof why), "\"%s\" refused: %s", text, why);
+    ck_assert_msg(strcmp(out, iso) == 0, "\"%s\" -> \"%s\", expected \"%s\"", text, out, iso);
+}
+
+static void assert_not_date(const char *text, const char *why_has)
+{
+    char out[CELL_DATE_LEN] = "", why[400] = "";
+    ck_assert_msg(!cell_date(text, out, why, sizeof why), "\"%s\" accepted as %s", text, out);
+    ck_assert_msg(strstr(why, why_has), "\"%s\": \"%s\" does not say \"%s\"", text, why, why_has);
+}
+
+START_TEST(test_cell_date)
+{
+    assert_date("2025-01-31", "2025-01-31");
+    assert_date("31/01/2025", "2025-01-31");
+    assert_date("1/2/2025", "2025-02-01");
+    assert_date("29/02/2024", "2024-02-29");
+    assert_date("31-12-2025", "2025-12-31");
+    assert_date("31.12.2025", "2025-12-31");
+    assert_not_date("45657", "số ngày kiểu Excel");
+    assert_not_date("45657", "có lẽ là 31/12/2024");
+    assert_not_date("45658", "có lẽ là 01/01/2025");
+    assert_not_date("2025-02-30", "tháng 2 năm 2025 chỉ có 28 ngày");
+    assert_not_date("30/02/2025", "tháng 2 năm 2025 chỉ có 28 ngày");
+    assert_not_date("29/02/2025", "chỉ có 28 ngày");
+    assert_not_date("31/04/2025", "tháng 4 năm 2025 chỉ có 30 ngày");
+    assert_not_date("00/01/2025", "không có ngày này");
+    assert_not_date("12/31/2025", "không có tháng 31");
+    assert_not_date("2025-13-01", "không có tháng 13");
+    assert_not_date("31/12/25", "không phải ngày");
+    assert_not_date("31/12-2025", "không phải ngày");
+    assert_not_date("2025", "không phải ngày");
+    assert_not_date("ngày 1 tháng 2", "không phải ngày");
+    assert_not_date("1/1/1800", "năm 1800");
+}
+END_TEST
+
+START_TEST(test_cell_bool)
+{
+    static const char *const yes[] = {"1", "x", "X", "có", "Có", "CÓ", "co", "true", "TRUE"};
+    static const char *const no[] = {"0", "không", "Không", "khong", "KHÔNG", "false", "False"};
+    static const char *const neither[] = {"", "2", "yes", "no", "có lẽ", "đúng", "-"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        ck_assert_msg(cell_bool(yes[i]) == 1, "\"%s\" is not true", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        ck_assert_msg(cell_bool(no[i]) == 0, "\"%s\" is not false", no[i]);
+    for (size_t i = 0; i < sizeof neither / sizeof neither[0]; i++)
+        ck_assert_msg(cell_bool(neither[i]) == -1, "\"%s\" was read as a boolean", neither[i]);
+}
+END_TEST
+
+START_TEST(test_cell_phone_lost_zero)
+{
+    char fixed[24];
+    ck_assert(cell_phone_lost_zero("912345678", fixed, sizeof fixed));
+    ck_assert_str_eq(fixed, "0912345678");
+    ck_assert(cell_phone_lost_zero("912 345 678", fixed, sizeof fixed));
+    ck_assert_str_eq(fixed, "0912345678");
+    ck_assert(cell_phone_lost_zero("2838123456", fixed, sizeof fixed)); /* a landline */
+    ck_assert_str_eq(fixed, "02838123456");
+    ck_assert(!cell_phone_lost_zero("12345678", fixed, sizeof fixed));
+    ck_assert(!cell_phone_lost_zero("412345678", fixed, sizeof fixed)); /* no such prefix */
+    ck_assert(!cell_phone_lost_zero("0912345678", fixed, sizeof fixed));
+    ck_assert(!cell_phone_lost_zero("+84912345678", fixed, sizeof fixed));
 }
 END_TEST
 
@@ -802,6 +1005,8 @@ static Suite *csv_suite(void)
     tcase_set_timeout(exports, 60);
     tcase_add_test(exports, test_bom_crlf_quotes);
     tcase_add_test(exports, test_columns_in_any_order);
+    tcase_add_test(exports, test_semicolon_file_with_vietnamese_headers);
+    tcase_add_test(exports, test_nfd_name_is_the_same_name);
     suite_add_tcase(s, exports);
 
     TCase *changes = tcase_create("changes");
@@ -831,6 +1036,10 @@ static Suite *csv_suite(void)
     tcase_add_test(validators, test_valid_utf8);
     tcase_add_test(validators, test_valid_code);
     tcase_add_test(validators, test_valid_email);
+    tcase_add_test(validators, test_cell_date);
+    tcase_add_test(validators, test_cell_bool);
+    tcase_add_test(validators, test_cell_phone_lost_zero);
+    tcase_add_test(validators, test_errors_sorted_by_row);
     suite_add_tcase(s, validators);
     return s;
 }
