@@ -12,13 +12,14 @@ static int init_or_migrate(const struct config *cfg, bool init)
     char err[ERR_LEN];
     files_make_parent_dirs(cfg->database);
     struct store *st = cli_open_store(cfg, false);
-    if (!st) return 1;
-    int before = store_schema_version(st), rc = 1;
+    if (!st) return cli_store_failed();
+    int before = store_schema_version(st), rc = EX_CANTCREAT;
     if (init && before > 0) {
         fprintf(stderr, "%s already holds a database (schema version %d); use `db migrate`\n",
                 cfg->database, before);
     } else if (store_migrate(st, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", cfg->database, err);
+        rc = EX_IOERR;
     } else {
         printf("%s: schema version %d -> %d\n", cfg->database, before, store_schema_version(st));
         rc = 0;
@@ -31,14 +32,14 @@ static int backup(const struct config *cfg, const char *dest)
 {
     char err[ERR_LEN];
     struct store *st = cli_open_store(cfg, false);
-    if (!st) return 1;
+    if (!st) return cli_store_failed();
     int rc = store_backup(st, dest, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "backup: %s\n", err);
     else
         printf("%s backed up to %s\n", cfg->database, dest);
     store_close(st);
-    return rc ? 1 : 0;
+    return rc ? EX_CANTCREAT : 0;
 }
 
 int cmd_db(const struct config *cfg, const struct cli *cli)

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "daemon/notify.h"
 #include "daemon/reload.h"
@@ -75,15 +76,17 @@ static void release_held(void *api)
     api_release_held(api);
 }
 
-/* The store, at the schema this build writes. */
-static struct store *open_current_store(const struct config *cfg)
+/* The store, at the schema this build writes; *rc says why not (sysexits.h). */
+static struct store *open_current_store(const struct config *cfg, int *rc)
 {
     char err[ERR_LEN];
     struct store *st = store_open(cfg->database, err, sizeof err);
+    *rc = EX_UNAVAILABLE;
     if (!st) {
         log_error("database: %s", err);
         return NULL;
     }
+    *rc = EX_CONFIG; /* restarting will not migrate it */
     int version = store_schema_version(st);
     if (version == store_schema_latest()) return st;
     log_error("database %s is at schema version %d, this build needs %d: run `thiduad db %s`",
@@ -148,10 +151,13 @@ static void run_loop(struct daemon *d)
 int daemon_serve(const struct config *cfg)
 {
     char err[ERR_LEN];
-    int rc = 1;
+    int rc;
     struct daemon d = {.config = cfg};
-    struct store *st = open_current_store(cfg);
-    if (!st || load_first_rules(&d, st) != 0) goto done;
+    struct store *st = open_current_store(cfg, &rc);
+    if (!st) goto done;
+    rc = EX_CONFIG; /* the rules are configuration: a restart would fail the same way */
+    if (load_first_rules(&d, st) != 0) goto done;
+    rc = EX_OSERR;
     d.api = (struct api){.store = st, .config = cfg, .rules = &d.rules};
     d.base = event_base_new();
     if (!d.base) {
@@ -166,6 +172,7 @@ int daemon_serve(const struct config *cfg)
     d.api.reload_start = start_reload;
     d.api.reload_ctx = d.reloader;
     raise_descriptor_limit(&cfg->limits);
+    rc = EX_UNAVAILABLE; /* the address is taken or refused: a later start may succeed */
     d.http = http_server_start(d.base, cfg->listen_host, cfg->listen_port, &cfg->limits, api_handle,
                                &d.api, err, sizeof err);
     if (!d.http) {
@@ -173,6 +180,7 @@ int daemon_serve(const struct config *cfg)
         goto done;
     }
     d.notifier = notifier_start(d.base, cfg, st, &d.rules);
+    rc = EX_CONFIG; /* the channels' configuration */
     if (!d.notifier) {
         log_error("notifications cannot start (see above)");
         goto done;

@@ -57,7 +57,7 @@ class ImportTestCase(unittest.TestCase):
         """Import fails, reports exactly the `expected` {(row, column)} problems, writes nothing."""
         before = snapshot(self.d.database)
         r = self.d.cli("import", what, path)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertNotRegex(r.stdout, r"\d+ changed", r)
         found = []
         for line in r.stderr.splitlines():
@@ -237,7 +237,7 @@ class BadFilesTest(ImportTestCase):
                           "CA,Phòng A,CB,office,,,2024-01-01,\n"
                           "CB,Phòng B,CA,office,,,2024-01-01,\n")
         r = self.d.cli("import", "units", path)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertRegex(r.stderr, r"row [23], column parent_code:")
         status, _, _ = self.d.request("GET", "/api/v1/units/CA")
         self.assertEqual(status, 404)
@@ -267,7 +267,7 @@ class BadFilesTest(ImportTestCase):
                           "PTC,Phòng Tài chính,SO,office\n")
         before = snapshot(self.d.database)
         r = self.d.cli("import", "units", path)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertRegex(r.stderr, r"(?m)^%s: row 2\b" % re.escape(path))
         self.assertEqual(snapshot(self.d.database), before)
 

@@ -68,7 +68,7 @@ class HistoryTest(EvaluationAsserts, unittest.TestCase):
                              "2024,person,%s,HUAN_CHUONG\n"
                              "24,unit,VP,TTLDXS\n" % (self.staff, self.staff))
         r = self.d.cli("import", "titles", bad)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         for where in ("row 2, column year", "row 3, column code", "row 4, column title",
                       "row 5, column year"):
             self.assertIn(where, r.stderr)
