@@ -22,6 +22,7 @@
 #include "import/csv.h"
 #include "store/people.h"
 #include "store/units.h"
+#include "util/clock.h"
 #include "util/validate.h"
 
 struct fact_group {
@@ -216,7 +217,7 @@ static void read_row(struct facts_import *fi, size_t r)
     }
     /* A paper report counts from the morning of the day it arrived. */
     if (at[0] && !g->submitted_at[0])
-        snprintf(g->submitted_at, sizeof g->submitted_at, "%sT08:00:00+07:00", at);
+        clock_local_iso(at, CLOCK_ARRIVAL_HOUR, g->submitted_at, sizeof g->submitted_at);
     cJSON_AddItemToObject(g->facts, v[F_FACT], value);
     cJSON_AddNumberToObject(g->rows, v[F_FACT], (double)line);
 }

@@ -8,16 +8,33 @@
 #include <string.h>
 #include <time.h>
 
+/* "YYYY-MM-DDTHH:MM:SS+07:00" of a local broken-down time (its own offset, %z). */
+static void format_iso(const struct tm *local, char *buf, size_t len)
+{
+    char zone[8];
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%S", local);
+    strftime(zone, sizeof zone, "%z", local);
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "%.3s:%.2s", zone, zone + 3);
+}
+
 void clock_now_iso(char *buf, size_t len)
 {
     time_t now = time(NULL);
     struct tm local;
     localtime_r(&now, &local);
-    char zone[8];
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &local);
-    strftime(zone, sizeof zone, "%z", &local);
-    size_t used = strlen(buf);
-    snprintf(buf + used, len - used, "%.3s:%.2s", zone, zone + 3);
+    format_iso(&local, buf, len);
+}
+
+int clock_local_iso(const char *date, int hour, char *buf, size_t len)
+{
+    struct tm local = {.tm_hour = hour, .tm_isdst = -1};
+    if (sscanf(date, "%4d-%2d-%2d", &local.tm_year, &local.tm_mon, &local.tm_mday) != 3) return -1;
+    local.tm_year -= 1900;
+    local.tm_mon -= 1;
+    if (mktime(&local) == (time_t)-1) return -1;
+    format_iso(&local, buf, len);
+    return 0;
 }
 
 void clock_moment(double seconds, char out[CLOCK_MOMENT_LEN])

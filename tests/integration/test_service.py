@@ -101,5 +101,48 @@ class ExitStatusTest(unittest.TestCase):
             self.assertEqual(r.returncode, os.EX_DATAERR, r)
 
 
+class ConfigurationTest(unittest.TestCase):
+    def test_unknown_key_and_zone_refused_by_check_and_serve(self):
+        with Daemon(start=False) as d:
+            with open(d.config_path, encoding="utf-8") as f:
+                good = f.read()
+            for bad, where, words in (
+                    (good.replace('"database"', "databse").replace("database =", "databse ="),
+                     "databse:", ("có phải \"database\"?",)),
+                    (good.replace("Asia/Ho_Chi_Minh", "Asia/Hanoi_City"), "timezone:",
+                     ("Asia/Hanoi_City", "múi giờ"))):
+                d.write_config(bad)
+                line = next(i for i, text in enumerate(bad.split("\n"), 1)
+                            if where.rstrip(":") in text)
+                for command in ("check", "serve"):
+                    r = d.cli(command)
+                    self.assertEqual(r.returncode, os.EX_CONFIG, r)
+                    self.assertIn("%s:%d: %s" % (d.config_path, line, where), r.stderr)
+                    for word in words:
+                        self.assertIn(word, r.stderr)
+            d.write_config(good)
+            d.cli_ok("check")
+
+    def test_dates_in_the_configured_zone(self):
+        """A paper report's date is 08:00 in the configured zone (Paris: +02:00 in June),
+        not +07:00 whatever the configuration says; lateness is judged on that local day."""
+        with Daemon(config_extra={"timezone": "Europe/Paris"}) as d:
+            path = os.path.join(d.dir, "facts.csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("period,subject,code,fact,value,submitted_at\n"
+                        "2025-H1,unit,MT,response_plan,1,2025-06-16\n"
+                        "2025-H1,unit,KHTC,response_plan,1,2025-06-17\n")
+            d.cli_ok("import", "facts", path)
+            status, _, body = d.request("GET", "/api/v1/periods/2025-H1/status")
+            self.assertEqual(status, 200, body)
+            units = {u["code"]: u for u in body["units"]}
+            self.assertEqual(units["MT"]["submitted_at"], "2025-06-16T08:00:00+02:00")
+            self.assertEqual(units["KHTC"]["submitted_at"], "2025-06-17T08:00:00+02:00")
+            self.assertFalse(units["MT"]["late"])
+            self.assertTrue(units["KHTC"]["late"])
+            rows = d.db_rows("SELECT at FROM audit ORDER BY id DESC LIMIT 1")
+            self.assertRegex(rows[0][0], r"\+0[12]:00$")  # now, in Paris
+
+
 if __name__ == "__main__":
     unittest.main()
