@@ -39,6 +39,7 @@ int cli_load_config(const struct cli *cli, struct config *cfg)
     tzset();
     int level = log_level_from_name(cfg->log_level);
     if (level >= 0) log_set_level(level);
+    log_detect_journal();
     return 0;
 }
 

@@ -62,12 +62,12 @@ static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
     (void)events;
     struct daemon *d = arg;
     log_info("SIGHUP received: reloading the rules from %s", d->rules.root);
-    reloader_start(d->reloader, NULL, NULL);
+    reloader_start(d->reloader, RELOAD_BY_SIGNAL, NULL, NULL);
 }
 
-static int start_reload(void *ctx, reload_done done, void *arg)
+static int start_reload(void *ctx, const char *actor, reload_done done, void *arg)
 {
-    return reloader_start(ctx, done, arg);
+    return reloader_start(ctx, actor, done, arg);
 }
 
 /* A reload has ended: the writes held meanwhile are handled, by the rules now serving. */
@@ -164,7 +164,7 @@ int daemon_serve(const struct config *cfg)
         log_error("cannot create the event loop");
         goto done;
     }
-    d.reloader = reloader_new(d.base, &d.rules, cfg->database, release_held, &d.api);
+    d.reloader = reloader_new(d.base, &d.rules, cfg->database, st, release_held, &d.api);
     if (!d.reloader) {
         log_error("cannot watch for rules reloads (out of memory or descriptors)");
         goto done;

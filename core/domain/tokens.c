@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/audit_trail.h"
 #include "store/audit.h"
 #include "store/tokens.h"
 #include "store/units.h"
@@ -97,6 +98,7 @@ int token_create(struct store *st, const char *name, const char *scope, char *ou
         store_rollback(st);
         goto fail;
     }
+    audit_trail_log("cli", "create", "token", name);
     snprintf(out, outlen, "%s", token);
     return 0;
 fail:

@@ -17,8 +17,8 @@ struct api {
     bool shutting_down;
     /* Starts a rules reload off the loop (daemon/reload.c): done(arg, ...) is called on the
      * loop when it has ended; -1 (done never called) when one runs already. NULL: a reload
-     * runs inside its request, on the loop. */
-    int (*reload_start)(void *ctx,
+     * runs inside its request, on the loop. `actor` (the token's name) is audited. */
+    int (*reload_start)(void *ctx, const char *actor,
                         void (*done)(void *arg, int rc, struct rules_report *report,
                                      long recomputed),
                         void *arg);

@@ -4,12 +4,16 @@
 Each test runs the real binary; the daemons are the harness's, on loopback with a real
 SQLite file."""
 
+import http.client
+import json
 import os
 import re
+import signal
 import subprocess
+import time
 import unittest
 
-from harness import Daemon, SOURCE_DIR, THIDUAD
+from harness import Daemon, SOURCE_DIR, THIDUAD, wait_until
 
 
 def run(*args, cwd=None):
@@ -142,6 +146,164 @@ class ConfigurationTest(unittest.TestCase):
             self.assertTrue(units["KHTC"]["late"])
             rows = d.db_rows("SELECT at FROM audit ORDER BY id DESC LIMIT 1")
             self.assertRegex(rows[0][0], r"\+0[12]:00$")  # now, in Paris
+
+
+def logfmt(line):
+    """The fields of one logfmt line as a dict (quoted values unescaped)."""
+    fields = {}
+    for m in re.finditer(r'(\w+)=("(?:[^"\\]|\\.)*"|\S*)', line):
+        value = m.group(2)
+        if value.startswith('"'):
+            value = re.sub(r'\\(.)', lambda e: {"n": "\n"}.get(e.group(1), e.group(1)),
+                           value[1:-1])
+        fields[m.group(1)] = value
+    return fields
+
+
+def access_lines(log):
+    return [logfmt(line) for line in log.splitlines() if " method=" in line]
+
+
+class LogTest(unittest.TestCase):
+    def test_one_logfmt_line_per_request(self):
+        with Daemon() as d:
+            d.request("GET", "/api/v1/units")
+            d.request("GET", "/api/v1/units", token=None)
+            d.request("GET", "/api/v1/nowhere", token="read")
+            d.request("GET", "/healthz?x=1", token=None)
+            lines = wait_until(lambda: len(access_lines(d.log)) >= 4 and access_lines(d.log))
+            seen = [(f["method"], f["path"], f["status"], f["token"]) for f in lines]
+            self.assertEqual(seen[-4:], [("GET", "/api/v1/units", "200", "it-admin"),
+                                         ("GET", "/api/v1/units", "401", "-"),
+                                         ("GET", "/api/v1/nowhere", "404", "-"),
+                                         ("GET", "/healthz", "200", "-")])
+            for f in lines[-4:]:
+                self.assertRegex(f["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
+                self.assertEqual(f["level"], "info")
+                self.assertGreater(int(f["bytes"]), 0)
+                self.assertGreaterEqual(float(f["ms"]), 0)
+                self.assertNotIn("query", f)  # debug only
+            body = json_bytes(d, "/api/v1/units")
+            wait_until(lambda: len(access_lines(d.log)) >= 5)
+            self.assertEqual(int(access_lines(d.log)[-1]["bytes"]), len(body))
+
+    def test_debug_shows_the_query_and_client(self):
+        with Daemon(log_level="debug") as d:
+            d.request("GET", "/api/v1/people?unit=VP", token="read")
+            f = wait_until(lambda: [x for x in access_lines(d.log) if x["path"] ==
+                                    "/api/v1/people"])[-1]
+            self.assertEqual((f["level"], f["query"], f["remote"]), ("info", "unit=VP",
+                                                                     "127.0.0.1"))
+            self.assertIn("agent", f)
+
+    def test_priority_prefix_under_systemd(self):
+        """With JOURNAL_STREAM naming stderr (as systemd sets it), lines start with <6>, <4>
+        (sd-daemon) and carry no time of their own."""
+        with Daemon(start=False) as d:
+            path = os.path.join(d.dir, "journal.log")
+            with open(path, "wb") as out:
+                st = os.fstat(out.fileno())
+                env = dict(os.environ, JOURNAL_STREAM="%d:%d" % (st.st_dev, st.st_ino))
+                proc = subprocess.Popen([THIDUAD, "serve", "-c", d.config_path], cwd=d.dir,
+                                        stdout=subprocess.DEVNULL, stderr=out, env=env)
+                try:
+                    wait_until(lambda: "serving http" in read(path))
+                    d.request("GET", "/healthz", token=None)
+                    wait_until(lambda: "method=GET" in read(path))
+                finally:
+                    proc.send_signal(signal.SIGTERM)
+                    self.assertEqual(proc.wait(30), 0)
+            with open(path, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+            self.assertTrue(lines)
+            for line in lines:
+                self.assertRegex(line, r"^<[3467]>level=(debug|info|warn|error) ")
+                self.assertNotIn("time=", line)
+            self.assertTrue(any(line.startswith("<6>level=info method=GET path=/healthz "
+                                                "status=200 ") for line in lines), lines)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def json_bytes(d, path):
+    conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=10)
+    conn.request("GET", path, headers={"Authorization": "Bearer " + d.tokens["admin"]})
+    body = conn.getresponse().read()
+    conn.close()
+    return body
+
+
+class AuditTest(unittest.TestCase):
+    def entries(self, d, **query):
+        q = "&".join("%s=%s" % kv for kv in query.items())
+        status, _, body = d.request("GET", "/api/v1/audit" + ("?" + q if q else ""))
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_acts_are_logged_and_audited_with_who(self):
+        with Daemon() as d:
+            status, _, body = d.request("POST", "/api/v1/periods/2025-H1/close",
+                                        {"reason": "Hết kỳ"})
+            self.assertEqual(status, 200, body)
+            status, _, body = d.request("POST", "/api/v1/periods/2025-H1/reopen",
+                                        {"reason": "Sửa số liệu"})
+            self.assertEqual(status, 200, body)
+            status, _, body = d.request("POST", "/api/v1/admin/reload", b"")
+            self.assertEqual(status, 200, body)
+            d.proc.send_signal(signal.SIGHUP)
+            wait_until(lambda: self.entries(d)["entries"][0]["actor"] == "SIGHUP",
+                       what="the SIGHUP reload in the audit log")
+            page = self.entries(d)
+            acts = [(e["actor"], e["action"], e["entity"]) for e in page["entries"][:4]]
+            self.assertEqual(acts, [("SIGHUP", "reload", "rules"), ("it-admin", "reload", "rules"),
+                                    ("it-admin", "reopen", "period"),
+                                    ("it-admin", "close", "period")])
+            reload = page["entries"][1]
+            self.assertEqual(reload["detail"]["result"], "loaded")
+            self.assertEqual(reload["detail"]["rules_hash"], d.rules_hash())
+            self.assertEqual(page["entries"][2]["detail"], {"reason": "Sửa số liệu"})
+            self.assertRegex(page["entries"][0]["at"], r"\+07:00$")
+            # the token made at set-up, by the command line
+            self.assertIn(("cli", "create", "token", "it-admin"),
+                          [(e["actor"], e["action"], e["entity"], e["code"])
+                           for e in page["entries"]])
+            events = [logfmt(line) for line in d.log.splitlines() if "event=audit" in line]
+            self.assertEqual([(e["actor"], e["action"]) for e in events],
+                             [("it-admin", "close"), ("it-admin", "reopen"),
+                              ("it-admin", "reload"), ("SIGHUP", "reload")])
+            # the command line reads the same log
+            r = d.cli_ok("audit", "--limit", "2", "--json")
+            cli = json.loads(r.stdout)
+            self.assertEqual(cli["entries"], page["entries"][:2])
+            self.assertEqual(cli["total"], page["total"])
+            r = d.cli_ok("audit", "--limit", "3")
+            self.assertEqual(len(r.stdout.splitlines()), 3)
+            self.assertIn("SIGHUP", r.stdout.splitlines()[0])
+            self.assertEqual(d.cli("audit", "--limit", "0").returncode, os.EX_USAGE)
+
+    def test_pages_and_access(self):
+        with Daemon() as d:
+            total = self.entries(d)["total"]
+            self.assertGreater(total, 30)  # the demo's units and people were imported
+            seen, cursor = [], None
+            while True:
+                page = self.entries(d, limit=7, **({"cursor": cursor} if cursor else {}))
+                self.assertEqual(page["total"], total)
+                seen += [e["id"] for e in page["entries"]]
+                cursor = page["next_cursor"]
+                if cursor is None:
+                    break
+            self.assertEqual(len(seen), total)
+            self.assertEqual(seen, sorted(set(seen), reverse=True))
+            for query in ("limit=0", "limit=x", "limit=1001", "cursor=abc"):
+                status, _, body = d.request("GET", "/api/v1/audit?" + query)
+                self.assertEqual(status, 400, (query, body))
+            for token in ("read", "unit:VP"):
+                self.assertEqual(d.request("GET", "/api/v1/audit", token=token)[0], 403)
+            self.assertEqual(d.request("GET", "/api/v1/audit", token=None)[0], 401)
 
 
 if __name__ == "__main__":
