@@ -17,6 +17,7 @@
 
 #include "daemon/notify.h"
 #include "daemon/reload.h"
+#include "domain/token_usage.h"
 #include "domain/ruleset.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -36,6 +37,8 @@ struct daemon {
     struct notifier *notifier;
     struct reloader *reloader;
     const struct config *config;
+    struct token_usage *usage; /* tokens' last use, noted by the router */
+    struct event *usage_timer; /* writes it once a minute */
 };
 
 static void drained(void *arg)
@@ -116,6 +119,28 @@ static int load_first_rules(struct daemon *d, struct store *st)
     return -1;
 }
 
+/* Once a minute: the tokens' last use, in one transaction (skipped while a reload holds the
+ * write lock: the next minute writes it). */
+static void on_usage_timer(evutil_socket_t fd, short events, void *arg)
+{
+    (void)fd;
+    (void)events;
+    struct daemon *d = arg;
+    if (!d->rules.reloading && token_usage_flush(d->usage, d->api.store) != 0)
+        log_warn("tokens: their last use could not be written (%s); trying again in a minute",
+                 store_errmsg(d->api.store));
+}
+
+static int start_token_usage(struct daemon *d)
+{
+    struct timeval minute = {.tv_sec = TOKEN_USAGE_FLUSH_SECONDS};
+    d->usage = token_usage_new();
+    d->usage_timer = d->usage ? event_new(d->base, -1, EV_PERSIST, on_usage_timer, d) : NULL;
+    if (!d->usage_timer || event_add(d->usage_timer, &minute) != 0) return -1;
+    d->api.token_usage = d->usage;
+    return 0;
+}
+
 /* Makes room in RLIMIT_NOFILE for every connection allowed plus the daemon's own files, as
  * far as the hard limit allows; says so when it cannot (accept then pauses on EMFILE). */
 static void raise_descriptor_limit(const struct config_limits *limits)
@@ -171,6 +196,10 @@ int daemon_serve(const struct config *cfg)
     }
     d.api.reload_start = start_reload;
     d.api.reload_ctx = d.reloader;
+    if (start_token_usage(&d) != 0) {
+        log_error("out of memory");
+        goto done;
+    }
     raise_descriptor_limit(&cfg->limits);
     rc = EX_UNAVAILABLE; /* the address is taken or refused: a later start may succeed */
     d.http = http_server_start(d.base, cfg->listen_host, cfg->listen_port, &cfg->limits, api_handle,
@@ -192,6 +221,9 @@ done:
     http_server_free(d.http);
     reloader_free(d.reloader); /* after the server: a reload's waiting client is gone */
     notifier_stop(d.notifier); /* after the reload: its last marks are written */
+    if (d.usage_timer) event_free(d.usage_timer);
+    if (st) token_usage_flush(d.usage, st);
+    token_usage_free(d.usage);
     if (d.base) event_base_free(d.base);
     ruleset_free(&d.rules);
     store_close(st);

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "domain/token_usage.h"
 #include "http/call.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -144,6 +145,7 @@ static bool authenticate(struct api_call *call)
     }
     call->resp->extra_headers[0] = '\0';
     snprintf(call->resp->actor, sizeof call->resp->actor, "%s", call->who.name);
+    token_usage_note(call->api->token_usage, call->who.token_id);
     return true;
 }
 

@@ -20,10 +20,23 @@ static void format_iso(const struct tm *local, char *buf, size_t len)
 
 void clock_now_iso(char *buf, size_t len)
 {
-    time_t now = time(NULL);
+    clock_iso_at(time(NULL), buf, len);
+}
+
+void clock_iso_at(time_t at, char *buf, size_t len)
+{
     struct tm local;
-    localtime_r(&now, &local);
+    localtime_r(&at, &local);
     format_iso(&local, buf, len);
+}
+
+void clock_moment_vn(const char *iso, char *out, size_t len)
+{
+    if (!iso || strlen(iso) < 16) {
+        snprintf(out, len, "%s", iso ? iso : "");
+        return;
+    }
+    snprintf(out, len, "%.2s/%.2s/%.4s %.5s", iso + 8, iso + 5, iso, iso + 11);
 }
 
 int clock_local_iso(const char *date, int hour, char *buf, size_t len)

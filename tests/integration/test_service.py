@@ -306,5 +306,44 @@ class AuditTest(unittest.TestCase):
             self.assertEqual(d.request("GET", "/api/v1/audit", token=None)[0], 401)
 
 
+class TokenTest(unittest.TestCase):
+    def test_list_revoke_unique_and_last_use(self):
+        with Daemon() as d:
+            r = d.cli_ok("token", "list")
+            lines = r.stdout.splitlines()
+            self.assertEqual(lines[0].split()[0], "tên")
+            rows = {line.split()[0]: line for line in lines[1:]}
+            self.assertEqual(set(rows), {"it-admin", "it-read", "it-unit-VP"})
+            self.assertRegex(rows["it-read"], r"it-read +read +\d\d/\d\d/\d{4} \d\d:\d\d +chưa dùng")
+            # a name is one live token's
+            r = d.cli("token", "create", "--name", "it-read", "--scope", "admin")
+            self.assertEqual(r.returncode, os.EX_DATAERR, r)
+            self.assertIn("đã có token tên \"it-read\"", r.stderr)
+            self.assertEqual(d.db_rows("SELECT count(*) FROM tokens WHERE name = 'it-read'")[0][0], 1)
+            # revoked: refused from the next request on, by the running daemon
+            self.assertEqual(d.request("GET", "/api/v1/units", token="read")[0], 200)
+            r = d.cli_ok("token", "revoke", "it-read")
+            self.assertIn("đã thu hồi", r.stdout)
+            status, _, body = d.request("GET", "/api/v1/units", token="read")
+            self.assertEqual(status, 401, body)
+            r = d.cli("token", "revoke", "it-read")
+            self.assertEqual(r.returncode, os.EX_DATAERR, r)
+            self.assertNotIn("it-read", d.cli_ok("token", "list").stdout)
+            audit = d.db_rows("SELECT actor, action, code FROM audit WHERE entity = 'token' "
+                              "ORDER BY id DESC LIMIT 1")
+            self.assertEqual(audit, [("cli", "revoke", "it-read")])
+            # the name is free again
+            d.cli_ok("token", "create", "--name", "it-read", "--scope", "read")
+            # last use: noted by the daemon, written at most once a minute and on stopping
+            self.assertEqual(d.request("GET", "/api/v1/units", token="unit:VP")[0], 200)
+            self.assertEqual(d.stop(), 0)
+            tokens = {t["name"]: t for t in json.loads(d.cli_ok("token", "list", "--json").stdout)}
+            self.assertRegex(tokens["it-unit-VP"]["last_used_at"] or "", r"^\d{4}-.*\+07:00$")
+            self.assertGreaterEqual(tokens["it-unit-VP"]["last_used_at"],
+                                    tokens["it-unit-VP"]["created_at"])
+            self.assertIsNone(tokens["it-read"]["last_used_at"])
+            self.assertEqual(tokens["it-read"]["scope"], "read")
+
+
 if __name__ == "__main__":
     unittest.main()
