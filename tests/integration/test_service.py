@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import time
 import unittest
@@ -343,6 +344,80 @@ class TokenTest(unittest.TestCase):
                                     tokens["it-unit-VP"]["created_at"])
             self.assertIsNone(tokens["it-read"]["last_used_at"])
             self.assertEqual(tokens["it-read"]["scope"], "read")
+
+
+class BackupRestoreUpgradeTest(unittest.TestCase):
+    """README, "Backup, restore and upgrade", step by step."""
+
+    def test_backup_restore_and_upgrade(self):
+        with Daemon() as d:
+            status, _, body = d.request("PUT", "/api/v1/periods/2025-H1/units/VP/report",
+                                        {"facts": {"response_plan": True}, "note": "trước"})
+            self.assertIn(status, (200, 202), body)
+            backup = os.path.join(d.dir, "thidua-backup.db")
+            # while serving; the file is the operator's alone
+            r = d.cli_ok("db", "backup", backup)
+            self.assertEqual(os.stat(backup).st_mode & 0o777, 0o600)
+            self.assertEqual(os.listdir(d.dir).count("thidua-backup.db"), 1)
+            before = os.path.getmtime(backup), os.path.getsize(backup)
+            r = d.cli("db", "backup", backup)
+            self.assertEqual(r.returncode, os.EX_CANTCREAT, r)
+            self.assertIn("--force", r.stderr)
+            self.assertEqual((os.path.getmtime(backup), os.path.getsize(backup)), before)
+            self.assertFalse([f for f in os.listdir(d.dir) if ".tmp-" in f])
+            os.chmod(backup, 0o644)
+            d.cli_ok("db", "backup", backup, "--force")
+            self.assertEqual(os.stat(backup).st_mode & 0o777, 0o600)
+
+            # after the backup: a token the restore will undo
+            late = d.cli_ok("token", "create", "--name", "sau-sao-luu", "--scope", "read")
+            late = late.stdout.strip()
+            self.assertEqual(d.request("GET", "/api/v1/units", token=late)[0], 200)
+
+            # restore: stop, put the copy in place without the old WAL, check, start
+            self.assertEqual(d.stop(), 0)
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(d.database + suffix):
+                    os.remove(d.database + suffix)
+            with open(backup, "rb") as src, open(d.database, "wb") as dst:
+                dst.write(src.read())
+            d.cli_ok("db", "migrate")
+            d.cli_ok("check")
+            d.start()
+            self.assertEqual(d.request("GET", "/api/v1/units", token=late)[0], 401)
+            status, _, body = d.request("GET", "/api/v1/periods/2025-H1/units/VP/evaluation")
+            self.assertEqual(status, 200, body)
+            status, _, body = d.request("GET", "/api/v1/periods/2025-H1/status")
+            self.assertTrue({u["code"]: u for u in body["units"]}["VP"]["submitted"])
+
+            # upgrade: the same backup at the schema before this build's (8: no last use, names
+            # not unique), with two live tokens of one name
+            self.assertEqual(d.stop(), 0)
+            old = sqlite3.connect(backup)
+            old.executescript("DROP INDEX tokens_live_name; "
+                              "ALTER TABLE tokens DROP COLUMN last_used_at; "
+                              "PRAGMA user_version = 8;")
+            old.execute("INSERT INTO tokens (name, scope, hash, created_at) VALUES "
+                        "('it-read', 'read', 'x', '2025-01-01T00:00:00+07:00')")
+            old.commit()
+            old.close()
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(d.database + suffix):
+                    os.remove(d.database + suffix)
+            with open(backup, "rb") as src, open(d.database, "wb") as dst:
+                dst.write(src.read())
+            r = d.cli("serve")
+            self.assertEqual(r.returncode, os.EX_CONFIG, r)
+            self.assertIn("db migrate", r.stderr)
+            r = d.cli_ok("db", "migrate")
+            self.assertIn("schema version 8 -> 9", r.stdout)
+            names = [row[0] for row in d.db_rows(
+                "SELECT name FROM tokens WHERE revoked_at IS NULL ORDER BY id")]
+            self.assertEqual(len(names), len(set(names)))
+            self.assertIn("it-read", names)
+            self.assertTrue(any(re.fullmatch(r"it-read-\d+", n) for n in names), names)
+            d.start()
+            self.assertEqual(d.request("GET", "/api/v1/units", token="read")[0], 200)
 
 
 if __name__ == "__main__":
