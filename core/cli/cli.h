@@ -7,6 +7,9 @@
 #define THIDUA_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sysexits.h>
 
 #include "domain/ruleset.h"
 #include "store/store.h"
@@ -26,25 +29,55 @@ struct cli {
     const char *kind;   /* report --kind report|nominations */
     const char *format; /* report --format json|csv|... */
     const char *out;    /* report --out FILE (stdout when NULL) */
+    const char *limit;  /* audit --limit N */
     bool json;
     bool dry_run;
     bool send;
     bool replace; /* import facts --replace */
     bool diff;    /* check --diff */
+    bool force;   /* db backup --force */
+    bool help;    /* --help */
+    bool version; /* --version */
     int argc;     /* the command and its positional words */
     char **argv;
 };
 
-/* Prints the usage to stderr; returns the exit code of a usage error (2). */
+#define CLI_DEFAULT_CONFIG "etc/thiduad.conf"
+
+/* A command as `--help` shows it: one row per way of calling it (cli/commands.c). */
+struct cli_command {
+    const char *name;
+    int (*run)(const struct config *cfg, const struct cli *cli); /* NULL: main answers */
+    const char *synopsis;
+    const char *help;
+};
+/* An option: the parser (main.c) and `--help` read this one table. A string option
+ * (`argument` set) fills a `const char *` at `field` of struct cli, a flag a `bool`. */
+struct cli_option {
+    const char *name;
+    char short_name; /* 'c' for -c, or 0 */
+    const char *argument;
+    size_t field;
+    const char *help;
+};
+extern const struct cli_command cli_commands[]; /* ends with a NULL name */
+extern const struct cli_option cli_options[];   /* ends with a NULL name */
+const struct cli_command *cli_find_command(const char *name);
+/* Every command and option, and the exit statuses. */
+void cli_print_help(FILE *to);
+/* `thiduad --version`: the version, its commit, the libraries' versions (cli/version.c). */
+void cli_print_version(FILE *to);
+/* Says how to get the help on stderr; returns EX_USAGE (64). */
 int cli_usage(void);
-/* The usage text, for `thiduad help`. */
-extern const char cli_usage_text[];
 
 /* Reads -c FILE (or etc/thiduad.conf when present, or the defaults), sets the time zone
- * and the log level. 0, or -1 after printing why. */
+ * and the log level. 0, or -1 after printing why (the exit status is then EX_CONFIG). */
 int cli_load_config(const struct cli *cli, struct config *cfg);
 /* Opens the configured database; with must_be_current, refuses an old schema. */
 struct store *cli_open_store(const struct config *cfg, bool must_be_current);
+/* The exit status after cli_open_store failed: EX_UNAVAILABLE (cannot open) or EX_CONFIG
+ * (another schema version: `db migrate`). */
+int cli_store_failed(void);
 /* Loads every year's rules (under --rules, or the config's rules folder) as serve does,
  * printing problems (and a summary unless quiet). 0, or -1 (rs then needs no freeing
  * beyond ruleset_free). */
@@ -66,6 +99,7 @@ int cmd_remind(const struct config *cfg, const struct cli *cli);
 int cmd_period(const struct config *cfg, const struct cli *cli);
 int cmd_outbox(const struct config *cfg, const struct cli *cli);
 int cmd_report(const struct config *cfg, const struct cli *cli);
+int cmd_audit(const struct config *cfg, const struct cli *cli);
 /* `thiduad report --period P --kind nominations [--format json|csv] [--out FILE]`
  * (cli/report_nominations.c), called by cmd_report for that kind. */
 int cli_report_nominations(const struct config *cfg, const struct cli *cli);

@@ -1,6 +1,7 @@
-/* common.c — what every command needs: the usage, the configuration, the store, the rules. */
+/* common.c — what every command needs: the configuration, the store, the rules. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sysexits.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -10,57 +11,21 @@
 #include "util/files.h"
 #include "util/log.h"
 
-#define DEFAULT_CONFIG "etc/thiduad.conf"
-#define ERR_LEN        512
+#define ERR_LEN 512
 
-const char cli_usage_text[] =
-    "usage: thiduad COMMAND [-c FILE] [options]\n"
-    "\n"
-    "  serve                          run the daemon in the foreground\n"
-    "  db init|migrate                create or upgrade the database schema\n"
-    "  db backup FILE                 copy the live database to FILE\n"
-    "  import units|people|facts|titles|registrations FILE.csv [--replace]\n"
-    "                                 import a spreadsheet (all rows or none); facts correct\n"
-    "                                 the latest version (--replace: replace it)\n"
-    "  check [--rules DIR]            load every year's rules as serve would; report\n"
-    "                                 file:line problems\n"
-    "  check --diff [--json]          what the rules on disk would change in the stored\n"
-    "                                 evaluations of open periods (scores, titles); writes\n"
-    "                                 nothing\n"
-    "  test [--rules DIR]             run each year's ruleset tests\n"
-    "  period close P [--reason TEXT] | reopen P --reason TEXT\n"
-    "                                 a closed period's results are records: never\n"
-    "                                 recomputed, writes refused\n"
-    "  eval --period P [--unit CODE] [--json]\n"
-    "                                 evaluate units and their people from stored facts\n"
-    "  remind [--at YYYY-MM-DDTHH:MM] [--dry-run] [--json] [--send]\n"
-    "                                 run the reminder pass as if the clock said TIME: show\n"
-    "                                 (--dry-run) or queue the messages in the outbox\n"
-    "                                 (--send: and send what is due before returning)\n"
-    "  outbox list [--status S] [--unit CODE] [--json] | retry ID | cancel ID\n"
-    "                                 the notification queue\n"
-    "  report --period P [--kind report] [--format json|csv|xlsx|html|pdf] [--out FILE]\n"
-    "                                 the consolidated report of a period (pdf through\n"
-    "                                 headless chromium)\n"
-    "  report --period P --kind nominations [--format json|csv] [--out FILE]\n"
-    "                                 the nomination files: per title and deciding\n"
-    "                                 authority, who qualifies and why, prizes, totals\n"
-    "  token create --name N --scope admin|read|unit:CODE\n"
-    "                                 print a new API token (shown once)\n"
-    "\n"
-    "  -c FILE   configuration file (default " DEFAULT_CONFIG ", if present)\n";
+/* Why the last cli_open_store failed, as an exit status. */
+static int open_store_status = EX_UNAVAILABLE;
 
-int cli_usage(void)
+int cli_store_failed(void)
 {
-    fputs(cli_usage_text, stderr);
-    return 2;
+    return open_store_status;
 }
 
 int cli_load_config(const struct cli *cli, struct config *cfg)
 {
     char err[ERR_LEN];
     const char *path = cli->config_path;
-    if (!path && files_is_regular(DEFAULT_CONFIG)) path = DEFAULT_CONFIG;
+    if (!path && files_is_regular(CLI_DEFAULT_CONFIG)) path = CLI_DEFAULT_CONFIG;
     if (path) {
         if (config_load(cfg, path, err, sizeof err) != 0) {
             fprintf(stderr, "%s\n", err);
@@ -74,6 +39,7 @@ int cli_load_config(const struct cli *cli, struct config *cfg)
     tzset();
     int level = log_level_from_name(cfg->log_level);
     if (level >= 0) log_set_level(level);
+    log_detect_journal();
     return 0;
 }
 
@@ -81,12 +47,14 @@ struct store *cli_open_store(const struct config *cfg, bool must_be_current)
 {
     char err[ERR_LEN];
     struct store *st = store_open(cfg->database, err, sizeof err);
+    open_store_status = EX_UNAVAILABLE;
     if (!st) {
         fprintf(stderr, "database: %s\n", err);
         return NULL;
     }
     int version = store_schema_version(st);
     if (must_be_current && version != store_schema_latest()) {
+        open_store_status = EX_CONFIG;
         fprintf(stderr,
                 "database %s is at schema version %d, this build needs %d: run `thiduad db %s`\n",
                 cfg->database, version, store_schema_latest(), version == 0 ? "init" : "migrate");

@@ -27,7 +27,7 @@ int cmd_eval(const struct config *cfg, const struct cli *cli)
 {
     if (!cli->period) return cli_usage();
     struct store *st = cli_open_store(cfg, true);
-    if (!st) return 1;
+    if (!st) return cli_store_failed();
     struct ruleset rs;
     bool loaded = cli_load_rules(cfg, cli, true, &rs) == 0;
     struct rules_generation *gen = ruleset_for_period(&rs, cli->period);
@@ -37,7 +37,9 @@ int cmd_eval(const struct config *cfg, const struct cli *cli)
     if (period) units = units_of(st, period, cli);
     /* Workers open their own connections: the CLI's own is closed first. */
     store_close(st);
-    int rc = units ? batch_eval(cfg->database, gen, cli->period, units, cli->json, stdout) : 1;
+    int rc = !loaded ? EX_CONFIG : !units ? EX_DATAERR : 0;
+    if (units && batch_eval(cfg->database, gen, cli->period, units, cli->json, stdout) != 0)
+        rc = EX_SOFTWARE;
     cJSON_Delete(units);
     ruleset_free(&rs);
     return rc;

@@ -50,7 +50,7 @@ int cmd_import(const struct config *cfg, const struct cli *cli)
         strcmp(what, "titles") && strcmp(what, "registrations"))
         return cli_usage();
     struct store *st = cli_open_store(cfg, true);
-    if (!st) return 1;
+    if (!st) return cli_store_failed();
     import_set_limits(cfg->limits.csv_cell_bytes, cfg->limits.csv_row_bytes);
     struct import_summary summary = {0};
     struct import_errors errors = {0};
@@ -74,5 +74,5 @@ int cmd_import(const struct config *cfg, const struct cli *cli)
     import_errors_free(&summary.evaluation_failed);
     import_errors_free(&errors);
     store_close(st);
-    return rc ? 1 : 0;
+    return rc == 0 ? 0 : rc == -1 ? EX_DATAERR : EX_CONFIG;
 }

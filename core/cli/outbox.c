@@ -14,7 +14,7 @@
 static int list(struct store *st, const struct cli *cli)
 {
     cJSON *messages = outbox_list(st, cli->status, cli->unit, LIST_LIMIT);
-    if (!messages) return 1;
+    if (!messages) return EX_IOERR;
     if (cli->json) {
         char *out = cJSON_Print(messages);
         printf("%s\n", out ? out : "[]");
@@ -39,7 +39,7 @@ static int change(struct store *st, const char *action, const char *id_text)
     long long id = strtoll(id_text, &end, 10);
     if (*end || id <= 0) {
         fprintf(stderr, "outbox %s: \"%s\" is not a message id\n", action, id_text);
-        return 2;
+        return EX_USAGE;
     }
     bool retry = strcmp(action, "retry") == 0;
     enum outbox_change rc = retry ? outbox_retry(st, id, "cli") : outbox_cancel(st, id, "cli");
@@ -54,7 +54,7 @@ static int change(struct store *st, const char *action, const char *id_text)
         return 0;
     }
     fprintf(stderr, "outbox %s %lld: %s\n", action, id, why[rc]);
-    return 1;
+    return rc == OUTBOX_BUSY ? EX_TEMPFAIL : EX_DATAERR;
 }
 
 int cmd_outbox(const struct config *cfg, const struct cli *cli)
@@ -66,7 +66,7 @@ int cmd_outbox(const struct config *cfg, const struct cli *cli)
         (strcmp(action, "retry") == 0 || strcmp(action, "cancel") == 0) && cli->argc == 3;
     if (!listing && !changing) return cli_usage();
     struct store *st = cli_open_store(cfg, true);
-    if (!st) return 1;
+    if (!st) return cli_store_failed();
     int rc = listing ? list(st, cli) : change(st, action, cli->argv[2]);
     store_close(st);
     return rc;

@@ -15,15 +15,17 @@ int cmd_period(const struct config *cfg, const struct cli *cli)
     if (!close && strcmp(action, "reopen") != 0) return cli_usage();
     if (!close && (!cli->reason || !cli->reason[0])) {
         fprintf(stderr, "period reopen: cần --reason \"lý do mở lại kỳ %s\"\n", period);
-        return 2;
+        return EX_USAGE;
     }
     struct ruleset rs;
-    bool known = cli_load_rules(cfg, cli, true, &rs) == 0 && ruleset_for_period(&rs, period);
+    bool loaded = cli_load_rules(cfg, cli, true, &rs) == 0;
+    bool known = loaded && ruleset_for_period(&rs, period);
     if (ruleset_loaded(&rs) && !known)
         fprintf(stderr, "không có phong trào nào có kỳ \"%s\"\n", period);
     ruleset_free(&rs);
-    struct store *st = known ? cli_open_store(cfg, true) : NULL;
-    if (!st) return 1;
+    if (!known) return loaded ? EX_DATAERR : EX_CONFIG;
+    struct store *st = cli_open_store(cfg, true);
+    if (!st) return cli_store_failed();
     enum period_change result = close ? period_close(st, period, "cli", cli->reason)
                                       : period_reopen(st, period, "cli", cli->reason);
     store_close(st);
@@ -35,5 +37,5 @@ int cmd_period(const struct config *cfg, const struct cli *cli)
     case PERIOD_BUSY: break;
     }
     fprintf(stderr, "%s: cơ sở dữ liệu đang bận, chưa thay đổi gì\n", period);
-    return 1;
+    return EX_TEMPFAIL;
 }

@@ -31,7 +31,7 @@ int cmd_remind(const struct config *cfg, const struct cli *cli)
     char now[REMINDER_MOMENT_LEN], err[ERR_LEN];
     if (cli->at && !reminders_valid_moment(cli->at)) {
         fprintf(stderr, "--at: expected a local time YYYY-MM-DDTHH:MM, got \"%s\"\n", cli->at);
-        return 2;
+        return EX_USAGE;
     }
     if (cli->at)
         snprintf(now, sizeof now, "%s", cli->at);
@@ -42,7 +42,7 @@ int cmd_remind(const struct config *cfg, const struct cli *cli)
     bool loaded = st && cli_load_rules(cfg, cli, true, &rs) == 0;
     size_t problems = 0;
     cJSON *channels = loaded ? cli_channels(cfg, true, &problems) : NULL;
-    int rc = 1;
+    int rc = !st ? cli_store_failed() : EX_CONFIG; /* the rules or the channels */
     struct reminder_pass pass;
     if (channels &&
         reminders_run(st, &rs, now, channels, !cli->dry_run, &pass, err, sizeof err) == 0) {
@@ -58,9 +58,11 @@ int cmd_remind(const struct config *cfg, const struct cli *cli)
                     pass.known);
         reminder_pass_free(&pass);
         rc = 0;
-        if (cli->send && !cli->dry_run && notify_send_due(cfg, st, SEND_TIMEOUT) != 0) rc = 1;
+        if (cli->send && !cli->dry_run && notify_send_due(cfg, st, SEND_TIMEOUT) != 0)
+            rc = EX_UNAVAILABLE;
     } else if (channels) {
         fprintf(stderr, "remind: %s\n", err);
+        rc = EX_SOFTWARE;
     }
     cJSON_Delete(channels);
     ruleset_free(&rs);

@@ -23,11 +23,11 @@ static int write_document(const struct cli *cli, const char *bytes, size_t len)
     if (!cli->out) {
         bool ok = fwrite(bytes, 1, len, stdout) == len && fflush(stdout) == 0;
         if (!ok) fprintf(stderr, "không ghi được báo cáo ra đầu ra chuẩn\n");
-        return ok ? 0 : 1;
+        return ok ? 0 : EX_IOERR;
     }
     size_t n = strlen(cli->out) + 8;
     char *tmp = malloc(n);
-    if (!tmp) return 1;
+    if (!tmp) return EX_OSERR;
     snprintf(tmp, n, "%s.tmp", cli->out);
     FILE *f = fopen(tmp, "wb");
     bool ok = f && fwrite(bytes, 1, len, f) == len;
@@ -38,7 +38,7 @@ static int write_document(const struct cli *cli, const char *bytes, size_t len)
         remove(tmp);
     }
     free(tmp);
-    return ok ? 0 : 1;
+    return ok ? 0 : EX_CANTCREAT;
 }
 
 /* The consolidated report of a period (báo cáo tổng hợp 6 tháng / năm). */
@@ -50,20 +50,20 @@ static int consolidated_report(struct store *st, const struct ruleset *rs, const
     if (!pdf && !report_format_from_name(format_name, &format)) {
         fprintf(stderr, "--format là json, csv, xlsx, html hoặc pdf (không phải \"%s\")\n",
                 format_name);
-        return 2;
+        return EX_USAGE;
     }
     char err[ERR_LEN];
     cJSON *report = report_of_period(st, rs, cli->period, err, sizeof err);
     if (!report) {
         fprintf(stderr, "%s\n", err);
-        return 1;
+        return EX_DATAERR;
     }
     size_t len = 0;
     char *doc = report_render(report, format, &len, err, sizeof err);
     cJSON_Delete(report);
     if (!doc) {
         fprintf(stderr, "%s\n", err);
-        return 1;
+        return EX_SOFTWARE;
     }
     if (pdf) {
         char *html = doc;
@@ -71,7 +71,7 @@ static int consolidated_report(struct store *st, const struct ruleset *rs, const
         free(html);
         if (!doc) {
             fprintf(stderr, "%s\n", err);
-            return 1;
+            return EX_UNAVAILABLE; /* chromium is missing or failed */
         }
     }
     int rc = write_document(cli, doc, len);
@@ -98,12 +98,12 @@ int cmd_report(const struct config *cfg, const struct cli *cli)
         if (strcmp(kinds[i].name, name) == 0) kind = &kinds[i];
     if (!kind) {
         fprintf(stderr, "không có loại báo cáo \"%s\" (--kind report|nominations)\n", name);
-        return 2;
+        return EX_USAGE;
     }
     struct store *st = cli_open_store(cfg, true);
-    if (!st) return 1;
+    if (!st) return cli_store_failed();
     struct ruleset rs;
-    int rc = cli_load_rules(cfg, cli, true, &rs) == 0 ? kind->run(st, &rs, cli) : 1;
+    int rc = cli_load_rules(cfg, cli, true, &rs) == 0 ? kind->run(st, &rs, cli) : EX_CONFIG;
     ruleset_free(&rs);
     store_close(st);
     return rc;

@@ -27,13 +27,14 @@ int cli_report_nominations(const struct config *cfg, const struct cli *cli)
     const char *format = cli->format ? cli->format : "json";
     if (!cli->period || (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)) {
         fprintf(stderr, "report --kind nominations: --period P, and --format json or csv\n");
-        return 2;
+        return EX_USAGE;
     }
     struct store *st = cli_open_store(cfg, true);
-    if (!st) return 1;
+    if (!st) return cli_store_failed();
     struct ruleset rs;
-    int rc = 1;
+    int rc = EX_CONFIG;
     if (cli_load_rules(cfg, cli, true, &rs) == 0) {
+        rc = EX_DATAERR;
         if (!ruleset_for_period(&rs, cli->period)) {
             fprintf(stderr, "no campaign has a period \"%s\"\n", cli->period);
         } else {
@@ -43,10 +44,11 @@ int cli_report_nominations(const struct config *cfg, const struct cli *cli)
             char *text = !file                        ? NULL
                          : strcmp(format, "csv") == 0 ? nomination_file_csv(file)
                                                       : cJSON_Print(file);
+            rc = EX_IOERR;
             if (!text)
                 fprintf(stderr, "không đọc được kết quả đánh giá: %s\n", store_errmsg(st));
             else
-                rc = write_out(cli, text) == 0 ? 0 : 1;
+                rc = write_out(cli, text) == 0 ? 0 : EX_CANTCREAT;
             if (text && strcmp(format, "json") == 0 && !cli->out) putchar('\n');
             free(text);
             cJSON_Delete(file);

@@ -34,12 +34,13 @@ static int check_diff(const struct config *cfg, const struct cli *cli)
     struct ruleset rs;
     int loaded = cli_load_rules(cfg, cli, cli->json, &rs);
     struct store *st = loaded == 0 ? cli_open_store(cfg, true) : NULL;
+    int rc = loaded != 0 ? EX_CONFIG : !st ? cli_store_failed() : EX_IOERR;
     char err[1200];
     cJSON *diff = st ? ruleset_diff(st, &rs, err, sizeof err) : NULL;
     if (st && !diff) fprintf(stderr, "check --diff: %s\n", err);
     store_close(st);
     ruleset_free(&rs);
-    if (!diff) return 1;
+    if (!diff) return rc;
     if (cli->json) {
         char *text = cJSON_Print(diff);
         printf("%s\n", text ? text : "{}");
@@ -69,7 +70,7 @@ int cmd_check(const struct config *cfg, const struct cli *cli)
                 problems == 1 ? "" : "s");
     }
     cJSON_Delete(channels);
-    return loaded && channels && problems == 0 ? 0 : 1;
+    return loaded && channels && problems == 0 ? 0 : EX_CONFIG;
 }
 
 static void print_tests(const struct rules_report *report)
@@ -114,7 +115,7 @@ int cmd_test(const struct config *cfg, const struct cli *cli)
     if (n == 0) {
         fprintf(stderr, "%s: no ruleset here (a folder of .lua files, or one per year)\n", root);
         free(dirs);
-        return 1;
+        return EX_CONFIG;
     }
     size_t passed = 0, failed = 0;
     bool ok = true;

@@ -1,25 +1,84 @@
-/* token.c — `thiduad token create --name N --scope S`: prints a new API token once. */
+/* token.c — `thiduad token create --name N --scope S` (prints a new API token once),
+ * `token list [--json]` (the live tokens: name, scope, created, last used) and
+ * `token revoke NAME` (refused from the next request on). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "domain/tokens.h"
+#include "util/clock.h"
+#include "util/json_text.h"
 
 #define TOKEN_TEXT_LEN 128
 #define ERR_LEN        256
+#define MOMENT_LEN     32
+
+static int create(struct store *st, const struct cli *cli)
+{
+    char token[TOKEN_TEXT_LEN], err[ERR_LEN];
+    int rc = token_create(st, cli->name, cli->scope, token, sizeof token, err, sizeof err);
+    if (rc == 0) {
+        printf("%s\n", token);
+        return 0;
+    }
+    fprintf(stderr, "token: %s\n", err);
+    return rc == -1 ? EX_DATAERR : EX_IOERR;
+}
+
+static int list(struct store *st, const struct cli *cli)
+{
+    cJSON *tokens = token_list(st);
+    if (!tokens) return EX_IOERR;
+    if (cli->json) {
+        char *text = cJSON_Print(tokens);
+        printf("%s\n", text ? text : "[]");
+        cJSON_free(text);
+    } else {
+        printf("%-24s %-16s %-17s %s\n", "tên", "quyền", "tạo lúc", "dùng lần cuối");
+        const cJSON *t;
+        cJSON_ArrayForEach(t, tokens)
+        {
+            char created[MOMENT_LEN], used[MOMENT_LEN];
+            clock_moment_vn(json_text(t, "created_at"), created, sizeof created);
+            const cJSON *last = cJSON_GetObjectItemCaseSensitive(t, "last_used_at");
+            if (cJSON_IsString(last))
+                clock_moment_vn(last->valuestring, used, sizeof used);
+            else
+                snprintf(used, sizeof used, "chưa dùng");
+            printf("%-24s %-16s %-17s %s\n", json_text(t, "name"), json_text(t, "scope"), created,
+                   used);
+        }
+    }
+    cJSON_Delete(tokens);
+    return 0;
+}
+
+static int revoke(struct store *st, const char *name)
+{
+    int rc = token_revoke(st, name, "cli");
+    if (rc == 1) {
+        printf("token \"%s\": đã thu hồi\n", name);
+        return 0;
+    }
+    if (rc == 0) {
+        fprintf(stderr, "không có token nào đang dùng tên \"%s\" (thiduad token list)\n", name);
+        return EX_DATAERR;
+    }
+    fprintf(stderr, "token \"%s\": cơ sở dữ liệu đang bận, chưa thu hồi: %s\n", name,
+            store_errmsg(st));
+    return EX_TEMPFAIL;
+}
 
 int cmd_token(const struct config *cfg, const struct cli *cli)
 {
-    if (cli->argc != 2 || strcmp(cli->argv[1], "create") != 0 || !cli->name || !cli->scope)
-        return cli_usage();
+    const char *action = cli->argc >= 2 ? cli->argv[1] : "";
+    bool creating = strcmp(action, "create") == 0 && cli->argc == 2 && cli->name && cli->scope;
+    bool listing = strcmp(action, "list") == 0 && cli->argc == 2;
+    bool revoking = strcmp(action, "revoke") == 0 && cli->argc == 3;
+    if (!creating && !listing && !revoking) return cli_usage();
     struct store *st = cli_open_store(cfg, true);
-    if (!st) return 1;
-    char token[TOKEN_TEXT_LEN], err[ERR_LEN];
-    int rc = token_create(st, cli->name, cli->scope, token, sizeof token, err, sizeof err);
-    if (rc == 0)
-        printf("%s\n", token);
-    else
-        fprintf(stderr, "token: %s\n", err);
+    if (!st) return cli_store_failed();
+    int rc = creating ? create(st, cli) : listing ? list(st, cli) : revoke(st, cli->argv[2]);
     store_close(st);
-    return rc ? 1 : 0;
+    return rc;
 }

@@ -13,9 +13,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "daemon/notify.h"
 #include "daemon/reload.h"
+#include "domain/token_usage.h"
 #include "domain/ruleset.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -35,6 +37,8 @@ struct daemon {
     struct notifier *notifier;
     struct reloader *reloader;
     const struct config *config;
+    struct token_usage *usage; /* tokens' last use, noted by the router */
+    struct event *usage_timer; /* writes it once a minute */
 };
 
 static void drained(void *arg)
@@ -61,12 +65,12 @@ static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
     (void)events;
     struct daemon *d = arg;
     log_info("SIGHUP received: reloading the rules from %s", d->rules.root);
-    reloader_start(d->reloader, NULL, NULL);
+    reloader_start(d->reloader, RELOAD_BY_SIGNAL, NULL, NULL);
 }
 
-static int start_reload(void *ctx, reload_done done, void *arg)
+static int start_reload(void *ctx, const char *actor, reload_done done, void *arg)
 {
-    return reloader_start(ctx, done, arg);
+    return reloader_start(ctx, actor, done, arg);
 }
 
 /* A reload has ended: the writes held meanwhile are handled, by the rules now serving. */
@@ -75,15 +79,17 @@ static void release_held(void *api)
     api_release_held(api);
 }
 
-/* The store, at the schema this build writes. */
-static struct store *open_current_store(const struct config *cfg)
+/* The store, at the schema this build writes; *rc says why not (sysexits.h). */
+static struct store *open_current_store(const struct config *cfg, int *rc)
 {
     char err[ERR_LEN];
     struct store *st = store_open(cfg->database, err, sizeof err);
+    *rc = EX_UNAVAILABLE;
     if (!st) {
         log_error("database: %s", err);
         return NULL;
     }
+    *rc = EX_CONFIG; /* restarting will not migrate it */
     int version = store_schema_version(st);
     if (version == store_schema_latest()) return st;
     log_error("database %s is at schema version %d, this build needs %d: run `thiduad db %s`",
@@ -111,6 +117,28 @@ static int load_first_rules(struct daemon *d, struct store *st)
     log_error("the rules in %s do not load; fix them (thiduad check) and start again",
               d->rules.root);
     return -1;
+}
+
+/* Once a minute: the tokens' last use, in one transaction (skipped while a reload holds the
+ * write lock: the next minute writes it). */
+static void on_usage_timer(evutil_socket_t fd, short events, void *arg)
+{
+    (void)fd;
+    (void)events;
+    struct daemon *d = arg;
+    if (!d->rules.reloading && token_usage_flush(d->usage, d->api.store) != 0)
+        log_warn("tokens: their last use could not be written (%s); trying again in a minute",
+                 store_errmsg(d->api.store));
+}
+
+static int start_token_usage(struct daemon *d)
+{
+    struct timeval minute = {.tv_sec = TOKEN_USAGE_FLUSH_SECONDS};
+    d->usage = token_usage_new();
+    d->usage_timer = d->usage ? event_new(d->base, -1, EV_PERSIST, on_usage_timer, d) : NULL;
+    if (!d->usage_timer || event_add(d->usage_timer, &minute) != 0) return -1;
+    d->api.token_usage = d->usage;
+    return 0;
 }
 
 /* Makes room in RLIMIT_NOFILE for every connection allowed plus the daemon's own files, as
@@ -148,24 +176,32 @@ static void run_loop(struct daemon *d)
 int daemon_serve(const struct config *cfg)
 {
     char err[ERR_LEN];
-    int rc = 1;
+    int rc;
     struct daemon d = {.config = cfg};
-    struct store *st = open_current_store(cfg);
-    if (!st || load_first_rules(&d, st) != 0) goto done;
+    struct store *st = open_current_store(cfg, &rc);
+    if (!st) goto done;
+    rc = EX_CONFIG; /* the rules are configuration: a restart would fail the same way */
+    if (load_first_rules(&d, st) != 0) goto done;
+    rc = EX_OSERR;
     d.api = (struct api){.store = st, .config = cfg, .rules = &d.rules};
     d.base = event_base_new();
     if (!d.base) {
         log_error("cannot create the event loop");
         goto done;
     }
-    d.reloader = reloader_new(d.base, &d.rules, cfg->database, release_held, &d.api);
+    d.reloader = reloader_new(d.base, &d.rules, cfg->database, st, release_held, &d.api);
     if (!d.reloader) {
         log_error("cannot watch for rules reloads (out of memory or descriptors)");
         goto done;
     }
     d.api.reload_start = start_reload;
     d.api.reload_ctx = d.reloader;
+    if (start_token_usage(&d) != 0) {
+        log_error("out of memory");
+        goto done;
+    }
     raise_descriptor_limit(&cfg->limits);
+    rc = EX_UNAVAILABLE; /* the address is taken or refused: a later start may succeed */
     d.http = http_server_start(d.base, cfg->listen_host, cfg->listen_port, &cfg->limits, api_handle,
                                &d.api, err, sizeof err);
     if (!d.http) {
@@ -173,6 +209,7 @@ int daemon_serve(const struct config *cfg)
         goto done;
     }
     d.notifier = notifier_start(d.base, cfg, st, &d.rules);
+    rc = EX_CONFIG; /* the channels' configuration */
     if (!d.notifier) {
         log_error("notifications cannot start (see above)");
         goto done;
@@ -184,6 +221,9 @@ done:
     http_server_free(d.http);
     reloader_free(d.reloader); /* after the server: a reload's waiting client is gone */
     notifier_stop(d.notifier); /* after the reload: its last marks are written */
+    if (d.usage_timer) event_free(d.usage_timer);
+    if (st) token_usage_flush(d.usage, st);
+    token_usage_free(d.usage);
     if (d.base) event_base_free(d.base);
     ruleset_free(&d.rules);
     store_close(st);

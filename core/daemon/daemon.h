@@ -4,7 +4,9 @@
 
 #include "util/config.h"
 
-/* Runs until SIGTERM/SIGINT; returns the process exit code. */
+/* Runs until SIGTERM/SIGINT; returns the process exit code: 0 after a stop signal, or why
+ * it could not start (sysexits.h: EX_CONFIG for the configuration, the rules, the channels
+ * or an old schema; EX_UNAVAILABLE for a database or an address it cannot have). */
 int daemon_serve(const struct config *cfg);
 
 #endif

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "domain/audit_trail.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -43,7 +44,9 @@ struct reloader {
     struct ruleset_pending pending;
     reload_done done;
     void *done_arg;
-    bool again; /* a SIGHUP came while one ran */
+    bool again;          /* a SIGHUP came while one ran */
+    struct store *audit; /* the loop's connection: each reload's end is audited on it */
+    char actor[128];     /* who asked for the reload running */
     void (*ended)(void *arg);
     void *ended_arg;
 };
@@ -77,6 +80,7 @@ static void finish(struct reloader *r)
     long recomputed = 0;
     int rc = ruleset_reload_finish(r->rs, &r->pending, &report, &recomputed);
     r->rs->reloading = false;
+    audit_trail_reload(r->audit, r->rs, r->actor, rc, report.problem_count, recomputed);
     reload_done done = r->done;
     void *arg = r->done_arg;
     r->done = NULL, r->done_arg = NULL;
@@ -95,12 +99,12 @@ static void on_woken(evutil_socket_t fd, short events, void *arg)
     if (r->again) {
         r->again = false;
         log_info("rules: reloading again for the SIGHUP that came during the last reload");
-        reloader_start(r, NULL, NULL);
+        reloader_start(r, RELOAD_BY_SIGNAL, NULL, NULL);
     }
 }
 
 struct reloader *reloader_new(struct event_base *base, struct ruleset *rs, const char *database,
-                              void (*ended)(void *arg), void *ended_arg)
+                              struct store *audit, void (*ended)(void *arg), void *ended_arg)
 {
     struct reloader *r = calloc(1, sizeof *r);
     if (!r) return NULL;
@@ -108,6 +112,7 @@ struct reloader *reloader_new(struct event_base *base, struct ruleset *rs, const
                            .rs = rs,
                            .database = strdup(database),
                            .wake = {-1, -1},
+                           .audit = audit,
                            .ended = ended,
                            .ended_arg = ended_arg};
     if (r->database && pipe2(r->wake, O_CLOEXEC) == 0)
@@ -119,7 +124,7 @@ struct reloader *reloader_new(struct event_base *base, struct ruleset *rs, const
     return r;
 }
 
-int reloader_start(struct reloader *r, reload_done done, void *arg)
+int reloader_start(struct reloader *r, const char *actor, reload_done done, void *arg)
 {
     if (r->rs->reloading) {
         if (done) return -1;
@@ -127,6 +132,7 @@ int reloader_start(struct reloader *r, reload_done done, void *arg)
         return 0;
     }
     r->done = done, r->done_arg = arg;
+    snprintf(r->actor, sizeof r->actor, "%s", actor);
     r->rs->reloading = true;
     r->threaded = true;
     log_info("rules: reloading from %s (the loop keeps serving; writes wait for the swap)",

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "domain/audit_trail.h"
 #include "store/audit.h"
 #include "store/periods.h"
 
@@ -30,7 +31,10 @@ static enum period_change change(struct store *st, const char *period, const cha
          audit_append(st, actor, close ? "close" : "reopen", "period", period, detail_text) != 0))
         result = PERIOD_BUSY;
     cJSON_free(detail_text);
-    if (result == PERIOD_CHANGED && store_commit(st) == 0) return result;
+    if (result == PERIOD_CHANGED && store_commit(st) == 0) {
+        audit_trail_log(actor, close ? "close" : "reopen", "period", period);
+        return result;
+    }
     store_rollback(st);
     return result == PERIOD_CHANGED ? PERIOD_BUSY : result;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/audit_trail.h"
 #include "store/audit.h"
 #include "store/tokens.h"
 #include "store/units.h"
@@ -73,6 +74,13 @@ int token_create(struct store *st, const char *name, const char *scope, char *ou
         snprintf(err, errlen, "unknown unit \"%s\"", who.unit);
         return -1;
     }
+    if (tokens_name_taken(st, name)) {
+        snprintf(err, errlen,
+                 "đã có token tên \"%s\"; chọn tên khác, hoặc thu hồi token cũ trước "
+                 "(thiduad token revoke %s)",
+                 name, name);
+        return -1;
+    }
     unsigned char raw[TOKEN_RANDOM_BYTES];
     if (RAND_bytes(raw, sizeof raw) != 1) {
         snprintf(err, errlen, "no randomness available");
@@ -97,11 +105,30 @@ int token_create(struct store *st, const char *name, const char *scope, char *ou
         store_rollback(st);
         goto fail;
     }
+    audit_trail_log("cli", "create", "token", name);
     snprintf(out, outlen, "%s", token);
     return 0;
 fail:
     snprintf(err, errlen, "database: %s", store_errmsg(st));
-    return -1;
+    return -2;
+}
+
+int token_revoke(struct store *st, const char *name, const char *actor)
+{
+    if (store_begin(st) != 0) return -1;
+    int rc = tokens_revoke(st, name);
+    if (rc == 1 && audit_append(st, actor, "revoke", "token", name, NULL) != 0) rc = -1;
+    if (rc == 1 && store_commit(st) == 0) {
+        audit_trail_log(actor, "revoke", "token", name);
+        return 1;
+    }
+    store_rollback(st);
+    return rc == 1 ? -1 : rc;
+}
+
+cJSON *token_list(struct store *st)
+{
+    return tokens_list(st);
 }
 
 bool token_verify(struct store *st, const char *token, struct principal *who)
@@ -111,8 +138,10 @@ bool token_verify(struct store *st, const char *token, struct principal *who)
     char hash[SHA256_HEX_LEN], scope[sizeof who->unit + 8];
     sha256_hex(token, hash);
     char name[sizeof who->name];
-    if (!tokens_find(st, hash, name, sizeof name, scope, sizeof scope)) return false;
+    long long id = 0;
+    if (!tokens_find(st, hash, &id, name, sizeof name, scope, sizeof scope)) return false;
     if (!token_parse_scope(scope, who)) return false;
     snprintf(who->name, sizeof who->name, "%s", name);
+    who->token_id = id;
     return true;
 }

@@ -17,12 +17,13 @@ struct api {
     bool shutting_down;
     /* Starts a rules reload off the loop (daemon/reload.c): done(arg, ...) is called on the
      * loop when it has ended; -1 (done never called) when one runs already. NULL: a reload
-     * runs inside its request, on the loop. */
-    int (*reload_start)(void *ctx,
+     * runs inside its request, on the loop. `actor` (the token's name) is audited. */
+    int (*reload_start)(void *ctx, const char *actor,
                         void (*done)(void *arg, int rc, struct rules_report *report,
                                      long recomputed),
                         void *arg);
     void *reload_ctx;
+    struct token_usage *token_usage; /* tokens' last use, flushed by the daemon; may be NULL */
     /* Writes that came while a reload held the write lock, oldest first: each is handled
      * once the reload has ended (api_release_held). */
     struct api_held *held_first, *held_last;

@@ -134,6 +134,10 @@ static void send_response(struct connection *c, struct http_response *resp, bool
                         server_date(c->srv), c->keep_alive ? "keep-alive" : "close",
                         resp->extra_headers);
     if (resp->body_len && !c->head_only) evbuffer_add(out, resp->body, resp->body_len);
+    double ms = c->dispatched > 0 ? (monotonic_seconds() - c->dispatched) * 1000 : 0;
+    access_log(&c->req, c->head_only, resp, resp->actor[0] ? resp->actor : c->actor, ms);
+    c->dispatched = 0;
+    c->actor[0] = '\0';
     free(resp->body);
     resp->body = NULL;
 }
@@ -187,7 +191,9 @@ static void dispatch(struct connection *c)
     c->head_only = strcmp(c->req.method, "HEAD") == 0;
     if (c->head_only) c->req.method = "GET";
     struct http_response resp = {.status = 200, .connection = c};
+    c->dispatched = monotonic_seconds();
     c->srv->handler(&c->req, &resp, c->srv->ctx);
+    snprintf(c->actor, sizeof c->actor, "%s", resp.actor);
     if (resp.later) {
         free(resp.body);
         c->state = CONN_WAITING;

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "domain/token_usage.h"
 #include "http/call.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -26,7 +27,7 @@
 /* Every family's table, searched in this order. */
 static const struct route *const route_tables[] = {
     routes_system, routes_units,   routes_reports,       routes_results,      routes_rules,
-    routes_outbox, routes_periods, routes_registrations, routes_consolidated,
+    routes_outbox, routes_periods, routes_registrations, routes_consolidated, routes_audit,
 };
 
 /* ---- routing -------------------------------------------------------------------------- */
@@ -143,6 +144,8 @@ static bool authenticate(struct api_call *call)
         return false;
     }
     call->resp->extra_headers[0] = '\0';
+    snprintf(call->resp->actor, sizeof call->resp->actor, "%s", call->who.name);
+    token_usage_note(call->api->token_usage, call->who.token_id);
     return true;
 }
 
@@ -180,7 +183,6 @@ void api_handle(const struct http_request *req, struct http_response *resp, void
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
-    if (resp->later) return; /* counted when it is answered */
-    metrics_observe(route_name, resp->status, seconds);
-    if (resp->status >= 500) log_warn("%s %s -> %d", req->method, req->path, resp->status);
+    if (resp->later) return;                            /* counted when it is answered */
+    metrics_observe(route_name, resp->status, seconds); /* the access log: connection.c */
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/audit_trail.h"
 #include "domain/evaluation.h"
 #include "http/call.h"
 #include "store/evaluation_failures.h"
@@ -248,6 +249,8 @@ static void reload_post(struct api_call *call)
     struct reload_wait *w = call->api->reload_start ? calloc(1, sizeof *w) : NULL;
     if (!w) { /* no loop to wait on (or out of memory): the reload runs here */
         int rc = ruleset_reload(call->api->rules, call->api->store, &report, &recomputed);
+        audit_trail_reload(call->api->store, call->api->rules, call->who.name, rc,
+                           report.problem_count, recomputed);
         reload_reply(call, rc, &report, recomputed);
         rules_report_free(&report);
         return;
@@ -258,7 +261,8 @@ static void reload_post(struct api_call *call)
     if (!w->later) {
         free(w);
         api_error(call, 503, "overloaded", "out of memory");
-    } else if (call->api->reload_start(call->api->reload_ctx, reload_ended, w) != 0) {
+    } else if (call->api->reload_start(call->api->reload_ctx, call->who.name, reload_ended, w) !=
+               0) {
         struct http_response resp = {.status = 200};
         struct api_call now = {.api = call->api, .req = call->req, .resp = &resp};
         api_error(&now, 503, "reload_in_progress", "một lần nạp lại bộ quy tắc đang chạy");

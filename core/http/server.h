@@ -38,6 +38,7 @@ struct http_response {
     char extra_headers[256]; /* "Name: value\r\n" lines */
     void *connection;        /* the server's: which connection asked (http_response_later) */
     bool later;              /* the handler will answer through http_later_answer */
+    char actor[128];         /* the token's name once authenticated, for the access log */
 };
 
 /* An answer a handler gives after it has returned (a rules reload: the client's connection

@@ -60,6 +60,8 @@ struct connection {
      * closing it loses nothing (a kept-alive connection, or a new one still silent). */
     bool reusable;
     struct http_later *later; /* in CONN_WAITING: the handle the handler answers through */
+    char actor[128];          /* who asked (the token's name), for the access log */
+    double dispatched;        /* when the request went to the handler (monotonic), or 0 */
     struct connection *prev, *next;
     struct connection *reuse_newer, *reuse_older;
 };
@@ -129,5 +131,10 @@ const char *server_date(struct http_server *srv);
 /* A connection has left the list and been freed: counts it out, resumes accepting if the
  * cap allowed, and ends the drain if that was the last one. */
 void server_conn_closed(struct http_server *srv);
+
+/* One access-log line for a response sent (http/access_log.c): method, path, status, bytes,
+ * milliseconds since `dispatched` (0: not dispatched), token name; `req` may be half read. */
+void access_log(const struct http_request *req, bool head_only, const struct http_response *resp,
+                const char *actor, double milliseconds);
 
 #endif

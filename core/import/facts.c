@@ -222,7 +222,7 @@ static void read_row(struct facts_import *fi, size_t r)
     }
     /* A paper report counts from the morning of the day it arrived. */
     if (at[0] && !g->submitted_at[0])
-        snprintf(g->submitted_at, sizeof g->submitted_at, "%sT08:00:00+07:00", at);
+        clock_local_iso(at, CLOCK_ARRIVAL_HOUR, g->submitted_at, sizeof g->submitted_at);
     cJSON_AddItemToObject(g->facts, v[F_FACT], value);
     cJSON_AddNumberToObject(g->rows, v[F_FACT], (double)line);
 }

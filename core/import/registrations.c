@@ -16,6 +16,7 @@
 #include "import/csv.h"
 #include "store/people.h"
 #include "store/units.h"
+#include "util/clock.h"
 #include "util/validate.h"
 
 enum { R_YEAR, R_SUBJECT, R_CODE, R_TITLE, R_AT, R_COUNT };
@@ -90,7 +91,7 @@ static bool check_row(struct store *st, const struct ruleset *rs, struct csv_tab
     if (!valid_code(code))
         import_error(errors, line, cols[R_CODE].label, "\"%s\" không phải một mã", code);
     if (dated && at[0])
-        snprintf(record->submitted_at, sizeof record->submitted_at, "%sT08:00:00+07:00", at);
+        clock_local_iso(at, CLOCK_ARRIVAL_HOUR, record->submitted_at, sizeof record->submitted_at);
     if (!gen || (!unit && !person) || errors->count != before) return false;
     const char *why = title_problem(gen, subject, title);
     if (why) import_error(errors, line, cols[R_TITLE].label, "\"%s\" %s", title, why);

@@ -8,9 +8,15 @@
  * an error names the file and, where Lua knows it, the line: "etc/thiduad.conf:12: ..." or
  * "etc/thiduad.conf: listen: ...". Relative paths are relative to the config file's folder,
  * so the daemon can be started from anywhere.
+ *
+ * A key nothing reads is an error, not silence: each reader below marks the top-level key it
+ * reads (mark_read), and what is left unmarked is refused with its line, found in the file's
+ * text ("thiduad.conf:4: databse: ..."), with the nearest known key as a hint. The time zone
+ * must be one of the system's (/usr/share/zoneinfo), or every local date would be UTC.
  */
 #include "lua/config_file.h"
 
+#include <ctype.h>
 #include <lua.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +29,9 @@
 
 #define CONFIG_INSTRUCTIONS (10LL * 1000 * 1000)
 #define CONFIG_MEMORY       (16u << 20)
+#define READ_KEYS           "thidua.config.read" /* registry: the top-level keys read */
+#define ZONEINFO_DIR        "/usr/share/zoneinfo"
+#define KEY_HINT_DISTANCE   2 /* a known key this close to an unknown one is suggested */
 
 static char *dirname_of(const char *path)
 {
@@ -38,10 +47,21 @@ static void replace(char **slot, char *value)
     *slot = value;
 }
 
+/* Marks a top-level key as read (the readers below call it; the rest is unknown). */
+static void mark_read(lua_State *L, const char *field)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, READ_KEYS) == LUA_TTABLE) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, field);
+    }
+    lua_pop(L, 1);
+}
+
 /* Field readers: leave the value in place when the field is absent (nil). */
 static int read_string(lua_State *L, const char *field, char **out, const char *file, char *err,
                        size_t errlen)
 {
+    mark_read(L, field);
     int type = lua_getfield(L, -1, field);
     int rc = 0;
     if (type == LUA_TSTRING) {
@@ -154,6 +174,7 @@ static int unknown_limit(lua_State *L, const char *file, char *err, size_t errle
 static int read_limits(lua_State *L, struct config_limits *lim, const char *file, char *err,
                        size_t errlen)
 {
+    mark_read(L, "limits");
     int type = lua_getfield(L, -1, "limits");
     if (type == LUA_TNIL) {
         lua_pop(L, 1);
@@ -209,6 +230,7 @@ static int parse_listen(const char *listen, char **host, int *port)
 static int read_channels(lua_State *L, struct config *cfg, const char *path, char *err,
                          size_t errlen)
 {
+    mark_read(L, "channels");
     int type = lua_getfield(L, -1, "channels");
     int rc = 0;
     if (type == LUA_TTABLE) {
@@ -238,6 +260,109 @@ static int read_channels(lua_State *L, struct config *cfg, const char *path, cha
     }
     lua_pop(L, 1);
     return rc;
+}
+
+/* Whether `zone` names a file of the system's time zone database: "Asia/Ho_Chi_Minh", "UTC";
+ * not a path that climbs out of it. */
+static bool known_zone(const char *zone)
+{
+    if (!zone[0] || zone[0] == '/' || strstr(zone, "..")) return false;
+    char path[512];
+    snprintf(path, sizeof path, ZONEINFO_DIR "/%s", zone);
+    return files_is_regular(path);
+}
+
+/* The line of the file where `key = ...` first appears (1 when it cannot be found: a key
+ * computed or written as ["key"]). */
+static int line_of_key(const char *path, const char *key)
+{
+    size_t len = 0;
+    char *text = files_read_whole(path, &len);
+    int line = 1, found = 0;
+    size_t keylen = strlen(key);
+    for (const char *p = text; p && *p && !found; p++) {
+        bool starts_word = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        if (starts_word && strncmp(p, key, keylen) == 0) {
+            const char *q = p + keylen;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (*q == '=' && q[1] != '=') found = line;
+        }
+        if (*p == '\n') line++;
+    }
+    free(text);
+    return found ? found : 1;
+}
+
+/* Edit distance between two short keys (a typo's distance to the key meant). */
+static size_t key_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 64;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t cost = diagonal + (a[i - 1] != b[j - 1]);
+            size_t best = above + 1 < row[j - 1] + 1 ? above + 1 : row[j - 1] + 1;
+            row[j] = cost < best ? cost : best;
+            diagonal = above;
+        }
+    }
+    return row[lb];
+}
+
+/* The known key nearest to `key`, if one is within KEY_HINT_DISTANCE; the table of keys
+ * read is on top of the stack. */
+static const char *nearest_key(lua_State *L, const char *key)
+{
+    const char *hint = NULL;
+    size_t best = KEY_HINT_DISTANCE + 1;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        size_t d = key_distance(key, lua_tostring(L, -1));
+        if (d < best) {
+            best = d;
+            hint = lua_tostring(L, -1); /* the string stays alive in the table */
+        }
+    }
+    return hint;
+}
+
+/* A top-level key no reader read: -1 with "file:line: key: ..." and the nearest key read.
+ * The config's table is on top of the stack. */
+static int unknown_key(lua_State *L, const char *path, char *err, size_t errlen)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, READ_KEYS);
+    lua_pushnil(L);
+    while (lua_next(L, -3)) {
+        lua_pop(L, 1);
+        bool named = lua_type(L, -1) == LUA_TSTRING;
+        if (named) {
+            lua_pushvalue(L, -1);
+            bool read = lua_rawget(L, -3) != LUA_TNIL;
+            lua_pop(L, 1);
+            if (read) continue;
+        }
+        const char *key = named ? lua_tostring(L, -1) : "?";
+        lua_pushvalue(L, -2);
+        const char *hint = named ? nearest_key(L, key) : NULL;
+        char suggestion[96] = "";
+        if (hint) snprintf(suggestion, sizeof suggestion, " (có phải \"%s\"?)", hint);
+        snprintf(err, errlen,
+                 "%s:%d: %s: không có tùy chọn cấu hình này%s; các tùy chọn có trong README, "
+                 "mục \"Configuration\"",
+                 path, named ? line_of_key(path, key) : 1, key, suggestion);
+        lua_pop(L, 3);
+        return -1;
+    }
+    lua_pop(L, 1);
+    return 0;
 }
 
 /* Runs the file in an empty environment and leaves its table on the stack: the one it
@@ -286,7 +411,6 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
     if (read_path(L, "database", &cfg->database, cfg->dir, path, err, errlen) ||
         read_path(L, "rules", &cfg->rules, cfg->dir, path, err, errlen) ||
         read_path(L, "plugins", &cfg->plugins, cfg->dir, path, err, errlen) ||
-        read_path(L, "web", &cfg->web, cfg->dir, path, err, errlen) ||
         read_string(L, "timezone", &cfg->timezone, path, err, errlen) ||
         read_string(L, "log_level", &cfg->log_level, path, err, errlen) ||
         read_limits(L, &cfg->limits, path, err, errlen))
@@ -294,6 +418,13 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
     if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
         strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
         snprintf(err, errlen, "%s: log_level: expected debug, info, warn or error", path);
+        return -1;
+    }
+    if (!known_zone(cfg->timezone)) {
+        snprintf(err, errlen,
+                 "%s:%d: timezone: \"%s\" không phải múi giờ có trong " ZONEINFO_DIR
+                 " (ví dụ \"Asia/Ho_Chi_Minh\")",
+                 path, line_of_key(path, "timezone"), cfg->timezone);
         return -1;
     }
     return read_channels(L, cfg, path, err, errlen);
@@ -310,7 +441,13 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
                     "the configuration takes too long to evaluate (an endless loop?)", err, errlen);
     if (!sb) return -1;
     int rc = run_file(sb, path, err, errlen);
-    if (rc == 0) rc = read_fields(sandbox_state(sb), cfg, path, err, errlen);
+    lua_State *L = sandbox_state(sb);
+    if (rc == 0) {
+        lua_newtable(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, READ_KEYS);
+        rc = read_fields(L, cfg, path, err, errlen);
+    }
+    if (rc == 0) rc = unknown_key(L, path, err, errlen);
     sandbox_free(sb, CONFIG_INSTRUCTIONS);
     return rc;
 }

@@ -399,3 +399,9 @@ const char *net_result_name(enum net_result result)
     }
     return "?";
 }
+
+void net_library_versions(char *out, size_t len)
+{
+    snprintf(out, len, "libevent %s, libcurl %s", event_get_version(),
+             curl_version_info(CURLVERSION_NOW)->version);
+}

@@ -91,5 +91,7 @@ size_t net_in_flight(const struct net *net);
 
 /* The name of a result, "ok", "timeout", "connect failed", "error", "cancelled". */
 const char *net_result_name(enum net_result result);
+/* The libraries in use, "libevent 2.1.12-stable, libcurl 7.88.1" (thiduad --version). */
+void net_library_versions(char *out, size_t len);
 
 #endif

@@ -183,6 +183,13 @@ static const char *const migrations[] = {
     "  submitted_by TEXT NOT NULL,"
     "  UNIQUE (year, unit, version)"
     ");",
+
+    /* 9: a token's last use (written at most once a minute, daemon/daemon.c), and one live
+     * token per name: older duplicates keep their name, later ones get "-ID" appended. */
+    "ALTER TABLE tokens ADD COLUMN last_used_at TEXT;"
+    "UPDATE tokens SET name = name || '-' || id WHERE revoked_at IS NULL AND id NOT IN "
+    "  (SELECT min(id) FROM tokens WHERE revoked_at IS NULL GROUP BY name);"
+    "CREATE UNIQUE INDEX tokens_live_name ON tokens(name) WHERE revoked_at IS NULL;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -399,3 +399,10 @@ long long store_size_bytes(struct store *st)
     store_done(st, stmt);
     return size;
 }
+
+const char *store_library_version(void)
+{
+    static char text[32];
+    snprintf(text, sizeof text, "SQLite %s", sqlite3_libversion());
+    return text;
+}

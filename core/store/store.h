@@ -75,5 +75,7 @@ int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 void store_checkpoint(struct store *st);
 /* Size in bytes of the main database file (page_count * page_size). */
 long long store_size_bytes(struct store *st);
+/* The SQLite library in use, "SQLite 3.40.1" (thiduad --version). */
+const char *store_library_version(void);
 
 #endif

@@ -6,6 +6,8 @@
  */
 #include "util/ical.h"
 
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/buffer.h"
@@ -164,6 +166,16 @@ static bool valid_dtstamp(const char *s)
 
 /* ---- events ----------------------------------------------------------------------------- */
 
+/* A time zone's name as the zone database spells it ("Asia/Ho_Chi_Minh"): nothing to escape. */
+static bool valid_zone_name(const char *zone)
+{
+    size_t n = strlen(zone);
+    if (n == 0 || n > 64) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)zone[i]) || strchr("/_+-", zone[i]))) return false;
+    return true;
+}
+
 static bool nonempty_utf8(const char *text)
 {
     return text && *text && valid_utf8(text);
@@ -223,7 +235,10 @@ char *ical_calendar(const char *name, const struct ical_event *events, size_t n,
     ascii_line(&w, "CALSCALE:GREGORIAN");
     ascii_line(&w, "METHOD:PUBLISH");
     if (nonempty_utf8(name)) text_line(&w, "X-WR-CALNAME", name);
-    ascii_line(&w, "X-WR-TIMEZONE:Asia/Ho_Chi_Minh");
+    const char *zone = getenv("TZ"); /* the configured zone (main sets TZ) */
+    put_ascii(&w, "X-WR-TIMEZONE:");
+    put_ascii(&w, zone && valid_zone_name(zone) ? zone : "Asia/Ho_Chi_Minh");
+    end_line(&w);
     for (size_t i = 0; i < n; i++)
         if (ical_event_ok(&events[i])) put_event(&w, &events[i], dtstamp_utc);
     ascii_line(&w, "END:VCALENDAR");

@@ -1,57 +1,140 @@
 /*
- * log.c — the daemon's log: one line per event on stderr, so systemd's journal or a
- * terminal sees it as is. Each line is "YYYY-MM-DDTHH:MM:SS+07:00 LEVEL message" in the
- * process's local time zone (the daemon sets TZ from its config at start-up).
- * Lines are written with a single write(2) so concurrent writers do not interleave.
+ * log.c — the daemon's log: one line per event on stderr, in logfmt, so systemd's journal,
+ * Loki (`| logfmt`) or a terminal reads it as is:
+ *
+ *     time=2026-12-01T10:30:00+07:00 level=info msg="serving http://127.0.0.1:8080/"
+ *     time=... level=info method=GET path=/api/v1/units status=200 bytes=812 ms=0.4 token=it-admin
+ *
+ * The time is local, in the configured zone (main sets TZ before anything logs). Under
+ * systemd (stderr is the journal's stream: JOURNAL_STREAM names its device and inode) each
+ * line starts with its priority as sd-daemon(3) reads it, "<6>" for info, and carries no
+ * time: the journal stamps it. Lines are written with a single write(2) so concurrent
+ * writers do not interleave.
  */
 #include "util/log.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-static enum log_level current_level = LOG_INFO;
+#define LINE_MAX_BYTES 4096
 
-static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
+static enum log_level current_level = LOG_INFO;
+static bool to_journal;
+
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
+/* sd-daemon(3) priorities: LOG_DEBUG 7, LOG_INFO 6, LOG_WARNING 4, LOG_ERR 3. */
+static const char *const journal_prefix[] = {"<7>", "<6>", "<4>", "<3>"};
 
 void log_set_level(enum log_level level)
 {
     current_level = level;
 }
 
+bool log_enabled(enum log_level level)
+{
+    return level >= current_level;
+}
+
 int log_level_from_name(const char *name)
 {
-    static const char *const names[] = {"debug", "info", "warn", "error"};
     for (int i = 0; i < 4; i++)
-        if (strcasecmp(name, names[i]) == 0) return i;
+        if (strcasecmp(name, level_names[i]) == 0) return i;
     return -1;
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+void log_detect_journal(void)
 {
-    if (level < current_level) return;
-    char line[2048];
-    time_t now = time(NULL);
-    struct tm local;
-    localtime_r(&now, &local);
-    size_t used = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S%z ", &local);
-    /* strftime's %z gives +0700; ISO 8601 readers prefer +07:00. */
-    if (used >= 6) {
-        memmove(line + used - 2, line + used - 3, 3);
-        line[used - 3] = ':';
-        used++;
+    const char *stream = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat sb;
+    to_journal = stream && sscanf(stream, "%llu:%llu", &dev, &ino) == 2 &&
+                 fstat(STDERR_FILENO, &sb) == 0 && (unsigned long long)sb.st_dev == dev &&
+                 (unsigned long long)sb.st_ino == ino;
+}
+
+size_t log_value(char *out, size_t len, const char *value)
+{
+    if (len == 0) return 0;
+    bool bare = value[0] != '\0';
+    for (const char *p = value; bare && *p; p++)
+        bare = (unsigned char)*p > ' ' && *p != '"' && *p != '=' && *p != '\\';
+    if (bare) return (size_t)snprintf(out, len, "%s", value) < len ? strlen(out) : len - 1;
+    size_t used = 0;
+    out[used++] = '"';
+    for (const char *p = value; *p && used + 4 < len; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\') {
+            out[used++] = '\\';
+            out[used++] = (char)c;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            out[used++] = '\\';
+            out[used++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        } else if (c < ' ') {
+            out[used++] = '?';
+        } else {
+            out[used++] = (char)c;
+        }
     }
-    used += (size_t)snprintf(line + used, sizeof line - used, "%-5s ", level_names[level]);
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line + used, sizeof line - used - 1, fmt, ap);
-    va_end(ap);
+    out[used++] = '"';
+    out[used] = '\0';
+    return used;
+}
+
+/* Writes "[<6>|time=... ]level=L " then `body` and a newline, in one write(2). */
+static void emit(enum log_level level, const char *body)
+{
+    char line[LINE_MAX_BYTES];
+    size_t used = 0;
+    if (to_journal) {
+        used = (size_t)snprintf(line, sizeof line, "%s", journal_prefix[level]);
+    } else {
+        time_t now = time(NULL);
+        struct tm local;
+        localtime_r(&now, &local);
+        used = strftime(line, sizeof line, "time=%Y-%m-%dT%H:%M:%S%z ", &local);
+        /* strftime's %z gives +0700; ISO 8601 readers prefer +07:00. */
+        if (used >= 6) {
+            memmove(line + used - 2, line + used - 3, 3);
+            line[used - 3] = ':';
+            used++;
+        }
+    }
+    int n = snprintf(line + used, sizeof line - used - 1, "level=%s %s", level_names[level], body);
     if (n < 0) return;
     used += (size_t)n < sizeof line - used - 1 ? (size_t)n : sizeof line - used - 2;
     line[used++] = '\n';
     ssize_t ignored = write(STDERR_FILENO, line, used);
     (void)ignored;
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+    if (level < current_level) return;
+    char message[LINE_MAX_BYTES / 2], body[LINE_MAX_BYTES];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    memcpy(body, "msg=", 4);
+    log_value(body + 4, sizeof body - 4, message);
+    emit(level, body);
+}
+
+void log_fields(enum log_level level, const char *fmt, ...)
+{
+    if (level < current_level) return;
+    char body[LINE_MAX_BYTES];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+    if (n >= 0) emit(level, body);
 }

@@ -59,7 +59,7 @@ class ImportTestCase(unittest.TestCase):
         """Import fails, reports exactly the `expected` {(row, column)} problems, writes nothing."""
         before = snapshot(self.d.database)
         r = self.d.cli("import", what, path)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertNotRegex(r.stdout, r"\d+ thay đổi", r)
         found = []
         for line in r.stderr.splitlines():
@@ -239,7 +239,7 @@ class BadFilesTest(ImportTestCase):
                           "CA,Phòng A,CB,office,,,2024-01-01,\n"
                           "CB,Phòng B,CA,office,,,2024-01-01,\n")
         r = self.d.cli("import", "units", path)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertRegex(r.stderr, r"dòng [23], cột parent_code:")
         status, _, _ = self.d.request("GET", "/api/v1/units/CA")
         self.assertEqual(status, 404)
@@ -269,7 +269,7 @@ class BadFilesTest(ImportTestCase):
                           "PTC,Phòng Tài chính,SO,office\n")
         before = snapshot(self.d.database)
         r = self.d.cli("import", "units", path)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertRegex(r.stderr, r"(?m)^%s: dòng 2\b" % re.escape(path))
         self.assertEqual(snapshot(self.d.database), before)
 
@@ -368,7 +368,7 @@ class ExcelFilesTest(ImportTestCase):
                           "PTC\tPhòng Tài chính\tSO\toffice\t\t\t\t\n")
         before = snapshot(self.d.database)
         r = self.d.cli("import", "units", path)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertIn("%s: dòng 1: các cột cách nhau bằng dấu tab, không phải dấu phẩy \",\" hay "
                       "dấu chấm phẩy \";\"" % path, r.stderr)
         self.assertEqual(len(r.stderr.splitlines()), 2, r.stderr)  # not one line per column

@@ -211,16 +211,16 @@ class CsvImportTest(unittest.TestCase):
         with Daemon(limits={"csv_cell_bytes": 1000}) as d:
             header = b"code,name,parent_code,kind,email,phone,valid_from,valid_to\n"
             r = d.cli("import", "units", self.write(d, "nul.csv", header + b"NEW1,Ph\0ng,SO,office,,,,\n"))
-            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.returncode, os.EX_DATAERR, r)
             self.assertIn("dòng 2, cột name: ký tự điều khiển U+0000", r.stderr)
             self.assertEqual(d.db_rows("SELECT count(*) FROM units WHERE code = 'NEW1'")[0][0], 0)
             r = d.cli("import", "units", self.write(d, "big.csv", header + b"NEW1," +
                                                     b"x" * 1001 + b",SO,office,,,,\n"))
-            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.returncode, os.EX_DATAERR, r)
             self.assertIn("dòng 2, cột name: ô dài 1001 byte, quá giới hạn 1000 byte", r.stderr)
             facts = b"period,subject,code,fact,value\n2025-H1,unit,VP,unit_rating,HT\xff\n"
             r = d.cli("import", "facts", self.write(d, "facts.csv", facts))
-            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.returncode, os.EX_DATAERR, r)
             self.assertIn("dòng 2, cột value: không phải UTF-8", r.stderr)
             self.assertEqual(d.db_rows("SELECT count(*) FROM fact_versions")[0][0], 0)
 

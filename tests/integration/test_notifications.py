@@ -431,7 +431,7 @@ class OutboxCliTest(NotificationTestCase):
             self.assertIn("outbox %d: cancelled" % plus2, r.stdout)
             self.assertEqual(self.rows(d, "id = ?", (plus2,))[0]["status"], "cancelled")
             r = d.cli("outbox", "cancel", str(plus2))
-            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.returncode, os.EX_DATAERR, r)
             self.assertIn("not in a state", r.stderr)
             r = d.cli_ok("outbox", "retry", str(plus2))
             self.assertIn("outbox %d: queued again" % plus2, r.stdout)
@@ -439,12 +439,12 @@ class OutboxCliTest(NotificationTestCase):
             self.assertEqual((row["status"], row["attempts"]), ("queued", 0))
             self.assertGreaterEqual(row["next_try"], vn_now(-60))  # now, not 2025
             r = d.cli("outbox", "retry", str(plus2))  # queued: nothing to retry
-            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.returncode, os.EX_DATAERR, r)
             self.assertIn("not in a state", r.stderr)
-            for args, code, why in ((("cancel", "999999"), 1, "no such message"),
-                                    (("retry", "999999"), 1, "no such message"),
-                                    (("cancel", "abc"), 2, "not a message id"),
-                                    (("retry", "0"), 2, "not a message id")):
+            for args, code, why in ((("cancel", "999999"), os.EX_DATAERR, "no such message"),
+                                    (("retry", "999999"), os.EX_DATAERR, "no such message"),
+                                    (("cancel", "abc"), os.EX_USAGE, "not a message id"),
+                                    (("retry", "0"), os.EX_USAGE, "not a message id")):
                 r = d.cli("outbox", *args)
                 self.assertEqual(r.returncode, code, r)
                 self.assertIn(why, r.stderr)
@@ -465,7 +465,7 @@ class OutboxCliTest(NotificationTestCase):
                 self.assertIsNotNone(row["sent_at"])
             for action in ("cancel", "retry"):  # a sent message stays sent
                 r = d.cli("outbox", action, str(plus2))
-                self.assertEqual(r.returncode, 1, r)
+                self.assertEqual(r.returncode, os.EX_DATAERR, r)
                 self.assertIn("not in a state", r.stderr)
             self.assertEqual(self.rows(d, "id = ?", (plus2,))[0]["status"], "sent")
             self.assertEqual(self.rows(d, "id = ?", (plus4,))[0]["status"], "cancelled")
@@ -996,7 +996,7 @@ class CheckConfigTest(NotificationTestCase):
         }
         with Daemon(start=False, config_extra={"channels": channels}) as d:
             r = d.cli("check")
-            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.returncode, os.EX_CONFIG, r)
             expected = {
                 "channels.email.port: the plugin declares no such option",
                 "channels.email.starttls: expected a boolean",
@@ -1078,7 +1078,7 @@ class HostilePluginTest(NotificationTestCase):
     def test_check_names_the_broken_plugins(self):
         with self.daemon() as d:
             r = d.cli("check")
-            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.returncode, os.EX_CONFIG, r)
             exec_file = os.path.join(self.plugins, "exec.lua")
             hog_file = os.path.join(self.plugins, "hog.lua")
             self.assertIn("%s:%d: attempt to call a nil value (field 'execute')"

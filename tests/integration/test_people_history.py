@@ -186,7 +186,7 @@ class PeopleHistoryTest(unittest.TestCase):
         before = self.d.db_rows("SELECT * FROM memberships ORDER BY id")
         r = self.d.cli("import", "people",
                        self.people_csv({person: "MT"}, "2025-03-01", name="back.csv"))
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertRegex(r.stderr, r"dòng \d+, cột moved_on: .*15/03/2025")
         self.assertEqual(self.d.db_rows("SELECT * FROM memberships ORDER BY id"), before)
         self.assertEqual(self.stays(person)[-1], ("KHTC", "2025-03-15", None))

@@ -355,7 +355,7 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(cli["totals"], self.report["totals"])
         self.assertEqual(cli["units"], self.report["units"])
         bad = d.cli("report", "--period", PERIOD, "--format", "doc")
-        self.assertEqual(bad.returncode, 2)
+        self.assertEqual(bad.returncode, os.EX_USAGE)
         self.assertIn("--format", bad.stderr)
         if not chromium() or not shutil.which("pdftotext"):
             self.skipTest("chromium or pdftotext is not installed")

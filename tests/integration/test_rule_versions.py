@@ -52,7 +52,7 @@ class RuleVersionsTestCase(unittest.TestCase):
 
     def refused_at(self, needle, *words):
         r = self.check()
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_CONFIG, r)
         where = r"titles\.lua:%d: " % self.line_of(needle)
         lines = [ln for ln in r.stderr.splitlines() if re.search(where, ln)]
         self.assertTrue(lines, "no problem at %s in:\n%s" % (where, r.stderr))

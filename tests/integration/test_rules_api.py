@@ -894,7 +894,7 @@ class CliTest(RulesApiTestCase):
         before = (self.count("fact_versions"), self.count("evaluations"))
         bad = self.write_csv("bad.csv", rows)
         r = self.d.cli("import", "facts", bad)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         for row, column in ((3, "fact"), (4, "value"), (5, "code"), (6, "period"), (7, "value"),
                             (8, "value"), (9, "code"), (10, "value")):
             self.assertRegex(r.stderr, r"(?m)\bdòng %d, cột %s: \S" % (row, column), r)
@@ -907,7 +907,7 @@ class CliTest(RulesApiTestCase):
         r = self.d.cli("import", "facts", self.write_csv(
             "nocol.csv", [("2025-H1", "unit", "VP", "response_plan")],
             header=("period", "subject", "code", "fact")))
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.assertRegex(r.stderr, r"dòng 1, cột value: ", r)
         self.assertEqual(self.count("fact_versions"), before[0])
 
@@ -959,7 +959,7 @@ class CliTest(RulesApiTestCase):
         with open(os.path.join(broken, "titles.lua"), "a", encoding="utf-8") as f:
             f.write('\ntitle "HONG" { subject = "person", name = "Hỏng"\n')  # no closing brace
         r = self.d.cli("check", "--rules", broken)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_CONFIG, r)
         self.assertRegex(r.stderr, r"titles\.lua:\d+: \S", r)
         r = self.d.cli("test", "--rules", broken)
         self.assertNotEqual(r.returncode, 0, r)

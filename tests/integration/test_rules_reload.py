@@ -252,7 +252,7 @@ class ReloadTest(ReloadTestCase):
                 self.assertTrue(by_key(status["units"], "code")["MT"]["submitted"])
                 # `thiduad check` says the same of the broken folder.
                 r = self.d.cli("check", "--rules", self.rules.dir)
-                self.assertEqual(r.returncode, 1, r)
+                self.assertEqual(r.returncode, os.EX_CONFIG, r)
                 self.assertRegex(r.stderr, pattern, r)
         self.rules.restore()
         self.assertEqual(self.reload(200)["rules_hash"], self.hash0)

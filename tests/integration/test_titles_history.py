@@ -68,7 +68,7 @@ class HistoryTest(EvaluationAsserts, unittest.TestCase):
                              "2024,person,%s,HUAN_CHUONG\n"
                              "24,unit,VP,TTLDXS\n" % (self.staff, self.staff))
         r = self.d.cli("import", "titles", bad)
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         for where in ("dòng 2, cột year", "dòng 3, cột code", "dòng 4, cột title",
                       "dòng 5, cột year"):
             self.assertIn(where, r.stderr)

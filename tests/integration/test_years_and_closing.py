@@ -123,7 +123,7 @@ class YearsSideBySideTest(Setup):
         err = self.call("POST", "/api/v1/admin/reload", b"", expect=422)
         self.assertIn("2025-Y", str(err["error"]["details"]))
         r = self.d.cli("check")
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_CONFIG, r)
         self.assertIn("2025-Y", r.stderr)
 
 
@@ -194,10 +194,10 @@ class ClosedPeriodTest(Setup):
         err = self.call("PUT", Y_VP + "/report", {"facts": GOOD_UNIT}, expect=409)
         self.assertEqual(err["error"]["code"], "period_closed")
         r = self.d.cli("period", "reopen", "2025-Y")
-        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.returncode, os.EX_USAGE, r)
         self.assertIn("--reason", r.stderr)
         r = self.d.cli("period", "close", "2031-Y")
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, os.EX_DATAERR, r)
         self.d.cli_ok("period", "reopen", "2025-Y", "--reason", "Bổ sung hồ sơ")
         self.call("PUT", Y_VP + "/report", {"facts": GOOD_UNIT})
         self.assertEqual(self.d.db_rows("SELECT actor, action FROM audit WHERE entity = 'period'"),

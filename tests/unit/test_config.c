@@ -124,7 +124,6 @@ START_TEST(test_defaults)
     ck_assert_str_eq(cfg.database, "/srv/thidua/var/thidua.db");
     ck_assert_str_eq(cfg.rules, "/srv/thidua/rules");
     ck_assert_str_eq(cfg.plugins, "/srv/thidua/plugins");
-    ck_assert_str_eq(cfg.web, "/srv/thidua/web");
     ck_assert_str_eq(cfg.timezone, "Asia/Ho_Chi_Minh");
     ck_assert_str_eq(cfg.log_level, "info");
     ck_assert_ptr_null(cfg.path);
@@ -177,7 +176,6 @@ START_TEST(test_table_overrides_and_resolves)
                   "  listen = \"0.0.0.0:9090\",\n"
                   "  database = \"../var/other.db\",\n"
                   "  rules = \"/opt/thidua/rules\",\n"
-                  "  web = \"www\",\n"
                   "  timezone = \"UTC\",\n"
                   "  log_level = \"debug\",\n"
                   "  limits = { body_bytes = 2048, read_timeout = 1.5, connections = 7,\n"
@@ -198,9 +196,6 @@ START_TEST(test_table_overrides_and_resolves)
     free(db);
     free(parent);
     ck_assert_str_eq(cfg.rules, "/opt/thidua/rules");
-    char *web = join(dir, "www");
-    ck_assert_str_eq(cfg.web, web);
-    free(web);
     char *plugins = join(dir, "plugins"); /* untouched: the default, against the file's folder */
     ck_assert_str_eq(cfg.plugins, plugins);
     free(plugins);
@@ -308,6 +303,41 @@ START_TEST(test_unknown_limit_refused)
     char err[512];
     load_fails("return { limits = { eval_deadlines = 2 } }", err, sizeof err,
                "limits.eval_deadlines", "unknown limit", NULL);
+}
+END_TEST
+
+START_TEST(test_unknown_key_refused_with_line)
+{
+    /* A misspelt key is an error naming its line and the key meant, not the default kept. */
+    char err[512], prefix[1024];
+    snprintf(prefix, sizeof prefix, "%s/thiduad.conf:3: databse:", dir);
+    load_fails("return {\n"
+               "  listen = \"127.0.0.1:8080\",\n"
+               "  databse = \"x.db\",\n"
+               "}\n",
+               err, sizeof err, prefix, "không có tùy chọn cấu hình này", "có phải \"database\"?",
+               NULL);
+    /* Assigned as a global, and far from every key: no hint. */
+    snprintf(prefix, sizeof prefix, "%s/thiduad.conf:2: console_port:", dir);
+    load_fails("listen = \"127.0.0.1:8080\"\nconsole_port = 9000\n", err, sizeof err, prefix, NULL);
+    ck_assert_ptr_null(strstr(err, "có phải"));
+    /* The console's folder was accepted and never read: now it is refused like any other. */
+    load_fails("return { web = \"../web\" }", err, sizeof err, "web: không có tùy chọn", NULL);
+}
+END_TEST
+
+START_TEST(test_unknown_time_zone_refused)
+{
+    char err[512], prefix[1024];
+    snprintf(prefix, sizeof prefix, "%s/thiduad.conf:2: timezone:", dir);
+    load_fails("return {\n  timezone = \"Asia/Hanoi_City\",\n}\n", err, sizeof err, prefix,
+               "Asia/Hanoi_City", "múi giờ", NULL);
+    load_fails("return { timezone = \"../../etc/passwd\" }", err, sizeof err, "timezone", NULL);
+    load_fails("return { timezone = \"\" }", err, sizeof err, "timezone", NULL);
+    struct config cfg;
+    load_ok(&cfg, "return { timezone = \"Europe/Paris\" }");
+    ck_assert_str_eq(cfg.timezone, "Europe/Paris");
+    config_free(&cfg);
 }
 END_TEST
 
@@ -519,6 +549,8 @@ static Suite *config_suite(void)
     tcase_add_test(refusals, test_limits_out_of_range);
     tcase_add_test(refusals, test_limits_not_a_number);
     tcase_add_test(refusals, test_unknown_limit_refused);
+    tcase_add_test(refusals, test_unknown_key_refused_with_line);
+    tcase_add_test(refusals, test_unknown_time_zone_refused);
     tcase_add_test(refusals, test_endless_loop_is_stopped);
     tcase_add_test(refusals, test_endless_loop_names_file);
     tcase_add_test(refusals, test_no_system_access);

@@ -281,7 +281,8 @@ START_TEST(test_migration_gives_everybody_an_open_stay)
     char err[256];
     ck_assert_int_eq(store_exec(st,
                                 "DROP TABLE memberships; DROP TABLE evaluation_failures; "
-                                "DROP TABLE registrations; "
+                                "DROP TABLE registrations; DROP INDEX tokens_live_name; "
+                                "ALTER TABLE tokens DROP COLUMN last_used_at; "
                                 "PRAGMA user_version = 5",
                                 err, sizeof err),
                      0);

@@ -104,9 +104,35 @@ START_TEST(test_create_format)
                       i);
 
     char other[128];
-    create_ok("console", "admin", other);
+    create_ok("console 2", "admin", other);
     ck_assert_str_ne(token, other);
     ck_assert_int_eq(count_where("SELECT count(*) FROM tokens", NULL), 2);
+}
+END_TEST
+
+START_TEST(test_name_is_one_live_token)
+{
+    char token[128], again[128], err[256];
+    create_ok("console", "admin", token);
+    ck_assert_int_eq(token_create(st, "console", "read", again, sizeof again, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "đã có token tên \"console\"") != NULL, "%s", err);
+    ck_assert_int_eq(count_where("SELECT count(*) FROM tokens", NULL), 1);
+
+    /* Revoked: refused at once, audited, and the name is free again. */
+    struct principal who;
+    ck_assert(token_verify(st, token, &who));
+    ck_assert(who.token_id > 0);
+    ck_assert_int_eq(token_revoke(st, "console", "tester"), 1);
+    ck_assert(!token_verify(st, token, &who));
+    ck_assert_int_eq(token_revoke(st, "console", "tester"), 0);
+    ck_assert_int_eq(token_revoke(st, "nobody", "tester"), 0);
+    ck_assert_int_eq(count_where("SELECT count(*) FROM audit WHERE actor = 'tester' AND action = "
+                                 "'revoke' AND code = ?",
+                                 "console"),
+                     1);
+    create_ok("console", "read", again);
+    ck_assert(token_verify(st, again, &who));
+    ck_assert_int_eq(who.scope, SCOPE_READ);
 }
 END_TEST
 
@@ -320,6 +346,7 @@ static Suite *token_suite(void)
     tcase_add_checked_fixture(create, setup, teardown);
     tcase_set_timeout(create, 30);
     tcase_add_test(create, test_create_format);
+    tcase_add_test(create, test_name_is_one_live_token);
     tcase_add_test(create, test_only_hash_is_stored);
     tcase_add_test(create, test_audit_line);
     tcase_add_test(create, test_create_refusals);

@@ -1,0 +1,51 @@
+/* audit.c — `thiduad audit [--limit N] [--json]`: the audit log, newest first: when, who,
+ * what, on which entity, and the detail. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "domain/audit_trail.h"
+#include "util/json_text.h"
+
+static void print_lines(const cJSON *entries)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, entries)
+    {
+        const cJSON *detail = cJSON_GetObjectItemCaseSensitive(e, "detail");
+        char *text = cJSON_IsNull(detail) ? NULL : cJSON_PrintUnformatted(detail);
+        printf("%s  %-16s %-14s %-12s %-14s %s\n", json_text(e, "at"), json_text(e, "actor"),
+               json_text(e, "action"), json_text(e, "entity"), json_text(e, "code"),
+               text ? text : "");
+        cJSON_free(text);
+    }
+}
+
+int cmd_audit(const struct config *cfg, const struct cli *cli)
+{
+    if (cli->argc != 1) return cli_usage();
+    long limit = AUDIT_PAGE_DEFAULT;
+    if (cli->limit) {
+        char *end;
+        limit = strtol(cli->limit, &end, 10);
+        if (*end || limit < 1 || limit > AUDIT_PAGE_MAX) {
+            fprintf(stderr, "--limit: một số từ 1 đến %d, không phải \"%s\"\n", AUDIT_PAGE_MAX,
+                    cli->limit);
+            return EX_USAGE;
+        }
+    }
+    struct store *st = cli_open_store(cfg, true);
+    if (!st) return cli_store_failed();
+    cJSON *page = audit_trail_page(st, NULL, (int)limit);
+    store_close(st);
+    if (!page) return EX_IOERR;
+    if (cli->json) {
+        char *text = cJSON_Print(page);
+        printf("%s\n", text ? text : "{}");
+        cJSON_free(text);
+    } else {
+        print_lines(cJSON_GetObjectItemCaseSensitive(page, "entries"));
+    }
+    cJSON_Delete(page);
+    return 0;
+}
