@@ -133,7 +133,10 @@ static void send_response(struct connection *c, struct http_response *resp, bool
                         resp->content_type ? resp->content_type : HTTP_JSON_TYPE, resp->body_len,
                         server_date(c->srv), c->keep_alive ? "keep-alive" : "close",
                         resp->extra_headers);
-    if (resp->body_len && !c->head_only) evbuffer_add(out, resp->body, resp->body_len);
+    /* A HEAD's answer and a 304 carry the GET's headers (Content-Length included), not its
+     * body (RFC 9110 9.3.2, 15.4.5). */
+    if (resp->body_len && !c->head_only && resp->status != 304)
+        evbuffer_add(out, resp->body, resp->body_len);
     free(resp->body);
     resp->body = NULL;
 }

@@ -34,6 +34,8 @@
 #define JSON_ESCAPE_MAX (sizeof "\\u001f")
 /* Characters below this are control characters, written as \u escapes in JSON. */
 #define JSON_FIRST_PRINTABLE 0x20
+/* DEL, the one control character above the printable ones. */
+#define ASCII_DEL 0x7f
 
 /* ---- responses -------------------------------------------------------------------------- */
 
@@ -197,6 +199,55 @@ bool http_target_clean(const struct http_request *req, char *why, size_t whylen)
         q = end ? end + 1 : NULL;
     }
     return true;
+}
+
+/* True when the segment of `len` bytes at seg is "." or "..". */
+static bool dot_segment(const char *seg, size_t len)
+{
+    return (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.');
+}
+
+const char *http_path_decode(const char *raw, char *out, size_t outlen, char *why, size_t whylen)
+{
+    size_t used = 0, segment = 0;
+    for (size_t i = 0;; i++) {
+        char c = raw[i];
+        if (c == '%') {
+            int hi = hex_value(raw[i + 1]), lo = hi >= 0 ? hex_value(raw[i + 2]) : -1;
+            if (lo < 0) {
+                snprintf(why, whylen, "đường dẫn có dấu %% không theo sau bởi hai chữ số hex");
+                return "invalid_path";
+            }
+            c = (char)(hi * 16 + lo);
+            i += 2;
+            if (c == '/') {
+                snprintf(why, whylen, "đường dẫn chứa dấu / được mã hoá (%%2F) trong một đoạn");
+                return "invalid_path";
+            }
+            if ((unsigned char)c < JSON_FIRST_PRINTABLE || c == ASCII_DEL) {
+                snprintf(why, whylen, "đường dẫn chứa ký tự điều khiển hoặc NUL được mã hoá");
+                return "invalid_path";
+            }
+        }
+        if (c == '/' || c == '\0') {
+            if (dot_segment(out + segment, used - segment)) {
+                snprintf(why, whylen, "đường dẫn chứa đoạn \".\" hoặc \"..\"");
+                return "invalid_path";
+            }
+            segment = used + 1;
+        }
+        if (used + 1 > outlen) {
+            snprintf(why, whylen, "đường dẫn quá dài");
+            return "invalid_path";
+        }
+        out[used++] = c;
+        if (c == '\0') break;
+    }
+    if (!valid_utf8(out)) {
+        snprintf(why, whylen, "đường dẫn không phải UTF-8 hợp lệ sau khi giải mã %%");
+        return "invalid_utf8";
+    }
+    return NULL;
 }
 
 /* ---- parsing a request head ------------------------------------------------------------- */
