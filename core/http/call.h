@@ -47,6 +47,14 @@ extern const struct route routes_consolidated[];
 
 /* Replies with a JSON value (consumed). */
 void api_reply(struct api_call *call, int status, cJSON *body);
+/* Lists: items per page when ?limit= is absent, and the most a client may ask for. */
+#define API_PAGE_DEFAULT 1000
+#define API_PAGE_MAX     5000
+/* Replies 200 with body (consumed) holding one page of list (consumed; in a stable order,
+ * each item identified by its `key` field) under `name`, with `total` and `next_cursor`
+ * (http/pages.c); or replies 400 invalid_limit / invalid_cursor and returns false. */
+bool api_reply_page(struct api_call *call, cJSON *body, const char *name, cJSON *list,
+                    const char *key);
 /* Replies with JSON text already serialised (malloc'd; consumed). */
 void api_reply_text(struct api_call *call, int status, char *json_text);
 /* A 200 with a document (takes `body`, len bytes): its type, and a Content-Disposition

@@ -12,9 +12,10 @@
 #include "store/outbox.h"
 #include "util/validate.h"
 
-#define LIST_LIMIT 1000
-#define PARAM_LEN  64
-#define ERR_LEN    512
+/* outbox_list's limit for every row (SQLite's LIMIT -1): http/pages.c cuts the page. */
+#define ALL_ROWS  (-1)
+#define PARAM_LEN 64
+#define ERR_LEN   512
 
 static const char *const statuses[] = {OUTBOX_QUEUED, OUTBOX_SENDING, OUTBOX_SENT, OUTBOX_FAILED,
                                        OUTBOX_CANCELLED};
@@ -48,14 +49,12 @@ static void outbox_list_get(struct api_call *call)
         }
         only = call->who.unit;
     }
-    cJSON *messages = outbox_list(call->api->store, has_status ? status : NULL, only, LIST_LIMIT);
+    cJSON *messages = outbox_list(call->api->store, has_status ? status : NULL, only, ALL_ROWS);
     if (!messages) {
-        api_error(call, 500, "internal", "cannot read the outbox");
+        api_error(call, 500, "internal", "không đọc được hàng đợi thông báo");
         return;
     }
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "messages", messages);
-    api_reply(call, 200, body);
+    api_reply_page(call, cJSON_CreateObject(), "messages", messages, "id");
 }
 
 static void calendar_get(struct api_call *call)

@@ -23,9 +23,7 @@ static void units_list(struct api_call *call)
         api_error(call, 500, "internal", "cannot read units");
         return;
     }
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "units", units);
-    api_reply(call, 200, body);
+    api_reply_page(call, cJSON_CreateObject(), "units", units, "code");
 }
 
 static void unit_get(struct api_call *call)
@@ -80,8 +78,7 @@ static void people_list(struct api_call *call)
     }
     cJSON *body = cJSON_CreateObject();
     if (day) cJSON_AddStringToObject(body, "period", period);
-    cJSON_AddItemToObject(body, "people", people);
-    api_reply(call, 200, body);
+    api_reply_page(call, body, "people", people, "code");
 }
 
 /* One person with their stays: [{unit_code, since, until}], oldest first. */
