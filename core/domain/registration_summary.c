@@ -96,6 +96,7 @@ static void compare(cJSON *into, const cJSON *registered, const cJSON *evaluatio
         }
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "title", t->valuestring);
+        cJSON_AddStringToObject(m, "code", t->valuestring);
         cJSON_AddItemToObject(m, "reasons", reasons_for(evaluation, t->valuestring));
         cJSON_AddItemToArray(missed, m);
     }
@@ -187,6 +188,7 @@ static void count(cJSON *counts, const char *title, const char *subject, const c
     if (!c) {
         c = cJSON_AddObjectToObject(counts, key);
         cJSON_AddStringToObject(c, "title", title);
+        cJSON_AddStringToObject(c, "code", title);
         cJSON_AddStringToObject(c, "subject", subject);
         cJSON_AddNumberToObject(c, "registered", 0);
         cJSON_AddNumberToObject(c, "achieved", 0);

@@ -304,10 +304,10 @@ static const char *check_characters(const char *head, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)head[i];
-        if (c == CR && (i + 1 == len || head[i + 1] != LF)) return "a CR without LF";
-        if (c == LF && (i == 0 || head[i - 1] != CR)) return "an LF without CR";
-        if (c == '\0') return "a NUL byte";
-        if ((c < SP && c != CR && c != LF && c != HTAB) || c == DEL) return "a control character";
+        if (c == CR && (i + 1 == len || head[i + 1] != LF)) return "ký tự CR không có LF theo sau";
+        if (c == LF && (i == 0 || head[i - 1] != CR)) return "ký tự LF không có CR đứng trước";
+        if (c == '\0') return "byte NUL";
+        if ((c < SP && c != CR && c != LF && c != HTAB) || c == DEL) return "ký tự điều khiển";
     }
     return NULL;
 }
@@ -328,7 +328,7 @@ static int parse_request_line(char *head, struct http_request *req, struct http_
                               char **rest)
 {
     char *line_end = strstr(head, CRLF);
-    out->problem = "the request line is not METHOD /path HTTP/1.1";
+    out->problem = "dòng yêu cầu không có dạng METHOD /path HTTP/1.1";
     if (!line_end) return 400;
     *line_end = '\0';
     char *method = head;
@@ -369,8 +369,8 @@ static int apply_header(const char *name, const char *value, struct http_head *o
 {
     if (strcasecmp(name, "Content-Length") == 0) {
         long long n = content_length_of(value);
-        out->problem = f->have_length ? "two Content-Length fields"
-                                      : "Content-Length is not a number of digits alone";
+        out->problem = f->have_length ? "hai tiêu đề Content-Length"
+                                      : "Content-Length không phải chỉ gồm chữ số";
         if (n < 0 || f->have_length) return 400;
         f->have_length = true;
         out->content_length = n;
@@ -390,12 +390,12 @@ static int apply_header(const char *name, const char *value, struct http_head *o
 static int check_framing(const struct framing *f, struct http_head *out)
 {
     if (f->have_encoding && f->have_length) {
-        out->problem = "both Transfer-Encoding and Content-Length";
+        out->problem = "có cả Transfer-Encoding lẫn Content-Length";
         return 400;
     }
     if (f->have_encoding) return 411;
     if (f->hosts > 1 || (out->http11 && f->hosts == 0)) {
-        out->problem = "an HTTP/1.1 request needs exactly one Host field";
+        out->problem = "yêu cầu HTTP/1.1 cần đúng một tiêu đề Host";
         return 400;
     }
     return 0;
@@ -407,7 +407,7 @@ static int parse_header_fields(char *line, struct http_request *req, struct http
     struct framing f = {0};
     while (*line) {
         char *end = strstr(line, CRLF);
-        out->problem = "a header line is not Name: value";
+        out->problem = "một dòng tiêu đề không có dạng Name: value";
         if (!end) return 400;
         *end = '\0';
         char *colon = strchr(line, ':');
@@ -450,8 +450,8 @@ const char *http_head_error_code(int status)
 const char *http_head_error_message(int status)
 {
     switch (status) {
-    case 411: return "send the body with a Content-Length header";
-    case 431: return "too many headers";
-    default: return "the request is not valid HTTP/1.1";
+    case 411: return "hãy gửi thân yêu cầu kèm tiêu đề Content-Length";
+    case 431: return "quá nhiều tiêu đề";
+    default: return "yêu cầu không phải HTTP/1.1 hợp lệ";
     }
 }

@@ -34,17 +34,18 @@ static void outbox_list_get(struct api_call *call)
     int has_unit = http_query_param(call->req, "unit", unit, sizeof unit);
     if (has_status < 0 || (has_status && !known_status(status))) {
         api_error(call, 400, "bad_status",
-                  "status is one of queued, sending, sent, failed, cancelled");
+                  "status là một trong queued, sending, sent, failed, cancelled");
         return;
     }
     if (has_unit < 0 || (has_unit && !valid_code(unit))) {
-        api_error(call, 404, "unit_not_found", "no unit has this code");
+        api_error(call, 404, "unit_not_found", "không có đơn vị nào mang mã này");
         return;
     }
     const char *only = has_unit ? unit : NULL;
     if (call->who.scope == SCOPE_UNIT) {
         if (only && strcmp(only, call->who.unit) != 0) {
-            api_error(call, 403, "forbidden", "a unit token sees its own unit's messages only");
+            api_error(call, 403, "forbidden",
+                      "token của đơn vị chỉ xem được thông báo của chính đơn vị mình");
             return;
         }
         only = call->who.unit;
@@ -64,7 +65,7 @@ static void calendar_get(struct api_call *call)
     char unit[PARAM_LEN], err[ERR_LEN];
     int has_unit = http_query_param(call->req, "unit", unit, sizeof unit);
     if (has_unit < 0 || (has_unit && !valid_code(unit))) {
-        api_error(call, 404, "unit_not_found", "no unit has this code");
+        api_error(call, 404, "unit_not_found", "không có đơn vị nào mang mã này");
         return;
     }
     char *text = calendar_ics(call->api->store, rs, has_unit ? unit : NULL, err, sizeof err);

@@ -12,7 +12,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Daemon, http_request_bytes  # noqa: E402
-from ruleset_2025 import GOOD_UNIT  # noqa: E402
+from ruleset_2025 import GOOD_PERSON, GOOD_UNIT  # noqa: E402
 
 CACHE_CONTROL = "private, no-cache"
 
@@ -96,6 +96,42 @@ class CachingTest(unittest.TestCase):
         status, headers, _ = self.exchange("GET", path, {"If-None-Match": before})
         self.assertEqual(status, 200, "a changed evaluation is sent again")
         self.assertNotEqual(headers["ETag"], before)
+
+    def test_equal_results_are_equal_bytes(self):
+        """Two GETs of the same thing, and the same stateless evaluation twice (each runs
+        the rules afresh, through Lua tables), give the same bytes and the same tag; so
+        does every GET after a restart (a new process: Lua's string hashes are seeded
+        anew, so an order taken from a table's iteration would show here)."""
+        self.d.request("PUT", "/api/v1/periods/2025-H1/units/VP/report", {"facts": GOOD_UNIT})
+        self.d.request("PUT", "/api/v1/periods/2025-H1/people/CB0005/facts",
+                       {"facts": GOOD_PERSON})
+        paths = ["/api/v1/units", "/api/v1/units/VP", "/api/v1/people?unit=VP",
+                 "/api/v1/people/CB0005", "/api/v1/periods/2025-H1/units/VP/evaluation",
+                 "/api/v1/periods/2025-H1/people/CB0005/evaluation",
+                 "/api/v1/periods/2025-H1/status", "/api/v1/periods/2025-H1/ranking",
+                 "/api/v1/periods/2025-H1/nominations", "/api/v1/rules",
+                 "/api/v1/periods/2025-H1/report?format=json"]
+        # (calendar.ics is left out: its DTSTAMP is the moment it is made, RFC 5545.)
+        first = {}
+        for path in paths:
+            a = self.exchange("GET", path)
+            b = self.exchange("GET", path)
+            self.assertEqual(a[0], 200, path)
+            self.assertEqual(a[2], b[2], path)
+            self.assertEqual(a[1]["ETag"], b[1]["ETag"], path)
+            first[path] = a
+        answers = [self.d.request("POST", "/api/v1/evaluate",
+                                  {"subject": "person", "facts": GOOD_PERSON})
+                   for _ in range(3)]
+        self.assertEqual(answers[0][0], 200)
+        self.assertTrue(all(a[2] == answers[0][2] for a in answers))
+        self.d.restart()
+        for path in paths:
+            if path.endswith("report?format=json"):
+                continue  # carries its generated_at
+            status, headers, body = self.exchange("GET", path)
+            self.assertEqual(body, first[path][2], "%s after a restart" % path)
+            self.assertEqual(headers["ETag"], first[path][1]["ETag"], path)
 
     def test_errors_and_writes_carry_no_etag(self):
         status, headers, _ = self.exchange("GET", "/api/v1/units/NOPE")
