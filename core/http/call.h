@@ -45,6 +45,14 @@ extern const struct route routes_periods[];
 extern const struct route routes_registrations[];
 extern const struct route routes_consolidated[];
 
+/* The OpenAPI 3.1 document (core/http/openapi.json, compiled in; len bytes, not
+ * NUL-terminated), and the handler that serves it (http/openapi.c). */
+const char *api_openapi_document(size_t *len);
+void api_openapi_get(struct api_call *call);
+/* Calls fn for every route of every table the router searches, in its order: what the
+ * OpenAPI document must describe (tests/unit/test_openapi.c). */
+void api_routes_each(void (*fn)(const struct route *route, void *arg), void *arg);
+
 /* Replies with a JSON value (consumed). */
 void api_reply(struct api_call *call, int status, cJSON *body);
 /* Lists: items per page when ?limit= is absent, and the most a client may ask for. */

@@ -30,6 +30,13 @@ static const struct route *const route_tables[] = {
     routes_outbox, routes_periods, routes_registrations, routes_consolidated,
 };
 
+void api_routes_each(void (*fn)(const struct route *route, void *arg), void *arg)
+{
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
+        for (const struct route *r = route_tables[t]; r->method; r++)
+            fn(r, arg);
+}
+
 /* ---- routing -------------------------------------------------------------------------- */
 
 /* Matches path against pattern, collecting {params}. */
