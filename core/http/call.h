@@ -24,7 +24,9 @@ struct api_call {
     char param_storage[API_PARAM_STORAGE];
 };
 
-enum route_access { ACCESS_PUBLIC, ACCESS_ANY_TOKEN, ACCESS_ADMIN };
+/* ACCESS_TOKEN_OR_TRUSTED: any token, or none from an address of the config's
+ * metrics_from (/metrics, for Prometheus). */
+enum route_access { ACCESS_PUBLIC, ACCESS_ANY_TOKEN, ACCESS_ADMIN, ACCESS_TOKEN_OR_TRUSTED };
 
 /* One route; a table ends with a NULL method. */
 struct route {

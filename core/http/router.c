@@ -159,6 +159,14 @@ static bool authenticate(struct api_call *call)
     return true;
 }
 
+/* A route open without a token to the config's metrics_from addresses, asked from one. */
+static bool trusted_without_token(const struct api_call *call, const struct route *route)
+{
+    const struct config *cfg = call->api->config;
+    return route->access == ACCESS_TOKEN_OR_TRUSTED && cfg &&
+           ip_networks_contain(cfg->metrics_from, cfg->metrics_from_count, call->req->remote);
+}
+
 void api_handle(const struct http_request *req, struct http_response *resp, void *ctx)
 {
     struct timespec start, end;
@@ -196,7 +204,8 @@ void api_handle(const struct http_request *req, struct http_response *resp, void
          * open their own IMMEDIATE transaction. */
         bool read_only = strcmp(req->method, "GET") == 0;
         if (read_only) store_begin_read(call.api->store);
-        if (found->access == ACCESS_PUBLIC || authenticate(&call)) {
+        if (found->access == ACCESS_PUBLIC || trusted_without_token(&call, found) ||
+            authenticate(&call)) {
             if (found->access == ACCESS_ADMIN && call.who.scope != SCOPE_ADMIN)
                 api_error(&call, 403, "forbidden", "cần token quản trị (admin)");
             else if (!held_for_reload(&call, found))
