@@ -1,5 +1,6 @@
-# embed.cmake — compiles Lua files into thiduad: one C array per file and a table of
-# {name, text, length} in the order given (the rules engine's chunks, core/rules/engine/).
+# embed.cmake — compiles files into thiduad: one C array per file and a table of
+# {name, text, length} in the order given (the rules engine's chunks, core/rules/engine/;
+# the OpenAPI document, core/http/openapi.json).
 # cmake -DFILES=a.lua,b.lua -DBASE=dir -DOUT=header -P embed.cmake
 string(REPLACE "," ";" FILES "${FILES}")
 set(arrays "")

@@ -108,7 +108,7 @@ char *calendar_ics(struct store *st, const struct ruleset *rs, const char *unit,
 {
     cJSON *found = unit ? units_get_json(st, unit) : NULL;
     if (unit && !found) {
-        snprintf(err, errlen, "no unit has the code \"%s\"", unit);
+        snprintf(err, errlen, "không có đơn vị nào mang mã \"%s\"", unit);
         return NULL;
     }
     cJSON *deadlines = all_deadlines(rs, err, errlen);

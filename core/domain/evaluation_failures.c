@@ -52,7 +52,10 @@ cJSON *evaluation_failure_of(struct store *st, struct rules_generation *gen, con
     const cJSON *error = cJSON_GetObjectItemCaseSensitive(row, "error");
     const cJSON *at = cJSON_GetObjectItemCaseSensitive(row, "failed_at");
     cJSON *out = evaluation_failure_json(error->valuestring, at->valuestring);
-    cJSON_AddItemToObject(out, "unit", cJSON_DetachItemFromObjectCaseSensitive(row, "unit"));
+    cJSON *failed_unit = cJSON_DetachItemFromObjectCaseSensitive(row, "unit");
+    if (cJSON_IsString(failed_unit))
+        cJSON_AddStringToObject(out, "unit_code", failed_unit->valuestring);
+    cJSON_AddItemToObject(out, "unit", failed_unit);
     cJSON_AddItemToObject(out, "rules_hash",
                           cJSON_DetachItemFromObjectCaseSensitive(row, "rules_hash"));
     cJSON_Delete(row);

@@ -53,6 +53,7 @@ static void add_lists(cJSON *lists, const cJSON *declared, const char *kind, cJS
         const char *code = json_text(d, "code");
         cJSON *list = cJSON_CreateObject();
         cJSON_AddStringToObject(list, "title", code);
+        cJSON_AddStringToObject(list, "code", code); /* a title's shape: {code, name, ...} */
         cJSON_AddItemToObject(list, "name",
                               cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(d, "name"), 1));
         cJSON_AddItemToObject(

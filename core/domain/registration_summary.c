@@ -116,6 +116,7 @@ static void compare(const struct summary_inputs *in, cJSON *into, const char *su
         }
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "title", t->valuestring);
+        cJSON_AddStringToObject(m, "code", t->valuestring);
         cJSON_AddItemToObject(
             m, "reasons",
             reasons_for(in->st, in->period, subject, code, row != NULL, t->valuestring));
@@ -202,6 +203,7 @@ static void count(cJSON *counts, const char *title, const char *subject, const c
     if (!c) {
         c = cJSON_AddObjectToObject(counts, key);
         cJSON_AddStringToObject(c, "title", title);
+        cJSON_AddStringToObject(c, "code", title);
         cJSON_AddStringToObject(c, "subject", subject);
         cJSON_AddNumberToObject(c, "registered", 0);
         cJSON_AddNumberToObject(c, "achieved", 0);

@@ -179,8 +179,11 @@ static int run_year(struct store *st, struct rules_generation *gen, const char *
         return -1;
     }
     cJSON *m;
-    while ((m = cJSON_DetachItemFromArray(year.messages, 0)))
+    while ((m = cJSON_DetachItemFromArray(year.messages, 0))) {
+        /* One vocabulary: every identifier is a code (the contract's "unit" stays). */
+        cJSON_AddStringToObject(m, "unit_code", json_text(m, "unit"));
         cJSON_AddItemToArray(out->messages, m);
+    }
     out->queued += year.queued;
     out->known += year.known;
     reminder_pass_free(&year);

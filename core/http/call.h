@@ -24,7 +24,9 @@ struct api_call {
     char param_storage[API_PARAM_STORAGE];
 };
 
-enum route_access { ACCESS_PUBLIC, ACCESS_ANY_TOKEN, ACCESS_ADMIN };
+/* ACCESS_TOKEN_OR_TRUSTED: any token, or none from an address of the config's
+ * metrics_from (/metrics, for Prometheus). */
+enum route_access { ACCESS_PUBLIC, ACCESS_ANY_TOKEN, ACCESS_ADMIN, ACCESS_TOKEN_OR_TRUSTED };
 
 /* One route; a table ends with a NULL method. */
 struct route {
@@ -46,8 +48,31 @@ extern const struct route routes_registrations[];
 extern const struct route routes_consolidated[];
 extern const struct route routes_audit[];
 
+/* The OpenAPI 3.1 document (core/http/openapi.json, compiled in; len bytes, not
+ * NUL-terminated), and the handler that serves it (http/openapi.c). */
+const char *api_openapi_document(size_t *len);
+void api_openapi_get(struct api_call *call);
+/* Calls fn for every route of every table the router searches, in its order: what the
+ * OpenAPI document must describe (tests/unit/test_openapi.c). */
+void api_routes_each(void (*fn)(const struct route *route, void *arg), void *arg);
+
 /* Replies with a JSON value (consumed). */
 void api_reply(struct api_call *call, int status, cJSON *body);
+/* Lists: items per page when ?limit= is absent, and the most a client may ask for. */
+#define API_PAGE_DEFAULT 1000
+#define API_PAGE_MAX     5000
+/* Replies 200 with body (consumed) holding one page of list (consumed; in a stable order,
+ * each item identified by its `key` field) under `name`, with `total` and `next_cursor`
+ * (http/pages.c); or replies 400 invalid_limit / invalid_cursor and returns false. */
+bool api_reply_page(struct api_call *call, cJSON *body, const char *name, cJSON *list,
+                    const char *key);
+/* A list a route pages itself (the audit log, read a page at a time from the store): reads
+ * ?limit= (default_limit when absent, 1..max_limit) and ?cursor= (the key it names into
+ * `after`, "" on the first page); false after replying 400 invalid_limit / invalid_cursor.
+ * api_page_cursor makes the next_cursor that names `key`. */
+bool api_page_request(struct api_call *call, int default_limit, int max_limit, int *limit,
+                      char *after, size_t afterlen);
+cJSON *api_page_cursor(const char *key);
 /* Replies with JSON text already serialised (malloc'd; consumed). */
 void api_reply_text(struct api_call *call, int status, char *json_text);
 /* A 200 with a document (takes `body`, len bytes): its type, and a Content-Disposition

@@ -52,7 +52,7 @@
 /* Room for a 400's message: what is refused and why. */
 #define HEAD_PROBLEM_MESSAGE_MAX 160
 
-#define HEADERS_TOO_LARGE_MESSAGE "the request line and headers exceed the configured limit"
+#define HEADERS_TOO_LARGE_MESSAGE "dòng yêu cầu và các tiêu đề vượt quá giới hạn đã cấu hình"
 
 /* ---- connection life cycle -------------------------------------------------------------- */
 
@@ -133,7 +133,10 @@ static void send_response(struct connection *c, struct http_response *resp, bool
                         resp->content_type ? resp->content_type : HTTP_JSON_TYPE, resp->body_len,
                         server_date(c->srv), c->keep_alive ? "keep-alive" : "close",
                         resp->extra_headers);
-    if (resp->body_len && !c->head_only) evbuffer_add(out, resp->body, resp->body_len);
+    /* A HEAD's answer and a 304 carry the GET's headers (Content-Length included), not its
+     * body (RFC 9110 9.3.2, 15.4.5). */
+    if (resp->body_len && !c->head_only && resp->status != 304)
+        evbuffer_add(out, resp->body, resp->body_len);
     double ms = c->dispatched > 0 ? (monotonic_seconds() - c->dispatched) * 1000 : 0;
     access_log(&c->req, c->head_only, resp, resp->actor[0] ? resp->actor : c->actor, ms);
     c->dispatched = 0;
@@ -260,7 +263,7 @@ static bool begin_body(struct connection *c, long long length)
     int status = 413;
     const char *code = "body_too_large", *message = msg;
     if ((unsigned long long)length > limits->body_bytes) {
-        snprintf(msg, sizeof msg, "the body is %lld bytes; the limit is %zu", length,
+        snprintf(msg, sizeof msg, "thân yêu cầu dài %lld byte; giới hạn là %zu", length,
                  limits->body_bytes);
         goto fail;
     }
@@ -269,7 +272,7 @@ static bool begin_body(struct connection *c, long long length)
     if (!c->body) {
         status = 503;
         code = "overloaded";
-        message = "out of memory";
+        message = "hết bộ nhớ";
         goto fail;
     }
     c->body[c->body_len] = '\0';
@@ -304,7 +307,7 @@ static bool read_head(struct connection *c)
     if (!c->head) {
         status = 503;
         code = "overloaded";
-        message = "out of memory";
+        message = "hết bộ nhớ";
         goto fail;
     }
     evbuffer_remove(in, c->head, head_len);
@@ -425,11 +428,11 @@ static void conn_timeout(evutil_socket_t fd, short events, void *arg)
         conn_free(c);
     } else if (c->state == CONN_HEAD) {
         fail_connection(c, 408, "request_timeout",
-                        "the request line and headers did not arrive within the configured "
-                        "head timeout");
+                        "dòng yêu cầu và các tiêu đề không đến kịp trong thời hạn "
+                        "head_timeout đã cấu hình");
     } else if (c->state == CONN_BODY) {
         fail_connection(c, 408, "request_timeout",
-                        "the request did not arrive within the configured read timeout");
+                        "yêu cầu không đến kịp trong thời hạn read_timeout đã cấu hình");
     }
 }
 

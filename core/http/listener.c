@@ -203,8 +203,8 @@ static void refuse(struct http_server *srv, evutil_socket_t fd, const char *code
     struct http_response resp = {0};
     http_response_error(&resp, 503, code,
                         strcmp(code, "overloaded") == 0
-                            ? "the server is at its connection limit; try again"
-                            : "too many connections from this address; try again");
+                            ? "máy chủ đã đạt giới hạn số kết nối; xin thử lại"
+                            : "quá nhiều kết nối từ địa chỉ này; xin thử lại");
     char head[REFUSAL_HEAD_MAX];
     int len = snprintf(head, sizeof head,
                        "HTTP/1.1 503 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"

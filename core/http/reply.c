@@ -21,7 +21,7 @@ void api_reply(struct api_call *call, int status, cJSON *body)
     char *text = cJSON_PrintUnformatted(body);
     cJSON_Delete(body);
     if (!text) {
-        http_response_error(call->resp, 500, "internal", "out of memory");
+        http_response_error(call->resp, 500, "internal", "hết bộ nhớ");
         return;
     }
     api_reply_text(call, status, text);
@@ -133,13 +133,13 @@ cJSON *api_body_object(struct api_call *call)
     if (!body) {
         char msg[MESSAGE_LEN];
         size_t at = end ? (size_t)(end - call->req->body) : 0;
-        snprintf(msg, sizeof msg, "the body is not valid JSON (near byte %zu)", at);
+        snprintf(msg, sizeof msg, "thân yêu cầu không phải JSON hợp lệ (gần byte %zu)", at);
         api_error(call, 400, "malformed_json", msg);
         return NULL;
     }
     if (!cJSON_IsObject(body)) {
         cJSON_Delete(body);
-        api_error(call, 400, "malformed_json", "the body must be a JSON object");
+        api_error(call, 400, "malformed_json", "thân yêu cầu phải là một đối tượng JSON");
         return NULL;
     }
     /* A repeated key is a second value nobody validated: cJSON's lookups see the first, the
@@ -160,9 +160,9 @@ bool api_may_write_unit(struct api_call *call, const char *unit_code)
     if (call->who.scope == SCOPE_UNIT && strcmp(call->who.unit, unit_code) == 0) return true;
     char msg[MESSAGE_LEN];
     if (call->who.scope == SCOPE_UNIT)
-        snprintf(msg, sizeof msg, "this token writes only unit %s", call->who.unit);
+        snprintf(msg, sizeof msg, "token này chỉ ghi được dữ liệu của đơn vị %s", call->who.unit);
     else
-        snprintf(msg, sizeof msg, "this token is read-only");
+        snprintf(msg, sizeof msg, "token này chỉ có quyền đọc");
     api_error(call, 403, "forbidden", msg);
     return false;
 }
@@ -198,7 +198,7 @@ struct ruleset *api_ruleset(struct api_call *call)
 {
     struct ruleset *rs = call->api->rules;
     if (ruleset_loaded(rs)) return rs;
-    api_error(call, 503, "no_rules", "no ruleset is loaded; see the daemon's log");
+    api_error(call, 503, "no_rules", "chưa nạp được bộ quy tắc nào; xem nhật ký của máy chủ");
     return NULL;
 }
 
@@ -211,7 +211,7 @@ struct rules_generation *api_period_rules(struct api_call *call, const char *cod
     if (!gen) {
         char msg[MESSAGE_LEN];
         snprintf(msg, sizeof msg,
-                 "no campaign has a period \"%.40s\" (periods look like 2025-H1, 2025-Y)", code);
+                 "không phong trào nào có kỳ \"%.40s\" (kỳ có dạng 2025-H1, 2025-Y)", code);
         api_error(call, 404, "period_not_found", msg);
         return NULL;
     }

@@ -34,6 +34,8 @@
 #define JSON_ESCAPE_MAX (sizeof "\\u001f")
 /* Characters below this are control characters, written as \u escapes in JSON. */
 #define JSON_FIRST_PRINTABLE 0x20
+/* DEL, the one control character above the printable ones. */
+#define ASCII_DEL 0x7f
 
 /* ---- responses -------------------------------------------------------------------------- */
 
@@ -199,6 +201,55 @@ bool http_target_clean(const struct http_request *req, char *why, size_t whylen)
     return true;
 }
 
+/* True when the segment of `len` bytes at seg is "." or "..". */
+static bool dot_segment(const char *seg, size_t len)
+{
+    return (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.');
+}
+
+const char *http_path_decode(const char *raw, char *out, size_t outlen, char *why, size_t whylen)
+{
+    size_t used = 0, segment = 0;
+    for (size_t i = 0;; i++) {
+        char c = raw[i];
+        if (c == '%') {
+            int hi = hex_value(raw[i + 1]), lo = hi >= 0 ? hex_value(raw[i + 2]) : -1;
+            if (lo < 0) {
+                snprintf(why, whylen, "đường dẫn có dấu %% không theo sau bởi hai chữ số hex");
+                return "invalid_path";
+            }
+            c = (char)(hi * 16 + lo);
+            i += 2;
+            if (c == '/') {
+                snprintf(why, whylen, "đường dẫn chứa dấu / được mã hoá (%%2F) trong một đoạn");
+                return "invalid_path";
+            }
+            if ((unsigned char)c < JSON_FIRST_PRINTABLE || c == ASCII_DEL) {
+                snprintf(why, whylen, "đường dẫn chứa ký tự điều khiển hoặc NUL được mã hoá");
+                return "invalid_path";
+            }
+        }
+        if (c == '/' || c == '\0') {
+            if (dot_segment(out + segment, used - segment)) {
+                snprintf(why, whylen, "đường dẫn chứa đoạn \".\" hoặc \"..\"");
+                return "invalid_path";
+            }
+            segment = used + 1;
+        }
+        if (used + 1 > outlen) {
+            snprintf(why, whylen, "đường dẫn quá dài");
+            return "invalid_path";
+        }
+        out[used++] = c;
+        if (c == '\0') break;
+    }
+    if (!valid_utf8(out)) {
+        snprintf(why, whylen, "đường dẫn không phải UTF-8 hợp lệ sau khi giải mã %%");
+        return "invalid_utf8";
+    }
+    return NULL;
+}
+
 /* ---- parsing a request head ------------------------------------------------------------- */
 
 /*
@@ -253,10 +304,10 @@ static const char *check_characters(const char *head, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)head[i];
-        if (c == CR && (i + 1 == len || head[i + 1] != LF)) return "a CR without LF";
-        if (c == LF && (i == 0 || head[i - 1] != CR)) return "an LF without CR";
-        if (c == '\0') return "a NUL byte";
-        if ((c < SP && c != CR && c != LF && c != HTAB) || c == DEL) return "a control character";
+        if (c == CR && (i + 1 == len || head[i + 1] != LF)) return "ký tự CR không có LF theo sau";
+        if (c == LF && (i == 0 || head[i - 1] != CR)) return "ký tự LF không có CR đứng trước";
+        if (c == '\0') return "byte NUL";
+        if ((c < SP && c != CR && c != LF && c != HTAB) || c == DEL) return "ký tự điều khiển";
     }
     return NULL;
 }
@@ -277,7 +328,7 @@ static int parse_request_line(char *head, struct http_request *req, struct http_
                               char **rest)
 {
     char *line_end = strstr(head, CRLF);
-    out->problem = "the request line is not METHOD /path HTTP/1.1";
+    out->problem = "dòng yêu cầu không có dạng METHOD /path HTTP/1.1";
     if (!line_end) return 400;
     *line_end = '\0';
     char *method = head;
@@ -318,8 +369,8 @@ static int apply_header(const char *name, const char *value, struct http_head *o
 {
     if (strcasecmp(name, "Content-Length") == 0) {
         long long n = content_length_of(value);
-        out->problem = f->have_length ? "two Content-Length fields"
-                                      : "Content-Length is not a number of digits alone";
+        out->problem = f->have_length ? "hai tiêu đề Content-Length"
+                                      : "Content-Length không phải chỉ gồm chữ số";
         if (n < 0 || f->have_length) return 400;
         f->have_length = true;
         out->content_length = n;
@@ -339,12 +390,12 @@ static int apply_header(const char *name, const char *value, struct http_head *o
 static int check_framing(const struct framing *f, struct http_head *out)
 {
     if (f->have_encoding && f->have_length) {
-        out->problem = "both Transfer-Encoding and Content-Length";
+        out->problem = "có cả Transfer-Encoding lẫn Content-Length";
         return 400;
     }
     if (f->have_encoding) return 411;
     if (f->hosts > 1 || (out->http11 && f->hosts == 0)) {
-        out->problem = "an HTTP/1.1 request needs exactly one Host field";
+        out->problem = "yêu cầu HTTP/1.1 cần đúng một tiêu đề Host";
         return 400;
     }
     return 0;
@@ -356,7 +407,7 @@ static int parse_header_fields(char *line, struct http_request *req, struct http
     struct framing f = {0};
     while (*line) {
         char *end = strstr(line, CRLF);
-        out->problem = "a header line is not Name: value";
+        out->problem = "một dòng tiêu đề không có dạng Name: value";
         if (!end) return 400;
         *end = '\0';
         char *colon = strchr(line, ':');
@@ -399,8 +450,8 @@ const char *http_head_error_code(int status)
 const char *http_head_error_message(int status)
 {
     switch (status) {
-    case 411: return "send the body with a Content-Length header";
-    case 431: return "too many headers";
-    default: return "the request is not valid HTTP/1.1";
+    case 411: return "hãy gửi thân yêu cầu kèm tiêu đề Content-Length";
+    case 431: return "quá nhiều tiêu đề";
+    default: return "yêu cầu không phải HTTP/1.1 hợp lệ";
     }
 }

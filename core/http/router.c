@@ -17,6 +17,7 @@
 
 #include "domain/token_usage.h"
 #include "http/call.h"
+#include "http/etag.h"
 #include "util/log.h"
 #include "util/metrics.h"
 
@@ -29,6 +30,13 @@ static const struct route *const route_tables[] = {
     routes_system, routes_units,   routes_reports,       routes_results,      routes_rules,
     routes_outbox, routes_periods, routes_registrations, routes_consolidated, routes_audit,
 };
+
+void api_routes_each(void (*fn)(const struct route *route, void *arg), void *arg)
+{
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
+        for (const struct route *r = route_tables[t]; r->method; r++)
+            fn(r, arg);
+}
 
 /* ---- routing -------------------------------------------------------------------------- */
 
@@ -62,17 +70,21 @@ static bool match(const char *pattern, const char *path, struct api_call *call)
     return *p == '\0' && (*s == '\0' || (s[0] == '/' && s[1] == '\0'));
 }
 
-/* The route for the request's method and path; when only the path matches, NULL with the
- * methods it allows listed in `allowed`. */
-static const struct route *find_route(struct api_call *call, char *allowed, size_t allowed_len)
+/* The route for the request's method and (percent-decoded) path; when only the path
+ * matches, NULL with the methods it allows listed in `allowed` (HEAD beside GET: the
+ * server answers a HEAD as the GET without its body). */
+static const struct route *find_route(struct api_call *call, const char *path, char *allowed,
+                                      size_t allowed_len)
 {
     for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++) {
         for (const struct route *r = route_tables[t]; r->method; r++) {
-            if (!match(r->pattern, call->req->path, call)) continue;
+            if (!match(r->pattern, path, call)) continue;
             if (strcmp(r->method, call->req->method) == 0) return r;
             if (strstr(allowed, r->method)) continue;
             size_t used = strlen(allowed);
-            snprintf(allowed + used, allowed_len - used, "%s%s", used ? ", " : "", r->method);
+            bool get = strcmp(r->method, "GET") == 0;
+            snprintf(allowed + used, allowed_len - used, "%s%s%s", used ? ", " : "", r->method,
+                     get ? ", HEAD" : "");
         }
     }
     return NULL;
@@ -135,12 +147,13 @@ static bool authenticate(struct api_call *call)
     snprintf(call->resp->extra_headers, sizeof call->resp->extra_headers,
              "WWW-Authenticate: Bearer realm=\"thidua\"\r\n");
     if (!auth) {
-        api_error(call, 401, "unauthorized", "send Authorization: Bearer <token>");
+        api_error(call, 401, "unauthorized",
+                  "cần gửi token trong tiêu đề Authorization: Bearer <token>");
         return false;
     }
     if (strncasecmp(auth, BEARER, strlen(BEARER)) != 0 ||
         !token_verify(call->api->store, auth + strlen(BEARER), &call->who)) {
-        api_error(call, 401, "unauthorized", "the token is not valid");
+        api_error(call, 401, "unauthorized", "token không hợp lệ hoặc đã bị thu hồi");
         return false;
     }
     call->resp->extra_headers[0] = '\0';
@@ -149,33 +162,55 @@ static bool authenticate(struct api_call *call)
     return true;
 }
 
+/* A route open without a token to the config's metrics_from addresses, asked from one. */
+static bool trusted_without_token(const struct api_call *call, const struct route *route)
+{
+    const struct config *cfg = call->api->config;
+    return route->access == ACCESS_TOKEN_OR_TRUSTED && cfg &&
+           ip_networks_contain(cfg->metrics_from, cfg->metrics_from_count, call->req->remote);
+}
+
 void api_handle(const struct http_request *req, struct http_response *resp, void *ctx)
 {
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     struct api_call call = {.api = ctx, .req = req, .resp = resp};
     char allowed[ALLOWED_LEN] = "", why[MESSAGE_LEN];
-    const struct route *found = find_route(&call, allowed, sizeof allowed);
-    const char *route_name = found ? found->pattern : allowed[0] ? "(method)" : "(unknown)";
-    if (!found && allowed[0]) {
+    size_t path_room = strlen(req->path) + 1;
+    char *path = malloc(path_room);
+    bool out_of_memory = path == NULL;
+    const char *path_error =
+        path ? http_path_decode(req->path, path, path_room, why, sizeof why) : "internal";
+    const struct route *found =
+        path_error ? NULL : find_route(&call, path, allowed, sizeof allowed);
+    free(path);
+    const char *route_name = found        ? found->pattern
+                             : path_error ? "(path)"
+                             : allowed[0] ? "(method)"
+                                          : "(unknown)";
+    if (path_error) {
+        api_error(&call, out_of_memory ? 500 : 400, path_error, out_of_memory ? "hết bộ nhớ" : why);
+    } else if (!found && allowed[0]) {
         char msg[MESSAGE_LEN];
-        snprintf(msg, sizeof msg, "%s is not allowed here; use %s", req->method, allowed);
+        snprintf(msg, sizeof msg, "phương thức %s không dùng được ở đây; dùng %s", req->method,
+                 allowed);
         api_error(&call, 405, "method_not_allowed", msg);
         snprintf(resp->extra_headers, sizeof resp->extra_headers, "Allow: %s\r\n", allowed);
     } else if (!found) {
-        api_error(&call, 404, "not_found", "no such resource");
+        api_error(&call, 404, "not_found", "không có tài nguyên này");
     } else if (!http_target_clean(req, why, sizeof why)) {
         api_error(&call, 400, "invalid_utf8", why);
     } else if (call.api->shutting_down && found->access != ACCESS_PUBLIC) {
-        api_error(&call, 503, "shutting_down", "the server is stopping");
+        api_error(&call, 503, "shutting_down", "máy chủ đang dừng");
     } else {
         /* A GET's reads (token, data) share one snapshot and one lock round trip; writers
          * open their own IMMEDIATE transaction. */
         bool read_only = strcmp(req->method, "GET") == 0;
         if (read_only) store_begin_read(call.api->store);
-        if (found->access == ACCESS_PUBLIC || authenticate(&call)) {
+        if (found->access == ACCESS_PUBLIC || trusted_without_token(&call, found) ||
+            authenticate(&call)) {
             if (found->access == ACCESS_ADMIN && call.who.scope != SCOPE_ADMIN)
-                api_error(&call, 403, "forbidden", "this needs an admin token");
+                api_error(&call, 403, "forbidden", "cần token quản trị (admin)");
             else if (!held_for_reload(&call, found))
                 found->handler(&call);
         }
@@ -183,6 +218,7 @@ void api_handle(const struct http_request *req, struct http_response *resp, void
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
-    if (resp->later) return;                            /* counted when it is answered */
+    if (resp->later) return; /* counted when it is answered */
+    http_etag_apply(req, resp);
     metrics_observe(route_name, resp->status, seconds); /* the access log: connection.c */
 }

@@ -1,10 +1,9 @@
 /*
  * routes_audit.c — GET /api/v1/audit (admin): the audit log, newest first, a page at a time
- * (?limit=N, default 50, at most 1000; ?cursor= the previous page's next_cursor), with the
- * total number of lines. Who did what, when: imports, reports, reloads, tokens, periods.
+ * (?limit=N, default 50, at most 1000; ?cursor= the previous page's next_cursor, as every
+ * list of the API: http/pages.c), with the total number of lines. Who did what, when: imports,
+ * reports, reloads, tokens, periods.
  */
-#include <stdlib.h>
-
 #include "domain/audit_trail.h"
 #include "http/call.h"
 
@@ -12,24 +11,20 @@
 
 static void audit_get(struct api_call *call)
 {
-    char limit_text[PARAM_LEN], cursor[PARAM_LEN] = "";
-    int has_limit = http_query_param(call->req, "limit", limit_text, sizeof limit_text);
-    long limit = AUDIT_PAGE_DEFAULT;
-    if (has_limit > 0) {
-        char *end;
-        limit = strtol(limit_text, &end, 10);
-        if (*end || end == limit_text) limit = -1;
-    }
-    if (has_limit < 0 || limit < 1 || limit > AUDIT_PAGE_MAX) {
-        api_error(call, 400, "bad_limit", "limit là một số từ 1 đến 1000");
+    int limit = 0;
+    char after[PARAM_LEN];
+    if (!api_page_request(call, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, &limit, after, sizeof after))
         return;
-    }
-    if (http_query_param(call->req, "cursor", cursor, sizeof cursor) < 0) cursor[0] = '?';
-    cJSON *page = audit_trail_page(call->api->store, cursor, (int)limit);
+    cJSON *page = audit_trail_page(call->api->store, after, limit);
     if (!page) {
-        api_error(call, 400, "bad_cursor", "cursor phải là next_cursor của trang trước");
+        api_error(call, 400, "invalid_cursor", "cursor phải là next_cursor của trang trước");
         return;
     }
+    /* The store's cursor is the last line's id; the API's cursors are all of one kind. */
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(page, "next_cursor");
+    if (cJSON_IsString(next))
+        cJSON_ReplaceItemInObjectCaseSensitive(page, "next_cursor",
+                                               api_page_cursor(next->valuestring));
     api_reply(call, 200, page);
 }
 

@@ -12,9 +12,10 @@
 #include "store/outbox.h"
 #include "util/validate.h"
 
-#define LIST_LIMIT 1000
-#define PARAM_LEN  64
-#define ERR_LEN    512
+/* outbox_list's limit for every row (SQLite's LIMIT -1): http/pages.c cuts the page. */
+#define ALL_ROWS  (-1)
+#define PARAM_LEN 64
+#define ERR_LEN   512
 
 static const char *const statuses[] = {OUTBOX_QUEUED, OUTBOX_SENDING, OUTBOX_SENT, OUTBOX_FAILED,
                                        OUTBOX_CANCELLED};
@@ -33,29 +34,28 @@ static void outbox_list_get(struct api_call *call)
     int has_unit = http_query_param(call->req, "unit", unit, sizeof unit);
     if (has_status < 0 || (has_status && !known_status(status))) {
         api_error(call, 400, "bad_status",
-                  "status is one of queued, sending, sent, failed, cancelled");
+                  "status là một trong queued, sending, sent, failed, cancelled");
         return;
     }
     if (has_unit < 0 || (has_unit && !valid_code(unit))) {
-        api_error(call, 404, "unit_not_found", "no unit has this code");
+        api_error(call, 404, "unit_not_found", "không có đơn vị nào mang mã này");
         return;
     }
     const char *only = has_unit ? unit : NULL;
     if (call->who.scope == SCOPE_UNIT) {
         if (only && strcmp(only, call->who.unit) != 0) {
-            api_error(call, 403, "forbidden", "a unit token sees its own unit's messages only");
+            api_error(call, 403, "forbidden",
+                      "token của đơn vị chỉ xem được thông báo của chính đơn vị mình");
             return;
         }
         only = call->who.unit;
     }
-    cJSON *messages = outbox_list(call->api->store, has_status ? status : NULL, only, LIST_LIMIT);
+    cJSON *messages = outbox_list(call->api->store, has_status ? status : NULL, only, ALL_ROWS);
     if (!messages) {
-        api_error(call, 500, "internal", "cannot read the outbox");
+        api_error(call, 500, "internal", "không đọc được hàng đợi thông báo");
         return;
     }
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "messages", messages);
-    api_reply(call, 200, body);
+    api_reply_page(call, cJSON_CreateObject(), "messages", messages, "id");
 }
 
 static void calendar_get(struct api_call *call)
@@ -65,7 +65,7 @@ static void calendar_get(struct api_call *call)
     char unit[PARAM_LEN], err[ERR_LEN];
     int has_unit = http_query_param(call->req, "unit", unit, sizeof unit);
     if (has_unit < 0 || (has_unit && !valid_code(unit))) {
-        api_error(call, 404, "unit_not_found", "no unit has this code");
+        api_error(call, 404, "unit_not_found", "không có đơn vị nào mang mã này");
         return;
     }
     char *text = calendar_ics(call->api->store, rs, has_unit ? unit : NULL, err, sizeof err);

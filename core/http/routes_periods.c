@@ -22,11 +22,11 @@ static char *reason_of(struct api_call *call, bool required)
     if (reason && !cJSON_IsString(reason)) {
         cJSON *details = cJSON_CreateArray();
         api_detail(details, "reason", "lý do phải là một chuỗi");
-        api_invalid(call, "the request has problems", details);
+        api_invalid(call, "yêu cầu có lỗi", details);
     } else if (required && (!reason || !reason->valuestring[0])) {
         cJSON *details = cJSON_CreateArray();
         api_detail(details, "reason", "mở lại một kỳ đã khoá sổ cần ghi rõ lý do");
-        api_invalid(call, "the request has problems", details);
+        api_invalid(call, "yêu cầu có lỗi", details);
     } else {
         out = strdup(reason ? reason->valuestring : "");
     }
@@ -51,7 +51,7 @@ static void change(struct api_call *call, bool close)
         snprintf(msg, sizeof msg, close ? "kỳ %s đã khoá sổ từ trước" : "kỳ %s đang mở", period);
         api_error(call, 409, close ? "period_closed" : "period_open", msg);
         return;
-    case PERIOD_BUSY: api_error(call, 503, "busy", "the database is busy; try again"); return;
+    case PERIOD_BUSY: api_error(call, 503, "busy", "cơ sở dữ liệu đang bận; xin thử lại"); return;
     }
     cJSON *out = period_closure(call->api->store, period);
     if (!out) {

@@ -26,12 +26,12 @@ static struct rules_generation *year_and_unit(struct api_call *call)
     struct rules_generation *gen = strlen(year) == 4 ? ruleset_of_year(rs, year) : NULL;
     if (!gen) {
         char msg[MESSAGE_LEN];
-        snprintf(msg, sizeof msg, "no campaign of year \"%.20s\" is in service", year);
+        snprintf(msg, sizeof msg, "không có phong trào năm \"%.20s\" đang áp dụng", year);
         api_error(call, 404, "campaign_not_found", msg);
         return NULL;
     }
     if (!valid_code(code) || !units_exists(call->api->store, code)) {
-        api_error(call, 404, "unit_not_found", "no unit has this code");
+        api_error(call, 404, "unit_not_found", "không có đơn vị nào mang mã này");
         return NULL;
     }
     return gen;
@@ -44,6 +44,7 @@ static void reply_stored(struct api_call *call, struct rules_generation *gen, co
     cJSON *out = cJSON_CreateObject();
     cJSON_AddNumberToObject(out, "year", rules_year(gen));
     cJSON_AddStringToObject(out, "unit", unit);
+    cJSON_AddStringToObject(out, "unit_code", unit);
     cJSON_AddNumberToObject(out, "version", r->version);
     cJSON_AddBoolToObject(out, "changed", r->changed);
     cJSON_AddStringToObject(out, "registered_at", r->registered_at);
@@ -67,9 +68,9 @@ static void registration_put_route(struct api_call *call)
     if (!body) return;
     cJSON *details = registration_check(call->api->store, gen, unit, body);
     if (!details) {
-        api_error(call, 500, "storage_error", "cannot read the people");
+        api_error(call, 500, "storage_error", "không đọc được danh sách cá nhân");
     } else if (cJSON_GetArraySize(details) > 0) {
-        api_invalid(call, "the registration has problems; nothing was stored", details);
+        api_invalid(call, "bản đăng ký có lỗi; không có gì được lưu", details);
         details = NULL;
     } else {
         struct registration_result result;
@@ -94,14 +95,15 @@ static void registration_get_route(struct api_call *call)
     const char *unit = call->params[1];
     if (!gen) return;
     if (call->who.scope == SCOPE_UNIT && strcmp(call->who.unit, unit) != 0) {
-        api_error(call, 403, "forbidden", "a unit token reads only its own registration");
+        api_error(call, 403, "forbidden",
+                  "token của đơn vị chỉ đọc được bản đăng ký của chính đơn vị mình");
         return;
     }
     struct registration_result r = {0};
     cJSON *latest = registrations_latest(call->api->store, rules_year(gen), unit, &r.version);
     if (r.version <= 0) {
         cJSON_Delete(latest);
-        api_error(call, 404, "not_registered", "this unit has not registered for this year");
+        api_error(call, 404, "not_registered", "đơn vị chưa đăng ký thi đua năm này");
         return;
     }
     cJSON_Delete(latest);

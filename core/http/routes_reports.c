@@ -74,7 +74,7 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
                                                  target->subject, target->code, facts);
         if (!problems) {
             cJSON_Delete(details);
-            api_error(call, 500, "rule_error", "the rules could not check the facts");
+            api_error(call, 500, "rule_error", "bộ quy tắc không kiểm tra được số liệu");
             return NULL;
         }
         cJSON *d;
@@ -83,7 +83,7 @@ static cJSON *checked_submission(struct api_call *call, struct rules_generation 
         cJSON_Delete(problems);
     }
     if (cJSON_GetArraySize(details) > 0) {
-        api_invalid(call, "the submission has problems; nothing was stored", details);
+        api_invalid(call, "báo cáo có lỗi; không có gì được lưu", details);
         return NULL;
     }
     cJSON_Delete(details);
@@ -109,7 +109,7 @@ static bool submit(struct api_call *call, const struct submission *s,
     case SUBMISSION_STORE_FAILED: api_store_error(call, STORE_FAILURE_IO, err); break;
     case SUBMISSION_EVALUATION:
         log_error("%s %s %s: %s", s->period, s->subject, s->code, err);
-        snprintf(msg, sizeof msg, "nothing was stored: %s", err);
+        snprintf(msg, sizeof msg, "không có gì được lưu: %s", err);
         api_error(call, 500, "rule_error", msg);
         break;
     case SUBMISSION_PERIOD_CLOSED: api_error(call, 409, "period_closed", err); break;
@@ -133,13 +133,16 @@ static int add_evaluation(cJSON *out, struct submission_result *result)
     return 200;
 }
 
-/* The reply to a stored submission: {period, unit|person, version, submitted_at, ...}. */
+/* The reply to a stored submission: {period, unit|person, subject, code, version,
+ * submitted_at, ...}; "unit"/"person" is the contract's name, "code" the vocabulary's. */
 static cJSON *stored_reply(const struct submission *s, const char *subject_field,
                            const struct submission_result *result)
 {
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "period", s->period);
     cJSON_AddStringToObject(out, subject_field, s->code);
+    cJSON_AddStringToObject(out, "subject", s->subject);
+    cJSON_AddStringToObject(out, "code", s->code);
     cJSON_AddNumberToObject(out, "version", result->version);
     cJSON_AddStringToObject(out, "submitted_at", result->submitted_at);
     return out;
@@ -177,7 +180,7 @@ static void unit_report_put(struct api_call *call)
     struct rules_generation *gen = api_period_rules(call, period, &p);
     if (!gen) return;
     if (!valid_code(code) || !units_exists(call->api->store, code)) {
-        api_error(call, 404, "unit_not_found", "no unit has this code");
+        api_error(call, 404, "unit_not_found", "không có đơn vị nào mang mã này");
         return;
     }
     if (!api_may_write_unit(call, code) || !period_open(call, period) ||
@@ -210,8 +213,7 @@ static bool hired_in_period(struct api_call *call, const char *code, const cJSON
              api_period_field(period, "code"));
     cJSON *details = cJSON_CreateArray();
     api_detail(details, "person", msg);
-    api_invalid(call, "the person was not a member during this period; nothing was stored",
-                details);
+    api_invalid(call, "cá nhân không thuộc đơn vị trong kỳ này; không có gì được lưu", details);
     return false;
 }
 
@@ -227,7 +229,7 @@ static void person_facts_put(struct api_call *call)
         valid_code(code) ? membership_unit_in_period(call->api->store, gen, period, code) : NULL;
     cJSON *body = NULL;
     if (!unit_code) {
-        api_error(call, 404, "person_not_found", "no person has this code");
+        api_error(call, 404, "person_not_found", "không có cá nhân nào mang mã này");
         goto done;
     }
     /* 403 before any word on the content. */

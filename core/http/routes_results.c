@@ -37,7 +37,7 @@ static bool hired_after_period(struct api_call *call, const char *code, const cJ
     char hired[CLOCK_DATE_LEN], msg[MESSAGE_LEN];
     if (!membership_hired_after(call->api->store, code, api_period_field(period, "to"), hired))
         return false;
-    snprintf(msg, sizeof msg, "%s was hired on %s, after period %s ended", code, hired,
+    snprintf(msg, sizeof msg, "%s được tuyển dụng ngày %s, sau khi kỳ %s kết thúc", code, hired,
              api_period_field(period, "code"));
     api_error(call, 404, "not_in_period", msg);
     return true;
@@ -104,7 +104,7 @@ static void evaluation_reply(struct api_call *call, const char *subject)
     }
     if (!valid_code(code) || !(person ? people_exists(st, code) : units_exists(st, code))) {
         api_error(call, 404, person ? "person_not_found" : "unit_not_found",
-                  person ? "no person has this code" : "no unit has this code");
+                  person ? "không có cá nhân nào mang mã này" : "không có đơn vị nào mang mã này");
         return;
     }
     if (person && hired_after_period(call, code, p)) return;
@@ -142,7 +142,7 @@ static void status_get(struct api_call *call)
         status = NULL;
     }
     if (!status)
-        api_error(call, 500, "internal", "cannot read the reports");
+        api_error(call, 500, "internal", "không đọc được các báo cáo");
     else
         api_reply(call, 200, status);
 }
@@ -156,7 +156,7 @@ static void ranking_get(struct api_call *call)
         ranking_of_period(call->api->store, rules_hash(gen), call->params[0],
                           api_period_field(p, "report_due"), api_period_field(p, "to"));
     if (!ranking)
-        api_error(call, 500, "internal", "cannot read the evaluations");
+        api_error(call, 500, "internal", "không đọc được kết quả đánh giá");
     else
         api_reply(call, 200, ranking);
 }
@@ -176,7 +176,7 @@ static void nominations_get(struct api_call *call)
     cJSON *file = nomination_file(call->api->store, call->api->rules, call->params[0],
                                   access_only_unit(&call->who));
     if (!file) {
-        api_error(call, 500, "internal", "cannot read the evaluations");
+        api_error(call, 500, "internal", "không đọc được kết quả đánh giá");
         return;
     }
     if (strcmp(format, "json") == 0) {
@@ -186,7 +186,7 @@ static void nominations_get(struct api_call *call)
     char *csv = nomination_file_csv(file);
     cJSON_Delete(file);
     if (!csv) {
-        api_error(call, 500, "internal", "out of memory");
+        api_error(call, 500, "internal", "hết bộ nhớ");
         return;
     }
     char filename[64];

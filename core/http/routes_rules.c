@@ -136,11 +136,11 @@ static void evaluate_post(struct api_call *call)
     cJSON *body = rs ? api_body_object(call) : NULL;
     if (!body) return;
     struct rules_generation *gen = rules_asked(rs, body);
-    char period[32], err[ERR_LEN] = "the evaluation could not be read back";
+    char period[32], err[ERR_LEN] = "không đọc lại được kết quả đánh giá";
     cJSON *details =
         check_request(gen, body, call->api->config->limits.evaluate_members, period, sizeof period);
     if (cJSON_GetArraySize(details) > 0) {
-        api_invalid(call, "the request has problems", details);
+        api_invalid(call, "yêu cầu có lỗi", details);
         cJSON_Delete(body);
         return;
     }
@@ -203,7 +203,8 @@ static void reload_reply(struct api_call *call, int rc, struct rules_report *rep
             cJSON_AddStringToObject(d, "message", report->problems[i]);
             cJSON_AddItemToArray(details, d);
         }
-        api_invalid(call, "the rules were refused; the previous rules keep serving", details);
+        api_invalid(call, "bộ quy tắc mới bị từ chối; bộ quy tắc đang dùng vẫn tiếp tục phục vụ",
+                    details);
         return;
     }
     struct rules_generation *gen = ruleset_newest(call->api->rules);
@@ -241,7 +242,7 @@ static void reload_ended(void *arg, int rc, struct rules_report *report, long re
 static void reload_post(struct api_call *call)
 {
     if (!call->api->rules) {
-        api_error(call, 503, "no_rules", "the daemon runs without a rules folder");
+        api_error(call, 503, "no_rules", "máy chủ chạy không có thư mục quy tắc");
         return;
     }
     struct rules_report report;
@@ -260,7 +261,7 @@ static void reload_post(struct api_call *call)
     w->later = http_response_later(call->resp);
     if (!w->later) {
         free(w);
-        api_error(call, 503, "overloaded", "out of memory");
+        api_error(call, 503, "overloaded", "hết bộ nhớ");
     } else if (call->api->reload_start(call->api->reload_ctx, call->who.name, reload_ended, w) !=
                0) {
         struct http_response resp = {.status = 200};

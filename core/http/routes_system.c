@@ -91,6 +91,7 @@ static void metrics(struct api_call *call)
 
 const struct route routes_system[] = {
     {"GET", "/healthz", ACCESS_PUBLIC, health},
-    {"GET", "/metrics", ACCESS_ANY_TOKEN, metrics},
+    {"GET", "/metrics", ACCESS_TOKEN_OR_TRUSTED, metrics},
+    {"GET", "/api/v1/openapi.json", ACCESS_PUBLIC, api_openapi_get},
     {NULL, NULL, ACCESS_PUBLIC, NULL},
 };

@@ -20,12 +20,10 @@ static void units_list(struct api_call *call)
 {
     cJSON *units = units_list_json(call->api->store);
     if (!units) {
-        api_error(call, 500, "internal", "cannot read units");
+        api_error(call, 500, "internal", "không đọc được danh sách đơn vị");
         return;
     }
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddItemToObject(body, "units", units);
-    api_reply(call, 200, body);
+    api_reply_page(call, cJSON_CreateObject(), "units", units, "code");
 }
 
 static void unit_get(struct api_call *call)
@@ -33,7 +31,7 @@ static void unit_get(struct api_call *call)
     const char *code = call->params[0];
     cJSON *unit = valid_code(code) ? units_get_json(call->api->store, code) : NULL;
     if (!unit) {
-        api_error(call, 404, "unit_not_found", "no unit has this code");
+        api_error(call, 404, "unit_not_found", "không có đơn vị nào mang mã này");
         return;
     }
     api_reply(call, 200, unit);
@@ -55,18 +53,19 @@ static void people_list(struct api_call *call)
     }
     bool filtered = found != 0;
     if (found < 0 || (filtered && !(valid_code(unit) && units_exists(call->api->store, unit)))) {
-        api_error(call, 404, "unit_not_found", "no unit has this code");
+        api_error(call, 404, "unit_not_found", "không có đơn vị nào mang mã này");
         return;
     }
     if (filtered && !api_may_read_unit(call, unit)) return;
     const char *day = NULL;
     if (in_period < 0) {
-        api_error(call, 404, "period_not_found", "no period has this code");
+        api_error(call, 404, "period_not_found", "không có kỳ nào mang mã này");
         return;
     }
     if (in_period > 0) {
         if (!filtered) {
-            api_error(call, 400, "unit_required", "period filters the people of one unit");
+            api_error(call, 400, "unit_required",
+                      "period chỉ dùng để lọc cá nhân của một đơn vị (cần thêm unit)");
             return;
         }
         const cJSON *p;
@@ -75,13 +74,12 @@ static void people_list(struct api_call *call)
     }
     cJSON *people = people_list_json(call->api->store, filtered ? unit : NULL, day);
     if (!people) {
-        api_error(call, 500, "internal", "cannot read people");
+        api_error(call, 500, "internal", "không đọc được danh sách cá nhân");
         return;
     }
     cJSON *body = cJSON_CreateObject();
     if (day) cJSON_AddStringToObject(body, "period", period);
-    cJSON_AddItemToObject(body, "people", people);
-    api_reply(call, 200, body);
+    api_reply_page(call, body, "people", people, "code");
 }
 
 /* One person with their stays: [{unit_code, since, until}], oldest first. */
@@ -96,7 +94,7 @@ static void person_get(struct api_call *call)
     }
     cJSON *stays = unit ? memberships_of_person(st, code) : NULL;
     if (!stays) {
-        api_error(call, 404, "person_not_found", "no person has this code");
+        api_error(call, 404, "person_not_found", "không có cá nhân nào mang mã này");
         free(unit);
         return;
     }

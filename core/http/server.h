@@ -21,7 +21,7 @@ struct http_header {
 
 struct http_request {
     const char *method;
-    const char *path;  /* without the query string, not percent-decoded */
+    const char *path;  /* without the query string, not percent-decoded (http_path_decode) */
     const char *query; /* after '?', or "" */
     struct http_header headers[HTTP_MAX_HEADERS];
     int header_count;
@@ -35,7 +35,7 @@ struct http_response {
     const char *content_type; /* static string; default JSON */
     char *body;               /* malloc'd; the server frees it */
     size_t body_len;
-    char extra_headers[256]; /* "Name: value\r\n" lines */
+    char extra_headers[512]; /* "Name: value\r\n" lines */
     void *connection;        /* the server's: which connection asked (http_response_later) */
     bool later;              /* the handler will answer through http_later_answer */
     char actor[128];         /* the token's name once authenticated, for the access log */
@@ -77,6 +77,13 @@ int http_query_param(const struct http_request *req, const char *name, char *out
 /* True when the path is well-formed UTF-8 and every query parameter's name and value
  * decode to well-formed UTF-8 without a NUL; otherwise why says which (in Vietnamese). */
 bool http_target_clean(const struct http_request *req, char *why, size_t whylen);
+/* Percent-decodes a request's path (RFC 3986 2.1) into out (outlen bytes; the decoded path
+ * is never longer than raw) for route matching. NULL when it decodes cleanly; otherwise the
+ * error code it is refused with (400), and why, in Vietnamese: "invalid_path" for a '%' not
+ * followed by two hex digits, an encoded '/' (%2F: a segment holding a slash), a NUL or
+ * another control character, or a "." or ".." segment (encoded or not: no route has one,
+ * and a code never is one); "invalid_utf8" when the bytes decoded are not UTF-8. */
+const char *http_path_decode(const char *raw, char *out, size_t outlen, char *why, size_t whylen);
 /* Sets a JSON error body {"error":{"code","message"}}. */
 void http_response_error(struct http_response *resp, int status, const char *code,
                          const char *message);

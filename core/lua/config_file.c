@@ -365,6 +365,46 @@ static int unknown_key(lua_State *L, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* metrics_from = { "127.0.0.1", "10.0.0.0/8", "::1" }: who reads /metrics without a token. */
+static int read_metrics_from(lua_State *L, struct config *cfg, const char *path, char *err,
+                             size_t errlen)
+{
+    mark_read(L, "metrics_from");
+    int type = lua_getfield(L, -1, "metrics_from");
+    int rc = 0;
+    if (type == LUA_TTABLE) {
+        size_t count = lua_rawlen(L, -1);
+        struct ip_network *nets = calloc(count ? count : 1, sizeof *nets);
+        for (size_t i = 0; rc == 0 && i < count; i++) {
+            int item = lua_rawgeti(L, -1, (lua_Integer)i + 1);
+            if (item != LUA_TSTRING || !nets || !ip_network_parse(lua_tostring(L, -1), &nets[i])) {
+                snprintf(err, errlen,
+                         "%s:%d: metrics_from[%zu]: cần một địa chỉ hoặc một mạng "
+                         "(\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"), không phải %s%s%s",
+                         path, line_of_key(path, "metrics_from"), i + 1,
+                         item == LUA_TSTRING ? "\"" : "",
+                         item == LUA_TSTRING ? lua_tostring(L, -1) : lua_typename(L, item),
+                         item == LUA_TSTRING ? "\"" : "");
+                rc = -1;
+            }
+            lua_pop(L, 1);
+        }
+        if (rc == 0) {
+            free(cfg->metrics_from);
+            cfg->metrics_from = nets;
+            cfg->metrics_from_count = count;
+        } else {
+            free(nets);
+        }
+    } else if (type != LUA_TNIL) {
+        snprintf(err, errlen, "%s:%d: metrics_from: cần một danh sách địa chỉ, không phải %s", path,
+                 line_of_key(path, "metrics_from"), lua_typename(L, type));
+        rc = -1;
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
 /* Runs the file in an empty environment and leaves its table on the stack: the one it
  * returns, or the globals it assigned. */
 static int run_file(struct sandbox *sb, const char *path, char *err, size_t errlen)
@@ -413,7 +453,8 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
         read_path(L, "plugins", &cfg->plugins, cfg->dir, path, err, errlen) ||
         read_string(L, "timezone", &cfg->timezone, path, err, errlen) ||
         read_string(L, "log_level", &cfg->log_level, path, err, errlen) ||
-        read_limits(L, &cfg->limits, path, err, errlen))
+        read_limits(L, &cfg->limits, path, err, errlen) ||
+        read_metrics_from(L, cfg, path, err, errlen))
         return -1;
     if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
         strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {

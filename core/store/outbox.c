@@ -45,6 +45,9 @@ static cJSON *message_of(sqlite3_stmt *stmt)
         default: cJSON_AddStringToObject(m, names[i], store_column_text(stmt, i)); break;
         }
     }
+    /* One vocabulary: every identifier is a code (the contract's "unit" stays). */
+    const cJSON *unit = cJSON_GetObjectItemCaseSensitive(m, "unit");
+    if (cJSON_IsString(unit)) cJSON_AddStringToObject(m, "unit_code", unit->valuestring);
     return m;
 }
 

@@ -102,5 +102,6 @@ void config_free(struct config *cfg)
     free(cfg->timezone);
     free(cfg->log_level);
     cJSON_Delete(cfg->channels);
+    free(cfg->metrics_from);
     memset(cfg, 0, sizeof *cfg);
 }

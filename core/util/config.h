@@ -6,6 +6,8 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+#include "util/networks.h"
+
 struct config_limits {
     size_t body_bytes;           /* largest request body; 413 past it */
     size_t header_bytes;         /* request line + headers; 431 past it */
@@ -41,6 +43,10 @@ struct config {
     char *log_level;
     struct config_limits limits;
     cJSON *channels; /* {name: {options}}: the notification channels set up; {} when none */
+    /* Addresses and networks that read /metrics without a token (Prometheus); none by
+     * default. */
+    struct ip_network *metrics_from;
+    size_t metrics_from_count;
 };
 
 /* Fills cfg with the defaults (the README's configuration table), paths relative to

@@ -9,9 +9,11 @@
  * with its length, NUL-terminated after it.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/etag.h"
 #include "http/parse.h"
 #include "support.h"
 
@@ -146,6 +148,79 @@ START_TEST(test_request_line_is_strict)
 }
 END_TEST
 
+/* The decoded path, or the refusal's code, of a raw path. */
+static const char *decoded(const char *raw)
+{
+    static char out[256];
+    char why[160];
+    const char *code = http_path_decode(raw, out, sizeof out, why, sizeof why);
+    return code ? code : out;
+}
+
+START_TEST(test_paths_are_percent_decoded)
+{
+    ck_assert_str_eq(decoded("/api/v1/units/VP"), "/api/v1/units/VP");
+    ck_assert_str_eq(decoded("/api/v1/units/%56%50"), "/api/v1/units/VP");
+    ck_assert_str_eq(decoded("/api/v1/units/V%c3%9d"), "/api/v1/units/V\xc3\x9d");
+    ck_assert_str_eq(decoded("/a/b/"), "/a/b/");
+    ck_assert_str_eq(decoded("/a/.b/c..d"), "/a/.b/c..d");
+    ck_assert_str_eq(decoded("/%2e%2e"), "invalid_path");
+    ck_assert_str_eq(decoded("/a/./b"), "invalid_path");
+    ck_assert_str_eq(decoded("/a/.."), "invalid_path");
+    ck_assert_str_eq(decoded("/a%2Fb"), "invalid_path");
+    ck_assert_str_eq(decoded("/a%00b"), "invalid_path");
+    ck_assert_str_eq(decoded("/a%7f"), "invalid_path");
+    ck_assert_str_eq(decoded("/a%"), "invalid_path");
+    ck_assert_str_eq(decoded("/a%4"), "invalid_path");
+    ck_assert_str_eq(decoded("/a%g0"), "invalid_path");
+    ck_assert_str_eq(decoded("/a%c3"), "invalid_utf8");
+    char small[4], why[64];
+    ck_assert_str_eq(http_path_decode("/abcd", small, sizeof small, why, sizeof why),
+                     "invalid_path");
+}
+END_TEST
+
+START_TEST(test_etag_is_a_hash_of_the_body)
+{
+    char a[HTTP_ETAG_LEN], b[HTTP_ETAG_LEN], c[HTTP_ETAG_LEN];
+    http_etag_of("{\"x\":1}", 7, a);
+    http_etag_of("{\"x\":1}", 7, b);
+    http_etag_of("{\"x\":2}", 7, c);
+    ck_assert_str_eq(a, b);
+    ck_assert_str_ne(a, c);
+    ck_assert_uint_eq(strlen(a), 34);
+    ck_assert_int_eq(a[0], '"');
+    ck_assert_int_eq(a[33], '"');
+}
+END_TEST
+
+START_TEST(test_if_none_match_turns_200_into_304)
+{
+    struct http_request req = {.method = "GET", .path = "/", .query = ""};
+    struct http_response resp = {.status = 200, .body = strdup("{}"), .body_len = 2};
+    char tag[HTTP_ETAG_LEN];
+    http_etag_of("{}", 2, tag);
+    req.headers[0] = (struct http_header){"If-None-Match", "\"nope\", W/\"x\""};
+    req.header_count = 1;
+    http_etag_apply(&req, &resp);
+    ck_assert_int_eq(resp.status, 200);
+    ck_assert_ptr_nonnull(strstr(resp.extra_headers, tag));
+    ck_assert_ptr_nonnull(strstr(resp.extra_headers, "Cache-Control: private, no-cache\r\n"));
+    char list[80];
+    snprintf(list, sizeof list, "\"nope\", W/%s", tag);
+    req.headers[0].value = list;
+    resp.extra_headers[0] = '\0';
+    http_etag_apply(&req, &resp);
+    ck_assert_int_eq(resp.status, 304);
+    ck_assert_uint_eq(resp.body_len, 2); /* the 200's length, for Content-Length */
+    struct http_response error = {.status = 404};
+    http_etag_apply(&req, &error);
+    ck_assert_int_eq(error.status, 404);
+    ck_assert_str_eq(error.extra_headers, "");
+    free(resp.body);
+}
+END_TEST
+
 static Suite *http_parse_suite(void)
 {
     Suite *s = suite_create("http_parse");
@@ -158,6 +233,9 @@ static Suite *http_parse_suite(void)
     tcase_add_test(tc, test_ambiguous_field_lines_are_refused);
     tcase_add_test(tc, test_host_once_in_http11);
     tcase_add_test(tc, test_request_line_is_strict);
+    tcase_add_test(tc, test_paths_are_percent_decoded);
+    tcase_add_test(tc, test_etag_is_a_hash_of_the_body);
+    tcase_add_test(tc, test_if_none_match_turns_200_into_304);
     suite_add_tcase(s, tc);
     return s;
 }
