@@ -44,6 +44,8 @@ extern const struct route routes_outbox[];
 extern const struct route routes_periods[];
 extern const struct route routes_registrations[];
 extern const struct route routes_consolidated[];
+extern const struct route routes_versions[];
+extern const struct route routes_console[];
 
 /* Replies with a JSON value (consumed). */
 void api_reply(struct api_call *call, int status, cJSON *body);

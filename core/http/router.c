@@ -25,8 +25,9 @@
 
 /* Every family's table, searched in this order. */
 static const struct route *const route_tables[] = {
-    routes_system, routes_units,   routes_reports,       routes_results,      routes_rules,
-    routes_outbox, routes_periods, routes_registrations, routes_consolidated,
+    routes_system,       routes_units,    routes_reports, routes_results,
+    routes_rules,        routes_outbox,   routes_periods, routes_registrations,
+    routes_consolidated, routes_versions, routes_console,
 };
 
 /* ---- routing -------------------------------------------------------------------------- */
