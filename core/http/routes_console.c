@@ -1,8 +1,8 @@
 /*
  * routes_console.c — the web console's static files, from the folder the configuration's
- * `web` names: `/console/` is its index.html, `/console/NAME` and `/console/DIR/NAME` the
- * other files, and `/` sends a browser to `/console/`. Public (the pages hold no data; what
- * they show comes from the API with the user's token).
+ * `web` names: `/console/` is its index.html, `/console/NAME`, `/console/DIR/NAME` and
+ * `/console/DIR/DIR/NAME` the other files, and `/` sends a browser to `/console/`. Public (the
+ * pages hold no data; what they show comes from the API with the user's token).
  *
  * Each path segment is letters, digits, `-`, `_` and dots, never first: no `..`, no hidden
  * file, no encoded byte, so nothing outside the folder is reachable. A known extension gives
@@ -80,22 +80,26 @@ static void not_found(struct api_call *call)
     api_error(call, 404, "not_found", "no such resource");
 }
 
-/* Serves web/dir/name (dir NULL: web/name). */
-static void serve_file(struct api_call *call, const char *dir, const char *name)
+/* Serves web/SEGMENT/…/NAME: the path's segments below /console/, the last one the file's
+ * name. */
+static void serve_file(struct api_call *call, const char *const *segments, int count)
 {
     const char *root = call->api->config->web;
-    const char *type = type_of(name);
+    const char *type = type_of(segments[count - 1]);
     char path[PATH_LEN];
-    if (!root || !type || !safe_segment(name) || (dir && !safe_segment(dir))) {
+    size_t used = root ? (size_t)snprintf(path, sizeof path, "%s", root) : sizeof path;
+    for (int i = 0; i < count && used < sizeof path; i++) {
+        if (!safe_segment(segments[i]))
+            used = sizeof path;
+        else
+            used += (size_t)snprintf(path + used, sizeof path - used, "/%s", segments[i]);
+    }
+    if (!type || used >= sizeof path) {
         not_found(call);
         return;
     }
-    int n = dir ? snprintf(path, sizeof path, "%s/%s/%s", root, dir, name)
-                : snprintf(path, sizeof path, "%s/%s", root, name);
     size_t len = 0;
-    char *data = n > 0 && (size_t)n < sizeof path && files_is_regular(path)
-                     ? files_read_whole(path, &len)
-                     : NULL;
+    char *data = files_is_regular(path) ? files_read_whole(path, &len) : NULL;
     if (!data) {
         not_found(call);
         return;
@@ -124,17 +128,23 @@ static void serve_file(struct api_call *call, const char *dir, const char *name)
 
 static void console_index(struct api_call *call)
 {
-    serve_file(call, NULL, "index.html");
+    static const char *const index[] = {"index.html"};
+    serve_file(call, index, 1);
 }
 
 static void console_file(struct api_call *call)
 {
-    serve_file(call, NULL, call->params[0]);
+    serve_file(call, call->params, 1);
 }
 
-static void console_nested_file(struct api_call *call)
+static void console_file_in_dir(struct api_call *call)
 {
-    serve_file(call, call->params[0], call->params[1]);
+    serve_file(call, call->params, 2);
+}
+
+static void console_file_in_subdir(struct api_call *call)
+{
+    serve_file(call, call->params, 3);
 }
 
 /* `/` is where a browser lands: the console. */
@@ -153,6 +163,7 @@ const struct route routes_console[] = {
     {"GET", "/", ACCESS_PUBLIC, root_redirect},
     {"GET", "/console", ACCESS_PUBLIC, console_index},
     {"GET", "/console/{file}", ACCESS_PUBLIC, console_file},
-    {"GET", "/console/{dir}/{file}", ACCESS_PUBLIC, console_nested_file},
+    {"GET", "/console/{dir}/{file}", ACCESS_PUBLIC, console_file_in_dir},
+    {"GET", "/console/{dir}/{sub}/{file}", ACCESS_PUBLIC, console_file_in_subdir},
     {NULL, NULL, ACCESS_PUBLIC, NULL},
 };

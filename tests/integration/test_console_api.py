@@ -74,7 +74,7 @@ class ConsoleApiTest(unittest.TestCase):
     def test_nothing_outside_web(self):
         for path in ("/console/../README.md", "/console/..%2fREADME.md", "/console/%2e%2e/x.js",
                      "/console/.hidden.js", "/console/js/../../README.md", "/console/README.md",
-                     "/console/js/nope.js", "/console/a/b/c.js"):
+                     "/console/js/nope.js", "/console/a/b/c/d.js", "/console/js/pages/../../../README.md"):
             resp = self.d.raw(("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                                % path).encode())
             self.assertIn(resp.status, (400, 404), path)
