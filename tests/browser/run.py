@@ -34,6 +34,8 @@ def main():
     if not os.access(chromium, os.X_OK):
         print("FAIL %s is not installed (scripts/deps installs chromium)" % chromium)
         return 1
+    artifacts = os.path.join(HERE, "artifacts")
+    shutil.rmtree(artifacts, ignore_errors=True)  # this run's screenshots only
     rules_root = tempfile.mkdtemp(prefix="thidua-browser-rules-")
     try:
         shutil.copytree(os.path.join(RULES_DIR, "2025"), os.path.join(rules_root, "2025"))
@@ -47,7 +49,7 @@ def main():
                       "'smtp: 550 hộp thư không tồn tại' WHERE id = ?", (row,))
             env = dict(os.environ, BASE_URL=d.base_url, TOKENS=json.dumps(d.tokens),
                        RULES_DIR=os.path.join(rules_root, "2025"), FAILED_MESSAGE=str(row),
-                       CHROMIUM=chromium, ARTIFACTS=os.path.join(HERE, "artifacts"))
+                       CHROMIUM=chromium, ARTIFACTS=artifacts)
             result = subprocess.run(["node", os.path.join(HERE, "console.test.mjs")], env=env,
                                     cwd=HERE, timeout=NODE_TIMEOUT)
             return result.returncode

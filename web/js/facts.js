@@ -1,6 +1,6 @@
 // facts.js — a form field for each fact the ruleset declares (label, type, range): a
 // checkbox for a boolean, a number field with its bounds for an integer, a select for a
-// rating; reading the fields back into facts; showing a 422's problems beside their fields.
+// rating (an optional boolean: a select, so "not given" stays apart from "no"); reading the fields back into facts; showing a 422's problems beside their fields.
 
 import { h } from './dom.js';
 
@@ -20,8 +20,13 @@ export function valueName(v) {
 export function factInput(fact, value, prefix, attrs = {}) {
   const id = prefix + fact.name;
   const common = { id, name: fact.name, 'data-fact': fact.name, 'aria-describedby': 'err-' + id, ...attrs };
-  if (fact.type === 'boolean') {
+  if (fact.type === 'boolean' && !fact.optional) {
     return h('input', { ...common, type: 'checkbox', checked: value === true });
+  }
+  if (fact.type === 'boolean') { // optional: "not given" stays apart from "no"
+    return h('select', { ...common, 'data-type': 'boolean' },
+      [['', '— không khai —'], ['true', 'Có'], ['false', 'Không']].map(([v, text]) =>
+        h('option', { value: v, selected: String(value ?? '') === v }, text)));
   }
   if (fact.type === 'enum') {
     return h('select', common,
@@ -49,6 +54,7 @@ export function readFacts(root) {
     if (el.type === 'checkbox') facts[name] = el.checked;
     else if (el.value === '') continue;
     else if (el.type === 'number') facts[name] = Number(el.value);
+    else if (el.dataset.type === 'boolean') facts[name] = el.value === 'true';
     else facts[name] = el.value;
   }
   return facts;

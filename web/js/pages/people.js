@@ -31,7 +31,7 @@ function row(catalog, period, person, latest, writable) {
   tr.append(h('th', { scope: 'row' }, person.full_name, h('br'), h('small', {}, `${person.code} · ${person.position || ''}`)));
   for (const f of facts) {
     const label = `${f.label} – ${person.full_name}`;
-    tr.append(h('td', {}, factInput(f, latest.facts[f.name], prefix, { 'aria-label': label, disabled: !writable }),
+    tr.append(h('td', { 'data-label': f.label }, factInput(f, latest.facts[f.name], prefix, { 'aria-label': label, disabled: !writable }),
       h('span', { class: 'field-error', id: 'err-' + prefix + f.name })));
   }
   tr.append(h('td', {}, save), message);

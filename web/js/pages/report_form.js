@@ -13,8 +13,8 @@ function field(fact, value) {
   const input = factInput(fact, value, PREFIX);
   const hint = factHint(fact);
   const label = h('label', { for: PREFIX + fact.name }, fact.label);
-  return h('div', { class: 'field ' + fact.type },
-    fact.type === 'boolean' ? [input, ' ', label] : [label, input],
+  return h('div', { class: 'field ' + (fact.optional ? 'optional ' : '') + fact.type },
+    fact.type === 'boolean' && !fact.optional ? [input, ' ', label] : [label, input],
     hint ? h('small', {}, hint) : null,
     h('span', { class: 'field-error', id: 'err-' + PREFIX + fact.name, 'aria-live': 'polite' }));
 }

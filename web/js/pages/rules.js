@@ -39,7 +39,7 @@ export async function render(ctx, [year]) {
       ? h('div', { id: 'last-refused', class: 'notice error', role: 'alert' },
         h('p', {}, `Lần nạp lại lúc ${dateTime(refused.at)} bị từ chối; bộ quy tắc cũ vẫn đang áp dụng:`),
         h('ul', {}, refused.problems.map((p) => h('li', { class: 'mono' }, p))))
-      : h('p', { id: 'last-refused', class: 'notice ok' }, 'Lần nạp lại gần nhất đã thành công.'),
+      : h('p', { id: 'last-refused', class: 'notice ok' }, 'Không lần nạp lại nào bị từ chối kể từ khi bộ quy tắc đang áp dụng được nạp.'),
     reload, status,
     table('Tiêu chí', ['Mã', 'Áp dụng cho', 'Nội dung', 'Điểm'],
       rules.criteria.map((c) => [c.id, c.subject === 'unit' ? 'Tập thể' : 'Cá nhân', c.title, String(c.points)]),
