@@ -173,7 +173,7 @@ scenario('an administrator retries a failed message', async ({ page }) => {
   await page.locator(`#outbox-table tr[data-id="${process.env.FAILED_MESSAGE}"]:not([data-status="failed"])`).waitFor();
   assert.equal(await page.locator(`#outbox-table tr[data-id="${process.env.FAILED_MESSAGE}"] button.retry`).count(), 0);
   // The next reminders, as the schedule would send them: a dry run.
-  await page.getByLabel('Nếu đồng hồ chỉ').fill('2025-11-20T10:00');
+  await page.getByLabel('Nếu đồng hồ chỉ').fill('20/11/2025 10:00');
   await page.getByRole('button', { name: 'Xem' }).click();
   await page.locator('#reminders table').waitFor();
   assert.match(await page.locator('#reminders').textContent(), /17\/11\/2025/);
@@ -218,6 +218,24 @@ scenario('a person\'s row is edited in place', async ({ page }) => {
   await row.getByRole('button', { name: 'Lưu' }).click();
   await row.locator('.notice.ok').waitFor();
   assert.match(await row.locator('.notice.ok').textContent(), /Đã lưu \(phiên bản 1\)/);
+});
+
+scenario('the Office downloads the consolidated report as xlsx and CSV in one click', async ({ page }) => {
+  await signIn(page, 'admin', '#/khen-thuong/2025-Y');
+  for (const [button, check] of [
+    ['Tải báo cáo tổng hợp (xlsx)', (b) => assert.equal(b.subarray(0, 2).toString(), 'PK')],
+    ['Tải báo cáo tổng hợp (CSV)', (b) => assert.deepEqual([...b.subarray(0, 3)], [0xef, 0xbb, 0xbf])]]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+    assert.match(download.suggestedFilename(), /^bao-cao-2025-Y\.(xlsx|csv)$/);
+    check(fs.readFileSync(await download.path()));
+  }
+  await page.getByRole('button', { name: 'In' }).waitFor();
+});
+
+scenario('a unit token is offered no consolidated report (its annex names other units\' people)', async ({ page }) => {
+  await signIn(page, 'unit:VP', '#/khen-thuong/2025-Y');
+  await page.getByRole('button', { name: 'In' }).waitFor();
+  assert.equal(await page.locator('#download-xlsx, #download-csv').count(), 0);
 });
 
 scenario('the rules page shows the hash, the criteria and a refused reload\'s errors', async ({ page }) => {

@@ -9,12 +9,15 @@ import { number } from '../format.js';
 import { closedBanner, periodOf, periodSelect } from './common.js';
 
 function list(l) {
-  const rows = l.entries.map((e) => [e.name, e.code, e.unit_code || '', e.prize && e.prize.amount ? number(e.prize.amount) + ' đ' : '']);
+  const rows = l.entries.map((e) => [e.name, e.code, e.unit_code || '', e.registered ? 'Có' : 'Không',
+    e.prize ? number(e.prize) + ' đ' : '']);
   const notQualified = l.registered_not_qualified || [];
   return h('section', { class: 'nomination-list' },
     h('h3', {}, `${l.name} — ${l.decided_by} (${l.count ?? l.entries.length})`),
-    rows.length ? table(null, ['Tên', 'Mã', 'Đơn vị', 'Tiền thưởng'], rows) : notice('info', 'Không có ai.'),
-    l.total_prize ? h('p', {}, `Tổng tiền thưởng: ${number(l.total_prize)} đ`) : null,
+    (l.prizes || []).map((p) => h('p', { class: 'muted' },
+      `Mức thưởng: ${number(p.multiple)} lần mức lương cơ sở = ${number(p.amount)} đ (${p.source}).`)),
+    rows.length ? table(null, ['Tên', 'Mã', 'Đơn vị', 'Đã đăng ký', 'Tiền thưởng'], rows) : notice('info', 'Không có ai.'),
+    l.total_prize ? h('p', {}, `Tổng tiền thưởng của danh sách: ${number(l.total_prize)} đ`) : null,
     notQualified.length ? h('details', {}, h('summary', {}, `Đăng ký nhưng chưa đủ điều kiện (${notQualified.length})`),
       h('ul', {}, notQualified.map((e) => h('li', {}, `${e.name}: ${(e.reasons || []).join('; ')}`)))) : null);
 }
@@ -42,6 +45,8 @@ export async function render(ctx, [code]) {
       ctx.office ? h('button', { type: 'button', id: 'download-xlsx', onclick: get('xlsx') }, 'Tải báo cáo tổng hợp (xlsx)') : null,
       ctx.office ? h('button', { type: 'button', id: 'download-csv', onclick: get('csv') }, 'Tải báo cáo tổng hợp (CSV)') : null),
     message,
-    files.total_prize ? h('p', {}, `Tổng tiền thưởng: ${number(files.total_prize)} đ`) : null,
+    files.total_prize ? h('p', { id: 'total-prize' }, `Tổng tiền thưởng: ${number(files.total_prize)} đ`) : null,
+    (files.groups || []).length ? h('ul', {}, files.groups.map((g) =>
+      h('li', {}, `${g.decided_by}: ${g.count} tên, ${number(g.total_prize)} đ`))) : null,
     (files.lists || []).length ? files.lists.map(list) : notice('info', 'Chưa có danh sách nào.'));
 }
