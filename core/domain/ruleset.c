@@ -22,6 +22,7 @@
 #include "store/evaluations.h"
 #include "store/facts.h"
 #include "store/periods.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/metrics.h"
 
@@ -295,14 +296,42 @@ static void tell_reload(struct store *st, struct rules_generation *gen, size_t t
 }
 
 /* Puts the new set in service and frees what is no longer used. */
+static void forget_refusal(struct ruleset_refusal *r)
+{
+    for (size_t i = 0; i < r->count; i++)
+        free(r->problems[i]);
+    free(r->problems);
+    memset(r, 0, sizeof *r);
+}
+
+/* Keeps a refused reload's problems for the API (GET /api/v1/rules). */
+static void remember_refusal(struct ruleset *rs, const struct rules_report *report)
+{
+    forget_refusal(&rs->refused);
+    clock_now_iso(rs->refused.at, sizeof rs->refused.at);
+    rs->refused.problems = calloc(report->problem_count + 1, sizeof *rs->refused.problems);
+    for (size_t i = 0; rs->refused.problems && i < report->problem_count; i++) {
+        rs->refused.problems[i] = strdup(report->problems[i]);
+        if (rs->refused.problems[i]) rs->refused.count++;
+    }
+}
+
 static void swap_in(struct ruleset *rs, struct ruleset_year *years, size_t count, const bool *fresh)
 {
+    char now[sizeof years->loaded_at];
+    clock_now_iso(now, sizeof now);
+    for (size_t j = 0; j < count; j++)
+        memcpy(years[j].loaded_at, now, sizeof now);
     for (size_t i = 0; i < rs->count; i++) {
         bool kept = false;
-        for (size_t j = 0; j < count; j++)
-            kept |= !fresh[j] && years[j].gen == rs->years[i].gen;
+        for (size_t j = 0; j < count; j++) {
+            if (fresh[j] || years[j].gen != rs->years[i].gen) continue;
+            kept = true;
+            memcpy(years[j].loaded_at, rs->years[i].loaded_at, sizeof now);
+        }
         if (kept) rs->years[i].gen = NULL;
     }
+    forget_refusal(&rs->refused);
     free_years(rs->years, rs->count);
     rs->years = years;
     rs->count = count;
@@ -351,6 +380,7 @@ int ruleset_reload_finish(struct ruleset *rs, struct ruleset_pending *p,
     if (p->rc != 0) {
         for (size_t i = 0; i < report->problem_count; i++)
             log_warn("rules: %s", report->problems[i]);
+        remember_refusal(rs, report);
         log_warn("rules in %s refused; %s", rs->root,
                  rs->count ? "the previous rules keep serving" : "no rules are loaded");
         return -1;
@@ -382,5 +412,6 @@ void ruleset_free(struct ruleset *rs)
 {
     free_years(rs->years, rs->count);
     free(rs->root);
+    forget_refusal(&rs->refused);
     memset(rs, 0, sizeof *rs);
 }

@@ -19,6 +19,15 @@
 struct ruleset_year {
     char *dir;                    /* its folder */
     struct rules_generation *gen; /* loaded and self-tested */
+    char loaded_at[40];           /* when this generation was loaded (ISO, local time) */
+};
+
+/* The last reload that was refused, kept until one succeeds: when, and its problems
+ * (`file:line: message`), so the console shows whether an edited file took. */
+struct ruleset_refusal {
+    char at[40]; /* "" while none */
+    char **problems;
+    size_t count;
 };
 
 struct ruleset {
@@ -32,6 +41,7 @@ struct ruleset {
      * (the API answers writes 503 reload_in_progress; the reminder pass and the outbox's
      * sender wait for their next turn). */
     bool reloading;
+    struct ruleset_refusal refused;
 };
 
 /* A reload prepared and not yet swapped in: the new set, and what its load said. */

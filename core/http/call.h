@@ -47,6 +47,8 @@ extern const struct route routes_periods[];
 extern const struct route routes_registrations[];
 extern const struct route routes_consolidated[];
 extern const struct route routes_audit[];
+extern const struct route routes_versions[];
+extern const struct route routes_console[];
 
 /* The OpenAPI 3.1 document (core/http/openapi.json, compiled in; len bytes, not
  * NUL-terminated), and the handler that serves it (http/openapi.c). */

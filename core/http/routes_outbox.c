@@ -2,12 +2,16 @@
  * routes_outbox.c — notifications over HTTP: the outbox (an admin or a read token sees all
  * of it, a unit token its own unit's messages) and the deadlines as iCalendar
  * (calendar.ics, public: deadlines carry no personal data, and calendar applications
- * subscribe without a token; ?unit=CODE gives that unit's open obligations).
+ * subscribe without a token; ?unit=CODE gives that unit's open obligations); an admin's
+ * retry of a failed or cancelled message; and the reminders the schedule would send at a
+ * moment (`remind --dry-run` over HTTP: nothing is queued; a unit token sees its own).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/calendar.h"
+#include "domain/outbox.h"
+#include "domain/reminders.h"
 #include "http/call.h"
 #include "store/outbox.h"
 #include "util/validate.h"
@@ -80,7 +84,78 @@ static void calendar_get(struct api_call *call)
     call->resp->body_len = strlen(text);
 }
 
+static void outbox_retry_post(struct api_call *call)
+{
+    char *end;
+    long long id = strtoll(call->params[0], &end, 10);
+    enum outbox_change rc =
+        *end || id <= 0 ? OUTBOX_NOT_FOUND : outbox_retry(call->api->store, id, call->who.name);
+    switch (rc) {
+    case OUTBOX_CHANGED: break;
+    case OUTBOX_NOT_FOUND:
+        api_error(call, 404, "message_not_found", "không có tin nhắn này");
+        return;
+    case OUTBOX_NOT_NOW:
+        api_error(call, 409, "not_retryable", "chỉ gửi lại được tin nhắn lỗi hoặc đã huỷ");
+        return;
+    case OUTBOX_BUSY: api_error(call, 503, "busy", "the database is busy; try again"); return;
+    }
+    cJSON *message = outbox_get(call->api->store, id);
+    api_reply(call, 200, message ? message : cJSON_CreateObject());
+}
+
+/* The channels set up in the configuration, and the log channel that is always on. */
+static cJSON *configured_channels(const struct config *cfg)
+{
+    cJSON *names = cJSON_CreateArray();
+    bool log = false;
+    for (const cJSON *c = cfg->channels ? cfg->channels->child : NULL; c; c = c->next) {
+        cJSON_AddItemToArray(names, cJSON_CreateString(c->string));
+        log = log || strcmp(c->string, "log") == 0;
+    }
+    if (!log) cJSON_AddItemToArray(names, cJSON_CreateString("log"));
+    return names;
+}
+
+/* ?at=YYYY-MM-DDTHH:MM (now by default): what the reminder pass would send then. */
+static void reminders_get(struct api_call *call)
+{
+    struct ruleset *rs = api_ruleset(call);
+    if (!rs) return;
+    char at[PARAM_LEN], err[ERR_LEN];
+    int asked = http_query_param(call->req, "at", at, sizeof at);
+    if (asked < 0 || (asked && !reminders_valid_moment(at))) {
+        api_error(call, 400, "bad_moment", "at là giờ địa phương dạng YYYY-MM-DDTHH:MM");
+        return;
+    }
+    if (!asked) reminders_now(at);
+    cJSON *channels = configured_channels(call->api->config);
+    struct reminder_pass pass;
+    int rc = reminders_run(call->api->store, rs, at, channels, false, &pass, err, sizeof err);
+    cJSON_Delete(channels);
+    if (rc != 0) {
+        api_error(call, 500, "internal", err);
+        return;
+    }
+    cJSON *messages = cJSON_CreateArray(), *m;
+    while ((m = cJSON_DetachItemFromArray(pass.messages, 0)) != NULL) {
+        const cJSON *unit = cJSON_GetObjectItemCaseSensitive(m, "unit");
+        if (call->who.scope == SCOPE_UNIT &&
+            !(cJSON_IsString(unit) && strcmp(unit->valuestring, call->who.unit) == 0))
+            cJSON_Delete(m);
+        else
+            cJSON_AddItemToArray(messages, m);
+    }
+    reminder_pass_free(&pass);
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "at", at);
+    cJSON_AddItemToObject(body, "messages", messages);
+    api_reply(call, 200, body);
+}
+
 const struct route routes_outbox[] = {
+    {"POST", "/api/v1/outbox/{id}/retry", ACCESS_ADMIN, outbox_retry_post},
+    {"GET", "/api/v1/reminders", ACCESS_ANY_TOKEN, reminders_get},
     {"GET", "/api/v1/outbox", ACCESS_ANY_TOKEN, outbox_list_get},
     {"GET", "/api/v1/calendar.ics", ACCESS_PUBLIC, calendar_get},
     {NULL, NULL, ACCESS_PUBLIC, NULL},

@@ -17,6 +17,7 @@
 #include "domain/evaluation_failures.h"
 #include "domain/membership.h"
 #include "domain/nomination_file.h"
+#include "domain/periods.h"
 #include "domain/ranking.h"
 #include "domain/registration.h"
 #include "domain/status.h"
@@ -141,10 +142,13 @@ static void status_get(struct api_call *call)
         cJSON_Delete(status);
         status = NULL;
     }
-    if (!status)
+    if (!status) {
         api_error(call, 500, "internal", "không đọc được các báo cáo");
-    else
-        api_reply(call, 200, status);
+        return;
+    }
+    /* A closed period is a record: a console shows it read-only. */
+    cJSON_AddBoolToObject(status, "closed", period_is_closed(call->api->store, call->params[0]));
+    api_reply(call, 200, status);
 }
 
 static void ranking_get(struct api_call *call)

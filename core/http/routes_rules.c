@@ -167,9 +167,23 @@ static cJSON *years_in_service(const struct ruleset *rs)
         cJSON_AddNumberToObject(y, "year", rules_year(rs->years[i].gen));
         cJSON_AddStringToObject(y, "rules_hash", rules_hash(rs->years[i].gen));
         cJSON_AddStringToObject(y, "summary", rules_summary(rs->years[i].gen));
+        cJSON_AddStringToObject(y, "loaded_at", rs->years[i].loaded_at);
         cJSON_AddItemToArray(years, y);
     }
     return years;
+}
+
+/* The last refused reload since the rules in service were loaded: {at, problems}, or null
+ * when the last reload took. */
+static cJSON *last_refusal(const struct ruleset *rs)
+{
+    if (!rs->refused.at[0]) return cJSON_CreateNull();
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddStringToObject(out, "at", rs->refused.at);
+    cJSON *problems = cJSON_AddArrayToObject(out, "problems");
+    for (size_t i = 0; i < rs->refused.count; i++)
+        cJSON_AddItemToArray(problems, cJSON_CreateString(rs->refused.problems[i]));
+    return out;
 }
 
 /* One year's catalog (?year=2025; the newest by default) and the list of years. No
@@ -188,6 +202,7 @@ static void rules_get(struct api_call *call)
     cJSON *out = cJSON_Duplicate(rules_catalog(gen), 1);
     cJSON_AddStringToObject(out, "rules_hash", rules_hash(gen));
     cJSON_AddItemToObject(out, "years", years_in_service(rs));
+    cJSON_AddItemToObject(out, "last_refused", last_refusal(rs));
     api_reply(call, 200, out);
 }
 

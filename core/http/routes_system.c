@@ -2,7 +2,8 @@
  * routes_system.c — the daemon about itself: /healthz (public: liveness, schema version,
  * the active rules hash, whether the store can take a write — 503 when it cannot) and /metrics
  * (Prometheus text, any token; what the store holds — the outbox, failed evaluations — is read at
- * each scrape).
+ * each scrape), and /api/v1/me (who the token is: its name and scope, so a client such as
+ * the console shows only what that scope allows).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,24 @@ static void metrics(struct api_call *call)
     call->resp->body_len = text ? len : 0;
 }
 
+static void me(struct api_call *call)
+{
+    static const char *const scopes[] = {[SCOPE_NONE] = "none",
+                                         [SCOPE_READ] = "read",
+                                         [SCOPE_UNIT] = "unit",
+                                         [SCOPE_ADMIN] = "admin"};
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "name", call->who.name);
+    cJSON_AddStringToObject(body, "scope", scopes[call->who.scope]);
+    if (call->who.scope == SCOPE_UNIT)
+        cJSON_AddStringToObject(body, "unit", call->who.unit);
+    else
+        cJSON_AddNullToObject(body, "unit");
+    api_reply(call, 200, body);
+}
+
 const struct route routes_system[] = {
+    {"GET", "/api/v1/me", ACCESS_ANY_TOKEN, me},
     {"GET", "/healthz", ACCESS_PUBLIC, health},
     {"GET", "/metrics", ACCESS_TOKEN_OR_TRUSTED, metrics},
     {"GET", "/api/v1/openapi.json", ACCESS_PUBLIC, api_openapi_get},

@@ -35,7 +35,7 @@ struct http_response {
     const char *content_type; /* static string; default JSON */
     char *body;               /* malloc'd; the server frees it */
     size_t body_len;
-    char extra_headers[512]; /* "Name: value\r\n" lines */
+    char extra_headers[768]; /* "Name: value\r\n" lines (the console's CSP is long) */
     void *connection;        /* the server's: which connection asked (http_response_later) */
     bool later;              /* the handler will answer through http_later_answer */
     char actor[128];         /* the token's name once authenticated, for the access log */

@@ -451,6 +451,7 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
     if (read_path(L, "database", &cfg->database, cfg->dir, path, err, errlen) ||
         read_path(L, "rules", &cfg->rules, cfg->dir, path, err, errlen) ||
         read_path(L, "plugins", &cfg->plugins, cfg->dir, path, err, errlen) ||
+        read_path(L, "web", &cfg->web, cfg->dir, path, err, errlen) ||
         read_string(L, "timezone", &cfg->timezone, path, err, errlen) ||
         read_string(L, "log_level", &cfg->log_level, path, err, errlen) ||
         read_limits(L, &cfg->limits, path, err, errlen) ||

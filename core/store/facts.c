@@ -105,6 +105,31 @@ bool facts_first_submission(struct store *st, const char *period, const char *su
     return found;
 }
 
+cJSON *facts_versions(struct store *st, const char *period, const char *subject, const char *code)
+{
+    sqlite3_stmt *stmt = store_prepare(
+        st, "SELECT version, submitted_at, submitted_by, note FROM fact_versions WHERE "
+            "period = ? AND subject = ? AND code = ? ORDER BY version");
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    cJSON *list = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddNumberToObject(row, "version", sqlite3_column_int(stmt, 0));
+        cJSON_AddStringToObject(row, "submitted_at", store_column_text(stmt, 1));
+        cJSON_AddStringToObject(row, "submitted_by", store_column_text(stmt, 2));
+        cJSON_AddStringToObject(row, "note", store_column_text(stmt, 3));
+        cJSON_AddItemToArray(list, row);
+    }
+    store_done(st, stmt);
+    if (rc == SQLITE_DONE) return list;
+    cJSON_Delete(list);
+    return NULL;
+}
+
 cJSON *facts_periods(struct store *st)
 {
     sqlite3_stmt *stmt =

@@ -26,6 +26,10 @@ bool facts_first_submission(struct store *st, const char *period, const char *su
 /* Every subject's latest facts of a period: [{subject, code, facts}] (one query; the
  * nomination files show the facts behind each name). NULL when the store fails. */
 cJSON *facts_latest_of_period(struct store *st, const char *period);
+/* Every version of a subject's facts in a period, oldest first: [{version, submitted_at,
+ * submitted_by, note}] (the history a console shows; [] when none). NULL when the store
+ * fails. */
+cJSON *facts_versions(struct store *st, const char *period, const char *subject, const char *code);
 /* Periods that have any facts stored. */
 cJSON *facts_periods(struct store *st);
 /* {code: note}: each subject's latest non-empty note for a period (what a unit wrote with

@@ -67,6 +67,7 @@ void config_defaults(struct config *cfg, const char *base_dir)
     cfg->database = config_resolve_path(cfg->dir, "var/thidua.db");
     cfg->rules = config_resolve_path(cfg->dir, "rules");
     cfg->plugins = config_resolve_path(cfg->dir, "plugins");
+    cfg->web = config_resolve_path(cfg->dir, "web");
     cfg->timezone = strdup("Asia/Ho_Chi_Minh");
     cfg->log_level = strdup("info");
     cfg->channels = cJSON_CreateObject();
@@ -99,6 +100,7 @@ void config_free(struct config *cfg)
     free(cfg->database);
     free(cfg->rules);
     free(cfg->plugins);
+    free(cfg->web);
     free(cfg->timezone);
     free(cfg->log_level);
     cJSON_Delete(cfg->channels);

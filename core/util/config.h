@@ -39,6 +39,7 @@ struct config {
     char *database;    /* absolute or relative to the working directory once resolved */
     char *rules;       /* folder of rulesets (one per campaign year) */
     char *plugins;
+    char *web;      /* the console's static files (served at /console/) */
     char *timezone; /* "Asia/Ho_Chi_Minh" */
     char *log_level;
     struct config_limits limits;

@@ -68,6 +68,7 @@ DEMO_UNITS = os.path.join(SOURCE_DIR, "etc", "demo", "units.csv")
 DEMO_PEOPLE = os.path.join(SOURCE_DIR, "etc", "demo", "people.csv")
 RULES_DIR = os.path.join(SOURCE_DIR, "rules")
 PLUGINS_DIR = os.path.join(SOURCE_DIR, "plugins")
+WEB_DIR = os.path.join(SOURCE_DIR, "web")
 
 HOST = "127.0.0.1"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -363,6 +364,7 @@ class Daemon:
                 "database": "thidua.db",  # relative: resolved against the config's folder
                 "rules": self.rules,
                 "plugins": PLUGINS_DIR,
+                "web": WEB_DIR,
                 "timezone": "Asia/Ho_Chi_Minh",
                 "log_level": self.log_level,
                 "limits": self.limits,

@@ -187,7 +187,8 @@ class HttpApiTest(unittest.TestCase):
         self.assertJsonError(status, headers, body, 404)
 
     def test_unknown_path_is_404(self):
-        for path in ("/", "/api/v1/nothing", "/api/v2/units", "/api/v1/units/VP/extra",
+        # "/" sends a browser to the web console (test_console_api).
+        for path in ("/api/v1/nothing", "/console/nothing.js", "/api/v2/units", "/api/v1/units/VP/extra",
                      "/healthz/x"):
             status, headers, body = self.get(path)
             self.assertJsonError(status, headers, body, 404, path)

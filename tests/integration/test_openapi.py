@@ -135,6 +135,27 @@ CALLS = [
     ("GET", "/api/v1/audit", "/api/v1/audit", None, "read", 403),
     ("GET", "/api/v1/calendar.ics", "/api/v1/calendar.ics?unit=NOPE", None, None, 404),
     ("PUT", "/healthz", "/healthz", b"", None, 405),
+    # What the web console reads (README, "The web console"), and its files.
+    ("GET", "/api/v1/me", "/api/v1/me", None, "unit:VP", 200),
+    ("GET", "/api/v1/me", "/api/v1/me", None, None, 401),
+    ("GET", REPORT, "/api/v1/periods/2025-H1/units/VP/report", None, "unit:VP", 200),
+    ("GET", REPORT, "/api/v1/periods/2025-H1/units/MT/report", None, "unit:VP", 403),
+    ("GET", FACTS, "/api/v1/periods/2025-H1/people/CB0005/facts", None, "read", 200),
+    ("GET", FACTS, "/api/v1/periods/2025-H1/people/NOPE/facts", None, "admin", 404),
+    ("GET", "/api/v1/reminders", "/api/v1/reminders?at=2025-06-19T10:00", None, "unit:VP", 200),
+    ("GET", "/api/v1/reminders", "/api/v1/reminders?at=19/06/2025", None, "admin", 400),
+    ("POST", "/api/v1/outbox/{id}/retry", "/api/v1/outbox/{cancelled}/retry", None, "admin",
+     200),
+    ("POST", "/api/v1/outbox/{id}/retry", "/api/v1/outbox/{cancelled}/retry", None, "admin",
+     409),
+    ("POST", "/api/v1/outbox/{id}/retry", "/api/v1/outbox/999999/retry", None, "admin", 404),
+    ("POST", "/api/v1/outbox/{id}/retry", "/api/v1/outbox/1/retry", None, "read", 403),
+    ("GET", "/", "/", None, None, 302),
+    ("GET", "/console", "/console/", None, None, 200),
+    ("GET", "/console/{file}", "/console/style.css", None, None, 200),
+    ("GET", "/console/{file}", "/console/nope.exe", None, None, 404),
+    ("GET", "/console/{dir}/{file}", "/console/js/api.js", None, None, 200),
+    ("GET", "/console/{dir}/{sub}/{file}", "/console/js/pages/rules.js", None, None, 200),
 ]
 
 
@@ -201,7 +222,13 @@ class OpenApiTest(unittest.TestCase):
 
     def test_every_route_answers_as_documented(self):
         succeeded = set()
+        # A failed message, for the retry: the reminders of setUpClass went out on the log
+        # channel, which does not fail, so one is marked as a gateway would have left it.
+        cancelled = str(self.d.db_rows("SELECT min(id) FROM outbox")[0][0])
+        self.d.db_exec("UPDATE outbox SET status = 'failed', last_error = 'gateway down' "
+                       "WHERE id = ?", (int(cancelled),))
         for method, template, path, body, token, expected in CALLS:
+            path = path.replace("{cancelled}", cancelled)
             if path == "/api/v1/units/%2e%2e":  # http.client would not send it as it is
                 resp = self.d.raw(http_request_bytes(method, path,
                                                      token=self.d.bearer(token)))
@@ -211,7 +238,7 @@ class OpenApiTest(unittest.TestCase):
                 status, headers, raw = self.exchange(method, path, body, token)
             self.assertEqual(status, expected, "%s %s: %r" % (method, path, raw[:300]))
             self.check_answer(method, template, path, status, headers, raw)
-            if status < 300:
+            if status < 300 or status == 302:  # "/" answers by sending the browser on
                 succeeded.add((method.lower(), template))
             if method == "GET" and status == 200:
                 self.check_head_and_304(template, path, token, headers, raw)
