@@ -48,10 +48,14 @@ static int run_chromium(const char *chromium, const char *dir, const char *html_
                         const char *pdf_path)
 {
     char profile[PATH_LEN], print_to[PATH_LEN], url[PATH_LEN + 8], log[PATH_LEN];
-    snprintf(profile, sizeof profile, "--user-data-dir=%s/profile", dir);
-    snprintf(print_to, sizeof print_to, "--print-to-pdf=%s", pdf_path);
-    snprintf(url, sizeof url, "file://%s", html_path);
-    snprintf(log, sizeof log, "%s/chromium.log", dir);
+    /* A path too long for these is refused, not cut short into another path. */
+    if (snprintf(profile, sizeof profile, "--user-data-dir=%s/profile", dir) >=
+            (int)sizeof profile ||
+        snprintf(print_to, sizeof print_to, "--print-to-pdf=%s", pdf_path) >=
+            (int)sizeof print_to ||
+        snprintf(url, sizeof url, "file://%s", html_path) >= (int)sizeof url ||
+        snprintf(log, sizeof log, "%s/chromium.log", dir) >= (int)sizeof log)
+        return -1;
     /* The sandbox needs user namespaces, which root (a service, a container) often lacks. */
     char *argv[] = {(char *)chromium,
                     "--headless",

@@ -184,7 +184,12 @@ struct annex {
 
 static void annex_path(struct annex *a, const char *fmt, size_t i, const char *field)
 {
-    if (a->npaths < ANNEX_PATH_MAX) snprintf(a->paths[a->npaths++], ANNEX_PATH_LEN, fmt, i, field);
+    /* Paths are short ("$.criteria[12].points"); one that would not fit reads nothing
+     * (null), and keeps its place so the values after it stay where they are expected. */
+    if (a->npaths >= ANNEX_PATH_MAX) return;
+    if (snprintf(a->paths[a->npaths], ANNEX_PATH_LEN, fmt, i, field) >= ANNEX_PATH_LEN)
+        snprintf(a->paths[a->npaths], ANNEX_PATH_LEN, "$.none");
+    a->npaths++;
 }
 
 static void annex_paths(struct annex *a, const cJSON *catalog)

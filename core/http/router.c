@@ -27,9 +27,9 @@
 
 /* Every family's table, searched in this order. */
 static const struct route *const route_tables[] = {
-    routes_system,       routes_units,    routes_reports, routes_results,
-    routes_rules,        routes_outbox,   routes_periods, routes_registrations,
-    routes_consolidated, routes_audit,    routes_versions, routes_console,
+    routes_system,       routes_units,  routes_reports,  routes_results,
+    routes_rules,        routes_outbox, routes_periods,  routes_registrations,
+    routes_consolidated, routes_audit,  routes_versions, routes_console,
 };
 
 void api_routes_each(void (*fn)(const struct route *route, void *arg), void *arg)

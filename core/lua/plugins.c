@@ -142,12 +142,17 @@ static void load_file(struct plugins *pl, const char *path, struct plugins_repor
         lua_settop(L, 0);
         return;
     }
+    if (strlen(path) >= sizeof pl->list->file) {
+        problem(report, "%s: đường dẫn quá dài", path);
+        lua_settop(L, 0);
+        return;
+    }
     struct plugin *grown = realloc(pl->list, (pl->count + 1) * sizeof *grown);
     if (!grown) return;
     pl->list = grown;
     struct plugin *p = memset(&pl->list[pl->count++], 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "%s", name);
-    snprintf(p->file, sizeof p->file, "%s", path);
+    memcpy(p->file, path, strlen(path) + 1); /* fits: checked above */
     lua_pop(L, 2);
     lua_getfield(L, -1, "concurrency");
     p->concurrency =
