@@ -3,13 +3,14 @@
  * Office would collect them in a spreadsheet.
  *
  * Values are read by the declared type of their fact (booleans as every file spells them,
- * cells.h; an empty cell is "not given"), then each subject's facts are checked by the same rules
- * code the HTTP API uses, so a value refused over HTTP is refused here too, with its row and
- * column. The rows of one (period, subject, code) form that subject's facts: they become one new
- * version, unless equal to the latest stored version (so re-importing changes nothing).
- * The summary counts rows: changed are the rows of the subjects given a new version.
- * An optional submitted_at column (YYYY-MM-DD or dd/mm/yyyy, local time) dates a report received on
- * paper, so lateness is judged on when the unit reported, not when the Office typed it in.
+ * cells.h; an empty cell is "not given"), then each subject's facts are checked by the same
+ * rules code the HTTP API uses, so a value refused over HTTP is refused here too, with its
+ * row and column. The rows of one (period, subject, code) form that subject's facts: they
+ * become one new version, unless equal to the latest stored version (so re-importing changes
+ * nothing). The summary counts rows: changed are the rows of the subjects given a new
+ * version. An optional submitted_at column (a date: YYYY-MM-DD or dd/mm/yyyy, local time)
+ * dates a report received on paper, so lateness is judged on when the unit reported, not
+ * when the Office typed it in.
  */
 
 #include <search.h>
