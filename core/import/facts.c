@@ -150,7 +150,7 @@ static struct fact_group *place_row(struct facts_import *fi, size_t r, const cha
     }
     bool unit = strcmp(v[F_SUBJECT], "unit") == 0, person = strcmp(v[F_SUBJECT], "person") == 0;
     if (!unit && !person) {
-        import_error(fi->errors, line, label(fi, F_SUBJECT), "\"%s\" phải là unit hoặc person",
+        import_error(fi->errors, line, label(fi, F_SUBJECT), "\"%s\" " SUBJECT_EXPECTED,
                      v[F_SUBJECT]);
         return NULL;
     }
@@ -370,6 +370,7 @@ static int begin_import(struct facts_import *fi)
 {
     memcpy(fi->cols, fact_columns, sizeof fi->cols);
     if (!csv_map_columns(&fi->table, CSV_FACTS, fi->cols, F_COUNT + 1, fi->errors)) return -1;
+    csv_spell_subjects(&fi->table, &fi->cols[F_SUBJECT]);
     fi->groups = calloc(fi->table.count, sizeof *fi->groups);
     fi->indexed = fi->groups && hcreate_r(fi->table.count * 2 + 16, &fi->index);
     if (fi->indexed) return 0;
