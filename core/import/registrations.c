@@ -76,8 +76,6 @@ static bool check_row(struct store *st, const struct ruleset *rs, struct csv_tab
     size_t line = t->lines[r], before = errors->count;
     const char *year = csv_field(t, r, &cols[R_YEAR]), *subject = csv_field(t, r, &cols[R_SUBJECT]);
     const char *code = csv_field(t, r, &cols[R_CODE]), *title = csv_field(t, r, &cols[R_TITLE]);
-    bool dated = csv_check_date(t, r, &cols[R_AT], errors);
-    const char *at = csv_field(t, r, &cols[R_AT]); /* as YYYY-MM-DD */
     *record = (struct registration_record){atoi(year), subject, code, title, "", ""};
     struct rules_generation *gen = strlen(year) == 4 ? ruleset_of_year(rs, year) : NULL;
     if (!gen)
@@ -88,6 +86,8 @@ static bool check_row(struct store *st, const struct ruleset *rs, struct csv_tab
         import_error(errors, line, cols[R_SUBJECT].label, "\"%s\" " SUBJECT_EXPECTED, subject);
     if (!valid_code(code))
         import_error(errors, line, cols[R_CODE].label, "\"%s\" không phải một mã", code);
+    bool dated = csv_check_date(t, r, &cols[R_AT], errors);
+    const char *at = csv_field(t, r, &cols[R_AT]); /* as YYYY-MM-DD */
     if (dated && at[0])
         snprintf(record->submitted_at, sizeof record->submitted_at, "%sT08:00:00+07:00", at);
     if (!gen || (!unit && !person) || errors->count != before) return false;
