@@ -2,9 +2,9 @@
  * cells.c — reading a cell the way a clerk's spreadsheet wrote it. Dates: ISO or the
  * dd/mm/yyyy of Vietnamese offices (day first, always), with the two mistakes Excel makes
  * named for what they are: a date cell exported as its serial number (days since
- * 1899-12-30, 45657 for 31/12/2024) and a day that does not exist. Booleans: one spelling
- * for every file, compared unaccented and in lower case (header_key). Phones: a number
- * Excel stored as a number has lost its leading 0.
+ * 1899-12-30, 45657 for 31/12/2024) and a day that does not exist. Booleans and subjects:
+ * one spelling for every file, compared unaccented and in lower case (header_key). Phones:
+ * a number Excel stored as a number has lost its leading 0.
  */
 #include "import/cells.h"
 
@@ -139,6 +139,16 @@ int cell_bool(const char *text)
         if (strcmp(key, no[i]) == 0) value = 0;
     free(key);
     return value;
+}
+
+const char *cell_subject(const char *text)
+{
+    char *key = header_key(text);
+    const char *subject = NULL;
+    if (key && (strcmp(key, "unit") == 0 || strcmp(key, "don_vi") == 0)) subject = "unit";
+    if (key && (strcmp(key, "person") == 0 || strcmp(key, "ca_nhan") == 0)) subject = "person";
+    free(key);
+    return subject;
 }
 
 bool cell_phone_lost_zero(const char *text, char *fixed, size_t len)

@@ -22,6 +22,10 @@ bool cell_date(const char *text, char iso[CELL_DATE_LEN], char *why, size_t whyl
  * an empty cell means). */
 int cell_bool(const char *text);
 
+/* "unit" or "person" for a subject as a clerk writes it (unit, đơn vị; person, cá nhân;
+ * regardless of case and accents), else NULL. */
+const char *cell_subject(const char *text);
+
 /* When text is a Vietnamese phone number whose leading 0 a spreadsheet dropped (912345678),
  * the number with its 0 in fixed (0912345678), true; else false. */
 bool cell_phone_lost_zero(const char *text, char *fixed, size_t len);

@@ -112,6 +112,15 @@ bool csv_check_date(struct csv_table *t, size_t row, const struct column_map *co
     return true;
 }
 
+void csv_spell_subjects(struct csv_table *t, const struct column_map *col)
+{
+    for (size_t r = 1; r < t->count; r++) {
+        const char *subject = cell_subject(csv_field(t, r, col));
+        /* every spelling cell_subject takes is as long as the one it stands for, or longer */
+        if (subject) strcpy(t->rows[r][col->index], subject);
+    }
+}
+
 int csv_check_bool(const struct csv_table *t, size_t row, const struct column_map *col,
                    struct import_errors *errors)
 {

@@ -62,6 +62,10 @@ void csv_check_code(const struct csv_table *t, size_t row, const struct column_m
  * table, or its problem reported; false when it is not a date. */
 bool csv_check_date(struct csv_table *t, size_t row, const struct column_map *col,
                     struct import_errors *errors);
+/* Each cell of a subject column spelled as cells.h reads it (đơn vị, cá nhân) becomes "unit"
+ * or "person", in place; the others are left for the import to report (SUBJECT_EXPECTED). */
+void csv_spell_subjects(struct csv_table *t, const struct column_map *col);
+#define SUBJECT_EXPECTED "phải là unit (đơn vị) hoặc person (cá nhân)"
 /* A boolean cell (cells.h; empty is false): 1 or 0, or -1 with its problem reported. */
 int csv_check_bool(const struct csv_table *t, size_t row, const struct column_map *col,
                    struct import_errors *errors);

@@ -3,13 +3,14 @@
  * Office would collect them in a spreadsheet.
  *
  * Values are read by the declared type of their fact (booleans as every file spells them,
- * cells.h; an empty cell is "not given"), then each subject's facts are checked by the same rules
- * code the HTTP API uses, so a value refused over HTTP is refused here too, with its row and
- * column. The rows of one (period, subject, code) form that subject's facts: they become one new
- * version, unless equal to the latest stored version (so re-importing changes nothing).
- * The summary counts rows: changed are the rows of the subjects given a new version.
- * An optional submitted_at column (YYYY-MM-DD or dd/mm/yyyy, local time) dates a report received on
- * paper, so lateness is judged on when the unit reported, not when the Office typed it in.
+ * cells.h; an empty cell is "not given"), then each subject's facts are checked by the same
+ * rules code the HTTP API uses, so a value refused over HTTP is refused here too, with its
+ * row and column. The rows of one (period, subject, code) form that subject's facts: they
+ * become one new version, unless equal to the latest stored version (so re-importing changes
+ * nothing). The summary counts rows: changed are the rows of the subjects given a new
+ * version. An optional submitted_at column (a date: YYYY-MM-DD or dd/mm/yyyy, local time)
+ * dates a report received on paper, so lateness is judged on when the unit reported, not
+ * when the Office typed it in.
  */
 
 #include <search.h>
@@ -149,7 +150,7 @@ static struct fact_group *place_row(struct facts_import *fi, size_t r, const cha
     }
     bool unit = strcmp(v[F_SUBJECT], "unit") == 0, person = strcmp(v[F_SUBJECT], "person") == 0;
     if (!unit && !person) {
-        import_error(fi->errors, line, label(fi, F_SUBJECT), "\"%s\" phải là unit hoặc person",
+        import_error(fi->errors, line, label(fi, F_SUBJECT), "\"%s\" " SUBJECT_EXPECTED,
                      v[F_SUBJECT]);
         return NULL;
     }
@@ -369,6 +370,7 @@ static int begin_import(struct facts_import *fi)
 {
     memcpy(fi->cols, fact_columns, sizeof fi->cols);
     if (!csv_map_columns(&fi->table, CSV_FACTS, fi->cols, F_COUNT + 1, fi->errors)) return -1;
+    csv_spell_subjects(&fi->table, &fi->cols[F_SUBJECT]);
     fi->groups = calloc(fi->table.count, sizeof *fi->groups);
     fi->indexed = fi->groups && hcreate_r(fi->table.count * 2 + 16, &fi->index);
     if (fi->indexed) return 0;

@@ -62,7 +62,7 @@ int import_facts(struct store *st, const struct ruleset *rs, const char *path, c
 int import_titles(struct store *st, const struct ruleset *rs, const char *path, const char *actor,
                   struct import_summary *summary, struct import_errors *errors);
 
-/* year,subject,code,title rows (and an optional submitted_at, YYYY-MM-DD: the day a paper
+/* year,subject,code,title rows (and an optional submitted_at, a date: the day a paper
  * form arrived): the targets units and people register (domain/registration.h). The
  * summary counts rows, and as changed/unchanged the units the rows concern: with a new
  * version, or as they were. */

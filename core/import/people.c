@@ -85,9 +85,8 @@ static void check_head(struct record_import *ri, size_t r, const char *code, con
 /* A move must fall after the person's current stay began (domain/membership.h). */
 static void check_move(struct record_import *ri, size_t r)
 {
-    const char *moved = cell(ri, r, P_MOVED), *unit = cell(ri, r, P_UNIT);
     if (!csv_check_date(&ri->table, r, &ri->cols[P_MOVED], ri->errors)) return;
-    moved = cell(ri, r, P_MOVED); /* as YYYY-MM-DD */
+    const char *moved = cell(ri, r, P_MOVED), *unit = cell(ri, r, P_UNIT); /* as YYYY-MM-DD */
     if (!unit[0] || !units_exists(ri->st, unit)) return;
     struct person_row row = {.code = cell(ri, r, P_CODE), .unit_code = unit, .moved_on = moved};
     char today[CLOCK_DATE_LEN], day[CLOCK_DATE_LEN], why[512];

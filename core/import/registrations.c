@@ -77,8 +77,6 @@ static bool check_row(struct store *st, const struct ruleset *rs, struct csv_tab
     size_t line = t->lines[r], before = errors->count;
     const char *year = csv_field(t, r, &cols[R_YEAR]), *subject = csv_field(t, r, &cols[R_SUBJECT]);
     const char *code = csv_field(t, r, &cols[R_CODE]), *title = csv_field(t, r, &cols[R_TITLE]);
-    bool dated = csv_check_date(t, r, &cols[R_AT], errors);
-    const char *at = csv_field(t, r, &cols[R_AT]); /* as YYYY-MM-DD */
     *record = (struct registration_record){atoi(year), subject, code, title, "", ""};
     struct rules_generation *gen = strlen(year) == 4 ? ruleset_of_year(rs, year) : NULL;
     if (!gen)
@@ -86,10 +84,11 @@ static bool check_row(struct store *st, const struct ruleset *rs, struct csv_tab
                      "năm \"%s\" không có phong trào thi đua nào đang chạy", year);
     bool unit = strcmp(subject, "unit") == 0, person = strcmp(subject, "person") == 0;
     if (!unit && !person)
-        import_error(errors, line, cols[R_SUBJECT].label, "\"%s\" phải là unit hoặc person",
-                     subject);
+        import_error(errors, line, cols[R_SUBJECT].label, "\"%s\" " SUBJECT_EXPECTED, subject);
     if (!valid_code(code))
         import_error(errors, line, cols[R_CODE].label, "\"%s\" không phải một mã", code);
+    bool dated = csv_check_date(t, r, &cols[R_AT], errors);
+    const char *at = csv_field(t, r, &cols[R_AT]); /* as YYYY-MM-DD */
     if (dated && at[0])
         clock_local_iso(at, CLOCK_ARRIVAL_HOUR, record->submitted_at, sizeof record->submitted_at);
     if (!gen || (!unit && !person) || errors->count != before) return false;
@@ -115,6 +114,7 @@ int import_registrations(struct store *st, const struct ruleset *rs, const char 
     struct registration_record *rows = calloc(table.count ? table.count : 1, sizeof *rows);
     size_t n = 0, units = 0, changed = 0;
     if (rows && csv_map_columns(&table, CSV_REGISTRATIONS, cols, R_COUNT, errors)) {
+        csv_spell_subjects(&table, &cols[R_SUBJECT]);
         for (size_t r = 1; r < table.count; r++) {
             csv_check_row_shape(&table, r, errors);
             if (check_row(st, rs, &table, r, cols, &rows[n], errors)) n++;

@@ -52,8 +52,7 @@ static bool check_row(struct store *st, const struct ruleset *rs, const struct c
                      year);
     bool unit = strcmp(subject, "unit") == 0, person = strcmp(subject, "person") == 0;
     if (!unit && !person)
-        import_error(errors, line, cols[T_SUBJECT].label, "\"%s\" phải là unit hoặc person",
-                     subject);
+        import_error(errors, line, cols[T_SUBJECT].label, "\"%s\" " SUBJECT_EXPECTED, subject);
     else if (unit ? !units_exists(st, code) : !people_exists(st, code))
         import_error(errors, line, cols[T_CODE].label, "không có %s mã \"%s\"",
                      unit ? "đơn vị" : "cá nhân", code);
@@ -94,6 +93,7 @@ int import_titles(struct store *st, const struct ruleset *rs, const char *path, 
     struct title_record *rows = calloc(table.count ? table.count : 1, sizeof *rows);
     size_t n = 0;
     if (rows && csv_map_columns(&table, CSV_TITLES, cols, T_COUNT, errors)) {
+        csv_spell_subjects(&table, &cols[T_SUBJECT]);
         for (size_t r = 1; r < table.count; r++) {
             csv_check_row_shape(&table, r, errors);
             if (check_row(st, rs, &table, r, cols, &rows[n], errors)) n++;

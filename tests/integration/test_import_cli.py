@@ -376,8 +376,8 @@ class ExcelFilesTest(ImportTestCase):
 
     def test_facts_file_from_excel(self):
         path = self.write("facts.csv", "Kỳ;Đối tượng;Mã;Chỉ tiêu;Giá trị;Ngày nộp\n"
-                          "2025-H1;unit;MT;response_plan;x;30/06/2025\n"
-                          "2025-H1;unit;MT;tasks_assigned;10;30/06/2025\n", bom=True, crlf=True)
+                          "2025-H1;Đơn vị;MT;response_plan;x;30/06/2025\n"
+                          "2025-H1;don vi;MT;tasks_assigned;10;30/06/2025\n", bom=True, crlf=True)
         self.assertEqual(self.import_ok("facts", path),
                          "%s: 2 dòng, 2 thay đổi, 0 không đổi" % path)
         self.assertEqual(self.import_ok("facts", path),
@@ -403,9 +403,11 @@ class ExcelFilesTest(ImportTestCase):
 
     def test_titles_file_from_excel(self):
         path = self.write("titles.csv", "NĂM;Đối tượng;Mã;Danh hiệu\n"
-                          "2024;person;CB0006;LDTT\n2024;unit;VP;NO_SUCH_TITLE\n")
-        self.assertRejected("titles", path, {(3, "Danh hiệu")})
-        path = self.write("titles.csv", "NĂM;Đối tượng;Mã;Danh hiệu\n2024;person;CB0006;LDTT\n")
+                          "2024;cá nhân;CB0006;LDTT\n2024;đơn vị;VP;NO_SUCH_TITLE\n"
+                          "2024;tập thể;VP;TTLDXS\n")
+        r = self.assertRejected("titles", path, {(3, "Danh hiệu"), (4, "Đối tượng")})
+        self.assertIn('"tập thể" phải là unit (đơn vị) hoặc person (cá nhân)', r.stderr)
+        path = self.write("titles.csv", "NĂM;Đối tượng;Mã;Danh hiệu\n2024;Cá nhân;CB0006;LDTT\n")
         self.assertEqual(self.import_ok("titles", path),
                          "%s: 1 dòng, 1 thay đổi, 0 không đổi" % path)
         self.assertEqual(self.d.db_rows("SELECT year, subject, code, title FROM titles_awarded"),

@@ -973,6 +973,19 @@ START_TEST(test_cell_bool)
 }
 END_TEST
 
+START_TEST(test_cell_subject)
+{
+    ck_assert_pstr_eq(cell_subject("unit"), "unit");
+    ck_assert_pstr_eq(cell_subject("Đơn vị"), "unit");
+    ck_assert_pstr_eq(cell_subject("DON VI"), "unit");
+    ck_assert_pstr_eq(cell_subject("person"), "person");
+    ck_assert_pstr_eq(cell_subject("cá nhân"), "person");
+    ck_assert_pstr_eq(cell_subject("Ca nhan"), "person");
+    ck_assert_pstr_eq(cell_subject("tập thể"), NULL);
+    ck_assert_pstr_eq(cell_subject(""), NULL);
+}
+END_TEST
+
 START_TEST(test_cell_phone_lost_zero)
 {
     char fixed[24];
@@ -1039,6 +1052,7 @@ static Suite *csv_suite(void)
     tcase_add_test(validators, test_cell_date);
     tcase_add_test(validators, test_cell_bool);
     tcase_add_test(validators, test_cell_phone_lost_zero);
+    tcase_add_test(validators, test_cell_subject);
     tcase_add_test(validators, test_errors_sorted_by_row);
     suite_add_tcase(s, validators);
     return s;
