@@ -1,11 +1,14 @@
-/* audit.c — `thiduad audit [--limit N] [--json]`: the audit log, newest first: when, who,
- * what, on which entity, and the detail. */
+/* audit.c — `thiduad audit [--limit N] [--json]`: the audit log, newest first: when
+ * (dd/mm/yyyy HH:MM; ISO in --json), who, what, on which entity, and the detail. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
 #include "domain/audit_trail.h"
+#include "util/clock.h"
 #include "util/json_text.h"
+
+#define MOMENT_LEN 32
 
 static void print_lines(const cJSON *entries)
 {
@@ -14,9 +17,15 @@ static void print_lines(const cJSON *entries)
     {
         const cJSON *detail = cJSON_GetObjectItemCaseSensitive(e, "detail");
         char *text = cJSON_IsNull(detail) ? NULL : cJSON_PrintUnformatted(detail);
-        printf("%s  %-16s %-14s %-12s %-14s %s\n", json_text(e, "at"), json_text(e, "actor"),
-               json_text(e, "action"), json_text(e, "entity"), json_text(e, "code"),
-               text ? text : "");
+        char at[MOMENT_LEN];
+        clock_moment_vn(json_text(e, "at"), at, sizeof at);
+        /* Columns: when, who, what, on which entity, its code; then the detail. */
+        const char *const cells[] = {at, json_text(e, "actor"), json_text(e, "action"),
+                                     json_text(e, "entity"), json_text(e, "code")};
+        static const int widths[] = {17, 16, 14, 12, 14};
+        for (int i = 0; i < 5; i++)
+            cli_print_cell(cells[i], widths[i]);
+        printf("%s\n", text ? text : "");
         cJSON_free(text);
     }
 }

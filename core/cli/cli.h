@@ -83,6 +83,9 @@ int cli_store_failed(void);
  * beyond ruleset_free). */
 int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, struct ruleset *rs);
 void cli_print_problems(const struct rules_report *report);
+/* Prints `text` then spaces up to `width` characters (UTF-8 characters, not bytes, so that
+ * Vietnamese names line up) and one more space. */
+void cli_print_cell(const char *text, int width);
 /* The channels that can send (plugins loaded without the network; problems printed to
  * stderr when `loud`): [names]. NULL when the plugins cannot be loaded at all. *problems
  * counts what was wrong. */

@@ -111,3 +111,11 @@ cJSON *cli_channels(const struct config *cfg, bool loud, size_t *problems)
     plugins_free(pl);
     return names;
 }
+
+void cli_print_cell(const char *text, int width)
+{
+    int chars = 0;
+    for (const char *p = text; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    printf("%s%*s ", text, chars < width ? width - chars : 0, "");
+}

@@ -12,6 +12,9 @@
 #define TOKEN_TEXT_LEN 128
 #define ERR_LEN        256
 #define MOMENT_LEN     32
+#define NAME_WIDTH     24 /* columns of `token list` */
+#define SCOPE_WIDTH    16
+#define MOMENT_WIDTH   16
 
 static int create(struct store *st, const struct cli *cli)
 {
@@ -34,7 +37,11 @@ static int list(struct store *st, const struct cli *cli)
         printf("%s\n", text ? text : "[]");
         cJSON_free(text);
     } else {
-        printf("%-24s %-16s %-17s %s\n", "tên", "quyền", "tạo lúc", "dùng lần cuối");
+        const char *const heads[] = {"tên", "quyền", "tạo lúc"};
+        const int widths[] = {NAME_WIDTH, SCOPE_WIDTH, MOMENT_WIDTH};
+        for (int i = 0; i < 3; i++)
+            cli_print_cell(heads[i], widths[i]);
+        printf("dùng lần cuối\n");
         const cJSON *t;
         cJSON_ArrayForEach(t, tokens)
         {
@@ -45,8 +52,10 @@ static int list(struct store *st, const struct cli *cli)
                 clock_moment_vn(last->valuestring, used, sizeof used);
             else
                 snprintf(used, sizeof used, "chưa dùng");
-            printf("%-24s %-16s %-17s %s\n", json_text(t, "name"), json_text(t, "scope"), created,
-                   used);
+            cli_print_cell(json_text(t, "name"), NAME_WIDTH);
+            cli_print_cell(json_text(t, "scope"), SCOPE_WIDTH);
+            cli_print_cell(created, MOMENT_WIDTH);
+            printf("%s\n", used);
         }
     }
     cJSON_Delete(tokens);

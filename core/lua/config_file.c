@@ -33,6 +33,8 @@
 #define ZONEINFO_DIR        "/usr/share/zoneinfo"
 #define KEY_HINT_DISTANCE   2 /* a known key this close to an unknown one is suggested */
 
+static int line_of_key(const char *path, const char *key);
+
 static char *dirname_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -67,8 +69,8 @@ static int read_string(lua_State *L, const char *field, char **out, const char *
     if (type == LUA_TSTRING) {
         replace(out, strdup(lua_tostring(L, -1)));
     } else if (type != LUA_TNIL) {
-        snprintf(err, errlen, "%s: %s: expected a string, got %s", file, field,
-                 lua_typename(L, type));
+        snprintf(err, errlen, "%s:%d: %s: cần một chuỗi, không phải %s", file,
+                 line_of_key(file, field), field, lua_typename(L, type));
         rc = -1;
     }
     lua_pop(L, 1);
@@ -95,15 +97,15 @@ static int read_number(lua_State *L, const char *field, double min, double max, 
     if (type == LUA_TNUMBER) {
         double v = lua_tonumber(L, -1);
         if (!(v >= min && v <= max)) { /* NaN fails too */
-            snprintf(err, errlen, "%s: limits.%s: %g is out of range (%g to %g)", file, field, v,
-                     min, max);
+            snprintf(err, errlen, "%s:%d: limits.%s: %g nằm ngoài khoảng cho phép (%g đến %g)",
+                     file, line_of_key(file, field), field, v, min, max);
             rc = -1;
         } else {
             *out = v;
         }
     } else if (type != LUA_TNIL) {
-        snprintf(err, errlen, "%s: limits.%s: expected a number, got %s", file, field,
-                 lua_typename(L, type));
+        snprintf(err, errlen, "%s:%d: limits.%s: cần một số, không phải %s", file,
+                 line_of_key(file, field), field, lua_typename(L, type));
         rc = -1;
     }
     lua_pop(L, 1);
@@ -162,8 +164,9 @@ static int unknown_limit(lua_State *L, const char *file, char *err, size_t errle
             found = strcmp(key, known[i]) == 0;
         lua_pop(L, 1);
         if (!found) {
-            snprintf(err, errlen, "%s: limits.%s: unknown limit (README, \"Configuration\")", file,
-                     key ? key : "?");
+            snprintf(err, errlen,
+                     "%s:%d: limits.%s: không có giới hạn này (README, \"Configuration\")", file,
+                     key ? line_of_key(file, key) : 1, key ? key : "?");
             lua_pop(L, 1);
             return -1;
         }
@@ -181,7 +184,8 @@ static int read_limits(lua_State *L, struct config_limits *lim, const char *file
         return 0;
     }
     if (type != LUA_TTABLE) {
-        snprintf(err, errlen, "%s: limits: expected a table", file);
+        snprintf(err, errlen, "%s:%d: limits: cần một bảng { ... }", file,
+                 line_of_key(file, "limits"));
         lua_pop(L, 1);
         return -1;
     }
@@ -237,7 +241,8 @@ static int read_channels(lua_State *L, struct config *cfg, const char *path, cha
         lua_pushnil(L);
         while (rc == 0 && lua_next(L, -2)) {
             if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TTABLE) {
-                snprintf(err, errlen, "%s: channels: each channel is name = { options }", path);
+                snprintf(err, errlen, "%s:%d: channels: mỗi kênh viết tên = { tùy chọn }", path,
+                         line_of_key(path, "channels"));
                 rc = -1;
             }
             lua_pop(L, 1);
@@ -245,7 +250,8 @@ static int read_channels(lua_State *L, struct config *cfg, const char *path, cha
         char why[256];
         cJSON *channels = rc == 0 ? lua_json_to_cjson(L, -1, why, sizeof why) : NULL;
         if (rc == 0 && !cJSON_IsObject(channels)) {
-            snprintf(err, errlen, "%s: channels: %s", path, channels ? "expected a table" : why);
+            snprintf(err, errlen, "%s:%d: channels: %s", path, line_of_key(path, "channels"),
+                     channels ? "cần một bảng { ... }" : why);
             rc = -1;
         }
         if (rc == 0) {
@@ -255,7 +261,8 @@ static int read_channels(lua_State *L, struct config *cfg, const char *path, cha
             cJSON_Delete(channels);
         }
     } else if (type != LUA_TNIL) {
-        snprintf(err, errlen, "%s: channels: expected a table", path);
+        snprintf(err, errlen, "%s:%d: channels: cần một bảng { ... }", path,
+                 line_of_key(path, "channels"));
         rc = -1;
     }
     lua_pop(L, 1);
@@ -413,7 +420,7 @@ static int run_file(struct sandbox *sb, const char *path, char *err, size_t errl
     size_t len = 0;
     char *text = files_read_whole(path, &len);
     if (!text) {
-        snprintf(err, errlen, "%s: cannot read the file", path);
+        snprintf(err, errlen, "%s: không đọc được tệp cấu hình", path);
         return -1;
     }
     char chunkname[1100];
@@ -426,7 +433,7 @@ static int run_file(struct sandbox *sb, const char *path, char *err, size_t errl
     lua_insert(L, -3);
     lua_setupvalue(L, -2, 1);
     if (sandbox_call(sb, 0, 1, CONFIG_INSTRUCTIONS, CONFIG_MEMORY, err, errlen) != SANDBOX_OK) {
-        if (!err[0]) snprintf(err, errlen, "%s: the configuration needs too much memory", path);
+        if (!err[0]) snprintf(err, errlen, "%s: tệp cấu hình cần quá nhiều bộ nhớ", path);
         return -1;
     }
     if (lua_istable(L, -1)) {
@@ -443,7 +450,8 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
     char *listen = NULL;
     if (read_string(L, "listen", &listen, path, err, errlen) != 0) return -1;
     if (listen && parse_listen(listen, &cfg->listen_host, &cfg->listen_port) != 0) {
-        snprintf(err, errlen, "%s: listen: expected \"host:port\", got \"%s\"", path, listen);
+        snprintf(err, errlen, "%s:%d: listen: cần \"host:port\", không phải \"%s\"", path,
+                 line_of_key(path, "listen"), listen);
         free(listen);
         return -1;
     }
@@ -459,7 +467,8 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
         return -1;
     if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
         strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
-        snprintf(err, errlen, "%s: log_level: expected debug, info, warn or error", path);
+        snprintf(err, errlen, "%s:%d: log_level: là debug, info, warn hoặc error", path,
+                 line_of_key(path, "log_level"));
         return -1;
     }
     if (!known_zone(cfg->timezone)) {
@@ -479,8 +488,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
     free(dir);
     cfg->path = strdup(path);
     struct sandbox *sb =
-        sandbox_new(CONFIG_MEMORY,
-                    "the configuration takes too long to evaluate (an endless loop?)", err, errlen);
+        sandbox_new(CONFIG_MEMORY, "tệp cấu hình chạy quá lâu (một vòng lặp vô tận?)", err, errlen);
     if (!sb) return -1;
     int rc = run_file(sb, path, err, errlen);
     lua_State *L = sandbox_state(sb);

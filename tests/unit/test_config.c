@@ -291,9 +291,9 @@ START_TEST(test_rule_deadlines)
     config_free(&cfg);
     char err[512];
     load_fails("return { limits = { eval_deadline = 0 } }", err, sizeof err, "limits.eval_deadline",
-               "range", NULL);
+               "ngoài khoảng", NULL);
     load_fails("return { limits = { load_deadline = 7200 } }", err, sizeof err,
-               "limits.load_deadline", "range", NULL);
+               "limits.load_deadline", "ngoài khoảng", NULL);
 }
 END_TEST
 
@@ -302,7 +302,7 @@ START_TEST(test_unknown_limit_refused)
     /* A misspelt limit is an error, not a default silently kept. */
     char err[512];
     load_fails("return { limits = { eval_deadlines = 2 } }", err, sizeof err,
-               "limits.eval_deadlines", "unknown limit", NULL);
+               "limits.eval_deadlines", "không có giới hạn này", NULL);
 }
 END_TEST
 
@@ -321,6 +321,15 @@ START_TEST(test_unknown_key_refused_with_line)
     snprintf(prefix, sizeof prefix, "%s/thiduad.conf:2: console_port:", dir);
     load_fails("listen = \"127.0.0.1:8080\"\nconsole_port = 9000\n", err, sizeof err, prefix, NULL);
     ck_assert_ptr_null(strstr(err, "có phải"));
+    /* A wrong value names its line too, in a limit as at the top. */
+    snprintf(prefix, sizeof prefix, "%s/thiduad.conf:4: limits.body_bytes: 1 nằm ngoài", dir);
+    load_fails("return {\n"
+               "  listen = \"127.0.0.1:8080\",\n"
+               "  limits = {\n"
+               "    body_bytes = 1,\n"
+               "  },\n"
+               "}\n",
+               err, sizeof err, prefix, NULL);
     /* A key of a section given at the top level is not known there either. */
     load_fails("return { eval_deadline = 2 }", err, sizeof err, "eval_deadline: không có tùy chọn",
                NULL);
@@ -396,13 +405,13 @@ END_TEST
 START_TEST(test_wrong_types)
 {
     char err[512];
-    load_fails("listen = 8080\n", err, sizeof err, "listen", "string", NULL);
+    load_fails("listen = 8080\n", err, sizeof err, "listen", "chuỗi", NULL);
     load_fails("return { database = true }\n", err, sizeof err, "database", NULL);
     load_fails("return { rules = {} }\n", err, sizeof err, "rules", NULL);
     load_fails("return { timezone = 7 }\n", err, sizeof err, "timezone", NULL);
     load_fails("return { limits = 5 }\n", err, sizeof err, "limits", NULL);
     load_fails("return { limits = { body_bytes = \"1M\" } }\n", err, sizeof err,
-               "limits.body_bytes", "number", NULL);
+               "limits.body_bytes", "cần một số", NULL);
     load_fails("return { channels = \"email\" }\n", err, sizeof err, "channels", NULL);
     load_fails("return { log_level = \"loud\" }\n", err, sizeof err, "log_level", NULL);
 }
@@ -445,7 +454,7 @@ START_TEST(test_limits_out_of_range)
     };
     char err[512];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        load_fails(bad[i].text, err, sizeof err, bad[i].field, "range", NULL);
+        load_fails(bad[i].text, err, sizeof err, bad[i].field, "ngoài khoảng", NULL);
 }
 END_TEST
 
@@ -467,7 +476,7 @@ START_TEST(test_endless_loop_is_stopped)
 {
     char err[512];
     time_t start = time(NULL);
-    load_refused("while true do end\n", err, sizeof err, "too long", NULL);
+    load_refused("while true do end\n", err, sizeof err, "quá lâu", NULL);
     load_refused("local function f() return f() end\nreturn f()\n", err, sizeof err, NULL);
     load_refused("local n = 0\n::again::\nn = n + 1\ngoto again\n", err, sizeof err, NULL);
     ck_assert_msg(time(NULL) - start < 20, "the budget took %ld s", (long)(time(NULL) - start));
@@ -478,7 +487,7 @@ START_TEST(test_endless_loop_names_file)
 {
     /* config.h: "On failure returns -1 and writes "file:line: message" to err". */
     char err[512];
-    load_fails("local x = 1\nwhile true do x = x + 1 end\n", err, sizeof err, "too long", NULL);
+    load_fails("local x = 1\nwhile true do x = x + 1 end\n", err, sizeof err, "quá lâu", NULL);
 }
 END_TEST
 
