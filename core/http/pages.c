@@ -142,11 +142,10 @@ bool api_reply_page(struct api_call *call, cJSON *body, const char *name, cJSON 
     cJSON_Delete(list);
     cJSON_AddItemToObject(body, name, page);
     cJSON_AddNumberToObject(body, "total", total);
-    char last_key[CURSOR_MAX];
-    if (last && start + limit < total) item_key(last, key, last_key, sizeof last_key);
-    cJSON_AddItemToObject(body, "next_cursor",
-                          last && start + limit < total ? api_page_cursor(last_key)
-                                                        : cJSON_CreateNull());
+    char last_key[CURSOR_MAX] = "";
+    bool more = last && start + limit < total;
+    if (more) item_key(last, key, last_key, sizeof last_key);
+    cJSON_AddItemToObject(body, "next_cursor", more ? api_page_cursor(last_key) : cJSON_CreateNull());
     api_reply(call, 200, body);
     return true;
 }

@@ -11,12 +11,16 @@
  * http/parse.h names, with a code and message; an accepted request has a method, a path
  * starting with "/", a query string, a length that is not negative and at most
  * HTTP_MAX_HEADERS headers, each with a non-empty name; an error body is JSON text
- * whose length is what body_len says.
+ * whose length is what body_len says; a path the router would match (http_path_decode)
+ * decodes to no longer than it was, starts with "/", holds no NUL and no "." or ".."
+ * segment; the ETag step (http/etag.c) with the request's If-None-Match answers 200 or 304
+ * and leaves the body's length alone.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
+#include "http/etag.h"
 #include "http/parse.h"
 
 #define HEAD_END       "\r\n\r\n"
@@ -61,6 +65,43 @@ static void use_request(const struct http_request *req)
     }
 }
 
+/* What the router does with the path before matching it: decode it. */
+static void decode_path(const struct http_request *req)
+{
+    size_t raw_len = strlen(req->path);
+    char *decoded = malloc(raw_len + 1);
+    char why[160];
+    if (!decoded) return;
+    const char *code = http_path_decode(req->path, decoded, raw_len + 1, why, sizeof why);
+    if (code) {
+        if (strcmp(code, "invalid_path") != 0 && strcmp(code, "invalid_utf8") != 0)
+            fuzz_fail("http_path_decode refused with %s", code);
+        if (!why[0]) fuzz_fail("a refused path without a reason");
+    } else {
+        size_t len = strlen(decoded);
+        if (len > raw_len) fuzz_fail("the decoded path is longer than the raw one");
+        if (decoded[0] != '/') fuzz_fail("the decoded path does not start with /");
+        if (strstr(decoded, "/../") || strstr(decoded, "/./") ||
+            (len >= 3 && strcmp(decoded + len - 3, "/..") == 0) ||
+            (len >= 2 && strcmp(decoded + len - 2, "/.") == 0))
+            fuzz_fail("a dot segment passed: %s", decoded);
+    }
+    free(decoded);
+}
+
+/* What the router does with a GET's 200: tag it, and maybe answer 304. */
+static void tag_answer(const struct http_request *req)
+{
+    struct http_request get = *req;
+    get.method = "GET";
+    struct http_response resp = {.status = 200, .body = strdup("{}"), .body_len = 2};
+    http_etag_apply(&get, &resp);
+    if ((resp.status != 200 && resp.status != 304) || resp.body_len != 2)
+        fuzz_fail("the ETag step answered %d with %zu bytes", resp.status, resp.body_len);
+    if (!strstr(resp.extra_headers, "ETag: \"")) fuzz_fail("no ETag on a 200");
+    free(resp.body);
+}
+
 /* The error body every refusal gets, here with text from the request in it. */
 static void answer_error(int status, const char *message)
 {
@@ -94,6 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         check_request(&req, &head);
         use_request(&req);
+        decode_path(&req);
+        tag_answer(&req);
         answer_error(404, req.path);
     }
     free(text);
