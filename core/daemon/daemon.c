@@ -20,9 +20,13 @@
 #include "domain/token_usage.h"
 #include "domain/ruleset.h"
 #include "http/api.h"
+#include "http/response_cache.h"
 #include "http/server.h"
 #include "util/descriptors.h"
 #include "util/log.h"
+
+/* What the response cache may hold: a department's evaluations many times over. */
+#define RESPONSE_CACHE_BYTES ((size_t)64 << 20)
 
 #define ERR_LEN 512
 /* Descriptors the daemon needs besides its clients: the listener, the database and its
@@ -196,6 +200,8 @@ int daemon_serve(const struct config *cfg)
     }
     d.api.reload_start = start_reload;
     d.api.reload_ctx = d.reloader;
+    /* Repeated GETs of evaluations answered from memory (http/response_cache.h). */
+    d.api.responses = response_cache_new(RESPONSE_CACHE_BYTES);
     if (start_token_usage(&d) != 0) {
         log_error("out of memory");
         goto done;
@@ -224,6 +230,7 @@ done:
     if (d.usage_timer) event_free(d.usage_timer);
     if (st) token_usage_flush(d.usage, st);
     token_usage_free(d.usage);
+    response_cache_free(d.api.responses);
     if (d.base) event_base_free(d.base);
     ruleset_free(&d.rules);
     store_close(st);
