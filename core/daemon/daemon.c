@@ -20,9 +20,15 @@
 #include "domain/token_usage.h"
 #include "domain/ruleset.h"
 #include "http/api.h"
+#include "http/response_cache.h"
 #include "http/server.h"
 #include "util/descriptors.h"
 #include "util/log.h"
+
+/* How often the access log's waiting lines are written: at most this late. */
+#define LOG_FLUSH_MS 100
+/* What the response cache may hold: a department's evaluations many times over. */
+#define RESPONSE_CACHE_BYTES ((size_t)64 << 20)
 
 #define ERR_LEN 512
 /* Descriptors the daemon needs besides its clients: the listener, the database and its
@@ -39,6 +45,7 @@ struct daemon {
     const struct config *config;
     struct token_usage *usage; /* tokens' last use, noted by the router */
     struct event *usage_timer; /* writes it once a minute */
+    struct event *log_timer;   /* writes the access log's waiting lines */
 };
 
 static void drained(void *arg)
@@ -131,6 +138,22 @@ static void on_usage_timer(evutil_socket_t fd, short events, void *arg)
                  store_errmsg(d->api.store));
 }
 
+/* A few times a second: the access log's waiting lines (util/log.h, log_fields_batched). */
+static void on_log_timer(evutil_socket_t fd, short events, void *arg)
+{
+    (void)fd;
+    (void)events;
+    (void)arg;
+    log_flush();
+}
+
+static int start_log_flush(struct daemon *d)
+{
+    struct timeval every = {.tv_usec = LOG_FLUSH_MS * 1000};
+    d->log_timer = event_new(d->base, -1, EV_PERSIST, on_log_timer, NULL);
+    return d->log_timer && event_add(d->log_timer, &every) == 0 ? 0 : -1;
+}
+
 static int start_token_usage(struct daemon *d)
 {
     struct timeval minute = {.tv_sec = TOKEN_USAGE_FLUSH_SECONDS};
@@ -196,7 +219,9 @@ int daemon_serve(const struct config *cfg)
     }
     d.api.reload_start = start_reload;
     d.api.reload_ctx = d.reloader;
-    if (start_token_usage(&d) != 0) {
+    /* Repeated GETs of evaluations answered from memory (http/response_cache.h). */
+    d.api.responses = response_cache_new(RESPONSE_CACHE_BYTES);
+    if (start_token_usage(&d) != 0 || start_log_flush(&d) != 0) {
         log_error("out of memory");
         goto done;
     }
@@ -222,8 +247,11 @@ done:
     reloader_free(d.reloader); /* after the server: a reload's waiting client is gone */
     notifier_stop(d.notifier); /* after the reload: its last marks are written */
     if (d.usage_timer) event_free(d.usage_timer);
+    if (d.log_timer) event_free(d.log_timer);
+    log_flush();
     if (st) token_usage_flush(d.usage, st);
     token_usage_free(d.usage);
+    response_cache_free(d.api.responses);
     if (d.base) event_base_free(d.base);
     ruleset_free(&d.rules);
     store_close(st);

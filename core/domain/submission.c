@@ -190,15 +190,13 @@ static int evaluate_touched(struct store *st, const struct ruleset *rs, const cJ
     const cJSON *keys[EVALUATION_BATCH];
     const char *codes[EVALUATION_BATCH];
     size_t m = 0;
-    const cJSON *k = first;
-    for (; k && m < EVALUATION_BATCH; k = k->next) {
-        tab = strchr(k->string, '\t');
-        if ((size_t)(tab - k->string) != strlen(period) ||
-            strncmp(k->string, period, strlen(period)) != 0)
-            break;
+    const cJSON *k = first; /* never NULL: the caller's pair, of the period just read */
+    do {
         keys[m] = k;
-        codes[m++] = tab + 1;
-    }
+        codes[m++] = strchr(k->string, '\t') + 1;
+        k = k->next;
+    } while (k && m < EVALUATION_BATCH &&
+             strncmp(k->string, first->string, strlen(period) + 1) == 0);
     *next = k;
     struct rules_unit_call calls[EVALUATION_BATCH];
     char why[1024];
@@ -282,8 +280,10 @@ static enum submission_status apply_in_transaction(struct store *st, const struc
         if (unit) touch(&touched, subs[i].period, unit, i);
         free(unit);
     }
-    for (const cJSON *k = touched.set->child; k && status == SUBMISSION_OK;) {
-        if (evaluate_touched(st, rs, k, &k, subs, n, o, results, err, errlen) != 0)
+    const cJSON *pending = touched.set->child;
+    while (pending && status == SUBMISSION_OK) {
+        const cJSON *batch = pending;
+        if (evaluate_touched(st, rs, batch, &pending, subs, n, o, results, err, errlen) != 0)
             status = store_refused(st, SUBMISSION_STORE_FAILED);
     }
     cJSON_Delete(touched.set);

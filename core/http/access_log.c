@@ -28,7 +28,9 @@ void access_log(const struct http_request *req, bool head_only, const struct htt
         snprintf(debug, sizeof debug, " query=%s remote=%s agent=%s", query, remote, ua);
     }
     const char *method = head_only ? "HEAD" : req->method ? req->method : "-";
-    log_fields(resp->status >= 500 ? LOG_WARN : LOG_INFO,
-               "method=%s path=%s status=%d bytes=%zu ms=%.1f token=%s%s", method, path,
-               resp->status, head_only ? 0 : resp->body_len, milliseconds, who, debug);
+    /* 5xx at once (someone should look); the rest with the lines around them. */
+    (resp->status >= 500 ? log_fields : log_fields_batched)(
+        resp->status >= 500 ? LOG_WARN : LOG_INFO,
+        "method=%s path=%s status=%d bytes=%zu ms=%.1f token=%s%s", method, path, resp->status,
+        head_only ? 0 : resp->body_len, milliseconds, who, debug);
 }

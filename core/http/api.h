@@ -23,7 +23,8 @@ struct api {
                                      long recomputed),
                         void *arg);
     void *reload_ctx;
-    struct token_usage *token_usage; /* tokens' last use, flushed by the daemon; may be NULL */
+    struct token_usage *token_usage;  /* tokens' last use, flushed by the daemon; may be NULL */
+    struct response_cache *responses; /* kept answers (http/response_cache.h); may be NULL */
     /* Writes that came while a reload held the write lock, oldest first: each is handled
      * once the reload has ended (api_release_held). */
     struct api_held *held_first, *held_last;

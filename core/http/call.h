@@ -58,6 +58,10 @@ void api_openapi_get(struct api_call *call);
  * OpenAPI document must describe (tests/unit/test_openapi.c). */
 void api_routes_each(void (*fn)(const struct route *route, void *arg), void *arg);
 
+/* Answers as make(call) would, from memory when the same caller's scope asked the same
+ * path and query while the data and the rules were what they are now (a GET's handler
+ * whose 200 answers depend on nothing else: http/response_cache.h). */
+void api_cached(struct api_call *call, void (*make)(struct api_call *call));
 /* Replies with a JSON value (consumed). */
 void api_reply(struct api_call *call, int status, cJSON *body);
 /* Lists: items per page when ?limit= is absent, and the most a client may ask for. */

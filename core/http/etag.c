@@ -67,8 +67,10 @@ static void append_header(struct http_response *resp, const char *name, const ch
 void http_etag_apply(const struct http_request *req, struct http_response *resp)
 {
     if (resp->status != 200 || resp->later || strcmp(req->method, "GET") != 0) return;
-    char tag[HTTP_ETAG_LEN];
-    http_etag_of(resp->body, resp->body_len, tag);
+    _Static_assert(sizeof resp->etag >= HTTP_ETAG_LEN, "room for the tag");
+    /* A body kept by the response cache (http/response_cache.c) comes with its tag. */
+    if (!resp->etag[0]) http_etag_of(resp->body, resp->body_len, resp->etag);
+    const char *tag = resp->etag;
     append_header(resp, "ETag", tag);
     append_header(resp, "Cache-Control", HTTP_CACHE_CONTROL);
     const char *if_none_match = http_request_header(req, "If-None-Match");

@@ -17,6 +17,7 @@
 
 #include "domain/token_usage.h"
 #include "http/call.h"
+#include "http/response_cache.h"
 #include "http/etag.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -169,6 +170,31 @@ static bool trusted_without_token(const struct api_call *call, const struct rout
     const struct config *cfg = call->api->config;
     return route->access == ACCESS_TOKEN_OR_TRUSTED && cfg &&
            ip_networks_contain(cfg->metrics_from, cfg->metrics_from_count, call->req->remote);
+}
+
+/* The response cache's key: the path and query as sent, and who asks (a unit token reads
+ * its own unit's only, so its answers are not an admin's). NULL when it would not fit. */
+#define CACHE_KEY_LEN 1024
+static const char *cache_key(const struct api_call *call, char key[CACHE_KEY_LEN])
+{
+    int n = snprintf(key, CACHE_KEY_LEN, "%s?%s|%d:%s", call->req->path, call->req->query,
+                     (int)call->who.scope, call->who.unit);
+    return n > 0 && n < CACHE_KEY_LEN ? key : NULL;
+}
+
+void api_cached(struct api_call *call, void (*make)(struct api_call *call))
+{
+    struct api *api = call->api;
+    char buffer[CACHE_KEY_LEN];
+    const char *key = api->responses && api->rules ? cache_key(call, buffer) : NULL;
+    if (!key) {
+        make(call);
+        return;
+    }
+    struct response_cache_stamp stamp = {store_data_version(api->store), api->rules->generation};
+    if (response_cache_get(api->responses, key, stamp, call->resp)) return;
+    make(call);
+    if (!call->resp->later) response_cache_put(api->responses, key, stamp, call->resp);
 }
 
 void api_handle(const struct http_request *req, struct http_response *resp, void *ctx)

@@ -119,14 +119,26 @@ static void evaluation_reply(struct api_call *call, const char *subject)
     api_reply(call, 200, evaluation);
 }
 
-static void unit_evaluation_get(struct api_call *call)
+static void unit_evaluation_make(struct api_call *call)
 {
     evaluation_reply(call, "unit");
 }
 
-static void person_evaluation_get(struct api_call *call)
+static void person_evaluation_make(struct api_call *call)
 {
     evaluation_reply(call, "person");
+}
+
+/* What other systems ask again and again: answered from memory while nothing changed
+ * (http/response_cache.h; the answer depends on the data, the rules and who asks only). */
+static void unit_evaluation_get(struct api_call *call)
+{
+    api_cached(call, unit_evaluation_make);
+}
+
+static void person_evaluation_get(struct api_call *call)
+{
+    api_cached(call, person_evaluation_make);
 }
 
 static void status_get(struct api_call *call)

@@ -39,6 +39,7 @@ struct http_response {
     void *connection;        /* the server's: which connection asked (http_response_later) */
     bool later;              /* the handler will answer through http_later_answer */
     char actor[128];         /* the token's name once authenticated, for the access log */
+    char etag[40];           /* the body's entity tag once known (http/etag.c), "" before */
 };
 
 /* An answer a handler gives after it has returned (a rules reload: the client's connection

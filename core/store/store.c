@@ -363,6 +363,18 @@ void store_end_read(struct store *st)
     if (!sqlite3_get_autocommit(st->db)) step_cached(st, "COMMIT");
 }
 
+unsigned long store_data_version(struct store *st)
+{
+    /* PRAGMA data_version starts the read (a DEFERRED transaction reads nothing until its
+     * first statement), so the pager has looked at the file; the file control then gives
+     * its counter, which any connection's commit moves, this one's included. */
+    step_cached(st, "PRAGMA data_version");
+    unsigned int version = 0;
+    if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+        return 0;
+    return version;
+}
+
 /* ---- backup and size ------------------------------------------------------------------ */
 
 int store_backup(struct store *st, const char *dest, char *err, size_t errlen)

@@ -42,6 +42,10 @@ int store_in_transaction(struct store *st);
 /* A read transaction around several reads, so they share one snapshot and one lock. */
 int store_begin_read(struct store *st);
 void store_end_read(struct store *st);
+/* A number that changes whenever the database's content changes, by any connection of any
+ * process, this one included (SQLite's data version): what in-memory caches of stored data
+ * are checked against. Call inside a transaction (store_begin_read); 0 when unknown. */
+unsigned long store_data_version(struct store *st);
 
 /* SQLite's message for the last failure on this connection. */
 const char *store_errmsg(struct store *st);

@@ -9,7 +9,8 @@
  * systemd (stderr is the journal's stream: JOURNAL_STREAM names its device and inode) each
  * line starts with its priority as sd-daemon(3) reads it, "<6>" for info, and carries no
  * time: the journal stamps it. Lines are written with a single write(2) so concurrent
- * writers do not interleave.
+ * writers do not interleave; the access log's lines are written a batch at a time
+ * (log_fields_batched), each batch whole.
  */
 #include "util/log.h"
 
@@ -87,31 +88,87 @@ size_t log_value(char *out, size_t len, const char *value)
     return used;
 }
 
-/* Writes "[<6>|time=... ]level=L " then `body` and a newline, in one write(2). */
+/* Lines of the access log waiting to be written (log_fields_batched): written together by
+ * log_flush, before any other line, and whenever the next would not fit. */
+#define PENDING_BYTES (64 * 1024)
+static char pending[PENDING_BYTES];
+static size_t pending_len;
+
+static void write_all(const char *bytes, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, bytes, n);
+        if (w <= 0) return; /* the log is best effort: a full disk does not stop serving */
+        bytes += w;
+        n -= (size_t)w;
+    }
+}
+
+void log_flush(void)
+{
+    if (pending_len) write_all(pending, pending_len);
+    pending_len = 0;
+}
+
+/* "time=2026-12-01T10:30:00+07:00 " for this second, made once a second. */
+static size_t time_prefix(char *out, size_t len)
+{
+    static time_t made_for = -1;
+    static char made[48];
+    static size_t made_len;
+    time_t now = time(NULL);
+    if (now != made_for) {
+        struct tm local;
+        localtime_r(&now, &local);
+        made_len = strftime(made, sizeof made, "time=%Y-%m-%dT%H:%M:%S%z ", &local);
+        /* strftime's %z gives +0700; ISO 8601 readers prefer +07:00. */
+        if (made_len >= 6 && made_len + 1 < sizeof made) {
+            memmove(made + made_len - 2, made + made_len - 3, 3);
+            made[made_len - 3] = ':';
+            made_len++;
+        }
+        made_for = now;
+    }
+    size_t n = made_len < len ? made_len : 0;
+    memcpy(out, made, n);
+    return n;
+}
+
+/* "[<6>|time=... ]level=L " then `body` and a newline into line; its length. */
+static size_t format_line(enum log_level level, const char *body, char line[LINE_MAX_BYTES])
+{
+    size_t used = to_journal ? (size_t)snprintf(line, LINE_MAX_BYTES, "%s", journal_prefix[level])
+                             : time_prefix(line, LINE_MAX_BYTES);
+    int n =
+        snprintf(line + used, LINE_MAX_BYTES - used - 1, "level=%s %s", level_names[level], body);
+    if (n < 0) return 0;
+    used += (size_t)n < LINE_MAX_BYTES - used - 1 ? (size_t)n : LINE_MAX_BYTES - used - 2;
+    line[used++] = '\n';
+    return used;
+}
+
+/* Writes the line at once, in one write(2), after the lines waiting. */
 static void emit(enum log_level level, const char *body)
 {
     char line[LINE_MAX_BYTES];
-    size_t used = 0;
-    if (to_journal) {
-        used = (size_t)snprintf(line, sizeof line, "%s", journal_prefix[level]);
-    } else {
-        time_t now = time(NULL);
-        struct tm local;
-        localtime_r(&now, &local);
-        used = strftime(line, sizeof line, "time=%Y-%m-%dT%H:%M:%S%z ", &local);
-        /* strftime's %z gives +0700; ISO 8601 readers prefer +07:00. */
-        if (used >= 6) {
-            memmove(line + used - 2, line + used - 3, 3);
-            line[used - 3] = ':';
-            used++;
-        }
-    }
-    int n = snprintf(line + used, sizeof line - used - 1, "level=%s %s", level_names[level], body);
+    size_t used = format_line(level, body, line);
+    log_flush();
+    if (used) write_all(line, used);
+}
+
+void log_fields_batched(enum log_level level, const char *fmt, ...)
+{
+    if (level < current_level) return;
+    char body[LINE_MAX_BYTES], line[LINE_MAX_BYTES];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
     if (n < 0) return;
-    used += (size_t)n < sizeof line - used - 1 ? (size_t)n : sizeof line - used - 2;
-    line[used++] = '\n';
-    ssize_t ignored = write(STDERR_FILENO, line, used);
-    (void)ignored;
+    size_t used = format_line(level, body, line);
+    if (pending_len + used > sizeof pending) log_flush();
+    memcpy(pending + pending_len, line, used);
+    pending_len += used;
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

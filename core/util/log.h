@@ -25,6 +25,14 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 /* An event made of logfmt fields already formatted ("method=GET path=/x status=200"): values
  * that may hold spaces or quotes go through log_value first. */
 void log_fields(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, kept with the lines before it and written together by log_flush (which the
+ * daemon calls a few times a second, and which any other line calls first, so the order
+ * stays): the access log, a line per request, at the cost of one write(2) per batch. A
+ * crash loses at most the lines of the last fraction of a second; the audit lines are
+ * written at once (and kept in the database). */
+void log_fields_batched(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void log_flush(void);
 
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
