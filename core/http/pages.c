@@ -145,7 +145,8 @@ bool api_reply_page(struct api_call *call, cJSON *body, const char *name, cJSON 
     char last_key[CURSOR_MAX] = "";
     bool more = last && start + limit < total;
     if (more) item_key(last, key, last_key, sizeof last_key);
-    cJSON_AddItemToObject(body, "next_cursor", more ? api_page_cursor(last_key) : cJSON_CreateNull());
+    cJSON_AddItemToObject(body, "next_cursor",
+                          more ? api_page_cursor(last_key) : cJSON_CreateNull());
     api_reply(call, 200, body);
     return true;
 }

@@ -15,6 +15,7 @@
  * must be one of the system's (/usr/share/zoneinfo), or every local date would be UTC.
  */
 #include "lua/config_file.h"
+#include "lua/config_keys.h"
 
 #include <ctype.h>
 #include <lua.h>
@@ -32,8 +33,6 @@
 #define READ_KEYS           "thidua.config.read" /* registry: the top-level keys read */
 #define ZONEINFO_DIR        "/usr/share/zoneinfo"
 #define KEY_HINT_DISTANCE   2 /* a known key this close to an unknown one is suggested */
-
-static int line_of_key(const char *path, const char *key);
 
 static char *dirname_of(const char *path)
 {
@@ -70,7 +69,7 @@ static int read_string(lua_State *L, const char *field, char **out, const char *
         replace(out, strdup(lua_tostring(L, -1)));
     } else if (type != LUA_TNIL) {
         snprintf(err, errlen, "%s:%d: %s: cần một chuỗi, không phải %s", file,
-                 line_of_key(file, field), field, lua_typename(L, type));
+                 config_line_of_key(file, field), field, lua_typename(L, type));
         rc = -1;
     }
     lua_pop(L, 1);
@@ -98,14 +97,14 @@ static int read_number(lua_State *L, const char *field, double min, double max, 
         double v = lua_tonumber(L, -1);
         if (!(v >= min && v <= max)) { /* NaN fails too */
             snprintf(err, errlen, "%s:%d: limits.%s: %g nằm ngoài khoảng cho phép (%g đến %g)",
-                     file, line_of_key(file, field), field, v, min, max);
+                     file, config_line_of_key(file, field), field, v, min, max);
             rc = -1;
         } else {
             *out = v;
         }
     } else if (type != LUA_TNIL) {
         snprintf(err, errlen, "%s:%d: limits.%s: cần một số, không phải %s", file,
-                 line_of_key(file, field), field, lua_typename(L, type));
+                 config_line_of_key(file, field), field, lua_typename(L, type));
         rc = -1;
     }
     lua_pop(L, 1);
@@ -166,7 +165,7 @@ static int unknown_limit(lua_State *L, const char *file, char *err, size_t errle
         if (!found) {
             snprintf(err, errlen,
                      "%s:%d: limits.%s: không có giới hạn này (README, \"Configuration\")", file,
-                     key ? line_of_key(file, key) : 1, key ? key : "?");
+                     key ? config_line_of_key(file, key) : 1, key ? key : "?");
             lua_pop(L, 1);
             return -1;
         }
@@ -185,7 +184,7 @@ static int read_limits(lua_State *L, struct config_limits *lim, const char *file
     }
     if (type != LUA_TTABLE) {
         snprintf(err, errlen, "%s:%d: limits: cần một bảng { ... }", file,
-                 line_of_key(file, "limits"));
+                 config_line_of_key(file, "limits"));
         lua_pop(L, 1);
         return -1;
     }
@@ -242,7 +241,7 @@ static int read_channels(lua_State *L, struct config *cfg, const char *path, cha
         while (rc == 0 && lua_next(L, -2)) {
             if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TTABLE) {
                 snprintf(err, errlen, "%s:%d: channels: mỗi kênh viết tên = { tùy chọn }", path,
-                         line_of_key(path, "channels"));
+                         config_line_of_key(path, "channels"));
                 rc = -1;
             }
             lua_pop(L, 1);
@@ -250,7 +249,7 @@ static int read_channels(lua_State *L, struct config *cfg, const char *path, cha
         char why[256];
         cJSON *channels = rc == 0 ? lua_json_to_cjson(L, -1, why, sizeof why) : NULL;
         if (rc == 0 && !cJSON_IsObject(channels)) {
-            snprintf(err, errlen, "%s:%d: channels: %s", path, line_of_key(path, "channels"),
+            snprintf(err, errlen, "%s:%d: channels: %s", path, config_line_of_key(path, "channels"),
                      channels ? "cần một bảng { ... }" : why);
             rc = -1;
         }
@@ -262,7 +261,7 @@ static int read_channels(lua_State *L, struct config *cfg, const char *path, cha
         }
     } else if (type != LUA_TNIL) {
         snprintf(err, errlen, "%s:%d: channels: cần một bảng { ... }", path,
-                 line_of_key(path, "channels"));
+                 config_line_of_key(path, "channels"));
         rc = -1;
     }
     lua_pop(L, 1);
@@ -277,68 +276,6 @@ static bool known_zone(const char *zone)
     char path[512];
     snprintf(path, sizeof path, ZONEINFO_DIR "/%s", zone);
     return files_is_regular(path);
-}
-
-/* The line of the file where `key = ...` first appears (1 when it cannot be found: a key
- * computed or written as ["key"]). */
-static int line_of_key(const char *path, const char *key)
-{
-    size_t len = 0;
-    char *text = files_read_whole(path, &len);
-    int line = 1, found = 0;
-    size_t keylen = strlen(key);
-    for (const char *p = text; p && *p && !found; p++) {
-        bool starts_word = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
-        if (starts_word && strncmp(p, key, keylen) == 0) {
-            const char *q = p + keylen;
-            while (*q == ' ' || *q == '\t')
-                q++;
-            if (*q == '=' && q[1] != '=') found = line;
-        }
-        if (*p == '\n') line++;
-    }
-    free(text);
-    return found ? found : 1;
-}
-
-/* Edit distance between two short keys (a typo's distance to the key meant). */
-static size_t key_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return 64;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t above = row[j];
-            size_t cost = diagonal + (a[i - 1] != b[j - 1]);
-            size_t best = above + 1 < row[j - 1] + 1 ? above + 1 : row[j - 1] + 1;
-            row[j] = cost < best ? cost : best;
-            diagonal = above;
-        }
-    }
-    return row[lb];
-}
-
-/* The known key nearest to `key`, if one is within KEY_HINT_DISTANCE; the table of keys
- * read is on top of the stack. */
-static const char *nearest_key(lua_State *L, const char *key)
-{
-    const char *hint = NULL;
-    size_t best = KEY_HINT_DISTANCE + 1;
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        lua_pop(L, 1);
-        size_t d = key_distance(key, lua_tostring(L, -1));
-        if (d < best) {
-            best = d;
-            hint = lua_tostring(L, -1); /* the string stays alive in the table */
-        }
-    }
-    return hint;
 }
 
 /* A top-level key no reader read: -1 with "file:line: key: ..." and the nearest key read.
@@ -358,13 +295,13 @@ static int unknown_key(lua_State *L, const char *path, char *err, size_t errlen)
         }
         const char *key = named ? lua_tostring(L, -1) : "?";
         lua_pushvalue(L, -2);
-        const char *hint = named ? nearest_key(L, key) : NULL;
+        const char *hint = named ? config_nearest_key(L, key, KEY_HINT_DISTANCE) : NULL;
         char suggestion[96] = "";
         if (hint) snprintf(suggestion, sizeof suggestion, " (có phải \"%s\"?)", hint);
         snprintf(err, errlen,
                  "%s:%d: %s: không có tùy chọn cấu hình này%s; các tùy chọn có trong README, "
                  "mục \"Configuration\"",
-                 path, named ? line_of_key(path, key) : 1, key, suggestion);
+                 path, named ? config_line_of_key(path, key) : 1, key, suggestion);
         lua_pop(L, 3);
         return -1;
     }
@@ -388,7 +325,7 @@ static int read_metrics_from(lua_State *L, struct config *cfg, const char *path,
                 snprintf(err, errlen,
                          "%s:%d: metrics_from[%zu]: cần một địa chỉ hoặc một mạng "
                          "(\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"), không phải %s%s%s",
-                         path, line_of_key(path, "metrics_from"), i + 1,
+                         path, config_line_of_key(path, "metrics_from"), i + 1,
                          item == LUA_TSTRING ? "\"" : "",
                          item == LUA_TSTRING ? lua_tostring(L, -1) : lua_typename(L, item),
                          item == LUA_TSTRING ? "\"" : "");
@@ -405,7 +342,7 @@ static int read_metrics_from(lua_State *L, struct config *cfg, const char *path,
         }
     } else if (type != LUA_TNIL) {
         snprintf(err, errlen, "%s:%d: metrics_from: cần một danh sách địa chỉ, không phải %s", path,
-                 line_of_key(path, "metrics_from"), lua_typename(L, type));
+                 config_line_of_key(path, "metrics_from"), lua_typename(L, type));
         rc = -1;
     }
     lua_pop(L, 1);
@@ -451,7 +388,7 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
     if (read_string(L, "listen", &listen, path, err, errlen) != 0) return -1;
     if (listen && parse_listen(listen, &cfg->listen_host, &cfg->listen_port) != 0) {
         snprintf(err, errlen, "%s:%d: listen: cần \"host:port\", không phải \"%s\"", path,
-                 line_of_key(path, "listen"), listen);
+                 config_line_of_key(path, "listen"), listen);
         free(listen);
         return -1;
     }
@@ -468,14 +405,14 @@ static int read_fields(lua_State *L, struct config *cfg, const char *path, char 
     if (strcmp(cfg->log_level, "debug") && strcmp(cfg->log_level, "info") &&
         strcmp(cfg->log_level, "warn") && strcmp(cfg->log_level, "error")) {
         snprintf(err, errlen, "%s:%d: log_level: là debug, info, warn hoặc error", path,
-                 line_of_key(path, "log_level"));
+                 config_line_of_key(path, "log_level"));
         return -1;
     }
     if (!known_zone(cfg->timezone)) {
         snprintf(err, errlen,
                  "%s:%d: timezone: \"%s\" không phải múi giờ có trong " ZONEINFO_DIR
                  " (ví dụ \"Asia/Ho_Chi_Minh\")",
-                 path, line_of_key(path, "timezone"), cfg->timezone);
+                 path, config_line_of_key(path, "timezone"), cfg->timezone);
         return -1;
     }
     return read_channels(L, cfg, path, err, errlen);
