@@ -146,8 +146,8 @@ static struct verified {
 
 static struct verified *verified_slot(const char hash[SHA256_HEX_LEN])
 {
-    unsigned slot = 0;
-    for (int i = 0; i < 4; i++)
+    unsigned slot = 0; /* the first hex digits, as a number */
+    for (int i = 0; i < 4 && hash[i]; i++)
         slot = slot * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
     return &verified[slot % VERIFIED_SLOTS];
 }
@@ -156,7 +156,7 @@ bool token_verify(struct store *st, const char *token, struct principal *who)
 {
     if (strncmp(token, TOKEN_PREFIX, TOKEN_PREFIX_LEN) != 0 || strlen(token) > TOKEN_MAX_LEN)
         return false;
-    char hash[SHA256_HEX_LEN], scope[sizeof who->unit + 8];
+    char hash[SHA256_HEX_LEN] = "", scope[sizeof who->unit + 8];
     sha256_hex(token, hash);
     unsigned long version = store_data_version(st);
     struct verified *v = verified_slot(hash);

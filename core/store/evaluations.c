@@ -36,18 +36,18 @@ int evaluations_put(struct store *st, const char *period, const char *subject, c
     return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
 }
 
-char *evaluations_get(struct store *st, const char *period, const char *subject, const char *code,
-                      char *hash_out, size_t hash_len)
+/* The first column of `sql` (which selects from one stored evaluation, then its rules
+ * hash) for (period, subject, code), malloc'd; NULL when absent or not text. */
+static char *one_evaluation(struct store *st, const char *sql, const char *period,
+                            const char *subject, const char *code, char *hash_out, size_t hash_len)
 {
-    sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT result, rules_hash FROM evaluations WHERE period = ? AND subject = ? AND "
-            "code = ?");
+    sqlite3_stmt *stmt = store_prepare(st, sql);
     if (!stmt) return NULL;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, subject);
     store_bind_text(stmt, 3, code);
     char *out = NULL;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) == SQLITE_TEXT) {
         out = strdup(store_column_text(stmt, 0));
         if (hash_out) snprintf(hash_out, hash_len, "%s", store_column_text(stmt, 1));
     }
@@ -55,21 +55,22 @@ char *evaluations_get(struct store *st, const char *period, const char *subject,
     return out;
 }
 
+char *evaluations_get(struct store *st, const char *period, const char *subject, const char *code,
+                      char *hash_out, size_t hash_len)
+{
+    return one_evaluation(st,
+                          "SELECT result, rules_hash FROM evaluations WHERE period = ? AND "
+                          "subject = ? AND code = ?",
+                          period, subject, code, hash_out, hash_len);
+}
+
 char *evaluations_get_criteria(struct store *st, const char *period, const char *subject,
                                const char *code)
 {
-    sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT json_extract(result, '$.criteria') FROM evaluations WHERE period = ? AND "
-            "subject = ? AND code = ?");
-    if (!stmt) return NULL;
-    store_bind_text(stmt, 1, period);
-    store_bind_text(stmt, 2, subject);
-    store_bind_text(stmt, 3, code);
-    char *out = NULL;
-    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) == SQLITE_TEXT)
-        out = strdup(store_column_text(stmt, 0));
-    store_done(st, stmt);
-    return out;
+    return one_evaluation(st,
+                          "SELECT json_extract(result, '$.criteria'), rules_hash FROM "
+                          "evaluations WHERE period = ? AND subject = ? AND code = ?",
+                          period, subject, code, NULL, 0);
 }
 
 /* ---- inputs of the rule engine ---------------------------------------------------------- */
