@@ -5,9 +5,12 @@
  * The child closes every descriptor but the pipe it answers on (the database, the
  * listening socket, the clients: none is its business), restores default signal handling,
  * runs the work, writes one status byte and the answer, and leaves with _exit (no atexit
- * handler, no stdio flush of the parent's buffers). The parent reads the pipe with poll()
- * until end of file or the deadline; at the deadline it kills the child and reaps it, so no
- * zombie and no half-written answer remain.
+ * handler, no stdio flush of the parent's buffers). The answer carries its own length, so
+ * the parent knows it is whole from its bytes. The parent reads the pipe with poll() until
+ * end of file or the deadline; at the deadline it kills the child and reaps it, so no
+ * half-written answer is taken. A child that answered is collected without waiting for its
+ * exit (its memory's teardown cost the caller most of a millisecond): at once when it has
+ * gone, else by the next call.
  *
  * A page of shared memory (mmap MAP_SHARED, made before the fork) lets the child say where
  * it is as it goes: the step it is on (one unit of a batch) and what it is doing (the rule
@@ -22,6 +25,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -33,6 +37,7 @@
 #define ANSWER_FAILED 'E'
 #define READ_CHUNK    65536
 #define DOING_MAX     512
+#define HEAD_LEN      9 /* the status byte and the answer's length (8 bytes) */
 
 /* What the child shares with the parent while it runs. */
 struct progress {
@@ -93,13 +98,16 @@ static _Noreturn void run_child(int answer_fd, struct progress *progress, sandbo
     char err[2048] = "";
     int rc = work(arg, &out, err, sizeof err);
     char status = rc == 0 && !out.failed ? ANSWER_OK : ANSWER_FAILED;
-    write_all(answer_fd, &status, 1);
-    if (status == ANSWER_OK) {
-        write_all(answer_fd, out.data ? out.data : "", out.len);
-    } else {
-        if (!err[0]) snprintf(err, sizeof err, "hết bộ nhớ khi ghi kết quả");
-        write_all(answer_fd, err, strlen(err));
-    }
+    if (status != ANSWER_OK && !err[0]) snprintf(err, sizeof err, "hết bộ nhớ khi ghi kết quả");
+    const char *body = status == ANSWER_OK ? (out.data ? out.data : "") : err;
+    uint64_t len = status == ANSWER_OK ? out.len : strlen(err);
+    /* The status byte, the length, then the answer: the parent knows the answer is whole
+     * from the bytes themselves, without waiting for this process to be gone. */
+    char head[HEAD_LEN];
+    head[0] = status;
+    memcpy(head + 1, &len, sizeof len);
+    write_all(answer_fd, head, sizeof head);
+    write_all(answer_fd, body, (size_t)len);
     _exit(0);
 }
 
@@ -130,29 +138,60 @@ static int read_answer(int fd, long deadline_ms, bool steps, const struct progre
     }
 }
 
-/* Waits for the child; true when it ended by itself with status 0 (its answer is whole). */
-static bool reap(pid_t pid)
+/* Waits for a killed child. */
+static void reap(pid_t pid)
 {
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return false;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* The answer of a child that ended by itself, into out. */
-static enum sandbox_process_status read_whole(struct buffer *answer, bool whole, struct buffer *out,
-                                              char *err, size_t errlen)
+/* Children that answered and were still tearing down their memory when their answer was
+ * read: the caller did not wait for them (that took most of a millisecond per call);
+ * each call collects those that have gone since. */
+#define EXITING_MAX 64
+static pid_t exiting[EXITING_MAX];
+static size_t exiting_count;
+
+static void collect_exited(void)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < exiting_count; i++) {
+        pid_t r = waitpid(exiting[i], NULL, WNOHANG);
+        if (r == 0) exiting[kept++] = exiting[i];
+    }
+    exiting_count = kept;
+}
+
+/* A child that has answered: collected now if it has gone, else later. */
+static void reap_later(pid_t pid)
+{
+    if (waitpid(pid, NULL, WNOHANG) != 0) return;
+    if (exiting_count == EXITING_MAX) { /* too many still going: wait for the oldest */
+        reap(exiting[0]);
+        memmove(exiting, exiting + 1, (EXITING_MAX - 1) * sizeof *exiting);
+        exiting_count--;
+    }
+    exiting[exiting_count++] = pid;
+}
+
+/* The answer of a child that ended by itself, into out: whole when its length is the one
+ * its head declares (a child that died halfway wrote less). */
+static enum sandbox_process_status read_whole(struct buffer *answer, struct buffer *out, char *err,
+                                              size_t errlen)
 {
     enum sandbox_process_status status = SANDBOX_PROCESS_FAILED;
-    if (!whole || answer->len == 0 || answer->failed) {
+    uint64_t declared = 0;
+    if (answer->len >= HEAD_LEN && !answer->failed)
+        memcpy(&declared, answer->data + 1, sizeof declared);
+    if (answer->len < HEAD_LEN || answer->failed || declared != answer->len - HEAD_LEN) {
         snprintf(err, errlen, "tiến trình chạy quy tắc dừng bất thường, không trả lời");
     } else if (answer->data[0] == ANSWER_OK) {
-        buffer_put(out, answer->data + 1, answer->len - 1);
+        buffer_put(out, answer->data + HEAD_LEN, answer->len - HEAD_LEN);
         status = out->failed ? SANDBOX_PROCESS_FAILED : SANDBOX_PROCESS_OK;
         if (status != SANDBOX_PROCESS_OK) snprintf(err, errlen, "hết bộ nhớ khi đọc kết quả");
     } else {
-        snprintf(err, errlen, "%.*s", (int)(answer->len - 1), answer->data + 1);
+        snprintf(err, errlen, "%.*s", (int)(answer->len - HEAD_LEN), answer->data + HEAD_LEN);
     }
     return status;
 }
@@ -175,6 +214,7 @@ static enum sandbox_process_status run(long deadline_ms, bool steps, sandbox_pro
 {
     int fds[2];
     *step_killed = -1;
+    collect_exited();
     struct progress *progress =
         mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (progress == MAP_FAILED || pipe2(fds, O_CLOEXEC) != 0) {
@@ -207,7 +247,8 @@ static enum sandbox_process_status run(long deadline_ms, bool steps, sandbox_pro
         *step_killed = begun > 0 ? begun - 1 : 0;
         say_killed(progress, deadline_ms, err, errlen);
     } else {
-        status = read_whole(&answer, reap(pid), out, err, errlen);
+        reap_later(pid);
+        status = read_whole(&answer, out, err, errlen);
     }
     buffer_free(&answer);
     munmap(progress, sizeof *progress);
