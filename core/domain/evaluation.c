@@ -23,8 +23,6 @@
 #include "store/units.h"
 #include "util/json_text.h"
 
-#define RECOMPUTE_BATCH EVALUATION_BATCH
-
 cJSON *evaluation_find(const struct rules_results *results, const char *subject, const char *code)
 {
     for (size_t i = 0; i < results->count; i++)
@@ -208,13 +206,13 @@ long evaluation_recompute_period(struct store *st, struct rules_generation *gen,
     }
     add_failed_units(units, failed);
     long stored = 0;
-    const char *codes[RECOMPUTE_BATCH];
+    const char *codes[EVALUATION_BATCH];
     size_t n = 0;
     const cJSON *code;
     cJSON_ArrayForEach(code, units)
     {
         codes[n++] = code->valuestring;
-        if (n < RECOMPUTE_BATCH && code->next) continue;
+        if (n < EVALUATION_BATCH && code->next) continue;
         long k = recompute_batch(st, gen, period, codes, n, failed, err, errlen);
         stored = k < 0 ? -1 : stored + k;
         n = 0;

@@ -18,6 +18,7 @@
 #include "util/clock.h"
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,10 @@ struct store {
     sqlite3_stmt *transient[TRANSIENT_MAX]; /* prepared beyond the cache, not yet done */
     int transients;
     enum store_failure write_failure; /* full, read-only or I/O, until a write commits */
+    /* The data version of the read transaction store_begin_read opened, once asked for:
+     * it cannot change before store_end_read, so a request asks SQLite once. */
+    bool reading;
+    unsigned long read_version;
 };
 
 sqlite3 *store_db(struct store *st)
@@ -355,16 +360,21 @@ int store_in_transaction(struct store *st)
 
 int store_begin_read(struct store *st)
 {
-    return step_cached(st, "BEGIN DEFERRED");
+    st->read_version = 0;
+    st->reading = step_cached(st, "BEGIN DEFERRED") == 0;
+    return st->reading ? 0 : -1;
 }
 
 void store_end_read(struct store *st)
 {
+    st->reading = false;
+    st->read_version = 0;
     if (!sqlite3_get_autocommit(st->db)) step_cached(st, "COMMIT");
 }
 
 unsigned long store_data_version(struct store *st)
 {
+    if (st->reading && st->read_version) return st->read_version;
     /* PRAGMA data_version starts the read (a DEFERRED transaction reads nothing until its
      * first statement), so the pager has looked at the file; the file control then gives
      * its counter, which any connection's commit moves, this one's included. */
@@ -372,6 +382,7 @@ unsigned long store_data_version(struct store *st)
     unsigned int version = 0;
     if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
         return 0;
+    if (st->reading) st->read_version = version;
     return version;
 }
 
