@@ -46,6 +46,7 @@ struct daemon {
     struct token_usage *usage; /* tokens' last use, noted by the router */
     struct event *usage_timer; /* writes it once a minute */
     struct event *log_timer;   /* writes the access log's waiting lines */
+    struct event *writes;      /* stores the submissions waiting as one group (http/writes.c) */
 };
 
 static void drained(void *arg)
@@ -78,6 +79,20 @@ static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
 static int start_reload(void *ctx, const char *actor, reload_done done, void *arg)
 {
     return reloader_start(ctx, actor, done, arg);
+}
+
+/* Submissions are waiting (http/writes.c): they are stored as one group once the loop has
+ * read everything that has arrived (an active event runs after the ones already active). */
+static void writes_ready(void *event)
+{
+    event_active(event, EV_TIMEOUT, 0);
+}
+
+static void on_writes(evutil_socket_t fd, short events, void *api)
+{
+    (void)fd;
+    (void)events;
+    api_writes_flush(api);
 }
 
 /* A reload has ended: the writes held meanwhile are handled, by the rules now serving. */
@@ -219,6 +234,13 @@ int daemon_serve(const struct config *cfg)
     }
     d.api.reload_start = start_reload;
     d.api.reload_ctx = d.reloader;
+    d.writes = event_new(d.base, -1, 0, on_writes, &d.api);
+    if (!d.writes) {
+        log_error("out of memory");
+        goto done;
+    }
+    d.api.writes_ready = writes_ready;
+    d.api.writes_ctx = d.writes;
     /* Repeated GETs of evaluations answered from memory (http/response_cache.h). */
     d.api.responses = response_cache_new(RESPONSE_CACHE_BYTES);
     if (start_token_usage(&d) != 0 || start_log_flush(&d) != 0) {
@@ -243,11 +265,13 @@ int daemon_serve(const struct config *cfg)
     log_info("stopped");
     rc = 0;
 done:
+    api_writes_abandon(&d.api);
     http_server_free(d.http);
     reloader_free(d.reloader); /* after the server: a reload's waiting client is gone */
     notifier_stop(d.notifier); /* after the reload: its last marks are written */
     if (d.usage_timer) event_free(d.usage_timer);
     if (d.log_timer) event_free(d.log_timer);
+    if (d.writes) event_free(d.writes);
     log_flush();
     if (st) token_usage_flush(d.usage, st);
     token_usage_free(d.usage);

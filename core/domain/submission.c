@@ -59,11 +59,12 @@ static char *unit_of(struct store *st, const struct ruleset *rs, const struct su
 static char *version_text(struct store *st, const struct submission *s,
                           const struct submission_options *o, bool *same)
 {
-    cJSON *latest = o->skip_unchanged || o->merge
+    bool merge = o->merge || s->merge;
+    cJSON *latest = o->skip_unchanged || merge
                         ? facts_latest(st, s->period, s->subject, s->code, NULL, NULL, 0)
                         : NULL;
-    cJSON *facts = cJSON_Duplicate(o->merge && latest ? latest : s->facts, 1);
-    for (const cJSON *f = o->merge && latest ? s->facts->child : NULL; facts && f; f = f->next) {
+    cJSON *facts = cJSON_Duplicate(merge && latest ? latest : s->facts, 1);
+    for (const cJSON *f = merge && latest ? s->facts->child : NULL; facts && f; f = f->next) {
         cJSON *value = cJSON_Duplicate(f, 1);
         if (cJSON_GetObjectItemCaseSensitive(facts, f->string))
             cJSON_ReplaceItemInObjectCaseSensitive(facts, f->string, value);
@@ -92,13 +93,14 @@ static int store_version(struct store *st, const struct submission *s,
         snprintf(r->submitted_at, sizeof r->submitted_at, "%s", s->submitted_at);
     else
         clock_now_iso(r->submitted_at, sizeof r->submitted_at);
-    r->version = facts_append_at(st, s->period, s->subject, s->code, text, s->note, o->actor,
-                                 r->submitted_at);
+    const char *actor = s->actor ? s->actor : o->actor;
+    r->version =
+        facts_append_at(st, s->period, s->subject, s->code, text, s->note, actor, r->submitted_at);
     free(text);
     if (r->version <= 0) return -1;
     char detail[AUDIT_DETAIL_LEN];
     snprintf(detail, sizeof detail, "{\"period\":\"%s\",\"version\":%d}", s->period, r->version);
-    if (audit_append(st, o->actor, o->action, s->subject, s->code, detail) != 0) return -1;
+    if (audit_append(st, actor, o->action, s->subject, s->code, detail) != 0) return -1;
     r->stored = true;
     if (strcmp(s->subject, "unit") != 0) return 0;
     cJSON *event = cJSON_CreateObject();

@@ -25,6 +25,9 @@ struct submission {
     const cJSON *facts;
     const char *note;         /* "" for none */
     const char *submitted_at; /* NULL: now (a paper report gives the day it arrived) */
+    bool merge;               /* a correction (PATCH), whatever the options say */
+    const char *actor;        /* who wrote it, when not the options' actor (a group of
+                                 submissions from several tokens: http/writes.c) */
 };
 
 /* What became of one submission. */

@@ -28,7 +28,22 @@ struct api {
     /* Writes that came while a reload held the write lock, oldest first: each is handled
      * once the reload has ended (api_release_held). */
     struct api_held *held_first, *held_last;
+    /* Submissions waiting for the next group commit (http/writes.h), oldest first, and how
+     * the daemon is told there are some: writes_ready(writes_ctx) makes the loop call
+     * api_writes_flush once it has read what has arrived. NULL: each submission is stored
+     * on its own, inside its request. */
+    struct api_write *writes_first, *writes_last;
+    void (*writes_ready)(void *ctx);
+    void *writes_ctx;
 };
+
+/* Stores one group of the submissions waiting (http/writes.h) and answers their clients;
+ * asks for another call (writes_ready) while some are left. What the daemon calls when
+ * writes_ready has been said, and after a reload (writes wait while one runs). */
+void api_writes_flush(struct api *api);
+/* Answers 503 to every submission still waiting (the daemon is stopping without a loop to
+ * store them on). */
+void api_writes_abandon(struct api *api);
 
 /* Handles the writes held during a reload, in the order they came, and answers each: what
  * the daemon calls once a reload has been swapped in or refused. */

@@ -113,5 +113,27 @@ struct rules_generation *api_period_rules(struct api_call *call, const char *cod
                                           const cJSON **period);
 /* A string field of a period ("" when absent). */
 const char *api_period_field(const cJSON *period, const char *name);
+/* True when the period is open for writes; replies 409 period_closed otherwise (a closed
+ * period's facts and results are records). */
+bool api_period_open(struct api_call *call, const char *period);
+
+/* A submission whose body a route has read (http/writes.c stores it): a unit's report or a
+ * person's facts for a period. */
+struct api_submission {
+    const char *period, *subject, *code; /* copied */
+    cJSON *body;        /* the request's body, taken over: facts and note point into it */
+    const cJSON *facts; /* an object */
+    const char *note;   /* "" for none */
+    cJSON *details;     /* what the route found wrong in the body's shape, taken over: listed
+                           in one 422 with what the rules find wrong in the facts */
+    bool merge;         /* PATCH: the facts are a correction over the latest version */
+    bool unit_report;   /* the reply names the unit and says whether the report is late */
+};
+/* Checks the facts with the rules, stores them with the unit's new evaluation and answers
+ * (200, 202 when a rule failed on the evaluation, 422 with every problem, 409 when the
+ * period closed meanwhile): with the other submissions that arrived at the same time, in
+ * one transaction and one commit (group commit, http/writes.c), the client waiting until
+ * it is durable. */
+void api_submit(struct api_call *call, struct api_submission *s);
 
 #endif

@@ -141,6 +141,8 @@ void api_release_held(struct api *api)
         free(h);
         h = next;
     }
+    /* Submissions that waited for the reload to end (http/writes.c). */
+    if (api->writes_first && api->writes_ready) api->writes_ready(api->writes_ctx);
 }
 
 static bool authenticate(struct api_call *call)

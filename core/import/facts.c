@@ -294,7 +294,8 @@ static void check_units_exist(struct facts_import *fi)
         const struct fact_group *g = &fi->groups[i];
         if (!g->known) continue;
         char why[512];
-        const struct submission s = {g->period, g->subject, g->code, NULL, "", NULL};
+        const struct submission s = {
+            .period = g->period, .subject = g->subject, .code = g->code, .note = ""};
         if (!submission_unit_exists(fi->st, fi->rs, &s, why, sizeof why))
             import_error(fi->errors, first_row(g), label(fi, F_CODE), "%s", why);
     }
@@ -330,9 +331,12 @@ static int write_groups(struct facts_import *fi, const char *actor, bool replace
     }
     for (size_t i = 0; i < n; i++) {
         const struct fact_group *g = &fi->groups[i];
-        subs[i] =
-            (struct submission){g->period, g->subject, g->code,
-                                g->facts,  "import",   g->submitted_at[0] ? g->submitted_at : NULL};
+        subs[i] = (struct submission){.period = g->period,
+                                      .subject = g->subject,
+                                      .code = g->code,
+                                      .facts = g->facts,
+                                      .note = "import",
+                                      .submitted_at = g->submitted_at[0] ? g->submitted_at : NULL};
     }
     const struct submission_options options = {
         .actor = actor, .action = "import", .skip_unchanged = true, .merge = !replace};

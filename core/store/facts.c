@@ -88,9 +88,10 @@ cJSON *facts_latest_of_period(struct store *st, const char *period)
 bool facts_first_submission(struct store *st, const char *period, const char *subject,
                             const char *code, char *at, size_t at_len, int *versions)
 {
+    /* min() alone, so SQLite reads one entry of fact_versions_first (migration 10). */
     sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT min(submitted_at), count(*) FROM fact_versions WHERE period = ? AND "
-            "subject = ? AND code = ?");
+        st, "SELECT min(submitted_at) FROM fact_versions WHERE period = ? AND subject = ? AND "
+            "code = ?");
     if (!stmt) return false;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, subject);
@@ -99,8 +100,16 @@ bool facts_first_submission(struct store *st, const char *period, const char *su
     if (sqlite3_step(stmt) == SQLITE_ROW && store_column_text(stmt, 0)) {
         found = true;
         snprintf(at, at_len, "%s", store_column_text(stmt, 0));
-        if (versions) *versions = sqlite3_column_int(stmt, 1);
     }
+    store_done(st, stmt);
+    if (!found || !versions) return found;
+    stmt = store_prepare(st, "SELECT count(*) FROM fact_versions WHERE period = ? AND subject = ? "
+                             "AND code = ?");
+    if (!stmt) return false;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    *versions = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
     store_done(st, stmt);
     return found;
 }

@@ -190,6 +190,11 @@ static const char *const migrations[] = {
     "UPDATE tokens SET name = name || '-' || id WHERE revoked_at IS NULL AND id NOT IN "
     "  (SELECT min(id) FROM tokens WHERE revoked_at IS NULL GROUP BY name);"
     "CREATE UNIQUE INDEX tokens_live_name ON tokens(name) WHERE revoked_at IS NULL;",
+
+    /* 10: a subject's first submission without reading all its versions (whether a report
+     * was late is asked with every submission's answer, store/facts.c). */
+    "CREATE INDEX IF NOT EXISTS fact_versions_first ON fact_versions(period, subject, code, "
+    "submitted_at);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -412,7 +412,7 @@ class BackupRestoreUpgradeTest(unittest.TestCase):
             self.assertEqual(r.returncode, os.EX_CONFIG, r)
             self.assertIn("db migrate", r.stderr)
             r = d.cli_ok("db", "migrate")
-            self.assertIn("schema version 8 -> 9", r.stdout)
+            self.assertIn("schema version 8 -> 10", r.stdout)
             names = [row[0] for row in d.db_rows(
                 "SELECT name FROM tokens WHERE revoked_at IS NULL ORDER BY id")]
             self.assertEqual(len(names), len(set(names)))
