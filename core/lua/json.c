@@ -100,29 +100,44 @@ struct writer {
     char path[PATH_MAX_LEN];
 };
 
-static void write_string(struct buffer *b, const char *s, size_t n)
+/* Writes s as a JSON string, checking as it goes that it is UTF-8: false (b's content then
+ * unfinished) when it is not. One pass, straight into b's memory, which is grown once for
+ * the longest the string can become (each byte as \u00XX). */
+static bool write_string(struct buffer *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    buffer_reserve(b, n + 2);
-    buffer_putc(b, '"');
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        buffer_put(b, s + start, i - start);
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            buffer_put(b, esc, 2);
-        } else if (c == '\n') {
-            buffer_put(b, "\\n", 2);
+    buffer_reserve(b, 6 * n + 2);
+    if (b->failed) return true; /* the writer reports b->failed */
+    const unsigned char *in = (const unsigned char *)s, *end = in + n;
+    char *out = b->data + b->len;
+    *out++ = '"';
+    while (in < end) {
+        unsigned char c = *in;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *out++ = (char)*in++;
+        } else if (c >= 0x80) {
+            size_t len = utf8_char_len(in, end);
+            if (!len) return false;
+            memcpy(out, in, len);
+            out += len, in += len;
         } else {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            buffer_put(b, u, 6);
+            *out++ = '\\';
+            if (c == '"' || c == '\\') {
+                *out++ = (char)c;
+            } else if (c == '\n') {
+                *out++ = 'n';
+            } else {
+                memcpy(out, "u00", 3);
+                out[3] = hex[c >> 4], out[4] = hex[c & 15];
+                out += 5;
+            }
+            in++;
         }
-        start = i + 1;
     }
-    buffer_put(b, s + start, n - start);
-    buffer_putc(b, '"');
+    *out++ = '"';
+    *out = '\0';
+    b->len = (size_t)(out - b->data);
+    return true;
 }
 
 /* Prepends a path step ("key" or "[i]") as a failure unwinds: "criteria[0].reason". */
@@ -174,12 +189,11 @@ static bool write_scalar(struct writer *w, int index, int type)
     case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, index, &n);
-        if (!valid_utf8_n(s, n)) {
+        if (!string_within_limit(w, s, n)) return false;
+        if (!write_string(w->out, s, n)) {
             w->why = "chuỗi không phải UTF-8 hợp lệ (một ký tự bị cắt giữa chừng?)";
             return false;
         }
-        if (!string_within_limit(w, s, n)) return false;
-        write_string(w->out, s, n);
         break;
     }
     default: buffer_puts(w->out, "null"); break;
@@ -212,7 +226,11 @@ static bool write_array(struct writer *w, int index, int depth)
 static bool write_member(struct writer *w, const char *key, size_t len, bool first, int depth)
 {
     if (!first) buffer_putc(w->out, ',');
-    write_string(w->out, key, len);
+    if (!write_string(w->out, key, len)) {
+        w->why = "tên trường không phải UTF-8 hợp lệ";
+        lua_pop(w->L, 1);
+        return false;
+    }
     buffer_putc(w->out, ':');
     bool ok = write_value(w, -1, depth + 1);
     lua_pop(w->L, 1);

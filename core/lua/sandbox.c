@@ -126,6 +126,11 @@ void sandbox_free(struct sandbox *sb, long long instructions)
     free(sb);
 }
 
+void sandbox_throwaway(struct sandbox *sb)
+{
+    lua_gc(sb->L, LUA_GCSTOP);
+}
+
 lua_State *sandbox_state(struct sandbox *sb)
 {
     return sb->L;

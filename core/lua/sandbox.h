@@ -31,6 +31,12 @@ struct sandbox *sandbox_new(size_t memory_limit, const char *budget_message, cha
 void sandbox_free(struct sandbox *sb, long long instructions);
 
 lua_State *sandbox_state(struct sandbox *sb);
+/* For a copy of the state in a process that ends after a few calls (lua/sandbox_process.h):
+ * the collector stops, since its marking would write to every object of the loaded state
+ * and so copy every page the process shares with its parent. The memory cap still holds:
+ * an allocation past it first runs an emergency collection, as Lua does whenever an
+ * allocation fails. */
+void sandbox_throwaway(struct sandbox *sb);
 /* The sandbox a state belongs to (kept in the state's extra space). */
 struct sandbox *sandbox_of(lua_State *L);
 /* What the owner (a rules generation, a plugin) hangs on its sandbox. */

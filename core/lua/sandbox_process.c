@@ -55,10 +55,16 @@ void sandbox_process_step(void)
     __atomic_add_fetch(&child_progress->step, 1, __ATOMIC_RELEASE);
 }
 
-void sandbox_process_doing(const char *what)
+void sandbox_process_doing(const char *prefix, const char *what, size_t len)
 {
     if (!child_progress) return;
-    snprintf(child_progress->doing, DOING_MAX, "%s", what ? what : "");
+    char *doing = child_progress->doing;
+    size_t p = strlen(prefix);
+    if (p > DOING_MAX - 1) p = DOING_MAX - 1;
+    if (len > DOING_MAX - 1 - p) len = DOING_MAX - 1 - p;
+    memcpy(doing, prefix, p);
+    memcpy(doing + p, what, len);
+    doing[p + len] = '\0';
 }
 
 static long long now_ms(void)

@@ -49,9 +49,10 @@ enum sandbox_process_status sandbox_process_run_steps(long step_deadline_ms,
 
 /* Starts the next step: its deadline counts from now. A no-op outside a child. */
 void sandbox_process_step(void);
-/* Says what the child is doing now ("quy tắc tại criteria.lua:12"), in a page the parent
- * shares, so a kill can name it. Cheap (a copy into shared memory); a no-op outside a
+/* Says what the child is doing now, prefix then len bytes of what ("quy tắc khai báo tại "
+ * and "criteria.lua:12"), in a page the parent shares, so a kill can name it. Cheap (two
+ * copies into shared memory: the rules say it before every rule runs); a no-op outside a
  * child. */
-void sandbox_process_doing(const char *what);
+void sandbox_process_doing(const char *prefix, const char *what, size_t len);
 
 #endif

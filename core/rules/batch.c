@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua/sandbox.h"
 #include "lua/sandbox_process.h"
 #include "rules/internal.h"
 
@@ -32,6 +33,7 @@ static int batch_work(void *arg, struct buffer *out, char *err, size_t errlen)
 {
     (void)err, (void)errlen;
     struct batch_job *job = arg;
+    sandbox_throwaway(job->gen->sandbox);
     for (size_t i = 0; i < job->count; i++) {
         struct rules_unit_call *call = &job->calls[job->pending[i]];
         struct rules_results results;

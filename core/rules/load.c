@@ -135,11 +135,11 @@ static int host_exhausted(lua_State *L)
  * wall-clock deadline names the rule. */
 static int host_running(lua_State *L)
 {
-    char doing[RULES_PATH_MAX + 64];
-    const char *at = luaL_optstring(L, 1, "?"), *slash = strrchr(at, '/');
+    size_t len = 0;
+    const char *at = luaL_optlstring(L, 1, "?", &len), *slash = memrchr(at, '/', len);
     /* the file's name only: where the rules live is the administrator's business */
-    snprintf(doing, sizeof doing, "quy tắc khai báo tại %s", slash ? slash + 1 : at);
-    sandbox_process_doing(doing);
+    if (slash) len -= (size_t)(slash + 1 - at), at = slash + 1;
+    sandbox_process_doing("quy tắc khai báo tại ", at, len);
     return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua/sandbox.h"
 #include "lua/sandbox_process.h"
 #include "rules/internal.h"
 
@@ -85,6 +86,7 @@ struct json_job {
 static int json_work(void *arg, struct buffer *out, char *err, size_t errlen)
 {
     struct json_job *job = arg;
+    sandbox_throwaway(job->gen->sandbox);
     cJSON *result = job->run(job, err, errlen);
     if (!result) {
         if (!err[0]) snprintf(err, errlen, "các quy tắc không chạy được");
@@ -196,6 +198,7 @@ void rules_put_results(struct buffer *out, const struct rules_results *results)
 static int unit_work(void *arg, struct buffer *out, char *err, size_t errlen)
 {
     struct unit_job *job = arg;
+    sandbox_throwaway(job->gen->sandbox);
     struct rules_results results;
     if (rules_evaluate_unit_text_here(job->gen, job->period, job->unit, job->members, &results, err,
                                       errlen) != 0)
@@ -361,6 +364,7 @@ static int validate_many_work(void *arg, struct buffer *out, char *err, size_t e
 {
     struct validate_many_job *job = arg;
     (void)err, (void)errlen;
+    sandbox_throwaway(job->gen->sandbox);
     buffer_putc(out, '[');
     for (size_t i = 0; i < job->n; i++) {
         cJSON *problems =

@@ -7,7 +7,7 @@
 
 #define BUFFER_MIN_CAPACITY 256
 
-void buffer_reserve(struct buffer *b, size_t extra)
+void buffer_grow(struct buffer *b, size_t extra)
 {
     if (b->failed || b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : BUFFER_MIN_CAPACITY;
@@ -20,25 +20,6 @@ void buffer_reserve(struct buffer *b, size_t extra)
     }
     b->data = grown;
     b->cap = cap;
-}
-
-void buffer_put(struct buffer *b, const char *bytes, size_t n)
-{
-    buffer_reserve(b, n);
-    if (b->failed) return;
-    memcpy(b->data + b->len, bytes, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void buffer_puts(struct buffer *b, const char *text)
-{
-    buffer_put(b, text, strlen(text));
-}
-
-void buffer_putc(struct buffer *b, char c)
-{
-    buffer_put(b, &c, 1);
 }
 
 char *buffer_take(struct buffer *b)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buffer {
     char *data; /* NUL-terminated once anything was written */
@@ -12,11 +13,37 @@ struct buffer {
     bool failed; /* an allocation failed: the content is incomplete */
 };
 
-/* Makes room for at least `extra` more bytes (and the NUL). */
-void buffer_reserve(struct buffer *b, size_t extra);
-void buffer_put(struct buffer *b, const char *bytes, size_t n);
-void buffer_puts(struct buffer *b, const char *text);
-void buffer_putc(struct buffer *b, char c);
+/* Grows the buffer to hold `extra` more bytes and the NUL: buffer_reserve's slow path. */
+void buffer_grow(struct buffer *b, size_t extra);
+
+/* Makes room for at least `extra` more bytes (and the NUL). Inline, like the writers
+ * below: JSON writers call them for every few bytes. */
+static inline void buffer_reserve(struct buffer *b, size_t extra)
+{
+    if (!b->failed && b->len + extra + 1 > b->cap) buffer_grow(b, extra);
+}
+
+static inline void buffer_put(struct buffer *b, const char *bytes, size_t n)
+{
+    buffer_reserve(b, n);
+    if (b->failed) return;
+    memcpy(b->data + b->len, bytes, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void buffer_puts(struct buffer *b, const char *text)
+{
+    buffer_put(b, text, strlen(text));
+}
+
+static inline void buffer_putc(struct buffer *b, char c)
+{
+    buffer_reserve(b, 1);
+    if (b->failed) return;
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 /* Hands the data over (malloc'd, NULL if failed) and leaves the buffer empty. */
 char *buffer_take(struct buffer *b);
 void buffer_free(struct buffer *b);

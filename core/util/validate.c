@@ -58,9 +58,7 @@ bool valid_email(const char *text)
     return strlen(text) <= EMAIL_MAX_LEN;
 }
 
-/* Bytes of the well-formed UTF-8 character at s (before end), or 0 when it is not one (no
- * overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_char_len(const unsigned char *s, const unsigned char *end)
+size_t utf8_char_len(const unsigned char *s, const unsigned char *end)
 {
     size_t extra;
     unsigned int cp;

@@ -19,6 +19,9 @@ bool valid_email(const char *text);
 bool valid_utf8(const char *text);
 /* The same for n bytes that may hold NULs. */
 bool valid_utf8_n(const char *text, size_t n);
+/* Bytes of the well-formed UTF-8 character at s (before end), or 0 when it is not one (no
+ * overlong forms, no surrogates, nothing above U+10FFFF). */
+size_t utf8_char_len(const unsigned char *s, const unsigned char *end);
 /* Characters (code points) in n bytes of valid UTF-8. */
 size_t utf8_chars(const char *text, size_t n);
 /* The longest prefix of text, at most max bytes, that ends on a character boundary: a

@@ -255,10 +255,12 @@ local function eval_criterion(r, c)
   if c.applies then applicable = c.applies(r.subject, r.facts, r.ctx) == true end
   local passed, reasons = false, nil
   if applicable then passed, reasons = run_check(c.check, r.subject, r.facts, r.ctx, c.at) end
-  -- This table becomes the criterion's public entry (to_public), hence its metatable.
-  r.criteria[c.id] = setmetatable({ passed = passed, applicable = applicable,
-    points = (applicable and passed) and c.points or 0,
-    reason = (not passed and applicable) and (reasons[1] or "Không đạt") or nil }, criterion_mt)
+  -- This table becomes the criterion's public entry (to_public), hence its metatable; it is
+  -- made whole at once (Lua sizes a table by its constructor: no rehash when filled later).
+  r.criteria[c.id] = setmetatable({ id = c.id, title = c.title, passed = passed,
+    applicable = applicable, points = (applicable and passed) and c.points or 0,
+    max_points = c.points,
+    reason = (not passed and applicable) and (reasons[1] or "Không đạt") or null }, criterion_mt)
 end
 
 local function eval_titles(r)
@@ -422,23 +424,20 @@ end
 -- criteria [{id, title, passed, points, reason}], titles and nominations
 -- [{code, name, eligible, reasons}]. Other systems rely on these names.
 local function to_public(r, period)
+  local person = r.kind == "person"
+  -- Made whole at once (no rehash as fields are added); criteria, titles and nominations
+  -- are filled in below.
   local out = setmetatable({ period = period.code, subject = r.kind, code = r.info.code,
-    score = r.score }, evaluation_mt)
-  if r.kind == "unit" then
-    out.name = r.info.name
-  else
-    out.name = r.info.full_name
-    out.unit_code = r.info.unit_code
-    out.is_head = r.info.is_head
-  end
+    score = r.score, name = person and r.info.full_name or r.info.name,
+    unit_code = person and r.info.unit_code or nil, is_head = nil,
+    criteria = false, titles = false, nominations = false }, evaluation_mt)
+  if person then out.is_head = r.info.is_head end
   local crit = array()
   for _, id in ipairs(criterion_order) do
     local d = criteria[id]
     local c = r.criteria[id]
     if d.subject == r.kind and c then
-      -- The result table itself becomes the public entry: one table less per criterion.
-      c.id, c.title, c.max_points = id, d.title, d.points
-      if c.reason == nil then c.reason = null end
+      -- The result table itself is the public entry: one table less per criterion.
       crit[#crit + 1] = c
     end
   end

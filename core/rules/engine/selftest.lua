@@ -32,7 +32,7 @@ local function friendly(r)
   local out = { criteria = {}, titles = {}, reasons = reasons, nominations = {}, score = r.score }
   for id, c in pairs(r.criteria) do
     out.criteria[id] = { passed = c.passed, applicable = c.applicable, points = c.points,
-      reason = c.reason }
+      reason = c.reason ~= null and c.reason or nil }
   end
   for code, ok in pairs(r.titles) do out.titles[code] = ok end
   for code, ok in pairs(r.nominations) do out.nominations[code] = ok end
