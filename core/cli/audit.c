@@ -7,6 +7,7 @@
 #include "domain/audit_trail.h"
 #include "util/clock.h"
 #include "util/json_text.h"
+#include "util/json_print.h"
 
 #define MOMENT_LEN 32
 
@@ -16,7 +17,7 @@ static void print_lines(const cJSON *entries)
     cJSON_ArrayForEach(e, entries)
     {
         const cJSON *detail = cJSON_GetObjectItemCaseSensitive(e, "detail");
-        char *text = cJSON_IsNull(detail) ? NULL : cJSON_PrintUnformatted(detail);
+        char *text = cJSON_IsNull(detail) ? NULL : json_print(detail);
         char at[MOMENT_LEN];
         clock_moment_vn(json_text(e, "at"), at, sizeof at);
         /* Columns: when, who, what, on which entity, its code; then the detail. */

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "domain/ruleset_diff.h"
+#include "util/json_print.h"
 
 /* One line per change, then the summary. */
 static void print_diff(const cJSON *diff)
@@ -62,7 +63,7 @@ int cmd_check(const struct config *cfg, const struct cli *cli)
     size_t problems = 0;
     cJSON *channels = cli_channels(cfg, true, &problems);
     if (channels && problems == 0) {
-        char *names = cJSON_PrintUnformatted(channels);
+        char *names = json_print(channels);
         printf("%s: channels %s\n", cfg->plugins, names ? names : "[]");
         cJSON_free(names);
     } else {

@@ -13,6 +13,7 @@
 
 #include "store/audit.h"
 #include "util/log.h"
+#include "util/json_print.h"
 
 #define FIELD_LEN 512
 
@@ -28,7 +29,7 @@ void audit_trail_log(const char *actor, const char *action, const char *entity, 
 int audit_trail_record(struct store *st, const char *actor, const char *action, const char *entity,
                        const char *code, const cJSON *detail)
 {
-    char *text = detail ? cJSON_PrintUnformatted(detail) : NULL;
+    char *text = detail ? json_print(detail) : NULL;
     int rc = audit_append(st, actor, action, entity, code, text);
     cJSON_free(text);
     audit_trail_log(actor, action, entity, code);

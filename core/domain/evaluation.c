@@ -64,8 +64,8 @@ int evaluation_keep(struct store *st, struct rules_generation *gen, const char *
     int rc = 0;
     for (size_t i = 0; i < out->count && rc == 0; i++) {
         const struct rules_result *r = &out->items[i];
-        int put =
-            evaluations_put(st, period, r->subject, r->code, rules_hash(gen), r->score, r->json);
+        int put = evaluations_put(st, period, r->subject, r->code, rules_hash(gen), r->score,
+                                  r->json, r->outline);
         out->items[i].changed = put > 0;
         rc = put < 0 ? -1 : 0;
     }

@@ -11,6 +11,7 @@
 
 #include "store/outbox.h"
 #include "util/clock.h"
+#include "util/json_print.h"
 
 #define KEY_LEN 256
 
@@ -47,7 +48,7 @@ int events_queue(struct store *st, const char *event, const char *unit, const ch
     for (cJSON *item = payload ? payload->child : NULL; item; item = payload->child)
         cJSON_AddItemToObject(body, item->string, cJSON_DetachItemViaPointer(payload, item));
     cJSON_Delete(payload);
-    char *text = cJSON_PrintUnformatted(body);
+    char *text = json_print(body);
     cJSON_Delete(body);
     if (!text) return -1;
     struct outbox_message m = {key,     unit,  "webhook", "webhook", "system",

@@ -12,6 +12,7 @@
 #include "domain/nomination_file.h"
 #include "util/buffer.h"
 #include "util/json_text.h"
+#include "util/json_print.h"
 
 static const char *const HEADER[] = {"Người quyết định",
                                      "Mã danh hiệu",
@@ -72,7 +73,7 @@ static void passed_and_facts(const cJSON *entry, struct buffer *passed, struct b
     }
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(entry, "facts"))
     {
-        char *value = cJSON_IsString(f) ? NULL : cJSON_PrintUnformatted(f);
+        char *value = cJSON_IsString(f) ? NULL : json_print(f);
         if (facts->len) buffer_puts(facts, "; ");
         buffer_puts(facts, f->string);
         buffer_putc(facts, '=');

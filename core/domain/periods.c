@@ -13,6 +13,7 @@
 #include "domain/audit_trail.h"
 #include "store/audit.h"
 #include "store/periods.h"
+#include "util/json_print.h"
 
 static enum period_change change(struct store *st, const char *period, const char *actor,
                                  const char *reason, bool close)
@@ -24,7 +25,7 @@ static enum period_change change(struct store *st, const char *period, const cha
                                                          : PERIOD_CHANGED;
     cJSON *detail = cJSON_CreateObject();
     cJSON_AddStringToObject(detail, "reason", reason ? reason : "");
-    char *detail_text = cJSON_PrintUnformatted(detail);
+    char *detail_text = json_print(detail);
     cJSON_Delete(detail);
     if (result == PERIOD_CHANGED &&
         ((close ? periods_close(st, period, actor, reason) : periods_reopen(st, period)) != 0 ||

@@ -23,6 +23,7 @@
 #include "store/registrations.h"
 #include "util/json_text.h"
 #include "util/validate.h"
+#include "util/json_print.h"
 
 #define MESSAGE_LEN 300
 
@@ -252,7 +253,7 @@ static int write_version(struct store *st, int year, const char *unit, const cJS
         snprintf(now, sizeof now, "%s", at);
     else
         clock_now_iso(now, sizeof now);
-    char *text = cJSON_PrintUnformatted(targets);
+    char *text = json_print(targets);
     struct registration_row row = {year, unit, text, note, now, actor};
     int rc = text ? registrations_append(st, &row, *version + 1) : -1;
     cJSON_free(text);

@@ -169,123 +169,49 @@ static cJSON *unit_rows(cJSON *status, const cJSON *evaluations, const cJSON *ca
     return rows;
 }
 
-/* What the annex reads of each person's stored evaluation: the JSON paths, and where each
- * part starts in the values (name, unit, score; then id and points of each criterion, code
- * and eligible of each title and nomination). As many criteria as the catalog declares for
- * people, as many titles and nominations as it declares in all. */
-#define ANNEX_PATH_MAX 96
-#define ANNEX_PATH_LEN 40
+/* The annex's rows: each person's outline (rules/outline.c) with their code; the people of
+ * units whose evaluation failed are left out. */
 struct annex {
-    char paths[ANNEX_PATH_MAX][ANNEX_PATH_LEN];
-    size_t npaths, criteria, titles, nominations;
     cJSON *rows;
-    const cJSON *failed; /* units whose evaluation failed: their people are left out */
+    const cJSON *failed;
 };
 
-static void annex_path(struct annex *a, const char *fmt, size_t i, const char *field)
-{
-    /* Paths are short ("$.criteria[12].points"); one that would not fit reads nothing
-     * (null), and keeps its place so the values after it stay where they are expected. */
-    if (a->npaths >= ANNEX_PATH_MAX) return;
-    if (snprintf(a->paths[a->npaths], ANNEX_PATH_LEN, fmt, i, field) >= ANNEX_PATH_LEN)
-        snprintf(a->paths[a->npaths], ANNEX_PATH_LEN, "$.none");
-    a->npaths++;
-}
-
-static void annex_paths(struct annex *a, const cJSON *catalog)
-{
-    const cJSON *c;
-    a->criteria = 0;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(catalog, "criteria"))
-    {
-        a->criteria += strcmp(json_text(c, "subject"), "person") == 0;
-    }
-    a->titles = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(catalog, "titles"));
-    a->nominations =
-        (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(catalog, "nominations"));
-    a->npaths = 0;
-    annex_path(a, "$.name%.0zu%s", 0, "");
-    annex_path(a, "$.unit_code%.0zu%s", 0, "");
-    annex_path(a, "$.score%.0zu%s", 0, "");
-    for (size_t i = 0; i < a->criteria; i++) {
-        annex_path(a, "$.criteria[%zu].%s", i, "id");
-        annex_path(a, "$.criteria[%zu].%s", i, "points");
-    }
-    for (size_t i = 0; i < a->titles; i++) {
-        annex_path(a, "$.titles[%zu].%s", i, "code");
-        annex_path(a, "$.titles[%zu].%s", i, "eligible");
-    }
-    for (size_t i = 0; i < a->nominations; i++) {
-        annex_path(a, "$.nominations[%zu].%s", i, "code");
-        annex_path(a, "$.nominations[%zu].%s", i, "eligible");
-    }
-}
-
-/* The codes of (code, eligible) pairs from `from` that are eligible. */
-static cJSON *eligible_pairs(const cJSON *values, size_t from, size_t count)
-{
-    cJSON *codes = cJSON_CreateArray();
-    for (size_t i = 0; i < count; i++) {
-        const cJSON *code = cJSON_GetArrayItem(values, (int)(from + 2 * i));
-        if (cJSON_IsString(code) &&
-            cJSON_IsTrue(cJSON_GetArrayItem(values, (int)(from + 2 * i + 1))))
-            cJSON_AddItemToArray(codes, cJSON_CreateString(code->valuestring));
-    }
-    return codes;
-}
-
-/* One person's row from what was read of their evaluation. */
-static int person_row(void *ctx, const char *code, const char *values_json)
+static int person_row(void *ctx, const char *code, const char *outline)
 {
     struct annex *a = ctx;
-    cJSON *v = cJSON_Parse(values_json);
-    const cJSON *unit = cJSON_GetArrayItem(v, 1);
-    const char *unit_code = cJSON_IsString(unit) ? unit->valuestring : "";
-    if (v && !cJSON_GetObjectItemCaseSensitive(a->failed, unit_code)) {
-        const cJSON *name = cJSON_GetArrayItem(v, 0), *score = cJSON_GetArrayItem(v, 2);
+    cJSON *o = outline ? cJSON_Parse(outline) : NULL;
+    if (!cJSON_IsObject(o)) { /* every stored evaluation has one (migration 10) */
+        cJSON_Delete(o);
+        return -1;
+    }
+    const char *unit_code = json_text(o, "unit_code");
+    if (!cJSON_GetObjectItemCaseSensitive(a->failed, unit_code)) {
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "code", code);
-        cJSON_AddStringToObject(row, "name", cJSON_IsString(name) ? name->valuestring : "");
+        cJSON_AddStringToObject(row, "name", json_text(o, "name"));
         cJSON_AddStringToObject(row, "unit_code", unit_code);
+        const cJSON *score = cJSON_GetObjectItemCaseSensitive(o, "score");
         cJSON_AddNumberToObject(row, "score", cJSON_IsNumber(score) ? score->valuedouble : 0);
-        cJSON *criteria = cJSON_AddObjectToObject(row, "criteria");
-        for (size_t i = 0; i < a->criteria; i++) {
-            const cJSON *id = cJSON_GetArrayItem(v, (int)(3 + 2 * i));
-            const cJSON *points = cJSON_GetArrayItem(v, (int)(4 + 2 * i));
-            if (cJSON_IsString(id))
-                cJSON_AddNumberToObject(criteria, id->valuestring,
-                                        cJSON_IsNumber(points) ? points->valuedouble : 0);
-        }
-        size_t titles_at = 3 + 2 * a->criteria, nominations_at = titles_at + 2 * a->titles;
-        cJSON_AddItemToObject(row, "titles", eligible_pairs(v, titles_at, a->titles));
-        cJSON_AddItemToObject(row, "nominations",
-                              eligible_pairs(v, nominations_at, a->nominations));
+        static const char *const parts[] = {"criteria", "titles", "nominations"};
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+            cJSON_AddItemToObject(row, parts[i], cJSON_DetachItemFromObject(o, parts[i]));
         cJSON_AddItemToArray(a->rows, row);
     }
-    cJSON_Delete(v);
+    cJSON_Delete(o);
     return 0;
 }
 
-cJSON *report_person_rows(struct store *st, const cJSON *catalog, const char *period)
+cJSON *report_person_rows(struct store *st, const char *period)
 {
-    struct annex *a = calloc(1, sizeof *a);
-    cJSON *failed = a ? evaluation_failures_of_period(st, period) : NULL;
-    cJSON *rows = NULL;
-    if (failed) {
-        annex_paths(a, catalog);
-        const char *paths[ANNEX_PATH_MAX];
-        for (size_t i = 0; i < a->npaths; i++)
-            paths[i] = a->paths[i];
-        a->rows = rows = cJSON_CreateArray();
-        a->failed = failed;
-        if (evaluations_each_extract(st, period, "person", paths, a->npaths, person_row, a) != 0) {
-            cJSON_Delete(rows);
-            rows = NULL;
-        }
+    cJSON *failed = evaluation_failures_of_period(st, period);
+    if (!failed) return NULL;
+    struct annex a = {cJSON_CreateArray(), failed};
+    if (evaluations_each_outline(st, period, "person", person_row, &a) != 0) {
+        cJSON_Delete(a.rows);
+        a.rows = NULL;
     }
     cJSON_Delete(failed);
-    free(a);
-    return rows;
+    return a.rows;
 }
 
 /* [{id, title, points}] of the catalog's criteria for one subject. */
@@ -356,7 +282,7 @@ cJSON *report_of_period(struct store *st, const struct ruleset *rs, const char *
     cJSON *status =
         status_of_period(st, period, json_text(p, "report_due"), json_text(p, "effective_due"));
     cJSON *evaluations = status ? evaluation_stored_of_period(st, period, "unit") : NULL;
-    cJSON *people = evaluations ? report_person_rows(st, catalog, period) : NULL;
+    cJSON *people = evaluations ? report_person_rows(st, period) : NULL;
     cJSON *out = NULL;
     if (!people) {
         snprintf(err, errlen, "không đọc được kết quả kỳ %s từ cơ sở dữ liệu", period);
@@ -368,8 +294,7 @@ cJSON *report_of_period(struct store *st, const struct ruleset *rs, const char *
     cJSON *units = unit_rows(status, evaluations, campaign, json_text(p, "effective_due"));
     cJSON_AddItemToObject(out, "units", units);
     cJSON_AddItemToObject(out, "people", people);
-    if (report_add_totals(out, catalog) != 0 ||
-        report_add_previous(out, st, rs, catalog, period) != 0 ||
+    if (report_add_totals(out, catalog) != 0 || report_add_previous(out, st, rs, period) != 0 ||
         report_add_notes(out, st, period) != 0 ||
         report_add_registrations(out, st, rs, period) != 0) {
         snprintf(err, errlen, "không đọc được dữ liệu kỳ %s từ cơ sở dữ liệu", period);

@@ -14,15 +14,15 @@
 
 /* The annex's rows: [{code, name, unit_code, score, criteria {id: points}, titles,
  * nominations}] of every person with a stored evaluation in the period (those of units whose
- * evaluation failed left out), read as the catalog's criteria, titles and nominations.
+ * evaluation failed left out), from the outlines stored with the evaluations.
  * NULL when the store fails. */
-cJSON *report_person_rows(struct store *st, const cJSON *catalog, const char *period);
+cJSON *report_person_rows(struct store *st, const char *period);
 /* "totals", from the report's "units" and "people" rows and the catalog's titles. */
 int report_add_totals(cJSON *report, const cJSON *catalog);
 /* "previous": the same period of the year before, where stored; sets each unit's
  * previous_score. */
 int report_add_previous(cJSON *report, struct store *st, const struct ruleset *rs,
-                        const cJSON *catalog, const char *period);
+                        const char *period);
 /* "notes": the units' notes under the review's headings. */
 int report_add_notes(cJSON *report, struct store *st, const char *period);
 /* "registrations": registered against achieved. */

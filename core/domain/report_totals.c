@@ -49,19 +49,35 @@ int report_add_registrations(cJSON *report, struct store *st, const struct rules
     return 0;
 }
 
-/* How many rows (units and people) hold a code in their `list`. */
-static int count_holding(const cJSON *report, const char *list, const char *code)
+/* The place of code in the catalog list `of` (its "code" fields), or -1. */
+static int index_of(const cJSON *of, const char *code)
 {
-    int n = 0;
+    int i = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, of)
+    {
+        if (strcmp(json_text(item, "code"), code) == 0) return i;
+        i++;
+    }
+    return -1;
+}
+
+/* How many rows (units and people) hold each of the catalog's titles: counts[i] for the
+ * i-th, in one pass over the rows (a province has 51,000). */
+static void count_holding(const cJSON *report, const cJSON *titles, int *counts)
+{
     static const char *const tables[] = {"units", "people"};
     for (size_t i = 0; i < 2; i++) {
-        const cJSON *row;
+        const cJSON *row, *code;
         cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(report, tables[i]))
         {
-            n += has_code(cJSON_GetObjectItemCaseSensitive(row, list), code);
+            cJSON_ArrayForEach(code, cJSON_GetObjectItemCaseSensitive(row, "titles"))
+            {
+                int at = cJSON_IsString(code) ? index_of(titles, code->valuestring) : -1;
+                if (at >= 0) counts[at]++;
+            }
         }
     }
-    return n;
 }
 
 /* [{code, name, subject, decided_by, count, prize_multiple, prize_amount}]; adds the money
@@ -70,15 +86,19 @@ static cJSON *title_counts(const cJSON *report, const cJSON *catalog, double *to
 {
     cJSON *out = cJSON_CreateArray();
     double base = prizes_base_amount(catalog);
-    const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(catalog, "titles"))
+    const cJSON *titles = cJSON_GetObjectItemCaseSensitive(catalog, "titles"), *t;
+    int n = cJSON_GetArraySize(titles), *counts = calloc(n > 0 ? (size_t)n : 1, sizeof *counts);
+    if (!counts) return out;
+    count_holding(report, titles, counts);
+    int index = 0;
+    cJSON_ArrayForEach(t, titles)
     {
         const char *code = json_text(t, "code");
         cJSON *row = cJSON_CreateObject();
         static const char *const copied[] = {"code", "name", "subject", "decided_by"};
         for (size_t i = 0; i < 4; i++)
             cJSON_AddStringToObject(row, copied[i], json_text(t, copied[i]));
-        int count = count_holding(report, "titles", code);
+        int count = counts[index++];
         cJSON_AddNumberToObject(row, "count", count);
         const cJSON *prize = prizes_of(catalog, code, json_text(t, "subject"));
         if (prize && base > 0) {
@@ -94,6 +114,7 @@ static cJSON *title_counts(const cJSON *report, const cJSON *catalog, double *to
         }
         cJSON_AddItemToArray(out, row);
     }
+    free(counts);
     return out;
 }
 
@@ -269,7 +290,7 @@ static void count_titles(cJSON *titles, const cJSON *evaluation)
 }
 
 int report_add_previous(cJSON *report, struct store *st, const struct ruleset *rs,
-                        const cJSON *catalog, const char *period)
+                        const char *period)
 {
     char code[32];
     previous_code(period, code, sizeof code);
@@ -291,7 +312,7 @@ int report_add_previous(cJSON *report, struct store *st, const struct ruleset *r
         cJSON_AddNumberToObject(prev, "units_evaluated", count);
         cJSON_AddNumberToObject(prev, "average_score", sum / count);
         cJSON_AddItemToObject(prev, "titles", titles);
-        cJSON *people = report_person_rows(st, catalog, code);
+        cJSON *people = report_person_rows(st, code);
         const cJSON *p;
         cJSON_ArrayForEach(p, people)
         {

@@ -27,6 +27,7 @@
 #include "store/facts.h"
 #include "store/people.h"
 #include "store/periods.h"
+#include "util/json_print.h"
 
 #define AUDIT_DETAIL_LEN 200
 
@@ -72,7 +73,7 @@ static char *version_text(struct store *st, const struct submission *s,
             cJSON_AddItemToObject(facts, f->string, value);
     }
     *same = latest && facts && cJSON_Compare(latest, facts, 1);
-    char *text = facts ? cJSON_PrintUnformatted(facts) : NULL;
+    char *text = facts ? json_print(facts) : NULL;
     cJSON_Delete(facts);
     cJSON_Delete(latest);
     return text;

@@ -12,13 +12,14 @@
 #include "util/json_text.h"
 #include "util/log.h"
 #include "util/validate.h"
+#include "util/json_print.h"
 
 #define MESSAGE_LEN  160
 #define KEY_PATH_LEN 256
 
 void api_reply(struct api_call *call, int status, cJSON *body)
 {
-    char *text = cJSON_PrintUnformatted(body);
+    char *text = json_print(body);
     cJSON_Delete(body);
     if (!text) {
         http_response_error(call->resp, 500, "internal", "hết bộ nhớ");

@@ -3,6 +3,7 @@
  * its file extension, and the writer (JSON here; csv.c, xlsx.c, html.c for the others).
  */
 #include "report/render.h"
+#include "util/json_print.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -45,7 +46,7 @@ char *report_render(const cJSON *report, enum report_format format, size_t *len,
     char *out = NULL;
     switch (format) {
     case REPORT_FORMAT_JSON:
-        out = cJSON_PrintUnformatted(report);
+        out = json_print(report);
         if (out) *len = strlen(out);
         break;
     case REPORT_FORMAT_CSV: out = report_csv(report, len); break;

@@ -180,6 +180,12 @@ static int add_result(struct rules_generation *gen, struct rules_results *out, s
         return -1;
     }
     buffer_put(b, "", 1); /* the NUL that ends this item */
+    r->outline = (char *)(uintptr_t)b->len;
+    if (rules_write_outline(L, -1, b) != 0) {
+        snprintf(err, errlen, "%s %s: the outline cannot be written", r->subject, r->code);
+        return -1;
+    }
+    buffer_put(b, "", 1);
     if (b->failed) return -1;
     out->count++;
     return 0;
@@ -207,8 +213,10 @@ static int collect_results(struct rules_generation *gen, struct rules_results *o
     }
     lua_pop(L, 2);
     out->text = b.data;
-    for (size_t i = 0; rc == 0 && i < out->count; i++)
+    for (size_t i = 0; rc == 0 && i < out->count; i++) {
         out->items[i].json = out->text + (uintptr_t)out->items[i].json;
+        out->items[i].outline = out->text + (uintptr_t)out->items[i].outline;
+    }
     if (rc != 0) rules_results_free(out);
     return rc;
 }

@@ -58,6 +58,9 @@ const char *rules_get_field(const char **at, const char *end, size_t *len, bool 
 /* A unit's results as fields (subject, code, score, JSON text each), and read back: the
  * JSON texts stay in `text`, which out takes over. 0, or -1 when malformed. */
 void rules_put_results(struct buffer *out, const struct rules_results *results);
+/* Appends the outline of the public evaluation at index (rules/outline.c); -1 when a field
+ * cannot be written. */
+int rules_write_outline(lua_State *L, int index, struct buffer *b);
 int rules_read_results(char *text, size_t len, struct rules_results *out);
 
 /* Adds function_info to the engine's host table at the top of the stack (introspect.c). */

@@ -23,6 +23,7 @@
 #include "lua/sandbox.h"
 #include "lua/sandbox_process.h"
 #include "rules/internal.h"
+#include "util/json_print.h"
 
 /* ---- bytes across the pipe: fields as "<length>:<bytes>", "-" for none ---------------- */
 
@@ -92,7 +93,7 @@ static int json_work(void *arg, struct buffer *out, char *err, size_t errlen)
         if (!err[0]) snprintf(err, errlen, "các quy tắc không chạy được");
         return -1;
     }
-    char *text = cJSON_PrintUnformatted(result);
+    char *text = json_print(result);
     if (!text) return -1;
     buffer_puts(out, text);
     return 0;
@@ -190,8 +191,9 @@ void rules_put_results(struct buffer *out, const struct rules_results *results)
         put_text(out, results->items[i].subject);
         put_text(out, results->items[i].code);
         put_text(out, score);
-        /* with its NUL, so the reader can point into the block it received */
+        /* with their NULs, so the reader can point into the block it received */
         rules_put_field(out, results->items[i].json, strlen(results->items[i].json) + 1);
+        rules_put_field(out, results->items[i].outline, strlen(results->items[i].outline) + 1);
     }
 }
 
@@ -237,6 +239,12 @@ int rules_read_results(char *text, size_t len, struct rules_results *out)
             break;
         }
         r->json = (char *)s;
+        s = rules_get_field(&at, end, &n, &ok);
+        if (!s || !ok || n == 0 || s[n - 1] != '\0') {
+            ok = false;
+            break;
+        }
+        r->outline = (char *)s;
         out->count++;
     }
     return ok && out->count > 0 ? 0 : -1;
@@ -369,7 +377,7 @@ static int validate_many_work(void *arg, struct buffer *out, char *err, size_t e
     for (size_t i = 0; i < job->n; i++) {
         cJSON *problems =
             rules_validate_facts_here(job->gen, job->subjects[i], job->facts[i], job->contexts[i]);
-        char *text = problems ? cJSON_PrintUnformatted(problems) : NULL;
+        char *text = problems ? json_print(problems) : NULL;
         buffer_puts(out, i ? "," : "");
         buffer_puts(out, text ? text : "null");
         free(text);

@@ -92,13 +92,14 @@ struct rules_result {
     char code[64];
     int score;
     char *json;
-    bool changed; /* stored, and different from what was stored (set by the domain) */
+    char *outline; /* what the consolidated report reads of it (rules/outline.c) */
+    bool changed;  /* stored, and different from what was stored (set by the domain) */
 };
 
 struct rules_results {
     struct rules_result *items; /* the unit first, then its people in order */
     size_t count;
-    char *text; /* every item's json, NUL-separated, in one block */
+    char *text; /* every item's json and outline, NUL-separated, in one block */
 };
 
 void rules_results_free(struct rules_results *results);

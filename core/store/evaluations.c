@@ -11,12 +11,14 @@
 #include "util/clock.h"
 
 int evaluations_put(struct store *st, const char *period, const char *subject, const char *code,
-                    const char *rules_hash, int score, const char *result_json)
+                    const char *rules_hash, int score, const char *result_json,
+                    const char *outline_json)
 {
     sqlite3_stmt *stmt = store_prepare(
         st, "INSERT INTO evaluations (period, subject, code, rules_hash, score, result, "
-            "evaluated_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(period, subject, code) DO "
-            "UPDATE SET rules_hash=?4, score=?5, result=?6, evaluated_at=?7 "
+            "evaluated_at, outline) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(period, "
+            "subject, code) DO UPDATE SET rules_hash=?4, score=?5, result=?6, evaluated_at=?7, "
+            "outline=?8 "
             /* An unchanged evaluation is not rewritten: a report re-evaluates its whole unit,
              * and most members' results stay the same. */
             "WHERE evaluations.result IS NOT ?6 OR evaluations.rules_hash IS NOT ?4");
@@ -30,6 +32,7 @@ int evaluations_put(struct store *st, const char *period, const char *subject, c
     sqlite3_bind_int(stmt, 5, score);
     store_bind_text(stmt, 6, result_json);
     store_bind_text(stmt, 7, now);
+    store_bind_text(stmt, 8, outline_json);
     int rc = sqlite3_step(stmt);
     store_done(st, stmt);
     if (rc != SQLITE_DONE) return -1;
@@ -118,28 +121,16 @@ cJSON *evaluations_of_period(struct store *st, const char *period, const char *s
     return list;
 }
 
-#define EXTRACT_SQL_LEN 4096
-
-int evaluations_each_extract(struct store *st, const char *period, const char *subject,
-                             const char *const *paths, size_t npaths,
-                             int (*each)(void *ctx, const char *code, const char *values_json),
+int evaluations_each_outline(struct store *st, const char *period, const char *subject,
+                             int (*each)(void *ctx, const char *code, const char *outline),
                              void *ctx)
 {
-    /* One json_extract with every path parses each result once (SQLite 3.40 parses again
-     * for every call); the primary key (period, subject, code) gives the order, no sort. */
-    char sql[EXTRACT_SQL_LEN];
-    size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT code, json_extract(result");
-    for (size_t i = 0; i < npaths && len < sizeof sql; i++)
-        len += (size_t)snprintf(sql + len, sizeof sql - len, ", ?%zu", i + 3);
-    if (len >= sizeof sql - 100 || npaths == 0) return -1;
-    snprintf(sql + len, sizeof sql - len,
-             ") FROM evaluations WHERE period = ?1 AND subject = ?2 ORDER BY code");
-    sqlite3_stmt *stmt = store_prepare(st, sql);
+    /* The primary key (period, subject, code) gives the order, no sort. */
+    sqlite3_stmt *stmt = store_prepare(st, "SELECT code, outline FROM evaluations WHERE period = "
+                                           "?1 AND subject = ?2 ORDER BY code");
     if (!stmt) return -1;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, subject);
-    for (size_t i = 0; i < npaths; i++)
-        store_bind_text(stmt, (int)i + 3, paths[i]);
     int rc = 0, step;
     while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
         rc = each(ctx, store_column_text(stmt, 0), store_column_text(stmt, 1));

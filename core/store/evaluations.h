@@ -9,10 +9,11 @@
 
 #include "store/store.h"
 
-/* Stores (or replaces) an evaluation; an unchanged one is not rewritten. 1 when written,
- * 0 when it was already so, -1 on error. */
+/* Stores (or replaces) an evaluation with its outline (rules/outline.c); an unchanged one
+ * is not rewritten. 1 when written, 0 when it was already so, -1 on error. */
 int evaluations_put(struct store *st, const char *period, const char *subject, const char *code,
-                    const char *rules_hash, int score, const char *result_json);
+                    const char *rules_hash, int score, const char *result_json,
+                    const char *outline_json);
 /* The stored result (malloc'd JSON text) or NULL; its rules hash is copied to hash_out. */
 char *evaluations_get(struct store *st, const char *period, const char *subject, const char *code,
                       char *hash_out, size_t hash_len);
@@ -25,14 +26,14 @@ long evaluations_stale(struct store *st, const char *period, const char *rules_h
  * subject NULL for both kinds; without_criteria leaves each result's "criteria" out. */
 cJSON *evaluations_of_period(struct store *st, const char *period, const char *subject,
                              bool without_criteria);
-/* Calls each(ctx, code, values) for every stored evaluation of one subject kind in a
- * period, in code order, without holding them: values is a JSON array of what each of the
- * JSON paths ("$.name", "$.criteria[0].points") reads in the result (null where absent) —
- * what a report of 50,000 people reads, without parsing 50,000 whole evaluations. Stops at
- * the first non-zero return and returns it; -1 when the store fails, 0 when all were seen. */
-int evaluations_each_extract(struct store *st, const char *period, const char *subject,
-                             const char *const *paths, size_t npaths,
-                             int (*each)(void *ctx, const char *code, const char *values_json),
+/* Calls each(ctx, code, outline) for every stored evaluation of one subject kind in a
+ * period, in code order, without holding them: outline is the JSON text of what a report
+ * reads of it ({name, unit_code, score, criteria: {id: points}, titles, nominations},
+ * rules/outline.c) — a report of 50,000 people reads 50,000 outlines, not 50,000 whole
+ * evaluations. Stops at the first non-zero return and returns it; -1 when the store fails,
+ * 0 when all were seen. */
+int evaluations_each_outline(struct store *st, const char *period, const char *subject,
+                             int (*each)(void *ctx, const char *code, const char *outline),
                              void *ctx);
 
 #endif

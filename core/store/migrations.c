@@ -192,9 +192,23 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX tokens_live_name ON tokens(name) WHERE revoked_at IS NULL;",
 
     /* 10: a subject's first submission without reading all its versions (whether a report
-     * was late is asked with every submission's answer, store/facts.c). */
-    "CREATE INDEX IF NOT EXISTS fact_versions_first ON fact_versions(period, subject, code, "
-    "submitted_at);",
+     * was late is asked with every submission's answer, store/facts.c); each evaluation's
+     * outline, what the consolidated report reads of it (rules/outline.c), made here for
+     * the evaluations stored before. */
+    "CREATE INDEX fact_versions_first ON fact_versions(period, subject, code, submitted_at);"
+    "ALTER TABLE evaluations ADD COLUMN outline TEXT;"
+    "UPDATE evaluations SET outline = json_object("
+    "  'name', json_extract(result, '$.name'),"
+    "  'unit_code', json_extract(result, '$.unit_code'),"
+    "  'score', json_extract(result, '$.score'),"
+    "  'criteria', json(coalesce((SELECT json_group_object(json_extract(c.value, '$.id'),"
+    "    json_extract(c.value, '$.points')) FROM json_each(result, '$.criteria') AS c), '{}')),"
+    "  'titles', json(coalesce((SELECT json_group_array(json_extract(t.value, '$.code'))"
+    "    FROM json_each(result, '$.titles') AS t WHERE json_extract(t.value, '$.eligible')),"
+    "    '[]')),"
+    "  'nominations', json(coalesce((SELECT json_group_array(json_extract(n.value, '$.code'))"
+    "    FROM json_each(result, '$.nominations') AS n"
+    "    WHERE json_extract(n.value, '$.eligible')), '[]')));",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

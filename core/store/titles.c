@@ -7,6 +7,7 @@
 
 #include "store/internal.h"
 #include "util/clock.h"
+#include "util/json_print.h"
 
 int titles_record(struct store *st, int year, const char *subject, const char *code,
                   const char *title, const char *source)
@@ -80,7 +81,7 @@ int titles_attach_history(struct store *st, int year, cJSON *unit, cJSON *member
         const cJSON *c = cJSON_GetObjectItemCaseSensitive(m, "code");
         if (cJSON_IsString(c)) cJSON_AddItemToArray(codes, cJSON_CreateString(c->valuestring));
     }
-    char *codes_text = cJSON_PrintUnformatted(codes), periods[TITLES_HISTORY_YEARS * 12 + 8];
+    char *codes_text = json_print(codes), periods[TITLES_HISTORY_YEARS * 12 + 8];
     cJSON_Delete(codes);
     year_end_periods(year, periods, sizeof periods);
     const cJSON *unit_code = cJSON_GetObjectItemCaseSensitive(unit, "code");

@@ -396,8 +396,11 @@ class BackupRestoreUpgradeTest(unittest.TestCase):
             # not unique), with two live tokens of one name
             self.assertEqual(d.stop(), 0)
             old = sqlite3.connect(backup)
+            outlines = d.db_rows("SELECT code, outline FROM evaluations ORDER BY code")
             old.executescript("DROP INDEX tokens_live_name; "
                               "ALTER TABLE tokens DROP COLUMN last_used_at; "
+                              "DROP INDEX fact_versions_first; "
+                              "ALTER TABLE evaluations DROP COLUMN outline; "
                               "PRAGMA user_version = 8;")
             old.execute("INSERT INTO tokens (name, scope, hash, created_at) VALUES "
                         "('it-read', 'read', 'x', '2025-01-01T00:00:00+07:00')")
@@ -413,6 +416,12 @@ class BackupRestoreUpgradeTest(unittest.TestCase):
             self.assertIn("db migrate", r.stderr)
             r = d.cli_ok("db", "migrate")
             self.assertIn("schema version 8 -> 10", r.stdout)
+            # the outlines the report reads are made for the evaluations stored before,
+            # equal to what this build writes with each evaluation
+            self.assertTrue(outlines)
+            made = d.db_rows("SELECT code, outline FROM evaluations ORDER BY code")
+            self.assertEqual([(c, json.loads(o)) for c, o in made],
+                             [(c, json.loads(o)) for c, o in outlines])
             names = [row[0] for row in d.db_rows(
                 "SELECT name FROM tokens WHERE revoked_at IS NULL ORDER BY id")]
             self.assertEqual(len(names), len(set(names)))

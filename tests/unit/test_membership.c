@@ -283,6 +283,8 @@ START_TEST(test_migration_gives_everybody_an_open_stay)
                                 "DROP TABLE memberships; DROP TABLE evaluation_failures; "
                                 "DROP TABLE registrations; DROP INDEX tokens_live_name; "
                                 "ALTER TABLE tokens DROP COLUMN last_used_at; "
+                                "DROP INDEX fact_versions_first; "
+                                "ALTER TABLE evaluations DROP COLUMN outline; "
                                 "PRAGMA user_version = 5",
                                 err, sizeof err),
                      0);
