@@ -139,6 +139,14 @@ int evaluation_of_units(struct store *st, struct rules_generation *gen, const ch
                         const char *const *codes, size_t n, struct rules_unit_call *calls,
                         char *err, size_t errlen)
 {
+    return evaluation_of_units_checking(st, gen, period, codes, n, calls, NULL, 0, err, errlen);
+}
+
+int evaluation_of_units_checking(struct store *st, struct rules_generation *gen, const char *period,
+                                 const char *const *codes, size_t n, struct rules_unit_call *calls,
+                                 struct rules_facts_check *checks, size_t k, char *err,
+                                 size_t errlen)
+{
     memset(calls, 0, n * sizeof *calls);
     const cJSON *p = rules_period(gen, period);
     if (!p) {
@@ -153,7 +161,7 @@ int evaluation_of_units(struct store *st, struct rules_generation *gen, const ch
         }
         calls[i].unit = unit, calls[i].members = members;
     }
-    rules_evaluate_units_text(gen, period, calls, n);
+    rules_evaluate_units_checking(gen, period, calls, n, checks, k);
     return 0;
 }
 

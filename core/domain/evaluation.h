@@ -33,6 +33,13 @@ int evaluation_of_unit(struct store *st, struct rules_generation *gen, const cha
 int evaluation_of_units(struct store *st, struct rules_generation *gen, const char *period,
                         const char *const *codes, size_t n, struct rules_unit_call *calls,
                         char *err, size_t errlen);
+/* evaluation_of_units, the same rule process first checking k subjects' facts
+ * (rules_evaluate_units_checking): a group of submissions is checked and evaluated by one
+ * process (domain/submission.c). */
+int evaluation_of_units_checking(struct store *st, struct rules_generation *gen, const char *period,
+                                 const char *const *codes, size_t n, struct rules_unit_call *calls,
+                                 struct rules_facts_check *checks, size_t k, char *err,
+                                 size_t errlen);
 void evaluation_units_free(struct rules_unit_call *calls, size_t n);
 
 /* Stores every result of a unit's evaluation (out->items[i].changed says whether each

@@ -174,13 +174,54 @@ static int keep_touched(struct store *st, struct rules_generation *gen, const ch
     return -1;
 }
 
+static cJSON *check_context(struct store *st, const char *period, const char *subject,
+                            const char *code);
+
+/* The submissions' facts still to check (options.checks), checked by the first rule
+ * process of their year. */
+struct pending_checks {
+    struct facts_check *checks;
+    bool *done;
+    size_t n;
+};
+
+/* Fills in the checks of year gen not yet done, the rules having answered into rc[0..k)
+ * for the submissions index[0..k). */
+static void checks_answered(struct pending_checks *pc, const size_t *index,
+                            struct rules_facts_check *rc, size_t k)
+{
+    for (size_t c = 0; c < k; c++) {
+        pc->checks[index[c]].problems = rc[c].problems;
+        pc->done[index[c]] = true;
+        cJSON_Delete((cJSON *)rc[c].context);
+    }
+}
+
+/* The checks of year gen not yet done, as the rules take them (contexts made here):
+ * rc[0..k) for the submissions index[0..k). */
+static size_t checks_of_year(struct store *st, const struct ruleset *rs,
+                             struct rules_generation *gen, const struct submission *subs,
+                             struct pending_checks *pc, size_t *index, struct rules_facts_check *rc)
+{
+    size_t k = 0;
+    for (size_t i = 0; pc && i < pc->n; i++) {
+        if (pc->done[i] || ruleset_for_period(rs, subs[i].period) != gen) continue;
+        rc[k] = (struct rules_facts_check){
+            subs[i].subject, subs[i].facts,
+            check_context(st, subs[i].period, subs[i].subject, subs[i].code), NULL};
+        index[k++] = i;
+    }
+    return k;
+}
+
 /* Evaluates and stores the touched (period, unit) pairs from `first` on that share its
- * period, up to EVALUATION_BATCH of them in one rule process; *next is the pair after
- * them. 0, or -1 when the store fails. */
+ * period, up to EVALUATION_BATCH of them in one rule process, which first checks the
+ * year's pending submissions' facts; *next is the pair after them. 0, or -1 when the
+ * store fails. */
 static int evaluate_touched(struct store *st, const struct ruleset *rs, const cJSON *first,
                             const cJSON **next, const struct submission *subs, size_t n,
-                            const struct submission_options *o, struct submission_result *results,
-                            char *err, size_t errlen)
+                            const struct submission_options *o, struct pending_checks *pc,
+                            struct submission_result *results, char *err, size_t errlen)
 {
     char period[64];
     const char *tab = strchr(first->string, '\t');
@@ -203,7 +244,20 @@ static int evaluate_touched(struct store *st, const struct ruleset *rs, const cJ
     *next = k;
     struct rules_unit_call calls[EVALUATION_BATCH];
     char why[1024];
-    if (evaluation_of_units(st, gen, period, codes, m, calls, why, sizeof why) != 0) {
+    size_t *index = pc ? calloc(pc->n ? pc->n : 1, sizeof *index) : NULL;
+    struct rules_facts_check *asked = pc ? calloc(pc->n ? pc->n : 1, sizeof *asked) : NULL;
+    size_t nasked = index && asked ? checks_of_year(st, rs, gen, subs, pc, index, asked) : 0;
+    int failed = evaluation_of_units_checking(st, gen, period, codes, m, calls, asked, nasked, why,
+                                              sizeof why);
+    if (failed) {
+        for (size_t c = 0; c < nasked; c++)
+            cJSON_Delete((cJSON *)asked[c].context);
+    } else {
+        checks_answered(pc, index, asked, nasked);
+    }
+    free(index);
+    free(asked);
+    if (failed) {
         snprintf(err, errlen, "%s: %s", period, why);
         return -1;
     }
@@ -262,6 +316,26 @@ static bool writes_absent_unit(struct store *st, const struct ruleset *rs,
     return false;
 }
 
+/* Checks what no evaluation's process checked (a subject whose unit was not evaluated);
+ * true when every submission's facts were checked and have no problem. */
+static bool all_checked_clean(struct store *st, const struct ruleset *rs,
+                              const struct submission *subs, struct pending_checks *pc)
+{
+    bool clean = true;
+    for (size_t i = 0; i < pc->n; i++) {
+        if (!pc->done[i]) {
+            struct rules_generation *gen = ruleset_for_period(rs, subs[i].period);
+            pc->checks[i].problems =
+                gen ? submission_check_facts(st, gen, subs[i].period, subs[i].subject, subs[i].code,
+                                             subs[i].facts)
+                    : NULL;
+            pc->done[i] = true;
+        }
+        clean = clean && pc->checks[i].problems && cJSON_GetArraySize(pc->checks[i].problems) == 0;
+    }
+    return clean;
+}
+
 /* Everything between BEGIN and COMMIT. */
 static enum submission_status apply_in_transaction(struct store *st, const struct ruleset *rs,
                                                    const struct submission *subs, size_t n,
@@ -283,13 +357,21 @@ static enum submission_status apply_in_transaction(struct store *st, const struc
         if (unit) touch(&touched, subs[i].period, unit, i);
         free(unit);
     }
+    bool *done = o->checks ? calloc(n ? n : 1, sizeof *done) : NULL;
+    struct pending_checks checks = {o->checks, done, n}, *pc = done ? &checks : NULL;
+    if (o->checks && !done) status = SUBMISSION_STORE_FAILED;
     const cJSON *pending = touched.set->child;
     while (pending && status == SUBMISSION_OK) {
         const cJSON *batch = pending;
-        if (evaluate_touched(st, rs, batch, &pending, subs, n, o, results, err, errlen) != 0)
+        if (evaluate_touched(st, rs, batch, &pending, subs, n, o, pc, results, err, errlen) != 0)
             status = store_refused(st, SUBMISSION_STORE_FAILED);
     }
     cJSON_Delete(touched.set);
+    if (status == SUBMISSION_OK && pc && !all_checked_clean(st, rs, subs, pc)) {
+        snprintf(err, errlen, "số liệu có lỗi; không có gì được lưu");
+        status = SUBMISSION_INVALID;
+    }
+    free(done);
     for (size_t i = 0; status == SUBMISSION_OK && o->want_evaluation && i < n; i++) {
         if (results[i].stored && !results[i].evaluation && !results[i].evaluation_error) {
             snprintf(err, errlen, "%s %s was not evaluated", subs[i].subject, subs[i].code);

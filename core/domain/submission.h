@@ -30,6 +30,8 @@ struct submission {
                                  submissions from several tokens: http/writes.c) */
 };
 
+struct facts_check;
+
 /* What became of one submission. */
 struct submission_result {
     bool stored; /* false when skipped as equal to the latest version */
@@ -48,6 +50,11 @@ struct submission_options {
     bool merge;          /* the new version is the latest with these facts over it (a
                             correction); otherwise these facts replace it */
     bool want_evaluation;
+    /* The submissions' facts checked by the rules in the same process as their units'
+     * evaluation (n entries, checks[i] for subs[i]; problems set): the group commit,
+     * http/writes.c. When one has a problem or could not be checked, nothing is stored
+     * (SUBMISSION_INVALID). NULL: the caller checked them before. */
+    struct facts_check *checks;
 };
 
 enum submission_status {
@@ -66,6 +73,8 @@ enum submission_status {
     SUBMISSION_UNIT_ABSENT,   /* a unit written for does not exist in the period (closed
                                  before its last day, or opened after it): nothing was
                                  stored (domain/unit_periods.h) */
+    SUBMISSION_INVALID,       /* options.checks found a problem (or could not run): nothing
+                                 was stored */
 };
 
 /* Checks one subject's facts for a period before they are submitted: their types, then the

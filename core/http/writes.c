@@ -4,11 +4,12 @@
  *
  * A route that has read a submission's body hands it over (api_submit) and its client waits
  * (http_response_later). The daemon calls api_writes_flush once the loop has read what had
- * arrived (api->writes_ready); the flush takes the submissions waiting, checks all their
- * facts with the rules in one rule process, answers 422 to those with problems, stores the
- * others in one transaction — each with its version, its audit line in its own token's
- * name and its unit's new evaluation, 64 units per rule process — and commits once: one
- * fsync for them all. Only then is each client answered, so nothing is acknowledged before
+ * arrived (api->writes_ready); the flush takes the submissions waiting and stores them in
+ * one transaction — each with its version, its audit line in its own token's name and its
+ * unit's new evaluation — checking their facts in the very rule process that evaluates
+ * their units (64 units per process), and commits once: one fsync for them all. If some
+ * facts have a problem, nothing is stored: those are answered 422 and the others go again
+ * as the next group. Only then is each client answered, so nothing is acknowledged before
  * it is durable. While a group is stored (rule processes, the fsync) the next submissions
  * gather in their sockets and make the next group: one client goes no faster, several
  * share the fsyncs and the rule processes.
@@ -44,7 +45,6 @@ struct api_write {
     const cJSON *facts;
     const char *note;
     bool merge, unit_report;
-    cJSON *problems; /* the rules' word on the facts, during the flush */
     struct api_write *next;
 };
 
@@ -56,7 +56,6 @@ static void write_free(struct api_write *w)
     free(w->actor);
     cJSON_Delete(w->body);
     cJSON_Delete(w->details);
-    cJSON_Delete(w->problems);
     free(w);
 }
 
@@ -146,6 +145,7 @@ static void reply_refused(struct api_call *call, const struct api_write *w,
         break;
     case SUBMISSION_PERIOD_CLOSED: api_error(call, 409, "period_closed", err); break;
     case SUBMISSION_UNIT_ABSENT: api_error(call, 409, "unit_not_in_period", err); break;
+    case SUBMISSION_INVALID: api_error(call, 422, "invalid", err); break;
     }
 }
 
@@ -184,73 +184,96 @@ static bool still_admissible(struct api *api, struct api_write *w)
     return true;
 }
 
-/* Every submission's facts checked by the rules of its period's year, one rule process per
- * year; those with a problem (the body's shape included) are answered 422 and dropped from
- * ws. */
-static void check_group(struct api *api, struct api_write **ws, size_t *n)
+/* Answers a submission the rules refused: 422 with every problem (the body's shape and the
+ * facts'), or 500 when they could not check it (problems NULL). Takes problems. */
+static void refuse(struct api *api, struct api_write *w, cJSON *problems)
 {
-    struct facts_check checks[WRITE_GROUP_MAX];
-    size_t index[WRITE_GROUP_MAX];
-    bool asked[WRITE_GROUP_MAX] = {false};
-    for (size_t i = 0; i < *n; i++) {
-        if (asked[i]) continue;
-        struct rules_generation *gen = ruleset_for_period(api->rules, ws[i]->period);
-        size_t k = 0;
-        for (size_t j = i; j < *n; j++) {
-            if (asked[j] || ruleset_for_period(api->rules, ws[j]->period) != gen) continue;
-            asked[j] = true;
-            checks[k] = (struct facts_check){ws[j]->period, ws[j]->subject, ws[j]->code,
-                                             ws[j]->facts, NULL};
-            index[k++] = j;
-        }
-        submission_check_facts_many(api->store, gen, checks, k);
-        for (size_t c = 0; c < k; c++)
-            ws[index[c]]->problems = checks[c].problems;
+    struct answer a;
+    struct api_call *call = answer_begin(api, w, &a);
+    if (!problems) {
+        api_error(call, 500, "rule_error", "bộ quy tắc không kiểm tra được số liệu");
+    } else {
+        cJSON *d;
+        while ((d = cJSON_DetachItemFromArray(problems, 0)))
+            cJSON_AddItemToArray(w->details, d);
+        api_invalid(call, "báo cáo có lỗi; không có gì được lưu", w->details);
+        w->details = NULL;
+        cJSON_Delete(problems);
     }
+    answer_end(w, &a);
+}
+
+/* Submissions whose body's shape is wrong are refused here, their facts checked too so the
+ * 422 lists every problem (a rule process each: they are rare); the others stay in ws. */
+static void refuse_misshapen(struct api *api, struct api_write **ws, size_t *n)
+{
     size_t kept = 0;
     for (size_t i = 0; i < *n; i++) {
         struct api_write *w = ws[i];
-        if (w->problems && cJSON_GetArraySize(w->problems) + cJSON_GetArraySize(w->details) == 0) {
+        if (cJSON_GetArraySize(w->details) == 0) {
             ws[kept++] = w;
             continue;
         }
-        struct answer a;
-        struct api_call *call = answer_begin(api, w, &a);
-        if (!w->problems) {
-            api_error(call, 500, "rule_error", "bộ quy tắc không kiểm tra được số liệu");
-        } else {
-            cJSON *d;
-            while ((d = cJSON_DetachItemFromArray(w->problems, 0)))
-                cJSON_AddItemToArray(w->details, d);
-            api_invalid(call, "báo cáo có lỗi; không có gì được lưu", w->details);
-            w->details = NULL;
-        }
-        answer_end(w, &a);
+        struct rules_generation *gen = ruleset_for_period(api->rules, w->period);
+        refuse(api, w,
+               submission_check_facts(api->store, gen, w->period, w->subject, w->code, w->facts));
     }
     *n = kept;
 }
 
-/* The group's submissions in one transaction and one commit; then each is answered. */
+/* Puts submissions back at the head of the queue, in their order: the next group. */
+static void requeue(struct api *api, struct api_write **ws, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        ws[i]->next = api->writes_first;
+        api->writes_first = ws[i];
+        if (!api->writes_last) api->writes_last = ws[i];
+    }
+}
+
+/* The group's submissions in one transaction and one commit, their facts checked by the
+ * rule process that evaluates their units; then each is answered. When some facts have a
+ * problem nothing is stored: those are refused, the others go again as the next group
+ * (rare: the price of checking and evaluating in one process). */
 static void store_group(struct api *api, struct api_write **ws, size_t n)
 {
     if (n == 0) return;
     struct submission subs[WRITE_GROUP_MAX];
     struct submission_result results[WRITE_GROUP_MAX];
-    for (size_t i = 0; i < n; i++)
+    struct facts_check checks[WRITE_GROUP_MAX];
+    for (size_t i = 0; i < n; i++) {
         subs[i] = as_submission(ws[i]);
+        checks[i] =
+            (struct facts_check){ws[i]->period, ws[i]->subject, ws[i]->code, ws[i]->facts, NULL};
+    }
     const struct submission_options options = {
-        .actor = "?", .action = "submit", .want_evaluation = true};
+        .actor = "?", .action = "submit", .want_evaluation = true, .checks = checks};
     char err[ERR_LEN];
     enum submission_status status =
         submissions_apply(api->store, api->rules, subs, n, &options, results, err, sizeof err);
-    const char *outcome = status == SUBMISSION_OK ? "committed" : "refused";
+    const char *outcome = status == SUBMISSION_OK        ? "committed"
+                          : status == SUBMISSION_INVALID ? "checked_again"
+                                                         : "refused";
     metrics_count("thidua_write_groups_total",
                   "Groups of submissions stored in one transaction and one commit", "outcome",
                   outcome);
+    struct api_write *again[WRITE_GROUP_MAX];
+    size_t nagain = 0;
     for (size_t i = 0; i < n; i++) {
         metrics_count("thidua_grouped_submissions_total",
                       "Submissions stored by the group commit, by their group's outcome", "outcome",
                       outcome);
+        if (status == SUBMISSION_INVALID) {
+            cJSON *problems = checks[i].problems;
+            checks[i].problems = NULL;
+            if (problems && cJSON_GetArraySize(problems) == 0) {
+                cJSON_Delete(problems);
+                again[nagain++] = ws[i];
+            } else {
+                refuse(api, ws[i], problems);
+            }
+            continue;
+        }
         struct answer a;
         struct api_call *call = answer_begin(api, ws[i], &a);
         if (status == SUBMISSION_OK)
@@ -259,7 +282,10 @@ static void store_group(struct api *api, struct api_write **ws, size_t n)
             reply_refused(call, ws[i], status, err);
         answer_end(ws[i], &a);
     }
+    for (size_t i = 0; i < n; i++)
+        cJSON_Delete(checks[i].problems);
     if (status == SUBMISSION_OK) submission_results_free(results, n);
+    requeue(api, again, nagain);
 }
 
 static void run_group(struct api *api, struct api_write **group, size_t n)
@@ -267,7 +293,7 @@ static void run_group(struct api *api, struct api_write **group, size_t n)
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
         if (still_admissible(api, group[i])) group[kept++] = group[i];
-    check_group(api, group, &kept);
+    refuse_misshapen(api, group, &kept);
     store_group(api, group, kept);
 }
 

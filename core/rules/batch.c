@@ -9,6 +9,11 @@
  * "K" and its results as one field, or "E" and the rule's error. When the child is killed
  * on unit k, what it had done is lost with it: unit k is failed with the deadline's words,
  * and the units not yet answered go to a new child.
+ *
+ * A batch may first check facts (rules_evaluate_units_checking: a submission's, checked
+ * while its unit is evaluated): that is the child's first step, answered "V" and each
+ * subject's problems as JSON text ("-" where they could not be written). A child killed
+ * on that step leaves the checks unanswered (NULL problems) and the units to a new child.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +21,12 @@
 
 #include "lua/sandbox.h"
 #include "lua/sandbox_process.h"
+#include "util/json_print.h"
 #include "rules/internal.h"
 
 #define ANSWER_EVALUATED 'K'
 #define ANSWER_FAILED    'E'
+#define ANSWER_CHECKED   'V'
 
 struct batch_job {
     struct rules_generation *gen;
@@ -27,13 +34,31 @@ struct batch_job {
     struct rules_unit_call *calls;
     const size_t *pending; /* the indices of calls this child evaluates, in order */
     size_t count;
+    struct rules_facts_check *checks; /* checked first (NULL: none) */
+    size_t nchecks;
 };
+
+/* The first step: every check's problems as one field each. */
+static void check_facts(struct batch_job *job, struct buffer *out)
+{
+    sandbox_process_step();
+    buffer_putc(out, ANSWER_CHECKED);
+    for (size_t i = 0; i < job->nchecks; i++) {
+        struct rules_facts_check *c = &job->checks[i];
+        cJSON *problems = rules_validate_facts_here(job->gen, c->subject, c->facts, c->context);
+        char *text = problems ? json_print(problems) : NULL;
+        rules_put_field(out, text, text ? strlen(text) : 0);
+        free(text);
+        cJSON_Delete(problems);
+    }
+}
 
 static int batch_work(void *arg, struct buffer *out, char *err, size_t errlen)
 {
     (void)err, (void)errlen;
     struct batch_job *job = arg;
     sandbox_throwaway(job->gen->sandbox);
+    if (job->nchecks > 0) check_facts(job, out);
     for (size_t i = 0; i < job->count; i++) {
         struct rules_unit_call *call = &job->calls[job->pending[i]];
         struct rules_results results;
@@ -80,14 +105,33 @@ static bool read_one(const char **at, const char *end, struct rules_unit_call *c
     return true;
 }
 
-/* Every pending call gets what the child said; false (the rest left pending) when its
- * answer is cut or malformed. */
-static bool read_answers(const struct buffer *answer, struct rules_unit_call *calls,
-                         const size_t *pending, size_t count)
+/* The checks' answers at *at; false when malformed. */
+static bool read_checks(const char **at, const char *end, struct rules_facts_check *checks,
+                        size_t n)
+{
+    if (*at >= end || *(*at)++ != ANSWER_CHECKED) return false;
+    for (size_t i = 0; i < n; i++) {
+        bool ok = true;
+        size_t len = 0;
+        const char *field = rules_get_field(at, end, &len, &ok);
+        if (!ok) return false;
+        checks[i].problems = field ? cJSON_ParseWithLength(field, len) : NULL;
+        if (checks[i].problems && !cJSON_IsArray(checks[i].problems)) {
+            cJSON_Delete(checks[i].problems);
+            checks[i].problems = NULL;
+        }
+    }
+    return true;
+}
+
+/* The checks (when the job had some), then every pending call gets what the child said;
+ * false (the rest left pending) when its answer is cut or malformed. */
+static bool read_answers(const struct buffer *answer, const struct batch_job *job)
 {
     const char *at = answer->data ? answer->data : "", *end = at + answer->len;
-    for (size_t i = 0; i < count; i++) {
-        if (at >= end || !read_one(&at, end, &calls[pending[i]])) return false;
+    if (job->nchecks > 0 && !read_checks(&at, end, job->checks, job->nchecks)) return false;
+    for (size_t i = 0; i < job->count; i++) {
+        if (at >= end || !read_one(&at, end, &job->calls[job->pending[i]])) return false;
     }
     return true;
 }
@@ -105,26 +149,35 @@ static void one_by_one(struct rules_generation *gen, const char *period,
     }
 }
 
-void rules_evaluate_units_text(struct rules_generation *gen, const char *period,
-                               struct rules_unit_call *calls, size_t n)
+void rules_evaluate_units_checking(struct rules_generation *gen, const char *period,
+                                   struct rules_unit_call *calls, size_t n,
+                                   struct rules_facts_check *checks, size_t k)
 {
     size_t *pending = malloc((n ? n : 1) * sizeof *pending), count = n;
+    for (size_t i = 0; i < k; i++)
+        checks[i].problems = NULL;
     for (size_t i = 0; i < n; i++) {
         memset(&calls[i].results, 0, sizeof calls[i].results);
         calls[i].rc = -1;
         snprintf(calls[i].err, sizeof calls[i].err, "hết bộ nhớ");
         if (pending) pending[i] = i;
     }
-    while (pending && count > 0) {
-        struct batch_job job = {gen, period, calls, pending, count};
+    while (pending && (count > 0 || k > 0)) {
+        struct batch_job job = {gen, period, calls, pending, count, checks, k};
         struct buffer answer = {0};
         long killed = -1;
         char err[sizeof calls->err];
         enum sandbox_process_status status = sandbox_process_run_steps(
             gen->limits.eval_deadline_ms, batch_work, &job, &answer, &killed, err, sizeof err);
-        bool whole = status == SANDBOX_PROCESS_OK && read_answers(&answer, calls, pending, count);
+        bool whole = status == SANDBOX_PROCESS_OK && read_answers(&answer, &job);
         buffer_free(&answer);
         if (whole) break;
+        long first_unit = k > 0 ? 1 : 0; /* the checks are the first step */
+        if (status == SANDBOX_PROCESS_TIMED_OUT && killed == 0 && first_unit) {
+            k = 0; /* the checks spun: left unanswered, the units go on without them */
+            continue;
+        }
+        killed -= first_unit; /* a unit spun: the next child checks again */
         if (status != SANDBOX_PROCESS_TIMED_OUT || killed < 0 || (size_t)killed >= count) {
             one_by_one(gen, period, calls, pending, count);
             break;
@@ -138,4 +191,10 @@ void rules_evaluate_units_text(struct rules_generation *gen, const char *period,
         count--;
     }
     free(pending);
+}
+
+void rules_evaluate_units_text(struct rules_generation *gen, const char *period,
+                               struct rules_unit_call *calls, size_t n)
+{
+    rules_evaluate_units_checking(gen, period, calls, n, NULL, 0);
 }

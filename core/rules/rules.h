@@ -125,6 +125,21 @@ struct rules_unit_call {
 void rules_evaluate_units_text(struct rules_generation *gen, const char *period,
                                struct rules_unit_call *calls, size_t n);
 
+/* Facts checked in the same process as an evaluation (rules_evaluate_units_checking): what
+ * rules_validate_facts takes, and its answer (problems: NULL where the rules could not
+ * run; the caller frees it). */
+struct rules_facts_check {
+    const char *subject;
+    const cJSON *facts, *context;
+    cJSON *problems;
+};
+/* rules_evaluate_units_text, the process first checking k subjects' facts as
+ * rules_validate_facts would (under one deadline for them all): a submission's facts are
+ * checked while its unit is evaluated with them, one process for both. */
+void rules_evaluate_units_checking(struct rules_generation *gen, const char *period,
+                                   struct rules_unit_call *calls, size_t n,
+                                   struct rules_facts_check *checks, size_t k);
+
 /* Evaluates a unit ({code,name,kind,facts}) with its members ([{code,full_name,position,
  * is_head,unit_code,facts}]). Returns {"unit": evaluation, "people": [evaluations]}, each
  * stamped with the rules hash; NULL with err ("file:line: message") if a rule failed. */

@@ -120,6 +120,35 @@ class GroupCommitTest(unittest.TestCase):
         after = self.d.db_rows("SELECT count(*) FROM fact_versions WHERE code = ?", (bad,))
         self.assertEqual(before, after, "nothing of the refused report is stored")
 
+    def test_2b_a_wrong_fact_sends_its_group_round_again(self):
+        # Facts are checked by the rule process that evaluates their units: a wrong fact
+        # stores nothing of its group, is refused, and the others are stored as the next one.
+        bad = self.units[2]
+        m = self.d.metrics()
+        again_before = metric(m, "thidua_write_groups_total", outcome="checked_again")
+        before = self.d.db_rows("SELECT count(*) FROM fact_versions WHERE code = ?", (bad,))
+        units = self.units[:8]
+        requests = [("PUT", report_path(u), "admin",
+                     {"facts": unit_facts(tasks_completed=-5 if u == bad else 7)})
+                    for u in units]
+        answers = self.send_together(requests)
+        for unit, r in zip(units, answers):
+            if unit == bad:
+                self.assertEqual(r.status, 422, r)
+                fields = [d["field"] for d in r.json()["error"]["details"]]
+                self.assertEqual(fields, ["facts.tasks_completed"])
+            else:
+                self.assertEqual(r.status, 200, (unit, r))
+                rows = self.d.db_rows(
+                    "SELECT facts FROM fact_versions WHERE period = ? AND subject = 'unit' AND "
+                    "code = ? AND version = ?", (PERIOD, unit, r.json()["version"]))
+                self.assertEqual(json.loads(rows[0][0])["tasks_completed"], 7)
+        after = self.d.db_rows("SELECT count(*) FROM fact_versions WHERE code = ?", (bad,))
+        self.assertEqual(before, after)
+        # The wrong one's group (however many it held) stored nothing once.
+        again = metric(self.d.metrics(), "thidua_write_groups_total", outcome="checked_again")
+        self.assertGreaterEqual(again - again_before, 1)
+
     def test_3_one_unit_twice_at_once_gets_two_versions(self):
         unit = self.units[1]
         clean, disciplined = unit_facts(), unit_facts(discipline_violations=2)
