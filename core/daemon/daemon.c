@@ -132,6 +132,8 @@ static int load_first_rules(struct daemon *d, struct store *st)
     d->rules.limits.evaluation_bytes = d->config->limits.evaluation_bytes;
     d->rules.limits.eval_deadline_ms = (long)(d->config->limits.eval_deadline * 1000);
     d->rules.limits.load_deadline_ms = (long)(d->config->limits.load_deadline * 1000);
+    /* Rule processes are forked by each generation's spawner, not by the daemon. */
+    d->rules.prefork = true;
     struct rules_report report;
     int loaded = ruleset_reload(&d->rules, st, &report, NULL);
     rules_report_free(&report);

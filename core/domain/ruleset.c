@@ -333,6 +333,8 @@ static void swap_in(struct ruleset *rs, struct ruleset_year *years, size_t count
     }
     forget_refusal(&rs->refused);
     free_years(rs->years, rs->count);
+    for (size_t j = 0; rs->prefork && j < count; j++)
+        if (fresh[j]) rules_prefork(years[j].gen);
     rs->years = years;
     rs->count = count;
     rs->generation++;

@@ -42,6 +42,9 @@ struct ruleset {
      * sender wait for their next turn). */
     bool reloading;
     struct ruleset_refusal refused;
+    /* The daemon's: each generation put in service starts its spawner (rules_prefork), so
+     * its rule processes are not forked from the daemon. */
+    bool prefork;
 };
 
 /* A reload prepared and not yet swapped in: the new set, and what its load said. */

@@ -19,6 +19,7 @@
  */
 
 #include "lua/sandbox_process.h"
+#include "lua/sandbox_process_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,14 +37,7 @@
 #define ANSWER_OK     'K'
 #define ANSWER_FAILED 'E'
 #define READ_CHUNK    65536
-#define DOING_MAX     512
 #define HEAD_LEN      9 /* the status byte and the answer's length (8 bytes) */
-
-/* What the child shares with the parent while it runs. */
-struct progress {
-    long step; /* steps begun (atomic: the parent reads it while the child writes) */
-    char doing[DOING_MAX];
-};
 
 /* In the child: its page (NULL in the daemon itself, where the calls do nothing). */
 static struct progress *child_progress;
@@ -95,8 +89,8 @@ static void become_worker(int answer_fd)
         signal(reset[i], SIG_DFL);
 }
 
-static _Noreturn void run_child(int answer_fd, struct progress *progress, sandbox_process_work work,
-                                void *arg)
+_Noreturn void sandbox_process_child(int answer_fd, struct progress *progress,
+                                     sandbox_process_work work, void *arg)
 {
     become_worker(answer_fd);
     child_progress = progress;
@@ -119,8 +113,8 @@ static _Noreturn void run_child(int answer_fd, struct progress *progress, sandbo
 
 /* Reads the child's answer into out until end of file; -1 at the deadline. With `steps`,
  * the deadline is deadline_ms from the start of the step the child is on. */
-static int read_answer(int fd, long deadline_ms, bool steps, const struct progress *progress,
-                       struct buffer *out)
+int sandbox_process_read_answer(int fd, long deadline_ms, bool steps,
+                                const struct progress *progress, struct buffer *out)
 {
     char chunk[READ_CHUNK];
     long long deadline = now_ms() + deadline_ms;
@@ -183,8 +177,8 @@ static void reap_later(pid_t pid)
 
 /* The answer of a child that ended by itself, into out: whole when its length is the one
  * its head declares (a child that died halfway wrote less). */
-static enum sandbox_process_status read_whole(struct buffer *answer, struct buffer *out, char *err,
-                                              size_t errlen)
+enum sandbox_process_status sandbox_process_read_whole(struct buffer *answer, struct buffer *out,
+                                                       char *err, size_t errlen)
 {
     enum sandbox_process_status status = SANDBOX_PROCESS_FAILED;
     uint64_t declared = 0;
@@ -203,7 +197,8 @@ static enum sandbox_process_status read_whole(struct buffer *answer, struct buff
 }
 
 /* What a kill at the deadline is told as: the deadline, and the rule that was running. */
-static void say_killed(const struct progress *progress, long deadline_ms, char *err, size_t errlen)
+void sandbox_process_say_killed(const struct progress *progress, long deadline_ms, char *err,
+                                size_t errlen)
 {
     char doing[DOING_MAX + 32] = "";
     if (progress->doing[0])
@@ -239,11 +234,11 @@ static enum sandbox_process_status run(long deadline_ms, bool steps, sandbox_pro
     }
     if (pid == 0) {
         close(fds[0]);
-        run_child(fds[1], progress, work, arg);
+        sandbox_process_child(fds[1], progress, work, arg);
     }
     close(fds[1]);
     struct buffer answer = {0};
-    int rc = read_answer(fds[0], deadline_ms, steps, progress, &answer);
+    int rc = sandbox_process_read_answer(fds[0], deadline_ms, steps, progress, &answer);
     close(fds[0]);
     enum sandbox_process_status status = SANDBOX_PROCESS_TIMED_OUT;
     if (rc != 0) {
@@ -251,10 +246,10 @@ static enum sandbox_process_status run(long deadline_ms, bool steps, sandbox_pro
         reap(pid);
         long begun = __atomic_load_n(&progress->step, __ATOMIC_ACQUIRE);
         *step_killed = begun > 0 ? begun - 1 : 0;
-        say_killed(progress, deadline_ms, err, errlen);
+        sandbox_process_say_killed(progress, deadline_ms, err, errlen);
     } else {
         reap_later(pid);
-        status = read_whole(&answer, out, err, errlen);
+        status = sandbox_process_read_whole(&answer, out, err, errlen);
     }
     buffer_free(&answer);
     munmap(progress, sizeof *progress);

@@ -21,8 +21,9 @@
 
 enum sandbox_process_status {
     SANDBOX_PROCESS_OK = 0,
-    SANDBOX_PROCESS_FAILED = -1,    /* the work said why (err), or the child died */
-    SANDBOX_PROCESS_TIMED_OUT = -2, /* killed at the deadline; err says so */
+    SANDBOX_PROCESS_FAILED = -1,      /* the work said why (err), or the child died */
+    SANDBOX_PROCESS_TIMED_OUT = -2,   /* killed at the deadline; err says so */
+    SANDBOX_PROCESS_UNAVAILABLE = -3, /* a spawner could not take the job (sandbox_spawner.h) */
 };
 
 /* The work done in the child: writes its answer to out and returns 0, or returns -1 with

@@ -21,6 +21,7 @@
 
 #include "lua/sandbox.h"
 #include "lua/sandbox_process.h"
+#include "lua/sandbox_spawner.h"
 #include "util/json_print.h"
 #include "rules/internal.h"
 
@@ -78,6 +79,114 @@ static int batch_work(void *arg, struct buffer *out, char *err, size_t errlen)
         buffer_free(&one);
     }
     return 0;
+}
+
+/* ---- the job as bytes, for a child of the generation's spawner (rules_prefork) ------- */
+
+static void put_json(struct buffer *b, const cJSON *item)
+{
+    char *text = item ? json_print(item) : NULL;
+    rules_put_field(b, text, text ? strlen(text) : 0);
+    free(text);
+}
+
+static void put_count(struct buffer *b, size_t n)
+{
+    char text[32];
+    int len = snprintf(text, sizeof text, "%zu", n);
+    rules_put_field(b, text, (size_t)len);
+}
+
+/* The period; the units to evaluate (each unit's and its members' inputs); the checks. */
+static void encode_job(const struct batch_job *job, struct buffer *b)
+{
+    rules_put_field(b, job->period, strlen(job->period));
+    put_count(b, job->count);
+    for (size_t i = 0; i < job->count; i++) {
+        put_json(b, job->calls[job->pending[i]].unit);
+        put_json(b, job->calls[job->pending[i]].members);
+    }
+    put_count(b, job->nchecks);
+    for (size_t i = 0; i < job->nchecks; i++) {
+        rules_put_field(b, job->checks[i].subject, strlen(job->checks[i].subject));
+        put_json(b, job->checks[i].facts);
+        put_json(b, job->checks[i].context);
+    }
+}
+
+/* A field of the job as a C string (malloc'd; NULL for "-" or when malformed). */
+static char *get_string(const char **at, const char *end, bool *ok)
+{
+    size_t len = 0;
+    const char *field = rules_get_field(at, end, &len, ok);
+    return field ? strndup(field, len) : NULL;
+}
+
+static cJSON *get_json(const char **at, const char *end, bool *ok)
+{
+    size_t len = 0;
+    const char *field = rules_get_field(at, end, &len, ok);
+    return field ? cJSON_ParseWithLength(field, len) : NULL;
+}
+
+/* In the spawner's child: the job read back, then run as batch_work runs it (the child
+ * exits after: nothing here is freed). */
+static int spawned_work(void *ctx, const char *in, size_t len, struct buffer *out, char *err,
+                        size_t errlen)
+{
+    const char *at = in, *end = in + len;
+    bool ok = true;
+    struct batch_job job = {.gen = ctx};
+    char *text = get_string(&at, end, &ok);
+    job.period = text ? text : "";
+    text = get_string(&at, end, &ok);
+    job.count = text ? strtoul(text, NULL, 10) : 0;
+    job.calls = calloc(job.count ? job.count : 1, sizeof *job.calls);
+    size_t *pending = calloc(job.count ? job.count : 1, sizeof *pending);
+    for (size_t i = 0; ok && job.calls && pending && i < job.count; i++) {
+        job.calls[i].unit = get_json(&at, end, &ok);
+        job.calls[i].members = get_json(&at, end, &ok);
+        pending[i] = i;
+    }
+    job.pending = pending;
+    text = get_string(&at, end, &ok);
+    job.nchecks = text ? strtoul(text, NULL, 10) : 0;
+    job.checks = calloc(job.nchecks ? job.nchecks : 1, sizeof *job.checks);
+    for (size_t i = 0; ok && job.checks && i < job.nchecks; i++) {
+        char *subject = get_string(&at, end, &ok);
+        job.checks[i].subject = subject ? subject : "";
+        job.checks[i].facts = get_json(&at, end, &ok);
+        job.checks[i].context = get_json(&at, end, &ok);
+    }
+    if (!ok || !job.calls || !pending || !job.checks) {
+        snprintf(err, errlen, "công việc gửi cho tiến trình chạy quy tắc bị hỏng");
+        return -1;
+    }
+    return batch_work(&job, out, err, errlen);
+}
+
+void rules_prefork(struct rules_generation *gen)
+{
+    if (!gen->spawner) gen->spawner = sandbox_spawner_start(spawned_work, gen);
+}
+
+/* Runs the job in a child: one the spawner forked ahead of need, or (no spawner, or it
+ * has gone) one forked from here. */
+static enum sandbox_process_status run_job(struct batch_job *job, struct buffer *answer,
+                                           long *killed, char *err, size_t errlen)
+{
+    long deadline = job->gen->limits.eval_deadline_ms;
+    if (job->gen->spawner) {
+        struct buffer in = {0};
+        encode_job(job, &in);
+        enum sandbox_process_status status =
+            in.failed ? SANDBOX_PROCESS_UNAVAILABLE
+                      : sandbox_spawner_run(job->gen->spawner, deadline, true, in.data, in.len,
+                                            answer, killed, err, errlen);
+        buffer_free(&in);
+        if (status != SANDBOX_PROCESS_UNAVAILABLE) return status;
+    }
+    return sandbox_process_run_steps(deadline, batch_work, job, answer, killed, err, errlen);
 }
 
 /* Reads one unit's answer at *at into call; false when the bytes are malformed. */
@@ -167,8 +276,7 @@ void rules_evaluate_units_checking(struct rules_generation *gen, const char *per
         struct buffer answer = {0};
         long killed = -1;
         char err[sizeof calls->err];
-        enum sandbox_process_status status = sandbox_process_run_steps(
-            gen->limits.eval_deadline_ms, batch_work, &job, &answer, &killed, err, sizeof err);
+        enum sandbox_process_status status = run_job(&job, &answer, &killed, err, sizeof err);
         bool whole = status == SANDBOX_PROCESS_OK && read_answers(&answer, &job);
         buffer_free(&answer);
         if (whole) break;

@@ -26,6 +26,7 @@ struct rules_generation {
     char *dir;
     char summary[RULES_SUMMARY_LEN];
     cJSON *periods, *catalog;
+    struct sandbox_spawner *spawner; /* rules_prefork's; NULL: calls fork from the caller */
 };
 
 /* Pushes engine.<name>. */

@@ -27,6 +27,7 @@
 #include "engine_chunks.h"
 #include "lua/json.h"
 #include "lua/sandbox_process.h"
+#include "lua/sandbox_spawner.h"
 #include "lua/thidua.h"
 #include "rules/internal.h"
 #include "util/files.h"
@@ -461,6 +462,7 @@ struct rules_generation *rules_load_here(const char *dir, const struct rules_lim
 void rules_free(struct rules_generation *gen)
 {
     if (!gen) return;
+    sandbox_spawner_stop(gen->spawner);
     sandbox_free(gen->sandbox, gen->limits.eval_instructions);
     cJSON_Delete(gen->periods);
     cJSON_Delete(gen->catalog);

@@ -125,6 +125,12 @@ struct rules_unit_call {
 void rules_evaluate_units_text(struct rules_generation *gen, const char *period,
                                struct rules_unit_call *calls, size_t n);
 
+/* From now on the evaluations of gen run in processes forked ahead of need by a process of
+ * their own (lua/sandbox_spawner.h), not forked from this one: what the daemon does for the
+ * generations it serves. Stopped by rules_free. Without it (or if it fails) each call
+ * forks its process from the caller. */
+void rules_prefork(struct rules_generation *gen);
+
 /* Facts checked in the same process as an evaluation (rules_evaluate_units_checking): what
  * rules_validate_facts takes, and its answer (problems: NULL where the rules could not
  * run; the caller frees it). */
