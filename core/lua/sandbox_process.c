@@ -38,6 +38,7 @@
 #define ANSWER_FAILED 'E'
 #define READ_CHUNK    65536
 #define HEAD_LEN      9 /* the status byte and the answer's length (8 bytes) */
+#define RULES_NICENESS 5
 
 /* In the child: its page (NULL in the daemon itself, where the calls do nothing). */
 static struct progress *child_progress;
@@ -93,6 +94,10 @@ _Noreturn void sandbox_process_child(int answer_fd, struct progress *progress,
                                      sandbox_process_work work, void *arg)
 {
     become_worker(answer_fd);
+    /* Rules yield the CPU to the daemon's loop: a reload recomputing a province on every
+     * core must not hold up the answers to GETs. */
+    if (nice(RULES_NICENESS) < 0) { /* an unchanged priority is no reason not to answer */
+    }
     child_progress = progress;
     struct buffer out = {0};
     char err[2048] = "";
