@@ -34,10 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ANSWER_OK     'K'
-#define ANSWER_FAILED 'E'
-#define READ_CHUNK    65536
-#define HEAD_LEN      9 /* the status byte and the answer's length (8 bytes) */
+#define ANSWER_OK      'K'
+#define ANSWER_FAILED  'E'
+#define READ_CHUNK     65536
+#define HEAD_LEN       9 /* the status byte and the answer's length (8 bytes) */
 #define RULES_NICENESS 5
 
 /* In the child: its page (NULL in the daemon itself, where the calls do nothing). */
