@@ -20,6 +20,7 @@
 #include "domain/token_usage.h"
 #include "domain/ruleset.h"
 #include "http/api.h"
+#include "store/checkpointer.h"
 #include "http/response_cache.h"
 #include "http/server.h"
 #include "util/descriptors.h"
@@ -47,6 +48,7 @@ struct daemon {
     struct event *usage_timer; /* writes it once a minute */
     struct event *log_timer;   /* writes the access log's waiting lines */
     struct event *writes;      /* stores the submissions waiting as one group (http/writes.c) */
+    struct store_checkpointer *checkpointer; /* the WAL's checkpoints, off the loop */
 };
 
 static void drained(void *arg)
@@ -223,6 +225,8 @@ int daemon_serve(const struct config *cfg)
     rc = EX_CONFIG; /* the rules are configuration: a restart would fail the same way */
     if (load_first_rules(&d, st) != 0) goto done;
     rc = EX_OSERR;
+    d.checkpointer = store_checkpointer_start(st, err, sizeof err);
+    if (!d.checkpointer) log_warn("checkpoints stay in the commits: %s", err);
     d.api = (struct api){.store = st, .config = cfg, .rules = &d.rules};
     d.base = event_base_new();
     if (!d.base) {
@@ -280,6 +284,7 @@ done:
     response_cache_free(d.api.responses);
     if (d.base) event_base_free(d.base);
     ruleset_free(&d.rules);
+    store_checkpointer_stop(d.checkpointer, st);
     store_close(st);
     return rc;
 }

@@ -13,7 +13,8 @@ struct dispatch_policy {
     int max_attempts;     /* then "failed", visible and re-queueable */
     double first_backoff; /* seconds before the second attempt; doubles each time */
     double max_backoff;   /* seconds */
-    int batch;            /* messages started per run */
+    int batch;            /* messages started per run (small: requests are served between
+                             runs) */
     size_t max_in_flight; /* sends running at once */
 };
 void dispatch_policy_default(struct dispatch_policy *policy);

@@ -122,21 +122,6 @@ void conn_free(struct connection *c)
 }
 
 /* Queues a response; `close` forces Connection: close. */
-/* The head's most: the fixed parts, a content type, and extra_headers. */
-#define HEAD_MAX (512 + sizeof((struct http_response *)0)->extra_headers)
-
-/* n in decimal, written at the end of out[24]; returns where it starts. */
-static const char *decimal(char out[24], size_t n)
-{
-    char *p = out + 23;
-    *p = '\0';
-    do {
-        *--p = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    return p;
-}
-
 static void free_body(const void *data, size_t len, void *arg)
 {
     (void)len, (void)arg;
@@ -147,32 +132,10 @@ static void send_response(struct connection *c, struct http_response *resp, bool
 {
     struct evbuffer *out = bufferevent_get_output(c->bev);
     if (close || c->srv->draining) c->keep_alive = false;
-    /* The head is put together without printf (every answer has one) and added at once;
-     * the body is handed to the buffer, not copied: libevent frees it once sent. */
-    char status[24], length[24];
-    const char *const parts[] = {"HTTP/1.1 ",
-                                 decimal(status, (size_t)resp->status),
-                                 " ",
-                                 http_status_text(resp->status),
-                                 "\r\nContent-Type: ",
-                                 resp->content_type ? resp->content_type : HTTP_JSON_TYPE,
-                                 "\r\nContent-Length: ",
-                                 decimal(length, resp->body_len),
-                                 "\r\nDate: ",
-                                 server_date(c->srv),
-                                 "\r\nConnection: ",
-                                 c->keep_alive ? "keep-alive\r\n" : "close\r\n",
-                                 resp->extra_headers,
-                                 "\r\n"};
-    char head[HEAD_MAX];
-    size_t used = 0;
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        size_t n = strlen(parts[i]);
-        if (used + n > sizeof head) n = sizeof head - used; /* never: the parts are bounded */
-        memcpy(head + used, parts[i], n);
-        used += n;
-    }
-    evbuffer_add(out, head, used);
+    /* The body is handed to the buffer, not copied: libevent frees it once sent. */
+    char head[HTTP_HEAD_MAX];
+    evbuffer_add(out, head,
+                 http_response_head(resp, server_date(c->srv), c->keep_alive, head, sizeof head));
     /* A HEAD's answer and a 304 carry the GET's headers (Content-Length included), not its
      * body (RFC 9110 9.3.2, 15.4.5). */
     if (resp->body_len && !c->head_only && resp->status != 304 &&

@@ -132,6 +132,12 @@ const char *server_date(struct http_server *srv);
  * cap allowed, and ends the drain if that was the last one. */
 void server_conn_closed(struct http_server *srv);
 
+/* The most an answer's status line and headers take: the fixed parts, a content type and
+ * extra_headers (http/response_head.c). */
+#define HTTP_HEAD_MAX (512 + sizeof((struct http_response *)0)->extra_headers)
+/* Writes resp's status line and headers (up to the blank line) to out; returns the bytes. */
+size_t http_response_head(const struct http_response *resp, const char *date, bool keep_alive,
+                          char *out, size_t len);
 /* One access-log line for a response sent (http/access_log.c): method, path, status, bytes,
  * milliseconds since `dispatched` (0: not dispatched), token name; `req` may be half read. */
 void access_log(const struct http_request *req, bool head_only, const struct http_response *resp,

@@ -12,12 +12,15 @@ made; answers stay whole after a restart.
 
 import json
 import os
+import shutil
 import socket
+import sqlite3
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import HOST, Daemon, http_request_bytes, metric, read_response  # noqa: E402
+from harness import (HOST, Daemon, http_request_bytes, metric, read_response,  # noqa: E402
+                     wait_until)
 from ruleset_2025 import unit_facts  # noqa: E402
 
 PERIOD = "2025-H1"
@@ -189,6 +192,28 @@ class GroupCommitTest(unittest.TestCase):
                 "code = ? AND version = ?", (PERIOD, unit, versions[unit]))
             self.assertEqual(len(rows), 1, unit)
             self.assertEqual(json.loads(rows[0][0])["exemplary_models"], 40 + i)
+
+    def test_5_the_log_is_checkpointed_off_the_loop(self):
+        # The daemon's commits only append to the write-ahead log; a thread of its own copies
+        # it into the database file (store/checkpointer.c) within a second or so: the main
+        # file alone, copied without its log, holds what was acknowledged.
+        unit = self.units[0]
+        status, _, body = self.d.request("PUT", report_path(unit),
+                                         {"facts": unit_facts(exemplary_models=77)})
+        self.assertEqual(status, 200, body)
+        version = body["version"]
+        copy = os.path.join(self.d.dir, "main-only.db")
+
+        def in_main_file():
+            shutil.copyfile(self.d.database, copy)
+            conn = sqlite3.connect(copy)
+            try:
+                return conn.execute(
+                    "SELECT count(*) FROM fact_versions WHERE code = ? AND version = ?",
+                    (unit, version)).fetchone()[0] == 1
+            finally:
+                conn.close()
+        wait_until(in_main_file, timeout=10, what="the version in the database file itself")
 
 
 if __name__ == "__main__":
