@@ -129,18 +129,44 @@ static cJSON *get_json(const char **at, const char *end, bool *ok)
     return field ? cJSON_ParseWithLength(field, len) : NULL;
 }
 
-/* In the spawner's child: the job read back, then run as batch_work runs it (the child
- * exits after: nothing here is freed). */
+/* A count field of the job. */
+static size_t get_count(const char **at, const char *end, bool *ok)
+{
+    char *text = get_string(at, end, ok);
+    size_t n = text ? strtoul(text, NULL, 10) : 0;
+    free(text);
+    return n;
+}
+
+/* What spawned_work read back, freed. */
+static void free_job(struct batch_job *job, char *period, size_t *pending, char **subjects)
+{
+    for (size_t i = 0; job->calls && i < job->count; i++) {
+        cJSON_Delete((cJSON *)job->calls[i].unit);
+        cJSON_Delete((cJSON *)job->calls[i].members);
+    }
+    for (size_t i = 0; job->checks && i < job->nchecks; i++) {
+        cJSON_Delete((cJSON *)job->checks[i].facts);
+        cJSON_Delete((cJSON *)job->checks[i].context);
+        if (subjects) free(subjects[i]);
+    }
+    free(job->calls);
+    free(job->checks);
+    free(subjects);
+    free(pending);
+    free(period);
+}
+
+/* In the spawner's child: the job read back, then run as batch_work runs it. */
 static int spawned_work(void *ctx, const char *in, size_t len, struct buffer *out, char *err,
                         size_t errlen)
 {
     const char *at = in, *end = in + len;
     bool ok = true;
     struct batch_job job = {.gen = ctx};
-    char *text = get_string(&at, end, &ok);
-    job.period = text ? text : "";
-    text = get_string(&at, end, &ok);
-    job.count = text ? strtoul(text, NULL, 10) : 0;
+    char *period = get_string(&at, end, &ok);
+    job.period = period ? period : "";
+    job.count = get_count(&at, end, &ok);
     job.calls = calloc(job.count ? job.count : 1, sizeof *job.calls);
     size_t *pending = calloc(job.count ? job.count : 1, sizeof *pending);
     for (size_t i = 0; ok && job.calls && pending && i < job.count; i++) {
@@ -149,20 +175,22 @@ static int spawned_work(void *ctx, const char *in, size_t len, struct buffer *ou
         pending[i] = i;
     }
     job.pending = pending;
-    text = get_string(&at, end, &ok);
-    job.nchecks = text ? strtoul(text, NULL, 10) : 0;
+    job.nchecks = ok ? get_count(&at, end, &ok) : 0;
     job.checks = calloc(job.nchecks ? job.nchecks : 1, sizeof *job.checks);
-    for (size_t i = 0; ok && job.checks && i < job.nchecks; i++) {
-        char *subject = get_string(&at, end, &ok);
-        job.checks[i].subject = subject ? subject : "";
+    char **subjects = calloc(job.nchecks ? job.nchecks : 1, sizeof *subjects);
+    for (size_t i = 0; ok && job.checks && subjects && i < job.nchecks; i++) {
+        subjects[i] = get_string(&at, end, &ok);
+        job.checks[i].subject = subjects[i] ? subjects[i] : "";
         job.checks[i].facts = get_json(&at, end, &ok);
         job.checks[i].context = get_json(&at, end, &ok);
     }
-    if (!ok || !job.calls || !pending || !job.checks) {
+    int rc = -1;
+    if (ok && job.calls && pending && job.checks && subjects)
+        rc = batch_work(&job, out, err, errlen);
+    else
         snprintf(err, errlen, "công việc gửi cho tiến trình chạy quy tắc bị hỏng");
-        return -1;
-    }
-    return batch_work(&job, out, err, errlen);
+    free_job(&job, period, pending, subjects);
+    return rc;
 }
 
 void rules_prefork(struct rules_generation *gen)

@@ -26,7 +26,7 @@ static inline void buffer_reserve(struct buffer *b, size_t extra)
 static inline void buffer_put(struct buffer *b, const char *bytes, size_t n)
 {
     buffer_reserve(b, n);
-    if (b->failed) return;
+    if (b->failed || !b->data) return;
     memcpy(b->data + b->len, bytes, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -40,7 +40,7 @@ static inline void buffer_puts(struct buffer *b, const char *text)
 static inline void buffer_putc(struct buffer *b, char c)
 {
     buffer_reserve(b, 1);
-    if (b->failed) return;
+    if (b->failed || !b->data) return;
     b->data[b->len++] = c;
     b->data[b->len] = '\0';
 }
