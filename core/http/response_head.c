@@ -6,31 +6,20 @@
 
 #include "http/parse.h"
 #include "http/server_internal.h"
-
-/* n in decimal, written at the end of out[24]; returns where it starts. */
-static const char *decimal(char out[24], size_t n)
-{
-    char *p = out + 23;
-    *p = '\0';
-    do {
-        *--p = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    return p;
-}
+#include "util/text.h"
 
 size_t http_response_head(const struct http_response *resp, const char *date, bool keep_alive,
                           char *out, size_t len)
 {
-    char status[24], length[24];
+    char status[TEXT_DECIMAL_LEN], length[TEXT_DECIMAL_LEN];
     const char *const parts[] = {"HTTP/1.1 ",
-                                 decimal(status, (size_t)resp->status),
+                                 text_decimal(status, resp->status),
                                  " ",
                                  http_status_text(resp->status),
                                  "\r\nContent-Type: ",
                                  resp->content_type ? resp->content_type : HTTP_JSON_TYPE,
                                  "\r\nContent-Length: ",
-                                 decimal(length, resp->body_len),
+                                 text_decimal(length, (long long)resp->body_len),
                                  "\r\nDate: ",
                                  date,
                                  "\r\nConnection: ",

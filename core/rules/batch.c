@@ -114,14 +114,6 @@ static void encode_job(const struct batch_job *job, struct buffer *b)
     }
 }
 
-/* A field of the job as a C string (malloc'd; NULL for "-" or when malformed). */
-static char *get_string(const char **at, const char *end, bool *ok)
-{
-    size_t len = 0;
-    const char *field = rules_get_field(at, end, &len, ok);
-    return field ? strndup(field, len) : NULL;
-}
-
 static cJSON *get_json(const char **at, const char *end, bool *ok)
 {
     size_t len = 0;
@@ -132,7 +124,7 @@ static cJSON *get_json(const char **at, const char *end, bool *ok)
 /* A count field of the job. */
 static size_t get_count(const char **at, const char *end, bool *ok)
 {
-    char *text = get_string(at, end, ok);
+    char *text = rules_get_text(at, end, ok);
     size_t n = text ? strtoul(text, NULL, 10) : 0;
     free(text);
     return n;
@@ -164,7 +156,7 @@ static int spawned_work(void *ctx, const char *in, size_t len, struct buffer *ou
     const char *at = in, *end = in + len;
     bool ok = true;
     struct batch_job job = {.gen = ctx};
-    char *period = get_string(&at, end, &ok);
+    char *period = rules_get_text(&at, end, &ok);
     job.period = period ? period : "";
     job.count = get_count(&at, end, &ok);
     job.calls = calloc(job.count ? job.count : 1, sizeof *job.calls);
@@ -179,7 +171,7 @@ static int spawned_work(void *ctx, const char *in, size_t len, struct buffer *ou
     job.checks = calloc(job.nchecks ? job.nchecks : 1, sizeof *job.checks);
     char **subjects = calloc(job.nchecks ? job.nchecks : 1, sizeof *subjects);
     for (size_t i = 0; ok && job.checks && subjects && i < job.nchecks; i++) {
-        subjects[i] = get_string(&at, end, &ok);
+        subjects[i] = rules_get_text(&at, end, &ok);
         job.checks[i].subject = subjects[i] ? subjects[i] : "";
         job.checks[i].facts = get_json(&at, end, &ok);
         job.checks[i].context = get_json(&at, end, &ok);

@@ -56,6 +56,9 @@ void rules_put_field(struct buffer *b, const char *text, size_t len);
 /* The next field of [*at, end): its start and length; NULL for "-" or when malformed
  * (*ok false then). */
 const char *rules_get_field(const char **at, const char *end, size_t *len, bool *ok);
+/* The next field as a C string (malloc'd); NULL for "-", when malformed (*ok false) or out
+ * of memory. */
+char *rules_get_text(const char **at, const char *end, bool *ok);
 /* A unit's results as fields (subject, code, score, JSON text each), and read back: the
  * JSON texts stay in `text`, which out takes over. 0, or -1 when malformed. */
 void rules_put_results(struct buffer *out, const struct rules_results *results);

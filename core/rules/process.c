@@ -62,7 +62,7 @@ const char *rules_get_field(const char **at, const char *end, size_t *len, bool 
     return colon + 1;
 }
 
-static char *get_text(const char **at, const char *end, bool *ok)
+char *rules_get_text(const char **at, const char *end, bool *ok)
 {
     size_t len = 0;
     const char *s = rules_get_field(at, end, &len, ok);
@@ -313,16 +313,16 @@ static bool read_report(const char *at, const char *end, struct rules_report *re
     while (ok && at < end && report->tests) {
         char kind = *at++;
         if (kind == 'P') {
-            char *line = get_text(&at, end, &ok);
+            char *line = rules_get_text(&at, end, &ok);
             if (line) rules_report_add(report, line);
             free(line);
             continue;
         }
         struct rules_test_result *t = &report->tests[report->test_count++];
         t->passed = kind == 'T';
-        t->name = get_text(&at, end, &ok);
-        t->at = get_text(&at, end, &ok);
-        t->message = get_text(&at, end, &ok);
+        t->name = rules_get_text(&at, end, &ok);
+        t->at = rules_get_text(&at, end, &ok);
+        t->message = rules_get_text(&at, end, &ok);
         report->passed += t->passed;
         report->failed += !t->passed;
     }

@@ -20,6 +20,18 @@ int facts_append(struct store *st, const char *period, const char *subject, cons
     return facts_append_at(st, period, subject, code, facts_json, note, actor, now);
 }
 
+/* A statement about one subject's versions: ?1 period, ?2 subject, ?3 code bound. */
+static sqlite3_stmt *subject_statement(struct store *st, const char *sql, const char *period,
+                                       const char *subject, const char *code)
+{
+    sqlite3_stmt *stmt = store_prepare(st, sql);
+    if (!stmt) return NULL;
+    store_bind_text(stmt, 1, period);
+    store_bind_text(stmt, 2, subject);
+    store_bind_text(stmt, 3, code);
+    return stmt;
+}
+
 int facts_append_at(struct store *st, const char *period, const char *subject, const char *code,
                     const char *facts_json, const char *note, const char *actor, const char *at)
 {
@@ -45,13 +57,12 @@ int facts_append_at(struct store *st, const char *period, const char *subject, c
 cJSON *facts_latest(struct store *st, const char *period, const char *subject, const char *code,
                     int *version, char *submitted_at, size_t at_len)
 {
-    sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT facts, version, submitted_at FROM fact_versions WHERE period = ? AND "
-            "subject = ? AND code = ? ORDER BY version DESC LIMIT 1");
+    sqlite3_stmt *stmt = subject_statement(
+        st,
+        "SELECT facts, version, submitted_at FROM fact_versions WHERE period = ? AND "
+        "subject = ? AND code = ? ORDER BY version DESC LIMIT 1",
+        period, subject, code);
     if (!stmt) return NULL;
-    store_bind_text(stmt, 1, period);
-    store_bind_text(stmt, 2, subject);
-    store_bind_text(stmt, 3, code);
     cJSON *facts = NULL;
     if (sqlite3_step(stmt) == SQLITE_ROW) {
         facts = cJSON_Parse(store_column_text(stmt, 0));
@@ -89,13 +100,12 @@ bool facts_first_submission(struct store *st, const char *period, const char *su
                             const char *code, char *at, size_t at_len, int *versions)
 {
     /* min() alone, so SQLite reads one entry of fact_versions_first (migration 10). */
-    sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT min(submitted_at) FROM fact_versions WHERE period = ? AND subject = ? AND "
-            "code = ?");
+    sqlite3_stmt *stmt = subject_statement(
+        st,
+        "SELECT min(submitted_at) FROM fact_versions WHERE period = ? AND subject = ? AND "
+        "code = ?",
+        period, subject, code);
     if (!stmt) return false;
-    store_bind_text(stmt, 1, period);
-    store_bind_text(stmt, 2, subject);
-    store_bind_text(stmt, 3, code);
     bool found = false;
     if (sqlite3_step(stmt) == SQLITE_ROW && store_column_text(stmt, 0)) {
         found = true;
@@ -103,12 +113,10 @@ bool facts_first_submission(struct store *st, const char *period, const char *su
     }
     store_done(st, stmt);
     if (!found || !versions) return found;
-    stmt = store_prepare(st, "SELECT count(*) FROM fact_versions WHERE period = ? AND subject = ? "
-                             "AND code = ?");
+    stmt = subject_statement(
+        st, "SELECT count(*) FROM fact_versions WHERE period = ? AND subject = ? AND code = ?",
+        period, subject, code);
     if (!stmt) return false;
-    store_bind_text(stmt, 1, period);
-    store_bind_text(stmt, 2, subject);
-    store_bind_text(stmt, 3, code);
     *versions = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
     store_done(st, stmt);
     return found;
@@ -116,13 +124,12 @@ bool facts_first_submission(struct store *st, const char *period, const char *su
 
 cJSON *facts_versions(struct store *st, const char *period, const char *subject, const char *code)
 {
-    sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT version, submitted_at, submitted_by, note FROM fact_versions WHERE "
-            "period = ? AND subject = ? AND code = ? ORDER BY version");
+    sqlite3_stmt *stmt =
+        subject_statement(st,
+                          "SELECT version, submitted_at, submitted_by, note FROM fact_versions "
+                          "WHERE period = ? AND subject = ? AND code = ? ORDER BY version",
+                          period, subject, code);
     if (!stmt) return NULL;
-    store_bind_text(stmt, 1, period);
-    store_bind_text(stmt, 2, subject);
-    store_bind_text(stmt, 3, code);
     cJSON *list = cJSON_CreateArray();
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {

@@ -14,21 +14,10 @@
 #include <string.h>
 
 #include "util/buffer.h"
+#include "util/text.h"
 
 /* Whole numbers below this are written digit by digit; %1.15g writes them the same. */
 #define WHOLE_MAX 1e15
-
-static void put_whole(struct buffer *b, long long v)
-{
-    char digits[24], *end = digits + sizeof digits, *p = end;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--p = '-';
-    buffer_put(b, p, (size_t)(end - p));
-}
 
 /* cJSON's compare_double: equal within the precision of the larger. */
 static bool nearly_equal(double a, double b)
@@ -46,7 +35,8 @@ static void put_number(struct buffer *b, double d)
         return;
     }
     if (d == floor(d) && fabs(d) < WHOLE_MAX) {
-        put_whole(b, (long long)d);
+        char digits[TEXT_DECIMAL_LEN];
+        buffer_puts(b, text_decimal(digits, (long long)d));
         return;
     }
     char text[32];

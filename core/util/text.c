@@ -172,3 +172,16 @@ char *text_unaccent(const char *utf8)
 {
     return normalise(utf8, strlen(utf8), true, NULL);
 }
+
+const char *text_decimal(char out[TEXT_DECIMAL_LEN], long long v)
+{
+    char *p = out + TEXT_DECIMAL_LEN - 1;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    return p;
+}

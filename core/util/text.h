@@ -3,7 +3,8 @@
  *
  * Vietnamese SMS are sent unaccented on purpose: one letter with a diacritic forces the whole
  * message into UCS-2 (70 characters, 67 per part) where GSM-7 allows 160 (153 per part).
- * Pure functions of their argument; no I/O. Normalisation is libutf8proc's.
+ * Pure functions of their argument; no I/O. Normalisation is libutf8proc's. Also whole
+ * numbers as decimal text, without printf (every HTTP answer's head, every JSON number).
  */
 #ifndef THIDUA_UTIL_TEXT_H
 #define THIDUA_UTIL_TEXT_H
@@ -51,5 +52,10 @@ struct sms_count {
 struct sms_count text_sms_count(const char *utf8);
 /* The same for len bytes that may hold NULs (U+0000 is not GSM-7). */
 struct sms_count text_sms_count_n(const char *utf8, size_t len);
+
+/* Room for any long long in decimal, its sign and the NUL. */
+#define TEXT_DECIMAL_LEN 24
+/* v in decimal, written at the end of out; returns where it starts. */
+const char *text_decimal(char out[TEXT_DECIMAL_LEN], long long v);
 
 #endif
