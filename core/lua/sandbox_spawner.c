@@ -14,10 +14,13 @@
  * while the child lives) cost more than the rules themselves on the write path. Each job
  * still runs in a fresh copy of the loaded generation, never in one a rule ran in before.
  *
- * The spawner and its children die with the daemon (PR_SET_PDEATHSIG) and when the jobs
- * socket closes (sandbox_spawner_stop); the spawner ignores SIGCHLD, so the kernel reaps
- * the children. When the spawner cannot take a job the caller is told
- * (SANDBOX_PROCESS_UNAVAILABLE) and forks the child itself.
+ * The spawner dies with the daemon and its waiting child with the spawner
+ * (PR_SET_PDEATHSIG), and both when the jobs socket closes (sandbox_spawner_stop). A child
+ * that has taken a job no longer follows the spawner: it answers the daemon, who holds its
+ * deadline, even if the spawner is killed meanwhile (like a child the daemon forks itself,
+ * it ends when its work does or when its answer finds no reader). The spawner ignores
+ * SIGCHLD, so the kernel reaps the children. When the spawner cannot take a job the caller
+ * is told (SANDBOX_PROCESS_UNAVAILABLE) and forks the child itself.
  */
 #include "lua/sandbox_spawner.h"
 
@@ -109,6 +112,7 @@ static _Noreturn void wait_for_job(int jobs, int took, struct progress *progress
         (void)!write(took, "x", 1); /* the end: the spawner stops too */
         _exit(0);
     }
+    prctl(PR_SET_PDEATHSIG, 0); /* the job is the daemon's now: finished, whatever the spawner */
     (void)!write(took, "j", 1); /* the spawner forks the next waiting child */
     struct job_taken taken = {head.number, getpid()};
     (void)!send(jobs, &taken, sizeof taken, MSG_NOSIGNAL);

@@ -3,8 +3,9 @@
  * spawner forked (not a child of the caller), gets its input whole and answers whole (MBs
  * both ways), starts from the spawner's memory every time (what one job changed, the next
  * never sees), is killed at its deadline with the step it was on and what it said it was
- * doing, says why it failed; a spawner that has gone makes the caller fork instead
- * (SANDBOX_PROCESS_UNAVAILABLE), and stopping one leaves no process behind.
+ * doing, says why it failed; a job under way outlives its spawner, a spawner that has gone
+ * makes the caller fork instead (SANDBOX_PROCESS_UNAVAILABLE), and stopping one leaves no
+ * process behind.
  */
 #include <check.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lua/sandbox_spawner.h"
@@ -133,10 +135,11 @@ START_TEST(test_deadline_kills_and_names_the_step)
     struct buffer out = {0};
     char err[512] = "";
     long killed = -1;
-    ck_assert_int_eq(sandbox_spawner_run(sp, 200, true, "steps", 5, &out, &killed, err, sizeof err),
-                     SANDBOX_PROCESS_TIMED_OUT);
+    ck_assert_int_eq(
+        sandbox_spawner_run(sp, 1000, true, "steps", 5, &out, &killed, err, sizeof err),
+        SANDBOX_PROCESS_TIMED_OUT);
     ck_assert_int_eq(killed, 2);
-    ck_assert_msg(strstr(err, "quay.lua:7") && strstr(err, "200 ms"), "%s", err);
+    ck_assert_msg(strstr(err, "quay.lua:7") && strstr(err, "1000 ms"), "%s", err);
     buffer_free(&out);
     /* the next job is taken by the next waiting child */
     ck_assert_int_eq(run("count", 5, &out, NULL, err, sizeof err), SANDBOX_PROCESS_OK);
@@ -159,9 +162,17 @@ START_TEST(test_spawner_gone_means_fork_yourself)
 {
     struct buffer out = {0};
     char err[256] = "";
-    ck_assert_int_eq(run("kill-spawner", 12, &out, NULL, err, sizeof err), SANDBOX_PROCESS_OK);
+    ck_assert_int_eq(run("who", 3, &out, NULL, err, sizeof err), SANDBOX_PROCESS_OK);
+    int pid = 0, spawner = 0;
+    ck_assert_int_eq(sscanf(out.data, "%d %d", &pid, &spawner), 2);
     buffer_free(&out);
-    usleep(100 * 1000); /* the waiting child follows its parent (PR_SET_PDEATHSIG) */
+    /* a job under way when its spawner is killed still answers */
+    ck_assert_int_eq(run("kill-spawner", 12, &out, NULL, err, sizeof err), SANDBOX_PROCESS_OK);
+    ck_assert_str_eq(out.data, "ok");
+    buffer_free(&out);
+    /* once the spawner has died (its waiting child is killed with it), the caller forks */
+    siginfo_t info;
+    ck_assert_int_eq(waitid(P_PID, (id_t)spawner, &info, WEXITED | WNOWAIT), 0);
     ck_assert_int_eq(run("count", 5, &out, NULL, err, sizeof err), SANDBOX_PROCESS_UNAVAILABLE);
     ck_assert_int_eq(run("count", 5, &out, NULL, err, sizeof err), SANDBOX_PROCESS_UNAVAILABLE);
     buffer_free(&out);
