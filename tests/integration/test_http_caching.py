@@ -7,6 +7,7 @@ segment refused with 400). One daemon with the demo department.
 
 import http.client
 import os
+import re
 import sys
 import unittest
 
@@ -97,6 +98,17 @@ class CachingTest(unittest.TestCase):
         self.assertEqual(status, 200, "a changed evaluation is sent again")
         self.assertNotEqual(headers["ETag"], before)
 
+    def same_second_pair(self, path):
+        """Two GETs of path. The report carries the second it was made (generated_at): a
+        pair that straddles a second is taken again, since its bytes differ by right."""
+        for _ in range(5):
+            a = self.exchange("GET", path)
+            b = self.exchange("GET", path)
+            made = [re.search(rb'"generated_at":"([^"]*)"', x[2]) for x in (a, b)]
+            if not made[0] or not made[1] or made[0].group(1) == made[1].group(1):
+                break
+        return a, b
+
     def test_equal_results_are_equal_bytes(self):
         """Two GETs of the same thing, and the same stateless evaluation twice (each runs
         the rules afresh, through Lua tables), give the same bytes and the same tag; so
@@ -114,8 +126,7 @@ class CachingTest(unittest.TestCase):
         # (calendar.ics is left out: its DTSTAMP is the moment it is made, RFC 5545.)
         first = {}
         for path in paths:
-            a = self.exchange("GET", path)
-            b = self.exchange("GET", path)
+            a, b = self.same_second_pair(path)
             self.assertEqual(a[0], 200, path)
             self.assertEqual(a[2], b[2], path)
             self.assertEqual(a[1]["ETag"], b[1]["ETag"], path)
