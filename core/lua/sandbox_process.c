@@ -22,6 +22,7 @@
 #include "lua/sandbox_process_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -153,31 +154,37 @@ static void reap(pid_t pid)
 
 /* Children that answered and were still tearing down their memory when their answer was
  * read: the caller did not wait for them (that took most of a millisecond per call);
- * each call collects those that have gone since. */
+ * each call collects those that have gone since. The daemon runs rule processes from two
+ * threads (the loop, and a reload's), so the list has a lock. */
 #define EXITING_MAX 64
 static pid_t exiting[EXITING_MAX];
 static size_t exiting_count;
+static pthread_mutex_t exiting_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void collect_exited(void)
 {
+    pthread_mutex_lock(&exiting_lock);
     size_t kept = 0;
     for (size_t i = 0; i < exiting_count; i++) {
         pid_t r = waitpid(exiting[i], NULL, WNOHANG);
         if (r == 0) exiting[kept++] = exiting[i];
     }
     exiting_count = kept;
+    pthread_mutex_unlock(&exiting_lock);
 }
 
 /* A child that has answered: collected now if it has gone, else later. */
 static void reap_later(pid_t pid)
 {
     if (waitpid(pid, NULL, WNOHANG) != 0) return;
+    pthread_mutex_lock(&exiting_lock);
     if (exiting_count == EXITING_MAX) { /* too many still going: wait for the oldest */
         reap(exiting[0]);
         memmove(exiting, exiting + 1, (EXITING_MAX - 1) * sizeof *exiting);
         exiting_count--;
     }
     exiting[exiting_count++] = pid;
+    pthread_mutex_unlock(&exiting_lock);
 }
 
 /* The answer of a child that ended by itself, into out: whole when its length is the one

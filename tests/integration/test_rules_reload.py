@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -23,6 +24,32 @@ from ruleset_2025 import (GOOD_PERSON, GOOD_UNIT, EvaluationAsserts, by_key,  # 
 
 RULES_2025 = os.path.join(RULES_DIR, "2025")
 WAIT = 30.0  # bound on waiting for a signal's effect; never a performance figure
+
+
+
+def processes_of(daemon):
+    """The daemon and its descendants, each with its state and where in the kernel it
+    waits (/proc): what a reload that does not answer is stuck on."""
+    rows, parents = [], {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open("/proc/%s/stat" % name) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                with open("/proc/%s/wchan" % name) as f:
+                    wchan = f.read()
+                parents[int(name)] = (int(fields[1]), fields[0], wchan)
+            except OSError:
+                continue
+    family = {daemon.proc.pid} if daemon.proc else set()
+    for _ in range(4):
+        family |= {pid for pid, (ppid, _, _) in parents.items() if ppid in family}
+    for pid in sorted(family):
+        if pid in parents:
+            ppid, state, wchan = parents[pid]
+            rows.append("pid %d ppid %d state %s waits in %s" % (pid, ppid, state, wchan or "-"))
+    return "\n".join(rows)
+
 
 VP_REPORT = "/api/v1/periods/2025-H1/units/VP/report"
 VP_EVALUATION = "/api/v1/periods/2025-H1/units/VP/evaluation"
@@ -123,7 +150,12 @@ class ReloadTestCase(EvaluationAsserts, unittest.TestCase):
     def reload(self, expect):
         # The answer comes when the reload is done (off the serving loop): under a
         # sanitizer on a loaded machine that can outlast the usual request timeout.
-        status, headers, body = self.d.request("POST", "/api/v1/admin/reload", b"", timeout=60)
+        try:
+            status, headers, body = self.d.request("POST", "/api/v1/admin/reload", b"",
+                                                    timeout=60)
+        except (socket.timeout, TimeoutError):
+            self.fail("POST /api/v1/admin/reload: no answer in 60 s\n%s\n%s" % (
+                self.d.log_tail(60), processes_of(self.d)))
         self.assertEqual(status, expect, "POST /api/v1/admin/reload: %r" % (body,))
         self.assertEqual(headers.get("Content-Type"), JSON_TYPE)
         return body
