@@ -122,10 +122,13 @@ _Noreturn void sandbox_process_child(int answer_fd, struct progress *progress,
 int sandbox_process_read_answer(int fd, long deadline_ms, bool steps,
                                 const struct progress *progress, struct buffer *out)
 {
-    char chunk[READ_CHUNK];
     long long deadline = now_ms() + deadline_ms;
     long step = 0;
+    size_t whole = 0; /* the answer's bytes with its head, once the head has come */
     for (;;) {
+        /* Its declared bytes all here: the answer is whole, and the child's exit (the
+         * teardown of its memory, before its end of the pipe closes) is not waited for. */
+        if (whole && out->len >= whole) return 0;
         long now_step = __atomic_load_n(&progress->step, __ATOMIC_ACQUIRE);
         if (steps && now_step != step) {
             step = now_step;
@@ -137,10 +140,19 @@ int sandbox_process_read_answer(int fd, long deadline_ms, bool steps,
         int ready = poll(&p, 1, left > 60000 ? 60000 : (int)left);
         if (ready < 0 && errno == EINTR) continue;
         if (ready <= 0) continue;
-        ssize_t n = read(fd, chunk, sizeof chunk);
+        /* Read straight into the answer, made room for once its head says how long. */
+        buffer_reserve(out, whole > out->len ? whole - out->len : READ_CHUNK);
+        if (out->failed) return 0; /* read_whole tells it */
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return 0;
-        buffer_put(out, chunk, (size_t)n);
+        out->len += (size_t)n;
+        out->data[out->len] = '\0';
+        if (!whole && out->len >= HEAD_LEN) {
+            uint64_t declared;
+            memcpy(&declared, out->data + 1, sizeof declared);
+            whole = declared <= SIZE_MAX - HEAD_LEN - 1 ? HEAD_LEN + (size_t)declared : SIZE_MAX;
+        }
     }
 }
 
@@ -198,6 +210,13 @@ enum sandbox_process_status sandbox_process_read_whole(struct buffer *answer, st
         memcpy(&declared, answer->data + 1, sizeof declared);
     if (answer->len < HEAD_LEN || answer->failed || declared != answer->len - HEAD_LEN) {
         snprintf(err, errlen, "tiến trình chạy quy tắc dừng bất thường, không trả lời");
+    } else if (answer->data[0] == ANSWER_OK && !out->data) {
+        /* out takes the answer's block, the head moved out of the way (its NUL with it) */
+        memmove(answer->data, answer->data + HEAD_LEN, answer->len - HEAD_LEN + 1);
+        answer->len -= HEAD_LEN;
+        *out = *answer;
+        *answer = (struct buffer){0};
+        status = SANDBOX_PROCESS_OK;
     } else if (answer->data[0] == ANSWER_OK) {
         buffer_put(out, answer->data + HEAD_LEN, answer->len - HEAD_LEN);
         status = out->failed ? SANDBOX_PROCESS_FAILED : SANDBOX_PROCESS_OK;

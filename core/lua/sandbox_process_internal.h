@@ -20,11 +20,13 @@ struct progress {
  * status byte, the length, the bytes), then _exit. */
 _Noreturn void sandbox_process_child(int answer_fd, struct progress *progress,
                                      sandbox_process_work work, void *arg);
-/* In the parent: reads the answer into out until end of file; -1 at the deadline (with
- * `steps`, counted from the start of the step the child is on). */
+/* In the parent: reads the answer into out until it holds every byte its head declares
+ * (or end of file: a child that died halfway); -1 at the deadline (with `steps`, counted
+ * from the start of the step the child is on). */
 int sandbox_process_read_answer(int fd, long deadline_ms, bool steps,
                                 const struct progress *progress, struct buffer *out);
-/* The answer of a child that ended by itself, checked whole, into out. */
+/* The answer of a child that ended by itself, checked whole, into out (an empty out takes
+ * the answer's own block, with no copy). */
 enum sandbox_process_status sandbox_process_read_whole(struct buffer *answer, struct buffer *out,
                                                        char *err, size_t errlen);
 /* err for a child killed at the deadline: the deadline and the rule that was running. */

@@ -29,6 +29,14 @@
 #define ANSWER_FAILED    'E'
 #define ANSWER_CHECKED   'V'
 
+/* The garbage a batch child leaves uncollected before its collector resumes: about a
+ * dozen units of 50 people (lua/sandbox.h, sandbox_throwaway_grown). A submission's group
+ * or a small batch ends before that and never pays a collection. */
+#define BATCH_GARBAGE_BYTES (16u << 20)
+
+/* What a unit's answer takes, generously: 50 people's evaluations are about 170 KB. */
+#define UNIT_ANSWER_GUESS (256u << 10)
+
 struct batch_job {
     struct rules_generation *gen;
     const char *period;
@@ -59,24 +67,28 @@ static int batch_work(void *arg, struct buffer *out, char *err, size_t errlen)
     (void)err, (void)errlen;
     struct batch_job *job = arg;
     sandbox_throwaway(job->gen->sandbox);
+    /* Room for the whole answer at once: address space only until written, and no copy
+     * of what came before each time the answer outgrows its block. */
+    buffer_reserve(out, job->count * UNIT_ANSWER_GUESS);
     if (job->nchecks > 0) check_facts(job, out);
     for (size_t i = 0; i < job->count; i++) {
         struct rules_unit_call *call = &job->calls[job->pending[i]];
-        struct rules_results results;
         char why[sizeof call->err] = "";
         sandbox_process_step();
-        if (rules_evaluate_unit_text_here(job->gen, job->period, call->unit, call->members,
-                                          &results, why, sizeof why) != 0) {
-            buffer_putc(out, ANSWER_FAILED);
-            rules_put_field(out, why, strlen(why));
+        sandbox_throwaway_grown(job->gen->sandbox, job->gen->eval_base, BATCH_GARBAGE_BYTES);
+        buffer_putc(out, ANSWER_EVALUATED);
+        size_t field = rules_field_open(out);
+        if (rules_evaluate_unit_fields_here(job->gen, job->period, call->unit, call->members, out,
+                                            why, sizeof why) == 0) {
+            rules_field_close(out, field);
             continue;
         }
-        struct buffer one = {0};
-        rules_put_results(&one, &results);
-        rules_results_free(&results);
-        buffer_putc(out, ANSWER_EVALUATED);
-        rules_put_field(out, one.data ? one.data : "", one.len);
-        buffer_free(&one);
+        if (!out->failed) { /* the unit's answer is its error instead */
+            out->len = field - 1;
+            out->data[out->len] = '\0';
+        }
+        buffer_putc(out, ANSWER_FAILED);
+        rules_put_field(out, why, strlen(why));
     }
     return 0;
 }

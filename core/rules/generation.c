@@ -153,14 +153,11 @@ static struct lua_json_limits evaluation_limits(const struct rules_generation *g
                                     gen->limits.evaluation_bytes, "limits.evaluation_bytes"};
 }
 
-/* Appends the evaluation at the top of the stack as one result, its text to b (one block
- * per unit: one allocation instead of one per subject, each of which would make glibc
- * consolidate its fast bins). r->json holds the offset until the block is final. */
-static int add_result(struct rules_generation *gen, struct rules_results *out, struct buffer *b,
-                      char *err, size_t errlen)
+/* The subject, code and score of the evaluation at the top of the stack into r, and the
+ * rules hash set on it, so its text carries the hash like any field. */
+static void result_head(struct rules_generation *gen, struct rules_result *r)
 {
     lua_State *L = sandbox_state(gen->sandbox);
-    struct rules_result *r = &out->items[out->count];
     memset(r, 0, sizeof *r);
     lua_getfield(L, -1, "subject");
     snprintf(r->subject, sizeof r->subject, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
@@ -169,10 +166,22 @@ static int add_result(struct rules_generation *gen, struct rules_results *out, s
     lua_getfield(L, -3, "score");
     r->score = (int)lua_tointeger(L, -1);
     lua_pop(L, 3);
-    /* The hash is set on the table itself, so the text carries it like any field. */
     lua_pushstring(L, gen->hash);
     lua_setfield(L, -2, "rules_hash");
-    r->json = (char *)(uintptr_t)b->len;
+}
+
+static void mark_here(struct buffer *b, size_t *mark)
+{
+    *mark = b->len;
+}
+
+/* The evaluation at the top of the stack as JSON text, then its outline, each ended by a
+ * NUL, onto b; between the two, `between` (NULL: nothing) is called with b. */
+static int result_texts(struct rules_generation *gen, const struct rules_result *r,
+                        struct buffer *b, void (*between)(struct buffer *, size_t *), size_t *mark,
+                        char *err, size_t errlen)
+{
+    lua_State *L = sandbox_state(gen->sandbox);
     char why[RULES_ERR_LEN];
     struct lua_json_limits limits = evaluation_limits(gen);
     if (lua_json_write_bounded(L, -1, b, &limits, why, sizeof why) != 0) {
@@ -180,14 +189,52 @@ static int add_result(struct rules_generation *gen, struct rules_results *out, s
         return -1;
     }
     buffer_put(b, "", 1); /* the NUL that ends this item */
-    r->outline = (char *)(uintptr_t)b->len;
+    if (between) between(b, mark);
     if (rules_write_outline(L, -1, b) != 0) {
         snprintf(err, errlen, "%s %s: the outline cannot be written", r->subject, r->code);
         return -1;
     }
     buffer_put(b, "", 1);
-    if (b->failed) return -1;
+    return b->failed ? -1 : 0;
+}
+
+/* Appends the evaluation at the top of the stack as one result, its text to b (one block
+ * per unit: one allocation instead of one per subject, each of which would make glibc
+ * consolidate its fast bins). r->json holds the offset until the block is final. */
+static int add_result(struct rules_generation *gen, struct rules_results *out, struct buffer *b,
+                      char *err, size_t errlen)
+{
+    struct rules_result *r = &out->items[out->count];
+    result_head(gen, r);
+    size_t outline_at = 0;
+    r->json = (char *)(uintptr_t)b->len;
+    if (result_texts(gen, r, b, mark_here, &outline_at, err, errlen) != 0) return -1;
+    r->outline = (char *)(uintptr_t)outline_at;
     out->count++;
+    return 0;
+}
+
+/* The same as fields (rules_put_results' shape: subject, code, score, text, outline),
+ * written where they go. */
+static void next_field(struct buffer *b, size_t *field)
+{
+    rules_field_close(b, *field);
+    *field = rules_field_open(b);
+}
+
+static int add_result_fields(struct rules_generation *gen, struct buffer *b, char *err,
+                             size_t errlen)
+{
+    struct rules_result r;
+    result_head(gen, &r);
+    char score[32];
+    snprintf(score, sizeof score, "%d", r.score);
+    rules_put_field(b, r.subject, strlen(r.subject));
+    rules_put_field(b, r.code, strlen(r.code));
+    rules_put_field(b, score, strlen(score));
+    size_t field = rules_field_open(b);
+    if (result_texts(gen, &r, b, next_field, &field, err, errlen) != 0) return -1;
+    rules_field_close(b, field);
     return 0;
 }
 
@@ -221,11 +268,39 @@ static int collect_results(struct rules_generation *gen, struct rules_results *o
     return rc;
 }
 
-int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,
-                                  const cJSON *unit, const cJSON *members,
-                                  struct rules_results *out, char *err, size_t errlen)
+/* The same as fields onto out, as a batch child answers (rules_put_results' shape); on
+ * failure out is as it was. */
+static int collect_result_fields(struct rules_generation *gen, struct buffer *out, char *err,
+                                 size_t errlen)
 {
-    memset(out, 0, sizeof *out);
+    lua_State *L = sandbox_state(gen->sandbox);
+    size_t start = out->len;
+    lua_getfield(L, -1, "people");
+    size_t people = lua_rawlen(L, -1);
+    lua_getfield(L, -2, "unit");
+    int rc = add_result_fields(gen, out, err, errlen);
+    lua_pop(L, 1);
+    for (size_t i = 1; rc == 0 && i <= people; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i);
+        rc = add_result_fields(gen, out, err, errlen);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+    /* The writer marks out failed on any failure, a rule's bad text too; what came before
+     * this unit is whole (a failed growth keeps the block), so out goes back to it. */
+    if (rc != 0 && out->data && out->cap > start) {
+        out->len = start;
+        out->data[start] = '\0';
+        out->failed = false;
+    }
+    if (rc != 0 && !err[0]) snprintf(err, errlen, "out of memory while writing the evaluation");
+    return rc;
+}
+
+/* Pushes the evaluation of unit with members, {"unit": ..., "people": [...]}; 0 or -1. */
+static int call_evaluate_unit(struct rules_generation *gen, const char *period, const cJSON *unit,
+                              const cJSON *members, char *err, size_t errlen)
+{
     lua_State *L = sandbox_state(gen->sandbox);
     rules_push_engine_function(gen, "evaluate_unit");
     lua_pushstring(L, period);
@@ -233,8 +308,25 @@ int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *peri
     lua_json_push(L, members);
     long long budget = gen->limits.eval_instructions +
                        gen->limits.eval_instructions_per_member * cJSON_GetArraySize(members);
-    if (rules_call(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return -1;
+    return rules_call(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen);
+}
+
+int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,
+                                  const cJSON *unit, const cJSON *members,
+                                  struct rules_results *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (call_evaluate_unit(gen, period, unit, members, err, errlen) != 0) return -1;
     return collect_results(gen, out, err, errlen);
+}
+
+int rules_evaluate_unit_fields_here(struct rules_generation *gen, const char *period,
+                                    const cJSON *unit, const cJSON *members, struct buffer *out,
+                                    char *err, size_t errlen)
+{
+    err[0] = '\0';
+    if (call_evaluate_unit(gen, period, unit, members, err, errlen) != 0) return -1;
+    return collect_result_fields(gen, out, err, errlen);
 }
 
 cJSON *rules_evaluate_unit(struct rules_generation *gen, const char *period, const cJSON *unit,

@@ -42,6 +42,11 @@ cJSON *rules_validate_facts_here(struct rules_generation *gen, const char *subje
 int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,
                                   const cJSON *unit, const cJSON *members,
                                   struct rules_results *out, char *err, size_t errlen);
+/* The same, written onto out as rules_put_results writes results (what a batch child
+ * answers), with no copy in between; on failure out is left as it was. */
+int rules_evaluate_unit_fields_here(struct rules_generation *gen, const char *period,
+                                    const cJSON *unit, const cJSON *members, struct buffer *out,
+                                    char *err, size_t errlen);
 cJSON *rules_evaluate_person_here(struct rules_generation *gen, const char *period,
                                   const cJSON *person, char *err, size_t errlen);
 cJSON *rules_deadlines_here(struct rules_generation *gen, char *err, size_t errlen);
@@ -53,6 +58,11 @@ struct rules_generation *rules_load_here(const char *dir, const struct rules_lim
                                          struct rules_report *report, bool self_tests);
 /* Bytes across a child's pipe (process.c): a field as "<length>:<bytes>", "-" for none. */
 void rules_put_field(struct buffer *b, const char *text, size_t len);
+/* A field written in place, its length known once it is: rules_field_open leaves room for
+ * the length (a fixed width of digits, which rules_get_field reads like any) and returns
+ * where; rules_field_close writes it there once the field's bytes follow. */
+size_t rules_field_open(struct buffer *b);
+void rules_field_close(struct buffer *b, size_t at);
 /* The next field of [*at, end): its start and length; NULL for "-" or when malformed
  * (*ok false then). */
 const char *rules_get_field(const char **at, const char *end, size_t *len, bool *ok);

@@ -39,6 +39,23 @@ void rules_put_field(struct buffer *b, const char *text, size_t len)
     buffer_put(b, text, len);
 }
 
+#define FIELD_DIGITS 20 /* any size_t */
+
+size_t rules_field_open(struct buffer *b)
+{
+    size_t at = b->len;
+    buffer_put(b, "00000000000000000000:", FIELD_DIGITS + 1);
+    return at;
+}
+
+void rules_field_close(struct buffer *b, size_t at)
+{
+    if (b->failed) return;
+    size_t len = b->len - at - (FIELD_DIGITS + 1);
+    for (char *digit = b->data + at + FIELD_DIGITS - 1; len > 0; digit--, len /= 10)
+        *digit = (char)('0' + len % 10);
+}
+
 static void put_text(struct buffer *b, const char *text)
 {
     rules_put_field(b, text, text ? strlen(text) : 0);
