@@ -131,13 +131,6 @@ void sandbox_throwaway(struct sandbox *sb)
     lua_gc(sb->L, LUA_GCSTOP);
 }
 
-void sandbox_throwaway_grown(struct sandbox *sb, size_t base, size_t grown)
-{
-    if (sb->used < base + grown || lua_gc(sb->L, LUA_GCISRUNNING)) return;
-    lua_gc(sb->L, LUA_GCGEN, 0, 0);
-    lua_gc(sb->L, LUA_GCRESTART);
-}
-
 lua_State *sandbox_state(struct sandbox *sb)
 {
     return sb->L;

@@ -37,12 +37,6 @@ lua_State *sandbox_state(struct sandbox *sb);
  * an allocation past it first runs an emergency collection, as Lua does whenever an
  * allocation fails. */
 void sandbox_throwaway(struct sandbox *sb);
-/* For such a process that goes on through many calls (a batch of units): once the state
- * holds `grown` bytes more than at `base`, the collector resumes, in generational mode (a
- * young collection leaves the loaded state alone; its one full cycle copies the shared
- * pages once), so the garbage of earlier calls is reused instead of new pages being
- * touched. */
-void sandbox_throwaway_grown(struct sandbox *sb, size_t base, size_t grown);
 /* The sandbox a state belongs to (kept in the state's extra space). */
 struct sandbox *sandbox_of(lua_State *L);
 /* What the owner (a rules generation, a plugin) hangs on its sandbox. */

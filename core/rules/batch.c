@@ -29,11 +29,6 @@
 #define ANSWER_FAILED    'E'
 #define ANSWER_CHECKED   'V'
 
-/* The garbage a batch child leaves uncollected before its collector resumes: about a
- * dozen units of 50 people (lua/sandbox.h, sandbox_throwaway_grown). A submission's group
- * or a small batch ends before that and never pays a collection. */
-#define BATCH_GARBAGE_BYTES (16u << 20)
-
 /* What a unit's answer takes, generously: 50 people's evaluations are about 170 KB. */
 #define UNIT_ANSWER_GUESS (256u << 10)
 
@@ -75,7 +70,6 @@ static int batch_work(void *arg, struct buffer *out, char *err, size_t errlen)
         struct rules_unit_call *call = &job->calls[job->pending[i]];
         char why[sizeof call->err] = "";
         sandbox_process_step();
-        sandbox_throwaway_grown(job->gen->sandbox, job->gen->eval_base, BATCH_GARBAGE_BYTES);
         buffer_putc(out, ANSWER_EVALUATED);
         size_t field = rules_field_open(out);
         if (rules_evaluate_unit_fields_here(job->gen, job->period, call->unit, call->members, out,
