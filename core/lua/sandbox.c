@@ -207,15 +207,14 @@ void sandbox_collect(struct sandbox *sb, long long instructions)
     lua_sethook(sb->L, NULL, 0, 0);
 }
 
-enum sandbox_status sandbox_call(struct sandbox *sb, int nargs, int nresults,
-                                 long long instructions, size_t memory_limit, char *err,
-                                 size_t errlen)
+static enum sandbox_status call(struct sandbox *sb, int nargs, int nresults, long long instructions,
+                                size_t memory_limit, bool counted, char *err, size_t errlen)
 {
     lua_State *L = sb->L;
     sb->limit = memory_limit;
     sb->budget_left = instructions;
     sb->refused = false;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    if (counted) lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
     int rc = lua_pcall(L, nargs, nresults, 0);
     lua_sethook(L, NULL, 0, 0);
     sb->limit = sb->idle_limit;
@@ -232,6 +231,28 @@ enum sandbox_status sandbox_call(struct sandbox *sb, int nargs, int nresults,
     /* What a failed call left behind is freed, so the next call gets its whole cap. */
     sandbox_collect(sb, instructions > 0 ? instructions : HOOK_EVERY);
     return status;
+}
+
+enum sandbox_status sandbox_call(struct sandbox *sb, int nargs, int nresults,
+                                 long long instructions, size_t memory_limit, char *err,
+                                 size_t errlen)
+{
+    return call(sb, nargs, nresults, instructions, memory_limit, true, err, errlen);
+}
+
+enum sandbox_status sandbox_call_engine(struct sandbox *sb, int nargs, int nresults,
+                                        long long instructions, size_t memory_limit, char *err,
+                                        size_t errlen)
+{
+    return call(sb, nargs, nresults, instructions, memory_limit, false, err, errlen);
+}
+
+void sandbox_counting(lua_State *L, int nargs, int nresults)
+{
+    bool counting = lua_gethook(L) != NULL;
+    if (!counting) lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    lua_call(L, nargs, nresults);
+    if (!counting) lua_sethook(L, NULL, 0, 0);
 }
 
 static enum sandbox_status resume(struct sandbox *sb, lua_State *co, int nargs, int *nresults,

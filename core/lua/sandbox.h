@@ -59,6 +59,18 @@ int sandbox_load(struct sandbox *sb, const char *text, size_t len, const char *c
 enum sandbox_status sandbox_call(struct sandbox *sb, int nargs, int nresults,
                                  long long instructions, size_t memory_limit, char *err,
                                  size_t errlen);
+/* The same for a function of our own (the rules engine evaluating a unit) that calls the
+ * untrusted ones: the budget counts only what runs inside sandbox_counting (the rules'
+ * functions, each called through it), so the engine's own instructions do not pay the
+ * count hook, which Lua runs before every instruction while it is set. Whatever runs
+ * uncounted (the engine; a metamethod a rule left on what it returned) is still bounded by
+ * the memory cap and by the deadline of the process it runs in (lua/sandbox_process.h). */
+enum sandbox_status sandbox_call_engine(struct sandbox *sb, int nargs, int nresults,
+                                        long long instructions, size_t memory_limit, char *err,
+                                        size_t errlen);
+/* Inside a call: calls the function below nargs arguments with the budget counting, then
+ * counts as before (lua_call: an error goes on up, counted). */
+void sandbox_counting(lua_State *L, int nargs, int nresults);
 
 /* Resumes a coroutine of the sandbox's state (lua_newthread) with nargs values on its
  * stack, under a budget of `instructions` for this stretch and the memory cap. On

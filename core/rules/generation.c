@@ -42,11 +42,10 @@ static void running_rule(struct rules_generation *gen, char *out, size_t outlen)
     lua_pop(L, 1);
 }
 
-int rules_call(struct rules_generation *gen, int nargs, int nresults, long long instructions,
-               size_t memory_limit, char *err, size_t errlen)
+/* The outcome of a call into the generation's sandbox: 0, or -1 with err. */
+static int call_outcome(struct rules_generation *gen, enum sandbox_status status,
+                        size_t memory_limit, char *err, size_t errlen)
 {
-    enum sandbox_status status =
-        sandbox_call(gen->sandbox, nargs, nresults, instructions, memory_limit, err, errlen);
     /* A rule's error message is kept (a failed evaluation's mark) and shown: whatever
      * bytes the rule put in it, what leaves here is UTF-8. */
     if (status != SANDBOX_OK) utf8_scrub(err);
@@ -61,6 +60,23 @@ int rules_call(struct rules_generation *gen, int nargs, int nresults, long long 
              "endless table?",
              rule, rule[0] ? ": " : "", cap >> 20);
     return -1;
+}
+
+int rules_call(struct rules_generation *gen, int nargs, int nresults, long long instructions,
+               size_t memory_limit, char *err, size_t errlen)
+{
+    return call_outcome(
+        gen, sandbox_call(gen->sandbox, nargs, nresults, instructions, memory_limit, err, errlen),
+        memory_limit, err, errlen);
+}
+
+int rules_call_engine(struct rules_generation *gen, int nargs, int nresults, long long instructions,
+                      size_t memory_limit, char *err, size_t errlen)
+{
+    return call_outcome(
+        gen,
+        sandbox_call_engine(gen->sandbox, nargs, nresults, instructions, memory_limit, err, errlen),
+        memory_limit, err, errlen);
 }
 
 const char *rules_hash(const struct rules_generation *gen)
@@ -308,7 +324,7 @@ static int call_evaluate_unit(struct rules_generation *gen, const char *period, 
     lua_json_push(L, members);
     long long budget = gen->limits.eval_instructions +
                        gen->limits.eval_instructions_per_member * cJSON_GetArraySize(members);
-    return rules_call(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen);
+    return rules_call_engine(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen);
 }
 
 int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,

@@ -35,6 +35,10 @@ void rules_push_engine_function(struct rules_generation *gen, const char *name);
  * running (memory_limit tells which cap it hit). 0 or -1 with err. */
 int rules_call(struct rules_generation *gen, int nargs, int nresults, long long instructions,
                size_t memory_limit, char *err, size_t errlen);
+/* The same, the budget counting only the rules' functions (sandbox_call_engine): for an
+ * evaluation, where most instructions are the engine's. */
+int rules_call_engine(struct rules_generation *gen, int nargs, int nresults, long long instructions,
+                      size_t memory_limit, char *err, size_t errlen);
 /* The calls of rules.h, run in this process (generation.c, load.c); process.c runs them in
  * a child under the wall-clock deadline. rules_load_here without self_tests skips them. */
 cJSON *rules_validate_facts_here(struct rules_generation *gen, const char *subject,

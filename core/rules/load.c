@@ -144,12 +144,24 @@ static int host_running(lua_State *L)
     return 0;
 }
 
+/* call_rule(at, fn, ...): running(at), then fn(...) with the budget counting (an engine
+ * call counts the rules' functions only, lua/sandbox.h); its first two results. */
+static int host_call_rule(lua_State *L)
+{
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    host_running(L);
+    sandbox_counting(L, lua_gettop(L) - 2, 2);
+    return 2;
+}
+
 /* The table the engine's chunks get beside E: what they need from C. */
 static void push_host(lua_State *L)
 {
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     lua_pushcfunction(L, host_running);
     lua_setfield(L, -2, "running");
+    lua_pushcfunction(L, host_call_rule);
+    lua_setfield(L, -2, "call_rule");
     lua_pushcfunction(L, host_where);
     lua_setfield(L, -2, "where");
     lua_pushcfunction(L, host_exhausted);

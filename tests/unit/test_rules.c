@@ -630,6 +630,40 @@ START_TEST(test_eval_endless_loop_fails_that_call)
 }
 END_TEST
 
+/* The evaluation's budget is the rules' own instructions: the engine's work for a unit of
+ * 300 people (tens of thousands of instructions) does not spend it, a rule's loop does. */
+START_TEST(test_eval_budget_counts_the_rules_not_the_engine)
+{
+    limits.eval_instructions = 20000;
+    limits.eval_instructions_per_member = 0;
+    put_campaign();
+    put("b.lua",
+        CRITERION "criterion \"P1\" { subject = \"person\", points = 1, title = \"p\",\n"
+                  "  check = function(s, f)\n"
+                  "    if s.code == \"SPIN\" then local n = 0 for i = 1, 1e6 do n = n + i end end\n"
+                  "    return true\n"
+                  "  end }\n");
+    load_ok();
+    cJSON *unit = json("{\"code\":\"U\",\"name\":\"Unit\",\"facts\":{}}");
+    cJSON *members = cJSON_CreateArray();
+    for (int i = 0; i < 300; i++) {
+        char member[128];
+        snprintf(member, sizeof member, "{\"code\":\"P%d\",\"unit_code\":\"U\",\"facts\":{}}", i);
+        cJSON_AddItemToArray(members, json(member));
+    }
+    char err[1024] = "";
+    cJSON *out = rules_evaluate_unit(gen, "2025-Y", unit, members, err, sizeof err);
+    ck_assert_msg(out != NULL, "300 people with trivial rules ran out of budget: %s", err);
+    ck_assert_int_eq(cJSON_GetArraySize(item(out, "people")), 300);
+    cJSON_Delete(out);
+    cJSON_AddItemToArray(members, json("{\"code\":\"SPIN\",\"unit_code\":\"U\",\"facts\":{}}"));
+    ck_assert_ptr_null(rules_evaluate_unit(gen, "2025-Y", unit, members, err, sizeof err));
+    ck_assert_msg(strstr(err, "b.lua:4:") && strstr(err, "budget"), "err = %s", err);
+    cJSON_Delete(unit);
+    cJSON_Delete(members);
+}
+END_TEST
+
 START_TEST(test_eval_memory_bomb_fails_that_call)
 {
     limits.eval_instructions = 200LL * 1000 * 1000; /* the cap, not the budget, must stop it */
@@ -1635,6 +1669,7 @@ static Suite *rules_suite(void)
     tcase_add_test(sandbox, test_load_os_time_and_date_work);
     tcase_add_test(sandbox, test_load_bytecode_refused);
     tcase_add_test(sandbox, test_eval_endless_loop_fails_that_call);
+    tcase_add_test(sandbox, test_eval_budget_counts_the_rules_not_the_engine);
     tcase_add_test(sandbox, test_eval_backtracking_pattern_stopped_by_the_deadline);
     tcase_add_test(sandbox, test_load_backtracking_self_test_stopped_by_the_deadline);
     tcase_add_test(sandbox, test_load_assigning_a_reported_fact_is_refused);

@@ -100,11 +100,14 @@ E.running = ""
 -- Shared by every check that gives no reason: never appended to.
 local NO_REASONS = array()
 
+-- Calls a rule's function: says which rule runs (host.running) and counts its instructions
+-- against the evaluation's budget, which the engine's own code does not spend.
+local call_rule = host.call_rule
+
 -- Runs a check and normalises its answer to ok, reasons.
 local function run_check(fn, s, f, ctx, at)
   E.running = at
-  host.running(at)
-  local ok, why = fn(s, f, ctx)
+  local ok, why = call_rule(at, fn, s, f, ctx)
   if why == nil then return ok == true, NO_REASONS end
   local reasons = array()
   if type(why) == "string" then
@@ -250,9 +253,10 @@ end
 
 local function eval_criterion(r, c)
   local applicable = true
-  E.running = c.at
-  host.running(c.at)
-  if c.applies then applicable = c.applies(r.subject, r.facts, r.ctx) == true end
+  if c.applies then
+    E.running = c.at
+    applicable = call_rule(c.at, c.applies, r.subject, r.facts, r.ctx) == true
+  end
   local passed, reasons = false, nil
   if applicable then passed, reasons = run_check(c.check, r.subject, r.facts, r.ctx, c.at) end
   -- This table becomes the criterion's public entry (to_public), hence its metatable; it is
