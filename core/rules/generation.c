@@ -149,8 +149,8 @@ cJSON *rules_validate_facts_here(struct rules_generation *gen, const char *subje
         lua_json_push(L, context);
     else
         lua_pushnil(L);
-    if (rules_call(gen, 3, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
-                   sizeof err) != 0)
+    if (rules_call_engine(gen, 3, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
+                          sizeof err) != 0)
         return NULL;
     return pop_json(gen, err, sizeof err);
 }
@@ -372,8 +372,8 @@ cJSON *rules_evaluate_person_here(struct rules_generation *gen, const char *peri
     rules_push_engine_function(gen, "evaluate_person");
     lua_pushstring(L, period);
     lua_json_push(L, person);
-    if (rules_call(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err, errlen) !=
-        0)
+    if (rules_call_engine(gen, 2, 1, gen->limits.eval_instructions, eval_memory_limit(gen), err,
+                          errlen) != 0)
         return NULL;
     if (lua_istable(L, -1)) {
         lua_pushstring(L, gen->hash);
@@ -408,7 +408,7 @@ cJSON *rules_plan_reminders_here(struct rules_generation *gen, const cJSON *inpu
     lua_json_push(L, input);
     long long budget =
         gen->limits.eval_instructions + gen->limits.eval_instructions_per_member * (long long)units;
-    if (rules_call(gen, 1, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return NULL;
+    if (rules_call_engine(gen, 1, 1, budget, eval_memory_limit(gen), err, errlen) != 0) return NULL;
     return pop_json(gen, err, errlen);
 }
 

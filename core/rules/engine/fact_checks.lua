@@ -106,8 +106,7 @@ function E.run_fact_checks(kind, values, context, details)
       local ctx = { period = { code = p.code, label = p.label, from = p.from, to = p.to,
         kind = p.kind } }
       E.running = c.at
-      host.running(c.at)
-      local ok, why = c.check(s, E.facts_view(kind, values), ctx)
+      local ok, why = host.call_rule(c.at, c.check, s, E.facts_view(kind, values), ctx)
       if ok ~= true then
         details[#details + 1] = { field = "facts." .. c.facts[1],
           message = type(why) == "string" and why or sfmt("Không đạt kiểm tra %s", c.id) }

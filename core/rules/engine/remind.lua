@@ -247,8 +247,7 @@ end
 
 local function call_text(rem, fn, r, what)
   E.running = rem.at
-  host.running(rem.at)
-  local text = fn(r)
+  local text = host.call_rule(rem.at, fn, r)
   E.running = nil
   if type(text) ~= "string" or text == "" then
     error(sfmt("%s: reminder \"%s\": %s must return the text (a string)", rem.at, rem.id, what), 0)
