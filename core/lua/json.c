@@ -13,6 +13,7 @@
 #include <lauxlib.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,49 @@ static void prepend_path(struct writer *w, const char *step)
 
 static bool write_value(struct writer *w, int index, int depth);
 
+/* ---- long strings written before (lua_json_remember_strings) -------------------------- */
+
+#define REMEMBERED_SLOTS 256
+#define REMEMBERED_MIN   48 /* shorter ones cost less to write than to look up */
+#define REMEMBERED_MAX   4096
+
+/* A string's bytes and its JSON form. */
+struct remembered {
+    size_t len;
+    char *text; /* the bytes, then the JSON form */
+    size_t json_len;
+};
+static struct remembered *remembered; /* NULL: off */
+
+void lua_json_remember_strings(void)
+{
+    if (!remembered) remembered = calloc(REMEMBERED_SLOTS, sizeof *remembered);
+}
+
+/* Writes s as JSON from what is remembered of it, or writes it and remembers it. Its slot
+ * comes from its length and a few of its bytes; the slot holds it only if all its bytes are
+ * the same (a reason made anew for each person is the same text at a new address). */
+static bool write_remembered(struct buffer *b, const char *s, size_t n)
+{
+    uint64_t head, middle, tail;
+    memcpy(&head, s, 8), memcpy(&middle, s + n / 2, 8), memcpy(&tail, s + n - 8, 8);
+    uint64_t key = (head ^ (middle * 31) ^ (tail * 131) ^ n) * 0x9e3779b97f4a7c15u;
+    struct remembered *r = &remembered[(key >> 56) % REMEMBERED_SLOTS];
+    if (r->len == n && memcmp(r->text, s, n) == 0) {
+        buffer_put(b, r->text + n, r->json_len);
+        return true;
+    }
+    size_t before = b->len;
+    if (!write_string(b, s, n)) return false;
+    size_t json_len = b->len - before;
+    char *text = b->failed ? NULL : realloc(r->text, n + json_len);
+    if (!text) return true; /* not remembered; what was written stands */
+    memcpy(text, s, n);
+    memcpy(text + n, b->data + before, json_len);
+    *r = (struct remembered){.len = n, .text = text, .json_len = json_len};
+    return true;
+}
+
 /* A string no longer than limits->string_chars characters. */
 static bool string_within_limit(struct writer *w, const char *s, size_t n)
 {
@@ -190,7 +234,8 @@ static bool write_scalar(struct writer *w, int index, int type)
         size_t n;
         const char *s = lua_tolstring(L, index, &n);
         if (!string_within_limit(w, s, n)) return false;
-        if (!write_string(w->out, s, n)) {
+        bool long_one = remembered && n >= REMEMBERED_MIN && n <= REMEMBERED_MAX;
+        if (!(long_one ? write_remembered(w->out, s, n) : write_string(w->out, s, n))) {
             w->why = "chuỗi không phải UTF-8 hợp lệ (một ký tự bị cắt giữa chừng?)";
             return false;
         }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua/json.h"
 #include "lua/sandbox.h"
 #include "lua/sandbox_process.h"
 #include "lua/sandbox_spawner.h"
@@ -62,6 +63,7 @@ static int batch_work(void *arg, struct buffer *out, char *err, size_t errlen)
     (void)err, (void)errlen;
     struct batch_job *job = arg;
     sandbox_throwaway(job->gen->sandbox);
+    lua_json_remember_strings();
     /* Room for the whole answer at once: address space only until written, and no copy
      * of what came before each time the answer outgrows its block. */
     buffer_reserve(out, job->count * UNIT_ANSWER_GUESS);

@@ -3,7 +3,9 @@
  * byte below 0x80 at every offset of strings of many lengths, escaped as a plain reference
  * escaper does; Vietnamese letters at every offset kept as they are; invalid UTF-8 (a lone
  * continuation byte, a cut sequence, an overlong form, a surrogate) refused wherever it
- * sits.
+ * sits. With long strings remembered (lua_json_remember_strings, as rule processes do): the
+ * same bytes written again, strings that share a slot each written as themselves, a bad one
+ * still refused.
  */
 #include <check.h>
 #include <lauxlib.h>
@@ -120,6 +122,39 @@ START_TEST(test_invalid_utf8_anywhere_is_refused)
 }
 END_TEST
 
+START_TEST(test_remembered_strings_are_written_as_themselves)
+{
+    lua_json_remember_strings();
+    /* Same length, same first, middle and last bytes: the same slot, other bytes. */
+    char one[100], other[100];
+    memset(one, 'a', sizeof one);
+    memcpy(other, one, sizeof other);
+    one[20] = '"', other[20] = 'b';
+    const char *vietnamese = "Không đạt tiêu chí CN2: chưa hoàn thành nhiệm vụ được giao đúng hạn";
+    for (int round = 0; round < 3; round++) {
+        const struct {
+            const char *s;
+            size_t n;
+        } strings[] = {{one, sizeof one}, {other, sizeof other}, {vietnamese, strlen(vietnamese)}};
+        for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+            struct buffer got = {0}, want = {0};
+            ck_assert_int_eq(write_lua_string(strings[i].s, strings[i].n, &got), 0);
+            escape_slowly(strings[i].s, strings[i].n, &want);
+            ck_assert_msg(got.len == want.len && memcmp(got.data, want.data, got.len) == 0,
+                          "round %d, string %zu: %s", round, i, got.data);
+            buffer_free(&got);
+            buffer_free(&want);
+        }
+    }
+    char bad[100];
+    memcpy(bad, one, sizeof bad);
+    bad[50] = (char)0x80;
+    struct buffer got = {0};
+    ck_assert_int_ne(write_lua_string(bad, sizeof bad, &got), 0);
+    buffer_free(&got);
+}
+END_TEST
+
 static Suite *json_suite(void)
 {
     Suite *s = suite_create("json");
@@ -128,6 +163,7 @@ static Suite *json_suite(void)
     tcase_add_test(strings, test_every_ascii_byte_in_every_lane);
     tcase_add_test(strings, test_vietnamese_at_every_offset_is_kept);
     tcase_add_test(strings, test_invalid_utf8_anywhere_is_refused);
+    tcase_add_test(strings, test_remembered_strings_are_written_as_themselves);
     suite_add_tcase(s, strings);
     return s;
 }
