@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "util/validate.h"
 
 /* Integers a double holds exactly: JSON numbers in that range become Lua integers. */
@@ -220,7 +221,8 @@ static bool write_scalar(struct writer *w, int index, int type)
     case LUA_TBOOLEAN: buffer_puts(w->out, lua_toboolean(L, index) ? "true" : "false"); break;
     case LUA_TNUMBER:
         if (lua_isinteger(L, index)) {
-            snprintf(number, sizeof number, "%lld", (long long)lua_tointeger(L, index));
+            buffer_puts(w->out, text_decimal(number, (long long)lua_tointeger(L, index)));
+            break;
         } else {
             double v = lua_tonumber(L, index);
             if (isfinite(v))

@@ -16,6 +16,7 @@
 
 #include "lua/json.h"
 #include "rules/internal.h"
+#include "util/text.h"
 #include "util/validate.h"
 
 /* One unit's results are written into one block this large to start with. */
@@ -169,6 +170,14 @@ static struct lua_json_limits evaluation_limits(const struct rules_generation *g
                                     gen->limits.evaluation_bytes, "limits.evaluation_bytes"};
 }
 
+/* text (NULL: "") into out, cut to fit. */
+static void copy_text(char *out, size_t size, const char *text)
+{
+    size_t len = text ? strnlen(text, size - 1) : 0;
+    memcpy(out, text ? text : "", len);
+    out[len] = '\0';
+}
+
 /* The subject, code and score of the evaluation at the top of the stack into r, and the
  * rules hash set on it, so its text carries the hash like any field. */
 static void result_head(struct rules_generation *gen, struct rules_result *r)
@@ -176,9 +185,9 @@ static void result_head(struct rules_generation *gen, struct rules_result *r)
     lua_State *L = sandbox_state(gen->sandbox);
     memset(r, 0, sizeof *r);
     lua_getfield(L, -1, "subject");
-    snprintf(r->subject, sizeof r->subject, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+    copy_text(r->subject, sizeof r->subject, lua_tostring(L, -1));
     lua_getfield(L, -2, "code");
-    snprintf(r->code, sizeof r->code, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+    copy_text(r->code, sizeof r->code, lua_tostring(L, -1));
     lua_getfield(L, -3, "score");
     r->score = (int)lua_tointeger(L, -1);
     lua_pop(L, 3);
@@ -243,8 +252,8 @@ static int add_result_fields(struct rules_generation *gen, struct buffer *b, cha
 {
     struct rules_result r;
     result_head(gen, &r);
-    char score[32];
-    snprintf(score, sizeof score, "%d", r.score);
+    char digits[TEXT_DECIMAL_LEN];
+    const char *score = text_decimal(digits, r.score);
     rules_put_field(b, r.subject, strlen(r.subject));
     rules_put_field(b, r.code, strlen(r.code));
     rules_put_field(b, score, strlen(score));

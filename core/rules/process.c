@@ -23,19 +23,20 @@
 #include "lua/sandbox.h"
 #include "lua/sandbox_process.h"
 #include "rules/internal.h"
+#include "util/text.h"
 #include "util/json_print.h"
 
 /* ---- bytes across the pipe: fields as "<length>:<bytes>", "-" for none ---------------- */
 
 void rules_put_field(struct buffer *b, const char *text, size_t len)
 {
-    char head[32];
+    char digits[TEXT_DECIMAL_LEN];
     if (!text) {
         buffer_putc(b, '-');
         return;
     }
-    snprintf(head, sizeof head, "%zu:", len);
-    buffer_puts(b, head);
+    buffer_puts(b, text_decimal(digits, (long long)len));
+    buffer_putc(b, ':');
     buffer_put(b, text, len);
 }
 
