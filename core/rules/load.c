@@ -154,14 +154,25 @@ static int host_call_rule(lua_State *L)
     return 2;
 }
 
+/* new_table(nrec): an empty table with room for nrec keys, so the engine's tables of known
+ * size (a subject's facts, its criteria) are not rehashed as each key arrives. */
+static int host_new_table(lua_State *L)
+{
+    lua_Integer nrec = luaL_checkinteger(L, 1);
+    lua_createtable(L, 0, nrec > 0 && nrec <= 256 ? (int)nrec : 0);
+    return 1;
+}
+
 /* The table the engine's chunks get beside E: what they need from C. */
 static void push_host(lua_State *L)
 {
-    lua_createtable(L, 0, 6);
+    lua_createtable(L, 0, 7);
     lua_pushcfunction(L, host_running);
     lua_setfield(L, -2, "running");
     lua_pushcfunction(L, host_call_rule);
     lua_setfield(L, -2, "call_rule");
+    lua_pushcfunction(L, host_new_table);
+    lua_setfield(L, -2, "new_table");
     lua_pushcfunction(L, host_where);
     lua_setfield(L, -2, "where");
     lua_pushcfunction(L, host_exhausted);

@@ -78,8 +78,27 @@ for kind in pairs(SUBJECTS) do
   }
 end
 
+-- A result's tables are made with room for what they will hold (host.new_table), not grown
+-- key by key: how many facts, criteria and titles each kind of subject has, counted at the
+-- first evaluation (the declarations are complete by then; a count is only a size hint).
+local new_table = host.new_table
+local counts = { facts = {}, criteria = {}, titles = {} }
+
+local function count_of(what, kind)
+  local n = counts[what][kind]
+  if not n then
+    n = 0
+    local decls = what == "facts" and facts or what == "criteria" and criteria or titles
+    for _, d in pairs(decls) do
+      if d.subject == kind then n = n + 1 end
+    end
+    counts[what][kind] = n
+  end
+  return n
+end
+
 local function facts_view(kind, values)
-  local copy = {}
+  local copy = new_table(count_of("facts", kind))
   for name, v in next, values do
     if v ~= null then copy[name] = v end
   end
@@ -237,14 +256,16 @@ local function new_result(kind, input, period)
       position = tostring(input.position or ""), is_head = input.is_head == true,
       unit_code = tostring(input.unit_code or "") }
   end
-  local subject = {}
+  local subject = new_table(5)
   for k, v in next, info do subject[k] = v end
   local values = input.facts or {}
   local ctx = setmetatable({ subject = kind, period = period.code, period_kind = period.kind },
     ctx_mt)
+  local held = count_of("titles", kind)
   local r = { kind = kind, info = info, subject = subject, values = values,
-    facts = facts_view(kind, values), criteria = {}, titles = {}, reasons = {}, nominations = {},
-    ctx = ctx }
+    facts = facts_view(kind, values), criteria = new_table(count_of("criteria", kind)),
+    titles = new_table(held), reasons = new_table(held + #nomination_order),
+    nominations = new_table(#nomination_order), ctx = ctx }
   local campaign_decl = E.campaign_decl
   r.state = { result = r, history = input.history, year = campaign_decl and campaign_decl.year }
   ctx_state[ctx] = r.state
@@ -306,11 +327,11 @@ local function eval_nominations(r)
 end
 
 local function member_view(r)
-  local passed = {}
+  local passed = new_table(count_of("criteria", r.kind))
   for id, c in pairs(r.criteria) do
     if c.applicable and c.passed then passed[id] = true end
   end
-  local held = {}
+  local held = new_table(count_of("titles", r.kind))
   for code, ok in pairs(r.titles) do
     if ok then held[code] = true end
   end
