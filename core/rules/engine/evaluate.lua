@@ -15,6 +15,9 @@ order the plan needs:
 So a unit's shares count its members' final titles (after CN7): a unit of 10 that reaches
 70 % only with its head's LDTT, and is not TTLDXS, loses its head's LDTT and so TTLDTT.
 
+The loops over the engine's own lists are numeric (ipairs calls into C at every step, and
+these run for each of a province's 50,000 people); a list a rule returned keeps ipairs.
+
 Also here: what rules see while they run (the facts view, ctx and its methods), the public
 shape of an evaluation (to_public, with the key order a JSON writer may keep), the period
 lookup, and fact validation (validate_facts).
@@ -213,7 +216,8 @@ local function count_title(self, code, what)
   local members = members_of(self, what, 4)
   if not titles[code] then error(sfmt('ctx:%s: unknown title "%s"', what, tostring(code)), 3) end
   local n = 0
-  for _, m in ipairs(members) do
+  for i = 1, #members do
+    local m = members[i]
     if m.titles[code] then n = n + 1 end
   end
   return n, #members
@@ -232,7 +236,8 @@ end
 function ctx_methods:count_where(fn)
   local members = members_of(self, "count_where")
   local n = 0
-  for _, m in ipairs(members) do
+  for i = 1, #members do
+    local m = members[i]
     if fn(m) then n = n + 1 end
   end
   return n
@@ -289,9 +294,13 @@ local function eval_criterion(r, c)
 end
 
 local function eval_titles(r)
-  for _, t in ipairs(title_sequence[r.kind]) do
+  local sequence = title_sequence[r.kind]
+  for i = 1, #sequence do
+    local t = sequence[i]
     local ok, reasons = true, array()
-    for _, cid in ipairs(t.requires) do
+    local requires = t.requires
+    for j = 1, #requires do
+      local cid = requires[j]
       local c = r.criteria[cid]
       if c and c.applicable and not c.passed then
         ok = false
@@ -304,10 +313,10 @@ local function eval_titles(r)
       r.state.title = nil
       if not cok then
         ok = false
-        for _, w in ipairs(why) do reasons[#reasons + 1] = w end
+        for j = 1, #why do reasons[#reasons + 1] = why[j] end
         if #why == 0 then reasons[#reasons + 1] = "Không đạt điều kiện của danh hiệu" end
       elseif ok then
-        for _, w in ipairs(why) do reasons[#reasons + 1] = w end
+        for j = 1, #why do reasons[#reasons + 1] = why[j] end
       end
     end
     r.titles[t.code] = ok
@@ -316,7 +325,8 @@ local function eval_titles(r)
 end
 
 local function eval_nominations(r)
-  for _, code in ipairs(nomination_order) do
+  for i = 1, #nomination_order do
+    local code = nomination_order[i]
     local n = nominations[code]
     if n.subjects[r.kind] then
       local ok, why = run_check(n.check, r.subject, r.facts, r.ctx, n.at)
@@ -348,10 +358,12 @@ end
 -- Each member: criteria without `after`, then titles (step 1).
 local function evaluate_members(period, member_inputs)
   local people = {}
-  for i, m in ipairs(member_inputs) do
+  for i = 1, #member_inputs do
+    local m = member_inputs[i]
     local r = new_result("person", m, period)
     people[i] = r
-    for _, c in ipairs(early_criteria.person) do eval_criterion(r, c) end
+    local person_criteria = early_criteria.person
+    for j = 1, #person_criteria do eval_criterion(r, person_criteria[j]) end
     eval_titles(r)
   end
   return people
@@ -362,9 +374,10 @@ end
 -- missed, so a head's CN7 can say why the unit is not TTLDXS.
 local function evaluate_unit_over(unit, people)
   local members = {}
-  for i, r in ipairs(people) do members[i] = member_view(r) end
+  for i = 1, #people do members[i] = member_view(people[i]) end
   unit.state.members = members
-  for _, c in ipairs(early_criteria.unit) do eval_criterion(unit, c) end
+  local unit_criteria = early_criteria.unit
+  for i = 1, #unit_criteria do eval_criterion(unit, unit_criteria[i]) end
   eval_titles(unit)
   local held, reasons = {}, {}
   for code, ok in pairs(unit.titles) do
@@ -389,11 +402,13 @@ end
 -- titles again where one applies. True when some member's titles changed.
 local function decide_late(people, unit_view)
   local changed = false
-  for _, r in ipairs(people) do
+  for i = 1, #people do
+    local r = people[i]
     r.state.unit_view = unit_view
     if #late_criteria > 0 then
       local any = false
-      for _, c in ipairs(late_criteria) do
+      for j = 1, #late_criteria do
+        local c = late_criteria[j]
         eval_criterion(r, c)
         any = any or r.criteria[c.id].applicable
       end
@@ -434,7 +449,8 @@ local function evaluate_group(period, unit_input, member_inputs)
     end
     unit_view = evaluate_unit_over(unit, people)
   end
-  for _, r in ipairs(people) do
+  for i = 1, #people do
+    local r = people[i]
     eval_nominations(r)
     r.score = score_of(r)
   end
@@ -458,7 +474,8 @@ local function to_public(r, period)
     criteria = false, titles = false, nominations = false }, evaluation_mt)
   if person then out.is_head = r.info.is_head end
   local crit = array()
-  for _, id in ipairs(criterion_order) do
+  for i = 1, #criterion_order do
+    local id = criterion_order[i]
     local d = criteria[id]
     local c = r.criteria[id]
     if d.subject == r.kind and c then
@@ -468,7 +485,8 @@ local function to_public(r, period)
   end
   out.criteria = crit
   local tl = array()
-  for _, code in ipairs(title_order) do
+  for i = 1, #title_order do
+    local code = title_order[i]
     local t = titles[code]
     if t.subject == r.kind then
       tl[#tl + 1] = setmetatable({ code = code, name = t.name, decided_by = t.decided_by,
@@ -477,7 +495,8 @@ local function to_public(r, period)
   end
   out.titles = tl
   local nl = array()
-  for _, code in ipairs(nomination_order) do
+  for i = 1, #nomination_order do
+    local code = nomination_order[i]
     local n = nominations[code]
     if r.nominations[code] ~= nil then
       nl[#nl + 1] = setmetatable({ code = code, name = n.name, decided_by = n.decided_by,
