@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "daemon/forker.h"
 #include "daemon/notify.h"
 #include "daemon/reload.h"
 #include "domain/token_usage.h"
@@ -233,6 +234,10 @@ int daemon_serve(const struct config *cfg)
         log_error("cannot create the event loop");
         goto done;
     }
+    /* From here on, a thread beside the loop has its rule processes forked by the loop. */
+    if (forker_start(d.base) != 0)
+        log_warn("rule processes are forked by the thread that asks for them (no pipe to the "
+                 "loop)");
     d.reloader = reloader_new(d.base, &d.rules, cfg->database, st, release_held, &d.api);
     if (!d.reloader) {
         log_error("cannot watch for rules reloads (out of memory or descriptors)");
@@ -273,6 +278,7 @@ int daemon_serve(const struct config *cfg)
 done:
     api_writes_abandon(&d.api);
     http_server_free(d.http);
+    forker_stop();             /* a reload's thread asking for a fork now fails, and ends */
     reloader_free(d.reloader); /* after the server: a reload's waiting client is gone */
     notifier_stop(d.notifier); /* after the reload: its last marks are written */
     if (d.usage_timer) event_free(d.usage_timer);

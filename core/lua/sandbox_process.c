@@ -240,6 +240,36 @@ void sandbox_process_say_killed(const struct progress *progress, long deadline_m
              deadline_ms, doing);
 }
 
+static sandbox_forker forker;
+
+void sandbox_process_set_forker(sandbox_forker f)
+{
+    forker = f;
+}
+
+pid_t sandbox_process_fork(void (*child)(void *), void *arg)
+{
+    if (forker) return forker(child, arg);
+    pid_t pid = fork();
+    if (pid == 0) child(arg);
+    return pid;
+}
+
+/* What the child of run() does. */
+struct child_start {
+    int answer[2];
+    struct progress *progress;
+    sandbox_process_work work;
+    void *arg;
+};
+
+static void start_child(void *arg)
+{
+    struct child_start *c = arg;
+    close(c->answer[0]);
+    sandbox_process_child(c->answer[1], c->progress, c->work, c->arg);
+}
+
 static enum sandbox_process_status run(long deadline_ms, bool steps, sandbox_process_work work,
                                        void *arg, struct buffer *out, long *step_killed, char *err,
                                        size_t errlen)
@@ -255,17 +285,15 @@ static enum sandbox_process_status run(long deadline_ms, bool steps, sandbox_pro
         if (progress != MAP_FAILED) munmap(progress, sizeof *progress);
         return SANDBOX_PROCESS_FAILED;
     }
-    pid_t pid = fork();
+    struct child_start start = {
+        .answer = {fds[0], fds[1]}, .progress = progress, .work = work, .arg = arg};
+    pid_t pid = sandbox_process_fork(start_child, &start);
     if (pid < 0) {
         snprintf(err, errlen, "không tạo được tiến trình chạy quy tắc: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
         munmap(progress, sizeof *progress);
         return SANDBOX_PROCESS_FAILED;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        sandbox_process_child(fds[1], progress, work, arg);
     }
     close(fds[1]);
     struct buffer answer = {0};

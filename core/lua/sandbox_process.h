@@ -16,6 +16,7 @@
 #define THIDUA_LUA_SANDBOX_PROCESS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "util/buffer.h"
 
@@ -45,6 +46,15 @@ enum sandbox_process_status sandbox_process_run_steps(long step_deadline_ms,
                                                       sandbox_process_work work, void *arg,
                                                       struct buffer *out, long *step_killed,
                                                       char *err, size_t errlen);
+
+/* Who forks the children: fork() here by default. A process whose other threads may be
+ * halfway through an allocation when a child is copied sets a forker that forks at a quiet
+ * moment (daemon/forker.c). A forker forks, runs child(arg) in the child (which does not
+ * return), and returns the child's pid, or -1 with errno. */
+typedef pid_t (*sandbox_forker)(void (*child)(void *), void *arg);
+void sandbox_process_set_forker(sandbox_forker forker);
+/* Forks through the forker set (sandbox_spawner.c forks its spawner so too). */
+pid_t sandbox_process_fork(void (*child)(void *), void *arg);
 
 /* ---- in the child: what the parent can read after a kill ------------------------------- */
 

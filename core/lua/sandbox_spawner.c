@@ -171,6 +171,22 @@ static _Noreturn void spawner_main(pid_t daemon, int jobs, struct progress *prog
 
 /* ---- in the daemon ------------------------------------------------------------------ */
 
+/* What the spawner starts from, in its first moments. */
+struct spawner_start {
+    pid_t daemon;
+    int jobs[2]; /* the daemon's end, the spawner's */
+    struct progress *progress;
+    sandbox_spawner_work work;
+    void *ctx;
+};
+
+static void start_spawner(void *arg)
+{
+    struct spawner_start *s = arg;
+    close(s->jobs[0]);
+    spawner_main(s->daemon, s->jobs[1], s->progress, s->work, s->ctx);
+}
+
 struct sandbox_spawner *sandbox_spawner_start(sandbox_spawner_work work, void *ctx)
 {
     struct sandbox_spawner *sp = calloc(1, sizeof *sp);
@@ -180,12 +196,12 @@ struct sandbox_spawner *sandbox_spawner_start(sandbox_spawner_work work, void *c
         mmap(NULL, sizeof *sp->progress, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sp->progress == MAP_FAILED || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair))
         goto fail;
-    pid_t daemon = getpid();
-    sp->pid = fork();
-    if (sp->pid == 0) {
-        close(pair[0]);
-        spawner_main(daemon, pair[1], sp->progress, work, ctx);
-    }
+    struct spawner_start start = {.daemon = getpid(),
+                                  .jobs = {pair[0], pair[1]},
+                                  .progress = sp->progress,
+                                  .work = work,
+                                  .ctx = ctx};
+    sp->pid = sandbox_process_fork(start_spawner, &start);
     if (sp->pid < 0) goto fail;
     close(pair[1]);
     sp->jobs = pair[0];

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "store/internal.h"
+#include "util/fork_quiet.h"
 #include "util/log.h"
 
 #define EVERY_MS 500
@@ -45,7 +46,9 @@ static void *run(void *arg)
         pthread_cond_timedwait(&cp->wake, &cp->lock, &until);
         if (cp->stopping) break;
         pthread_mutex_unlock(&cp->lock);
+        fork_quiet_enter(); /* SQLite may allocate: no fork copies it halfway */
         int rc = sqlite3_wal_checkpoint_v2(cp->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        fork_quiet_leave();
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_warn("checkpoint: %s (the next round tries again)", sqlite3_errmsg(cp->db));
         pthread_mutex_lock(&cp->lock);
