@@ -22,9 +22,9 @@
 #include "lua/sandbox_process_internal.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -9,7 +9,6 @@
  * public functions of rules.h are process.c's. Results go from Lua to JSON text by lua/json.c, in
  * a stable key order, so equal evaluations are equal bytes.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +17,6 @@
 #include "rules/internal.h"
 #include "util/text.h"
 #include "util/validate.h"
-
-/* One unit's results are written into one block this large to start with. */
-#define RESULTS_FIRST_BLOCK (64u << 10)
 
 void rules_push_engine_function(struct rules_generation *gen, const char *name)
 {
@@ -195,16 +191,10 @@ static void result_head(struct rules_generation *gen, struct rules_result *r)
     lua_setfield(L, -2, "rules_hash");
 }
 
-static void mark_here(struct buffer *b, size_t *mark)
-{
-    *mark = b->len;
-}
-
-/* The evaluation at the top of the stack as JSON text, then its outline, each ended by a
- * NUL, onto b; between the two, `between` (NULL: nothing) is called with b. */
-static int result_texts(struct rules_generation *gen, const struct rules_result *r,
-                        struct buffer *b, void (*between)(struct buffer *, size_t *), size_t *mark,
-                        char *err, size_t errlen)
+/* The evaluation at the top of the stack as JSON text ended by a NUL (the reader points
+ * into the block), onto b. */
+static int result_json(struct rules_generation *gen, const struct rules_result *r, struct buffer *b,
+                       char *err, size_t errlen)
 {
     lua_State *L = sandbox_state(gen->sandbox);
     char why[RULES_ERR_LEN];
@@ -213,9 +203,15 @@ static int result_texts(struct rules_generation *gen, const struct rules_result 
         snprintf(err, errlen, "%s %s: %s", r->subject, r->code, why);
         return -1;
     }
-    buffer_put(b, "", 1); /* the NUL that ends this item */
-    if (between) between(b, mark);
-    if (rules_write_outline(L, -1, b) != 0) {
+    buffer_put(b, "", 1);
+    return b->failed ? -1 : 0;
+}
+
+/* Its outline (rules/outline.c), ended by a NUL, onto b. */
+static int result_outline(struct rules_generation *gen, const struct rules_result *r,
+                          struct buffer *b, char *err, size_t errlen)
+{
+    if (rules_write_outline(sandbox_state(gen->sandbox), -1, b) != 0) {
         snprintf(err, errlen, "%s %s: the outline cannot be written", r->subject, r->code);
         return -1;
     }
@@ -223,30 +219,8 @@ static int result_texts(struct rules_generation *gen, const struct rules_result 
     return b->failed ? -1 : 0;
 }
 
-/* Appends the evaluation at the top of the stack as one result, its text to b (one block
- * per unit: one allocation instead of one per subject, each of which would make glibc
- * consolidate its fast bins). r->json holds the offset until the block is final. */
-static int add_result(struct rules_generation *gen, struct rules_results *out, struct buffer *b,
-                      char *err, size_t errlen)
-{
-    struct rules_result *r = &out->items[out->count];
-    result_head(gen, r);
-    size_t outline_at = 0;
-    r->json = (char *)(uintptr_t)b->len;
-    if (result_texts(gen, r, b, mark_here, &outline_at, err, errlen) != 0) return -1;
-    r->outline = (char *)(uintptr_t)outline_at;
-    out->count++;
-    return 0;
-}
-
-/* The same as fields (rules_put_results' shape: subject, code, score, text, outline),
- * written where they go. */
-static void next_field(struct buffer *b, size_t *field)
-{
-    rules_field_close(b, *field);
-    *field = rules_field_open(b);
-}
-
+/* The evaluation at the top of the stack as fields (subject, code, score, text, outline),
+ * onto b. */
 static int add_result_fields(struct rules_generation *gen, struct buffer *b, char *err,
                              size_t errlen)
 {
@@ -258,43 +232,16 @@ static int add_result_fields(struct rules_generation *gen, struct buffer *b, cha
     rules_put_field(b, r.code, strlen(r.code));
     rules_put_field(b, score, strlen(score));
     size_t field = rules_field_open(b);
-    if (result_texts(gen, &r, b, next_field, &field, err, errlen) != 0) return -1;
+    if (result_json(gen, &r, b, err, errlen) != 0) return -1;
+    rules_field_close(b, field);
+    field = rules_field_open(b);
+    if (result_outline(gen, &r, b, err, errlen) != 0) return -1;
     rules_field_close(b, field);
     return 0;
 }
 
-/* Reads {"unit": ..., "people": [...]} at the top of the stack into out (popped). */
-static int collect_results(struct rules_generation *gen, struct rules_results *out, char *err,
-                           size_t errlen)
-{
-    lua_State *L = sandbox_state(gen->sandbox);
-    lua_getfield(L, -1, "people");
-    size_t people = lua_rawlen(L, -1);
-    struct buffer b = {0};
-    buffer_reserve(&b, RESULTS_FIRST_BLOCK);
-    out->items = calloc(people + 1, sizeof *out->items);
-    snprintf(err, errlen, "out of memory while writing the evaluation");
-    int rc = out->items ? 0 : -1;
-    lua_getfield(L, -2, "unit");
-    if (rc == 0) rc = add_result(gen, out, &b, err, errlen);
-    lua_pop(L, 1);
-    for (size_t i = 1; rc == 0 && i <= people; i++) {
-        lua_rawgeti(L, -1, (lua_Integer)i);
-        rc = add_result(gen, out, &b, err, errlen);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 2);
-    out->text = b.data;
-    for (size_t i = 0; rc == 0 && i < out->count; i++) {
-        out->items[i].json = out->text + (uintptr_t)out->items[i].json;
-        out->items[i].outline = out->text + (uintptr_t)out->items[i].outline;
-    }
-    if (rc != 0) rules_results_free(out);
-    return rc;
-}
-
-/* The same as fields onto out, as a batch child answers (rules_put_results' shape); on
- * failure out is as it was. */
+/* Writes {"unit": ..., "people": [...]} at the top of the stack onto out as fields, as a
+ * rule process answers (popped); on failure out is as it was. */
 static int collect_result_fields(struct rules_generation *gen, struct buffer *out, char *err,
                                  size_t errlen)
 {
@@ -334,15 +281,6 @@ static int call_evaluate_unit(struct rules_generation *gen, const char *period, 
     long long budget = gen->limits.eval_instructions +
                        gen->limits.eval_instructions_per_member * cJSON_GetArraySize(members);
     return rules_call_engine(gen, 3, 1, budget, eval_memory_limit(gen), err, errlen);
-}
-
-int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,
-                                  const cJSON *unit, const cJSON *members,
-                                  struct rules_results *out, char *err, size_t errlen)
-{
-    memset(out, 0, sizeof *out);
-    if (call_evaluate_unit(gen, period, unit, members, err, errlen) != 0) return -1;
-    return collect_results(gen, out, err, errlen);
 }
 
 int rules_evaluate_unit_fields_here(struct rules_generation *gen, const char *period,

@@ -43,11 +43,9 @@ int rules_call_engine(struct rules_generation *gen, int nargs, int nresults, lon
  * a child under the wall-clock deadline. rules_load_here without self_tests skips them. */
 cJSON *rules_validate_facts_here(struct rules_generation *gen, const char *subject,
                                  const cJSON *facts, const cJSON *context);
-int rules_evaluate_unit_text_here(struct rules_generation *gen, const char *period,
-                                  const cJSON *unit, const cJSON *members,
-                                  struct rules_results *out, char *err, size_t errlen);
-/* The same, written onto out as rules_put_results writes results (what a batch child
- * answers), with no copy in between; on failure out is left as it was. */
+/* A unit's and its members' evaluations, written onto out as fields (subject, code, score,
+ * JSON text, outline each: what a rule process answers, rules_read_results reads them
+ * back); on failure out is left as it was. */
 int rules_evaluate_unit_fields_here(struct rules_generation *gen, const char *period,
                                     const cJSON *unit, const cJSON *members, struct buffer *out,
                                     char *err, size_t errlen);
@@ -73,12 +71,12 @@ const char *rules_get_field(const char **at, const char *end, size_t *len, bool 
 /* The next field as a C string (malloc'd); NULL for "-", when malformed (*ok false) or out
  * of memory. */
 char *rules_get_text(const char **at, const char *end, bool *ok);
-/* A unit's results as fields (subject, code, score, JSON text each), and read back: the
- * JSON texts stay in `text`, which out takes over. 0, or -1 when malformed. */
-void rules_put_results(struct buffer *out, const struct rules_results *results);
 /* Appends the outline of the public evaluation at index (rules/outline.c); -1 when a field
  * cannot be written. */
 int rules_write_outline(lua_State *L, int index, struct buffer *b);
+/* A unit's results read back from the fields rules_evaluate_unit_fields_here wrote
+ * (subject, code, score, JSON text, outline each): the texts stay in `text`, which out
+ * takes over. 0, or -1 when malformed. */
 int rules_read_results(char *text, size_t len, struct rules_results *out);
 
 /* Adds function_info to the engine's host table at the top of the stack (introspect.c). */

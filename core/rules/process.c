@@ -201,30 +201,12 @@ struct unit_job {
     const cJSON *unit, *members;
 };
 
-void rules_put_results(struct buffer *out, const struct rules_results *results)
-{
-    for (size_t i = 0; i < results->count; i++) {
-        char score[32];
-        snprintf(score, sizeof score, "%d", results->items[i].score);
-        put_text(out, results->items[i].subject);
-        put_text(out, results->items[i].code);
-        put_text(out, score);
-        /* with their NULs, so the reader can point into the block it received */
-        rules_put_field(out, results->items[i].json, strlen(results->items[i].json) + 1);
-        rules_put_field(out, results->items[i].outline, strlen(results->items[i].outline) + 1);
-    }
-}
-
 static int unit_work(void *arg, struct buffer *out, char *err, size_t errlen)
 {
     struct unit_job *job = arg;
     sandbox_throwaway(job->gen->sandbox);
-    struct rules_results results;
-    if (rules_evaluate_unit_text_here(job->gen, job->period, job->unit, job->members, &results, err,
-                                      errlen) != 0)
-        return -1;
-    rules_put_results(out, &results);
-    return 0; /* the child exits: nothing to free */
+    return rules_evaluate_unit_fields_here(job->gen, job->period, job->unit, job->members, out, err,
+                                           errlen);
 }
 
 int rules_read_results(char *text, size_t len, struct rules_results *out)

@@ -85,23 +85,27 @@ end
 -- key by key: how many facts, criteria and titles each kind of subject has, counted at the
 -- first evaluation (the declarations are complete by then; a count is only a size hint).
 local new_table = host.new_table
-local counts = { facts = {}, criteria = {}, titles = {} }
+local counts = {} -- declarations table -> kind -> how many
 
-local function count_of(what, kind)
-  local n = counts[what][kind]
+local function count_of(decls, kind)
+  local by_kind = counts[decls]
+  if not by_kind then
+    by_kind = {}
+    counts[decls] = by_kind
+  end
+  local n = by_kind[kind]
   if not n then
     n = 0
-    local decls = what == "facts" and facts or what == "criteria" and criteria or titles
     for _, d in pairs(decls) do
       if d.subject == kind then n = n + 1 end
     end
-    counts[what][kind] = n
+    by_kind[kind] = n
   end
   return n
 end
 
 local function facts_view(kind, values)
-  local copy = new_table(count_of("facts", kind))
+  local copy = new_table(count_of(facts, kind))
   for name, v in next, values do
     if v ~= null then copy[name] = v end
   end
@@ -266,9 +270,9 @@ local function new_result(kind, input, period)
   local values = input.facts or {}
   local ctx = setmetatable({ subject = kind, period = period.code, period_kind = period.kind },
     ctx_mt)
-  local held = count_of("titles", kind)
+  local held = count_of(titles, kind)
   local r = { kind = kind, info = info, subject = subject, values = values,
-    facts = facts_view(kind, values), criteria = new_table(count_of("criteria", kind)),
+    facts = facts_view(kind, values), criteria = new_table(count_of(criteria, kind)),
     titles = new_table(held), reasons = new_table(held + #nomination_order),
     nominations = new_table(#nomination_order), ctx = ctx }
   local campaign_decl = E.campaign_decl
@@ -337,11 +341,11 @@ local function eval_nominations(r)
 end
 
 local function member_view(r)
-  local passed = new_table(count_of("criteria", r.kind))
+  local passed = new_table(count_of(criteria, r.kind))
   for id, c in pairs(r.criteria) do
     if c.applicable and c.passed then passed[id] = true end
   end
-  local held = new_table(count_of("titles", r.kind))
+  local held = new_table(count_of(titles, r.kind))
   for code, ok in pairs(r.titles) do
     if ok then held[code] = true end
   end
