@@ -15,7 +15,7 @@ import unittest
 from jsonschema import Draft202012Validator, RefResolver
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SOURCE_DIR, Daemon, http_request_bytes  # noqa: E402
+from harness import SOURCE_DIR, Daemon, http_request_bytes, wait_until  # noqa: E402
 from ruleset_2025 import GOOD_PERSON, GOOD_UNIT  # noqa: E402
 
 DEMO_FACTS = os.path.join(SOURCE_DIR, "etc", "demo", "facts.csv")
@@ -167,6 +167,11 @@ class OpenApiTest(unittest.TestCase):
         cls.d.__enter__()
         cls.d.cli_ok("import", "facts", DEMO_FACTS)
         cls.d.cli_ok("remind", "--at", "2025-06-19T10:00")
+        # The daemon sends them a few at a time: the outbox is read once it has (a GET and
+        # the HEAD after it must see the same messages).
+        wait_until(lambda: cls.d.db_rows(
+            "SELECT count(*) FROM outbox WHERE status = 'queued'")[0][0] == 0,
+            what="the reminders sent")
         status, headers, cls.doc = cls.d.request("GET", "/api/v1/openapi.json", token=None)
         assert status == 200, cls.doc
         cls.resolver = RefResolver("", cls.doc)
