@@ -79,9 +79,11 @@ struct store *cli_open_store(const struct config *cfg, bool must_be_current);
  * (another schema version: `db migrate`). */
 int cli_store_failed(void);
 /* Loads every year's rules (under --rules, or the config's rules folder) as serve does,
- * printing problems (and a summary unless quiet). 0, or -1 (rs then needs no freeing
- * beyond ruleset_free). */
-int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, struct ruleset *rs);
+ * printing problems (and a summary unless quiet). With st (may be NULL), a vetting that
+ * passed today is remembered there and not run again (store/vettings.h). 0, or -1 (rs then
+ * needs no freeing beyond ruleset_free). */
+int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, struct store *st,
+                   struct ruleset *rs);
 void cli_print_problems(const struct rules_report *report);
 /* Prints `text` then spaces up to `width` characters (UTF-8 characters, not bytes, so that
  * Vietnamese names line up) and one more space. */

@@ -8,6 +8,7 @@
 #include "domain/events.h"
 #include "lua/plugins.h"
 #include "lua/config_file.h"
+#include "store/vettings.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -70,8 +71,20 @@ void cli_print_problems(const struct rules_report *report)
         fprintf(stderr, "%s\n", report->problems[i]);
 }
 
-int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, struct ruleset *rs)
+static bool store_remembers(void *st, const char *key)
 {
+    return vettings_known(st, key);
+}
+
+static void store_remember(void *st, const char *key)
+{
+    vettings_remember(st, key);
+}
+
+int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, struct store *st,
+                   struct ruleset *rs)
+{
+    struct rules_vetted vetted = {store_remembers, store_remember, st};
     const char *root = cli->rules ? cli->rules : cfg->rules;
     char err[1024];
     if (ruleset_init(rs, root, err, sizeof err) != 0) {
@@ -82,8 +95,10 @@ int cli_load_rules(const struct config *cfg, const struct cli *cli, bool quiet, 
     rs->limits.evaluation_bytes = cfg->limits.evaluation_bytes;
     rs->limits.eval_deadline_ms = (long)(cfg->limits.eval_deadline * 1000);
     rs->limits.load_deadline_ms = (long)(cfg->limits.load_deadline * 1000);
+    rs->vetted = st ? &vetted : NULL;
     struct rules_report report;
     int rc = ruleset_load(rs, &report);
+    rs->vetted = NULL; /* vetted lives on this stack */
     if (rc != 0) {
         cli_print_problems(&report);
         fprintf(stderr, "%s: the rules do not load (%zu problem%s)\n", root, report.problem_count,

@@ -29,7 +29,7 @@ int cmd_eval(const struct config *cfg, const struct cli *cli)
     struct store *st = cli_open_store(cfg, true);
     if (!st) return cli_store_failed();
     struct ruleset rs;
-    bool loaded = cli_load_rules(cfg, cli, true, &rs) == 0;
+    bool loaded = cli_load_rules(cfg, cli, true, st, &rs) == 0;
     struct rules_generation *gen = ruleset_for_period(&rs, cli->period);
     const cJSON *period = gen ? rules_period(gen, cli->period) : NULL;
     cJSON *units = NULL;

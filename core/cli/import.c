@@ -17,14 +17,14 @@ static int run_import(const struct config *cfg, const struct cli *cli, struct st
     struct ruleset rs;
     int rc = -2;
     if (strcmp(what, "titles") == 0 || strcmp(what, "registrations") == 0) {
-        if (cli_load_rules(cfg, cli, true, &rs) == 0)
+        if (cli_load_rules(cfg, cli, true, NULL, &rs) == 0)
             rc = strcmp(what, "titles") == 0
                      ? import_titles(st, &rs, file, "cli", summary, errors)
                      : import_registrations(st, &rs, file, "cli", summary, errors);
         ruleset_free(&rs);
         return rc;
     }
-    if (cli_load_rules(cfg, cli, true, &rs) == 0) {
+    if (cli_load_rules(cfg, cli, true, NULL, &rs) == 0) {
         size_t problems;
         cJSON_Delete(
             cli_channels(cfg, false, &problems)); /* events go out if a webhook is set up */

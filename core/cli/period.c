@@ -18,7 +18,7 @@ int cmd_period(const struct config *cfg, const struct cli *cli)
         return EX_USAGE;
     }
     struct ruleset rs;
-    bool loaded = cli_load_rules(cfg, cli, true, &rs) == 0;
+    bool loaded = cli_load_rules(cfg, cli, true, NULL, &rs) == 0;
     bool known = loaded && ruleset_for_period(&rs, period);
     if (ruleset_loaded(&rs) && !known)
         fprintf(stderr, "không có phong trào nào có kỳ \"%s\"\n", period);

@@ -39,7 +39,7 @@ int cmd_remind(const struct config *cfg, const struct cli *cli)
         reminders_now(now);
     struct store *st = cli_open_store(cfg, true);
     struct ruleset rs = {0};
-    bool loaded = st && cli_load_rules(cfg, cli, true, &rs) == 0;
+    bool loaded = st && cli_load_rules(cfg, cli, true, st, &rs) == 0;
     size_t problems = 0;
     cJSON *channels = loaded ? cli_channels(cfg, true, &problems) : NULL;
     int rc = !st ? cli_store_failed() : EX_CONFIG; /* the rules or the channels */

@@ -103,7 +103,7 @@ int cmd_report(const struct config *cfg, const struct cli *cli)
     struct store *st = cli_open_store(cfg, true);
     if (!st) return cli_store_failed();
     struct ruleset rs;
-    int rc = cli_load_rules(cfg, cli, true, &rs) == 0 ? kind->run(st, &rs, cli) : EX_CONFIG;
+    int rc = cli_load_rules(cfg, cli, true, st, &rs) == 0 ? kind->run(st, &rs, cli) : EX_CONFIG;
     ruleset_free(&rs);
     store_close(st);
     return rc;

@@ -33,7 +33,7 @@ int cli_report_nominations(const struct config *cfg, const struct cli *cli)
     if (!st) return cli_store_failed();
     struct ruleset rs;
     int rc = EX_CONFIG;
-    if (cli_load_rules(cfg, cli, true, &rs) == 0) {
+    if (cli_load_rules(cfg, cli, true, st, &rs) == 0) {
         rc = EX_DATAERR;
         if (!ruleset_for_period(&rs, cli->period)) {
             fprintf(stderr, "no campaign has a period \"%s\"\n", cli->period);

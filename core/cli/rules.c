@@ -33,7 +33,7 @@ static void print_diff(const cJSON *diff)
 static int check_diff(const struct config *cfg, const struct cli *cli)
 {
     struct ruleset rs;
-    int loaded = cli_load_rules(cfg, cli, cli->json, &rs);
+    int loaded = cli_load_rules(cfg, cli, cli->json, NULL, &rs);
     struct store *st = loaded == 0 ? cli_open_store(cfg, true) : NULL;
     int rc = loaded != 0 ? EX_CONFIG : !st ? cli_store_failed() : EX_IOERR;
     char err[1200];
@@ -58,7 +58,7 @@ int cmd_check(const struct config *cfg, const struct cli *cli)
 {
     if (cli->diff) return check_diff(cfg, cli);
     struct ruleset rs;
-    bool loaded = cli_load_rules(cfg, cli, false, &rs) == 0;
+    bool loaded = cli_load_rules(cfg, cli, false, NULL, &rs) == 0;
     ruleset_free(&rs);
     size_t problems = 0;
     cJSON *channels = cli_channels(cfg, true, &problems);
@@ -91,7 +91,7 @@ static bool test_year(const char *dir, size_t *passed, size_t *failed)
     struct rules_limits limits;
     rules_limits_default(&limits);
     struct rules_report report;
-    struct rules_generation *gen = rules_load(dir, &limits, &report);
+    struct rules_generation *gen = rules_load(dir, &limits, NULL, &report);
     print_tests(&report);
     if (!gen && report.test_count == 0) {
         cli_print_problems(&report);

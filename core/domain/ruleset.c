@@ -162,7 +162,7 @@ static int load_years(const struct ruleset *rs, struct rules_report *report,
     for (size_t i = 0; i < n; i++) {
         years[i].dir = dirs[i];
         struct rules_report one;
-        years[i].gen = rules_load(dirs[i], &rs->limits, &one);
+        years[i].gen = rules_load(dirs[i], &rs->limits, rs->vetted, &one);
         rules_report_merge(report, &one);
         if (!years[i].gen) {
             rc = -1;

@@ -45,6 +45,9 @@ struct ruleset {
     /* The daemon's: each generation put in service starts its spawner (rules_prefork), so
      * its rule processes are not forked from the daemon. */
     bool prefork;
+    /* A command's memory of the vettings that passed today (cli/common.c); NULL: every
+     * load runs its self-tests (the daemon, `check`, `test`). */
+    const struct rules_vetted *vetted;
 };
 
 /* A reload prepared and not yet swapped in: the new set, and what its load said. */

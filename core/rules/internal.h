@@ -16,6 +16,7 @@
 #define RULES_HASH_LEN    65 /* SHA-256 in hex, and its NUL */
 #define RULES_SUMMARY_LEN 256
 #define RULES_ERR_LEN     1024
+#define RULES_PATH_MAX    1024
 
 struct rules_generation {
     struct sandbox *sandbox;
@@ -28,6 +29,25 @@ struct rules_generation {
     cJSON *periods, *catalog;
     struct sandbox_spawner *spawner; /* rules_prefork's; NULL: calls fork from the caller */
 };
+
+/* One .lua file of a ruleset folder (files.c): its path, its name as hashed ("tests/x.lua"
+ * for a test), and its bytes (NULL if it could not be read). */
+struct rules_file {
+    const char *path, *name;
+    char *source;
+    size_t len;
+};
+typedef int rules_file_fn(void *ctx, const struct rules_file *file);
+/* Calls fn for each .lua file of folder in load order, names prefixed with prefix; returns
+ * how many calls did not return 0 (an absent folder has no files). */
+int rules_each_file(const char *folder, const char *prefix, rules_file_fn *fn, void *ctx);
+
+/* What a load's self-tests ran on (vetting.c): the hash rules_hash will give the files,
+ * and the key of the whole vetting — the rule and test files, this build, the limits and
+ * today's date. -1 if a file cannot be read or the build has no id (then nothing is
+ * remembered: every load is vetted). */
+int rules_vetting_key(const char *dir, const struct rules_limits *limits, char key[RULES_HASH_LEN],
+                      char files_hash[RULES_HASH_LEN]);
 
 /* Pushes engine.<name>. */
 void rules_push_engine_function(struct rules_generation *gen, const char *name);

@@ -15,7 +15,6 @@
  * The ruleset's hash (SHA-256 over each file's relative name and content, in load order)
  * names the generation; every evaluation it makes carries it. tests/ is not hashed.
  */
-#include <dirent.h>
 #include <lauxlib.h>
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -32,7 +31,6 @@
 #include "rules/internal.h"
 #include "util/files.h"
 
-#define RULES_PATH_MAX  1024
 #define RULES_PLACE_MAX 2400
 
 void rules_limits_default(struct rules_limits *limits)
@@ -48,64 +46,6 @@ void rules_limits_default(struct rules_limits *limits)
         .eval_deadline_ms = 1000,
         .load_deadline_ms = 60 * 1000,
     };
-}
-
-/* ---- finding the ruleset ------------------------------------------------------------ */
-
-static int is_lua_file(const struct dirent *entry)
-{
-    size_t len = strlen(entry->d_name);
-    return entry->d_name[0] != '.' && len > 4 && strcmp(entry->d_name + len - 4, ".lua") == 0;
-}
-
-static bool holds_lua_files(const char *dir)
-{
-    struct dirent **entries;
-    int n = scandir(dir, &entries, is_lua_file, alphasort);
-    for (int i = 0; i < n; i++)
-        free(entries[i]);
-    if (n >= 0) free(entries);
-    return n > 0;
-}
-
-static int is_year_folder(const struct dirent *entry)
-{
-    size_t len = strlen(entry->d_name);
-    return len == 4 && strspn(entry->d_name, "0123456789") == len;
-}
-
-size_t rules_find_rulesets(const char *rules_root, char ***dirs_out)
-{
-    *dirs_out = NULL;
-    if (holds_lua_files(rules_root)) {
-        char **dirs = malloc(sizeof *dirs);
-        if (!dirs || !(dirs[0] = strdup(rules_root))) {
-            free(dirs);
-            return 0;
-        }
-        *dirs_out = dirs;
-        return 1;
-    }
-    struct dirent **entries;
-    int n = scandir(rules_root, &entries, is_year_folder, alphasort);
-    if (n <= 0) {
-        if (n == 0) free(entries);
-        return 0;
-    }
-    char **dirs = calloc((size_t)n, sizeof *dirs);
-    size_t count = 0;
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(rules_root) + strlen(entries[i]->d_name) + 2;
-        char *dir = dirs ? malloc(len) : NULL;
-        if (dir) {
-            snprintf(dir, len, "%s/%s", rules_root, entries[i]->d_name);
-            dirs[count++] = dir;
-        }
-        free(entries[i]);
-    }
-    free(entries);
-    *dirs_out = dirs;
-    return count;
 }
 
 /* ---- the engine ----------------------------------------------------------------------- */
@@ -253,38 +193,36 @@ static int run_rule_file(struct rules_generation *gen, const char *path, const c
     return -1;
 }
 
-/* Loads and runs every .lua file of folder (relative name prefix for hashing); returns the
- * number of files that failed. */
+/* Loads and runs every .lua file of a folder (load_folder), adding each to the ruleset's
+ * hash when there is one. */
+struct folder_load {
+    struct rules_generation *gen;
+    EVP_MD_CTX *digest;
+    struct rules_report *report;
+};
+
+static int load_file(void *ctx, const struct rules_file *f)
+{
+    struct folder_load *load = ctx;
+    if (!f->source) {
+        char err[RULES_PLACE_MAX];
+        snprintf(err, sizeof err, "%s: cannot read the file", f->path);
+        rules_report_add(load->report, err);
+        return -1;
+    }
+    if (load->digest) {
+        EVP_DigestUpdate(load->digest, f->name, strlen(f->name) + 1);
+        EVP_DigestUpdate(load->digest, f->source, f->len);
+    }
+    return run_rule_file(load->gen, f->path, f->source, f->len, load->report);
+}
+
+/* Returns the number of files that failed. */
 static int load_folder(struct rules_generation *gen, const char *folder, const char *prefix,
                        EVP_MD_CTX *digest, struct rules_report *report)
 {
-    struct dirent **entries;
-    int n = scandir(folder, &entries, is_lua_file, alphasort);
-    if (n < 0) return 0; /* tests/ may be absent */
-    int failures = 0;
-    for (int i = 0; i < n; i++) {
-        char path[RULES_PATH_MAX], name[RULES_PATH_MAX], err[RULES_PLACE_MAX];
-        snprintf(path, sizeof path, "%s/%s", folder, entries[i]->d_name);
-        snprintf(name, sizeof name, "%s%s", prefix, entries[i]->d_name);
-        free(entries[i]);
-        if (!files_is_regular(path)) continue;
-        size_t len = 0;
-        char *source = files_read_whole(path, &len);
-        if (!source) {
-            snprintf(err, sizeof err, "%s: cannot read the file", path);
-            rules_report_add(report, err);
-            failures++;
-            continue;
-        }
-        if (digest) {
-            EVP_DigestUpdate(digest, name, strlen(name) + 1);
-            EVP_DigestUpdate(digest, source, len);
-        }
-        if (run_rule_file(gen, path, source, len, report) != 0) failures++;
-        free(source);
-    }
-    free(entries);
-    return failures;
+    struct folder_load load = {.gen = gen, .digest = digest, .report = report};
+    return rules_each_file(folder, prefix, load_file, &load);
 }
 
 /* The ruleset's files (hashed), then tests/ (not hashed: editing a test does not make

@@ -25,6 +25,7 @@
 #include "rules/internal.h"
 #include "util/text.h"
 #include "util/json_print.h"
+#include "util/log.h"
 
 /* ---- bytes across the pipe: fields as "<length>:<bytes>", "-" for none ---------------- */
 
@@ -329,10 +330,40 @@ static bool read_report(const char *at, const char *end, struct rules_report *re
     return loaded && ok;
 }
 
+/* The vetting behind key passed (remembered, or just now): the generation built here, if it
+ * was built from the files the key named. */
+static struct rules_generation *load_vetted(const char *dir, const struct rules_limits *limits,
+                                            const char *files_hash, struct rules_report *report)
+{
+    struct rules_report here;
+    struct rules_generation *gen = rules_load_here(dir, limits, &here, false);
+    for (size_t i = 0; i < here.problem_count; i++)
+        rules_report_add(report, here.problems[i]);
+    rules_report_free(&here);
+    if (gen && files_hash && strcmp(rules_hash(gen), files_hash) != 0) {
+        rules_free(gen); /* the files changed meanwhile: vet them */
+        return NULL;
+    }
+    return gen;
+}
+
 struct rules_generation *rules_load(const char *dir, const struct rules_limits *limits,
-                                    struct rules_report *report)
+                                    const struct rules_vetted *vetted, struct rules_report *report)
 {
     memset(report, 0, sizeof *report);
+    char key[RULES_HASH_LEN], files_hash[RULES_HASH_LEN], after[RULES_HASH_LEN],
+        again[RULES_HASH_LEN];
+    bool keyed = vetted && rules_vetting_key(dir, limits, key, files_hash) == 0;
+    if (keyed && vetted->remembers(vetted->ctx, key)) {
+        struct rules_generation *gen = load_vetted(dir, limits, files_hash, report);
+        char where[RULES_PATH_MAX];
+        log_value(where, sizeof where, dir);
+        log_fields(LOG_DEBUG, "event=rules_vetting_remembered dir=%s key=%s used=%s", where, key,
+                   gen ? "yes" : "no");
+        if (gen) return gen;
+        rules_report_free(report);
+        memset(report, 0, sizeof *report);
+    }
     struct load_job job = {dir, limits};
     struct buffer answer = {0};
     char err[RULES_ERR_LEN];
@@ -351,11 +382,11 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
         if (report->problem_count == 0) rules_report_add(report, "bộ quy tắc không nạp được");
         return NULL;
     }
-    struct rules_report here;
-    struct rules_generation *gen = rules_load_here(dir, limits, &here, false);
-    for (size_t i = 0; i < here.problem_count; i++)
-        rules_report_add(report, here.problems[i]);
-    rules_report_free(&here);
+    struct rules_generation *gen = load_vetted(dir, limits, NULL, report);
+    /* Remembered only if the files did not change while the child vetted them. */
+    if (gen && keyed && rules_vetting_key(dir, limits, again, after) == 0 &&
+        strcmp(again, key) == 0 && strcmp(rules_hash(gen), files_hash) == 0)
+        vetted->remember(vetted->ctx, key);
     return gen;
 }
 

@@ -51,10 +51,21 @@ struct rules_generation;
  * *dirs (each and the array malloc'd) holds them. */
 size_t rules_find_rulesets(const char *rules_root, char ***dirs);
 
+/* Vettings that passed, remembered by their key (rules/vetting.c) — a command's, so that
+ * the reports and reminders of a day do not run the same self-tests each time. remembers
+ * says whether key passed; remember records that it did. */
+struct rules_vetted {
+    bool (*remembers)(void *ctx, const char *key);
+    void (*remember)(void *ctx, const char *key);
+    void *ctx;
+};
+
 /* Loads every .lua file of dir in name order, then tests/, checks, runs the self-tests.
- * Returns NULL (report says why) if anything failed. */
+ * Returns NULL (report says why) if anything failed. With vetted (may be NULL), a load
+ * whose vetting is remembered is built without the self-tests (report has no tests then),
+ * and a vetting that passes is remembered. */
 struct rules_generation *rules_load(const char *dir, const struct rules_limits *limits,
-                                    struct rules_report *report);
+                                    const struct rules_vetted *vetted, struct rules_report *report);
 void rules_free(struct rules_generation *gen);
 
 const char *rules_hash(const struct rules_generation *gen);

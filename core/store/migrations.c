@@ -209,6 +209,13 @@ static const char *const migrations[] = {
     "  'nominations', json(coalesce((SELECT json_group_array(json_extract(n.value, '$.code'))"
     "    FROM json_each(result, '$.nominations') AS n"
     "    WHERE json_extract(n.value, '$.eligible')), '[]')));",
+
+    /* 11: the rules' vettings that passed today, by key (store/vettings.c): a command that
+     * reads the rules does not run the same self-tests again (rules/vetting.c). */
+    "CREATE TABLE rules_vettings ("
+    "  key TEXT PRIMARY KEY,"
+    "  vetted_at TEXT NOT NULL"
+    ");",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -36,7 +36,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     struct rules_limits limits;
     rules_limits_default(&limits);
     struct rules_report report = {0};
-    gen = rules_load(dir, &limits, &report);
+    gen = rules_load(dir, &limits, NULL, &report);
     if (!gen) {
         for (size_t i = 0; i < report.problem_count; i++)
             fprintf(stderr, "%s\n", report.problems[i]);

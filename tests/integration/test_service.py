@@ -401,6 +401,7 @@ class BackupRestoreUpgradeTest(unittest.TestCase):
                               "ALTER TABLE tokens DROP COLUMN last_used_at; "
                               "DROP INDEX fact_versions_first; "
                               "ALTER TABLE evaluations DROP COLUMN outline; "
+                              "DROP TABLE rules_vettings; "
                               "PRAGMA user_version = 8;")
             old.execute("INSERT INTO tokens (name, scope, hash, created_at) VALUES "
                         "('it-read', 'read', 'x', '2025-01-01T00:00:00+07:00')")
@@ -415,7 +416,7 @@ class BackupRestoreUpgradeTest(unittest.TestCase):
             self.assertEqual(r.returncode, os.EX_CONFIG, r)
             self.assertIn("db migrate", r.stderr)
             r = d.cli_ok("db", "migrate")
-            self.assertIn("schema version 8 -> 10", r.stdout)
+            self.assertIn("schema version 8 -> 11", r.stdout)
             # the outlines the report reads are made for the evaluations stored before,
             # equal to what this build writes with each evaluation
             self.assertTrue(outlines)

@@ -154,7 +154,7 @@ static const char *problem_with(const char *needle)
 
 static void load_ok_from(const char *path)
 {
-    gen = rules_load(path, &limits, &rep);
+    gen = rules_load(path, &limits, NULL, &rep);
     ck_assert_msg(gen != NULL, "rules_load(%s) refused:%s", path, problems());
 }
 
@@ -165,7 +165,7 @@ static void load_ok(void)
 
 static void load_refused(void)
 {
-    gen = rules_load(dir, &limits, &rep);
+    gen = rules_load(dir, &limits, NULL, &rep);
     ck_assert_msg(gen == NULL, "rules_load accepted a ruleset it should refuse");
     ck_assert_msg(rep.problem_count > 0, "refused without a problem");
 }
@@ -304,7 +304,7 @@ START_TEST(test_real_ruleset_loads)
 
     /* Loaded again: the same hash. */
     struct rules_report rep2;
-    struct rules_generation *again = rules_load(real_ruleset(), &limits, &rep2);
+    struct rules_generation *again = rules_load(real_ruleset(), &limits, NULL, &rep2);
     ck_assert_ptr_nonnull(again);
     ck_assert_str_eq(rules_hash(again), hash);
     rules_free(again);
@@ -324,7 +324,7 @@ START_TEST(test_hash_follows_content)
     snprintf(copy, sizeof copy, "%s/2025", dir);
     copy_tree(real_ruleset(), copy);
     struct rules_report r2;
-    struct rules_generation *g2 = rules_load(copy, &limits, &r2);
+    struct rules_generation *g2 = rules_load(copy, &limits, NULL, &r2);
     ck_assert_msg(g2 != NULL, "the copy is refused");
     ck_assert_str_eq(rules_hash(g2), original);
     rules_free(g2);
@@ -341,7 +341,7 @@ START_TEST(test_hash_follows_content)
     ck_assert_int_eq(fputc('R', f), 'R');
     ck_assert_int_eq(fclose(f), 0);
     struct rules_report r3;
-    struct rules_generation *g3 = rules_load(copy, &limits, &r3);
+    struct rules_generation *g3 = rules_load(copy, &limits, NULL, &r3);
     ck_assert_msg(g3 != NULL, "the edited copy is refused");
     ck_assert_uint_eq(strlen(rules_hash(g3)), 64);
     ck_assert_str_ne(rules_hash(g3), original);
@@ -465,6 +465,80 @@ START_TEST(test_failing_self_test)
 }
 END_TEST
 
+/* A memory of vettings, as a command keeps in its database (store/vettings.h). */
+struct vetting_memory {
+    char keys[8][65];
+    size_t count;
+};
+
+static bool memory_remembers(void *ctx, const char *key)
+{
+    struct vetting_memory *m = ctx;
+    for (size_t i = 0; i < m->count; i++)
+        if (strcmp(m->keys[i], key) == 0) return true;
+    return false;
+}
+
+static void memory_remember(void *ctx, const char *key)
+{
+    struct vetting_memory *m = ctx;
+    ck_assert_uint_lt(m->count, 8);
+    snprintf(m->keys[m->count++], sizeof m->keys[0], "%s", key);
+}
+
+/* Loads dir with the memory; asserts it loaded, and how many self-tests ran. */
+static void load_with_memory(struct vetting_memory *m, size_t tests_run)
+{
+    struct rules_vetted vetted = {memory_remembers, memory_remember, m};
+    rules_free(gen);
+    rules_report_free(&rep);
+    gen = rules_load(dir, &limits, &vetted, &rep);
+    ck_assert_msg(gen != NULL, "refused:%s", problems());
+    ck_assert_uint_eq(rep.test_count, tests_run);
+}
+
+#define TEST_FINE "test \"fine\" (function(t) t.eq(t.points(\"C1\"), 1, \"C1\") end)\n"
+
+START_TEST(test_remembered_vetting_is_not_run_again)
+{
+    struct vetting_memory m = {0};
+    put_campaign();
+    put("b.lua", CRITERION);
+    put("tests/test_b.lua", TEST_FINE);
+    load_with_memory(&m, 1); /* vetted in a child: the test ran, and is remembered */
+    ck_assert_uint_eq(m.count, 1);
+    char hash[65];
+    snprintf(hash, sizeof hash, "%s", rules_hash(gen));
+    load_with_memory(&m, 0); /* remembered: built without running it again */
+    ck_assert_str_eq(rules_hash(gen), hash);
+    ck_assert_uint_eq(m.count, 1);
+
+    /* A test edited to fail is another vetting: it runs, the load is refused, and nothing
+     * is remembered; back as it was, the first vetting holds again. */
+    struct rules_vetted vetted = {memory_remembers, memory_remember, &m};
+    put("tests/test_b.lua", "test \"x\" (function(t) t.eq(1, 2, \"one is two\") end)\n");
+    rules_free(gen);
+    rules_report_free(&rep);
+    gen = rules_load(dir, &limits, &vetted, &rep);
+    ck_assert_ptr_null(gen);
+    ck_assert_uint_eq(rep.failed, 1);
+    ck_assert_uint_eq(m.count, 1);
+    put("tests/test_b.lua", TEST_FINE);
+    load_with_memory(&m, 0);
+
+    /* Other limits (a budget the tests passed under may not hold for them), then an edited
+     * rule file: vetted again each time. */
+    limits.load_instructions -= 1;
+    load_with_memory(&m, 1);
+    ck_assert_uint_eq(m.count, 2);
+    put("b.lua", CRITERION "-- edited\n");
+    load_with_memory(&m, 1);
+    ck_assert_uint_eq(m.count, 3);
+    ck_assert_str_ne(rules_hash(gen), hash);
+    load_with_memory(&m, 0);
+}
+END_TEST
+
 START_TEST(test_files_load_in_name_order)
 {
     /* alphasort: "10_..." < "2_..." < "a..." < "b...". */
@@ -573,7 +647,7 @@ START_TEST(test_load_forbidden_functions_absent)
         char text[256];
         snprintf(text, sizeof text, "local ok = true\n%s\n", uses[i]);
         put("c_use.lua", text);
-        gen = rules_load(dir, &limits, &rep);
+        gen = rules_load(dir, &limits, NULL, &rep);
         ck_assert_msg(gen == NULL, "`%s` at top level was accepted", uses[i]);
         assert_problem_at("c_use.lua", 2, "nil value", NULL);
         rules_report_free(&rep);
@@ -943,7 +1017,7 @@ START_TEST(test_bug_gc_finalizer_hangs_load)
     needs_fork_mode();
     put_campaign();
     put("b.lua", CRITERION "setmetatable({}, { __gc = function() while true do end end })\n");
-    gen = rules_load(dir, &limits, &rep);
+    gen = rules_load(dir, &limits, NULL, &rep);
     /* Reached only if the load ends: either refusal naming b.lua, or a generation. */
     if (!gen) assert_problem_at("b.lua", 0, NULL, NULL);
 }
@@ -957,7 +1031,7 @@ START_TEST(test_bug_gc_finalizer_hangs_free)
     put_campaign();
     put("b.lua",
         CRITERION "KEEP = setmetatable({}, { __gc = function() while true do end end })\n");
-    gen = rules_load(dir, &limits, &rep);
+    gen = rules_load(dir, &limits, NULL, &rep);
     rules_free(gen);
     gen = NULL;
 }
@@ -1004,7 +1078,7 @@ START_TEST(test_bug_load_budget_not_shared_with_self_tests)
                             "  local x = 0 for i = 1, 2000000 do x = x + i end\n"
                             "  t.ok(x > 0)\n"
                             "end)\n");
-    gen = rules_load(dir, &limits, &rep);
+    gen = rules_load(dir, &limits, NULL, &rep);
     ck_assert_msg(gen == NULL, "files and self-tests together ran ~8M instructions on a 5M "
                                "budget and the load passed");
     ck_assert_msg(problem_with("budget") != NULL, "%s", problems());
@@ -1211,7 +1285,7 @@ START_TEST(test_load_backtracking_self_test_stopped_by_the_deadline)
     put("tests/t.lua", "test \"spins\" (function() "
                        "assert(('x'):rep(40000):find('(.-)*x') == nil) end)\n");
     double started = test_now_seconds();
-    gen = rules_load(dir, &limits, &rep);
+    gen = rules_load(dir, &limits, NULL, &rep);
     double took = test_now_seconds() - started;
     ck_assert_ptr_null(gen);
     ck_assert_msg(problem_with("quá thời hạn 1000 ms"), "problems:%s", problems());
@@ -1644,6 +1718,7 @@ static Suite *rules_suite(void)
     tcase_add_test(loader, test_missing_campaign);
     tcase_add_test(loader, test_person_title_after_unit_title);
     tcase_add_test(loader, test_failing_self_test);
+    tcase_add_test(loader, test_remembered_vetting_is_not_run_again);
     tcase_add_test(loader, test_files_load_in_name_order);
     tcase_add_test(loader, test_tests_folder_is_not_rules);
     suite_add_tcase(s, loader);
