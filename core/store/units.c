@@ -227,39 +227,56 @@ static cJSON *obligation_units(struct store *st, const char *period, const char 
     return list;
 }
 
+static const char *code_of(const cJSON *unit)
+{
+    return cJSON_GetObjectItemCaseSensitive(unit, "code")->valuestring;
+}
+
+static void set_without_facts(cJSON *unit, int count)
+{
+    if (unit) cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(unit, "without_facts"), count);
+}
+
 /* Files the members of the period who have no facts yet under the unit they belonged to on
  * `end` (both lists sorted by unit code): the first MEMBERS_NAMED of them by name, and how
  * many in all. */
 static void add_members(struct store *st, cJSON *units, const char *period, const char *end)
 {
+    /* Memberships first, each person looked up once; those with facts are one list read
+     * before the scan (NOT IN), not a lookup per person. */
     sqlite3_stmt *stmt = store_prepare(
-        st, "SELECT m.unit, p.code, p.full_name FROM people p JOIN memberships m ON m.person = "
-            "p.code AND (m.since IS NULL OR m.since <= ?2) AND (m.until IS NULL OR m.until > ?2) "
-            "WHERE (p.hired_on IS NULL OR p.hired_on <= ?2) AND NOT EXISTS (SELECT 1 FROM "
-            "fact_versions f WHERE f.period = ?1 AND f.subject = 'person' AND f.code = p.code) "
+        st, "SELECT m.unit, p.code, p.full_name FROM memberships m CROSS JOIN people p ON "
+            "p.code = m.person WHERE (m.since IS NULL OR m.since <= ?2) AND (m.until IS NULL OR "
+            "m.until > ?2) AND (p.hired_on IS NULL OR p.hired_on <= ?2) AND m.person NOT IN "
+            "(SELECT code FROM fact_versions WHERE period = ?1 AND subject = 'person') "
             "ORDER BY m.unit, p.code");
     if (!stmt) return;
     store_bind_text(stmt, 1, period);
     store_bind_text(stmt, 2, end);
-    cJSON *unit = units->child;
+    cJSON *unit = units->child, *current = NULL; /* current: the unit the rows are of */
+    const char *current_code = NULL;
+    int without_facts = 0, named = 0;
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         const char *code = store_column_text(stmt, 0);
-        while (unit &&
-               strcmp(cJSON_GetObjectItemCaseSensitive(unit, "code")->valuestring, code) < 0)
-            unit = unit->next;
-        if (!unit) break;
-        if (strcmp(cJSON_GetObjectItemCaseSensitive(unit, "code")->valuestring, code) != 0)
-            continue;
-        cJSON *count = cJSON_GetObjectItemCaseSensitive(unit, "without_facts");
-        if (count) cJSON_SetNumberValue(count, count->valuedouble + 1);
-        cJSON *named = cJSON_GetObjectItemCaseSensitive(unit, "members");
-        if (cJSON_GetArraySize(named) >= MEMBERS_NAMED) continue;
+        if (!current || strcmp(current_code, code) != 0) {
+            set_without_facts(current, without_facts);
+            current = NULL;
+            while (unit && strcmp(code_of(unit), code) < 0)
+                unit = unit->next;
+            if (!unit) break;
+            if (strcmp(code_of(unit), code) != 0) continue; /* a unit that does not report */
+            current = unit, current_code = code_of(unit);
+            without_facts = named = 0;
+        }
+        without_facts++;
+        if (named++ >= MEMBERS_NAMED) continue;
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "code", store_column_text(stmt, 1));
         cJSON_AddStringToObject(m, "full_name", store_column_text(stmt, 2));
         cJSON_AddBoolToObject(m, "has_facts", false);
-        cJSON_AddItemToArray(named, m);
+        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(current, "members"), m);
     }
+    set_without_facts(current, without_facts);
     store_done(st, stmt);
 }
 

@@ -233,6 +233,51 @@ START_TEST(test_reminders_name_the_members_of_the_period)
 }
 END_TEST
 
+/* The members without facts are counted and named per unit, past a department's own members
+ * (the department does not report: its members sort between the units') and past the
+ * first MEMBERS_NAMED (20). */
+START_TEST(test_reminders_count_members_past_a_unit_that_does_not_report)
+{
+    struct unit_row dep = {.code = "MID", .name = "Sở", .kind = "department"};
+    bool changed_unit;
+    ck_assert_int_eq(units_upsert(st, &dep, &changed_unit), 0);
+    struct person_row people[25];
+    char codes[25][8];
+    for (int i = 0; i < 25; i++) {
+        snprintf(codes[i], sizeof codes[i], i < 2 ? "M%02d" : "Z%02d", i);
+        people[i] = (struct person_row){.code = codes[i],
+                                        .full_name = codes[i],
+                                        .unit_code = i < 2 ? "MID" : "OTHER",
+                                        .position = "",
+                                        .email = "",
+                                        .phone = ""};
+    }
+    size_t changed;
+    char err[512] = "";
+    ck_assert_msg(organisation_put_people(st, people, 25, "test", &changed, err, sizeof err) == 0,
+                  "%s", err);
+    ck_assert_int_gt(
+        facts_append_at(st, "2025-H1", "person", "Z02", "{}", "", "test", "2025-05-01T08:00:00"),
+        0);
+    cJSON *units = units_obligations(st, "2025-H1", "2025-06-15", "2025-06-30");
+    const cJSON *u, *other = NULL, *old = NULL;
+    cJSON_ArrayForEach(u, units)
+    {
+        const char *code = cJSON_GetObjectItemCaseSensitive(u, "code")->valuestring;
+        ck_assert_str_ne(code, "MID");
+        if (strcmp(code, "OTHER") == 0) other = u;
+        if (strcmp(code, "OLD") == 0) old = u;
+    }
+    ck_assert_ptr_nonnull(other);
+    ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(other, "without_facts")->valueint, 22);
+    const cJSON *named = cJSON_GetObjectItemCaseSensitive(other, "members");
+    ck_assert_int_eq(cJSON_GetArraySize(named), 20);
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(named->child, "code")->valuestring, "Z03");
+    ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(old, "without_facts")->valueint, 1);
+    cJSON_Delete(units);
+}
+END_TEST
+
 START_TEST(test_move_without_date_is_dated_today_or_after_closing)
 {
     struct person_row row = {.code = "P1", .unit_code = "NEW", .moved_on = ""};
@@ -315,6 +360,7 @@ static Suite *membership_suite(void)
     tcase_add_test(periods, test_closed_office_keeps_its_members_and_head);
     tcase_add_test(periods, test_units_to_evaluate_follow_the_members_day);
     tcase_add_test(periods, test_reminders_name_the_members_of_the_period);
+    tcase_add_test(periods, test_reminders_count_members_past_a_unit_that_does_not_report);
     suite_add_tcase(s, periods);
     TCase *moves = tcase_create("moves");
     tcase_add_checked_fixture(moves, setup, teardown);
