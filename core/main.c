@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "cli/cli.h"
+#include "util/json_arena.h"
 
 #define MAX_OPTIONS    64
 #define LONG_ONLY_BASE 256 /* getopt_long's value of an option without a short name: base + i */
@@ -48,6 +49,7 @@ static int parse_options(int argc, char **argv, struct cli *cli)
 
 int main(int argc, char **argv)
 {
+    json_arena_install(); /* before any thread: cJSON's hooks are the process's */
     struct cli cli = {0};
     if (parse_options(argc, argv, &cli) != 0) return cli_usage();
     const char *name = cli.argc > 0 ? cli.argv[0] : NULL;

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "domain/report.h"
 #include "report/render.h"
+#include "util/json_arena.h"
 
 #define ERR_LEN 1024
 
@@ -53,14 +54,18 @@ static int consolidated_report(struct store *st, const struct ruleset *rs, const
         return EX_USAGE;
     }
     char err[ERR_LEN];
+    /* The model lives only to be rendered: its items come from one arena, dropped whole. */
+    struct json_arena *arena = json_arena_open();
     cJSON *report = report_of_period(st, rs, cli->period, err, sizeof err);
     if (!report) {
+        json_arena_close(arena);
         fprintf(stderr, "%s\n", err);
         return EX_DATAERR;
     }
     size_t len = 0;
     char *doc = report_render(report, format, &len, err, sizeof err);
     cJSON_Delete(report);
+    json_arena_close(arena);
     if (!doc) {
         fprintf(stderr, "%s\n", err);
         return EX_SOFTWARE;

@@ -12,6 +12,7 @@
 #include "domain/report.h"
 #include "http/call.h"
 #include "report/render.h"
+#include "util/json_arena.h"
 
 #define FORMAT_LEN 16
 #define ERR_LEN    512
@@ -35,14 +36,18 @@ static void report_get(struct api_call *call)
     struct ruleset *rs = api_ruleset(call);
     if (!rs || !api_period_rules(call, period, NULL)) return;
     char err[ERR_LEN];
+    /* The model lives only to be rendered: its items come from one arena, dropped whole. */
+    struct json_arena *arena = json_arena_open();
     cJSON *report = report_of_period(call->api->store, rs, period, err, sizeof err);
     if (!report) {
+        json_arena_close(arena);
         api_error(call, 500, "internal", err);
         return;
     }
     size_t len = 0;
     char *doc = report_render(report, format, &len, err, sizeof err);
     cJSON_Delete(report);
+    json_arena_close(arena);
     if (!doc) {
         api_error(call, 500, "internal", err);
         return;

@@ -397,11 +397,11 @@ class BackupRestoreUpgradeTest(unittest.TestCase):
             self.assertEqual(d.stop(), 0)
             old = sqlite3.connect(backup)
             outlines = d.db_rows("SELECT code, outline FROM evaluations ORDER BY code")
-            old.executescript("DROP INDEX tokens_live_name; "
+            old.executescript("DROP TABLE rules_vettings; DROP INDEX evaluations_outline; "
+                              "DROP INDEX tokens_live_name; "
                               "ALTER TABLE tokens DROP COLUMN last_used_at; "
                               "DROP INDEX fact_versions_first; "
                               "ALTER TABLE evaluations DROP COLUMN outline; "
-                              "DROP TABLE rules_vettings; "
                               "PRAGMA user_version = 8;")
             old.execute("INSERT INTO tokens (name, scope, hash, created_at) VALUES "
                         "('it-read', 'read', 'x', '2025-01-01T00:00:00+07:00')")

@@ -324,17 +324,16 @@ START_TEST(test_migration_gives_everybody_an_open_stay)
 {
     /* Back to a schema without memberships (as at version 5), then forward again. */
     char err[256];
-    ck_assert_int_eq(
-        store_exec(
-            st,
-            "DROP TABLE memberships; DROP TABLE evaluation_failures; DROP TABLE rules_vettings; "
-            "DROP TABLE registrations; DROP INDEX tokens_live_name; "
-            "ALTER TABLE tokens DROP COLUMN last_used_at; "
-            "DROP INDEX fact_versions_first; "
-            "ALTER TABLE evaluations DROP COLUMN outline; "
-            "PRAGMA user_version = 5",
-            err, sizeof err),
-        0);
+    ck_assert_int_eq(store_exec(st,
+                                "DROP TABLE memberships; DROP TABLE evaluation_failures; DROP "
+                                "TABLE rules_vettings; DROP INDEX evaluations_outline; "
+                                "DROP TABLE registrations; DROP INDEX tokens_live_name; "
+                                "ALTER TABLE tokens DROP COLUMN last_used_at; "
+                                "DROP INDEX fact_versions_first; "
+                                "ALTER TABLE evaluations DROP COLUMN outline; "
+                                "PRAGMA user_version = 5",
+                                err, sizeof err),
+                     0);
     ck_assert_msg(store_migrate(st, err, sizeof err) == 0, "%s", err);
     ck_assert_int_eq(store_schema_version(st), store_schema_latest());
     assert_unit_on("2025-06-30", "OLD");
