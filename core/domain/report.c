@@ -176,6 +176,8 @@ struct annex {
     const cJSON *failed;
 };
 
+/* A person's row is their outline ({name, unit_code, score, criteria, titles, nominations},
+ * rules/outline.c) with their code put first: parsed once, not copied. */
 static int person_row(void *ctx, const char *code, const char *outline)
 {
     struct annex *a = ctx;
@@ -184,20 +186,16 @@ static int person_row(void *ctx, const char *code, const char *outline)
         cJSON_Delete(o);
         return -1;
     }
-    const char *unit_code = json_text(o, "unit_code");
-    if (!cJSON_GetObjectItemCaseSensitive(a->failed, unit_code)) {
-        cJSON *row = cJSON_CreateObject();
-        cJSON_AddStringToObject(row, "code", code);
-        cJSON_AddStringToObject(row, "name", json_text(o, "name"));
-        cJSON_AddStringToObject(row, "unit_code", unit_code);
-        const cJSON *score = cJSON_GetObjectItemCaseSensitive(o, "score");
-        cJSON_AddNumberToObject(row, "score", cJSON_IsNumber(score) ? score->valuedouble : 0);
-        static const char *const parts[] = {"criteria", "titles", "nominations"};
-        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-            cJSON_AddItemToObject(row, parts[i], cJSON_DetachItemFromObject(o, parts[i]));
-        cJSON_AddItemToArray(a->rows, row);
+    if (cJSON_GetObjectItemCaseSensitive(a->failed, json_text(o, "unit_code"))) {
+        cJSON_Delete(o);
+        return 0;
     }
-    cJSON_Delete(o);
+    cJSON *item = cJSON_AddStringToObject(o, "code", code);
+    cJSON_DetachItemViaPointer(o, item);
+    cJSON_InsertItemInArray(o, 0, item);
+    if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "score")))
+        cJSON_ReplaceItemInObjectCaseSensitive(o, "score", cJSON_CreateNumber(0));
+    cJSON_AddItemToArray(a->rows, o);
     return 0;
 }
 

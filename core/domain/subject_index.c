@@ -7,6 +7,20 @@
 
 #include "util/json_text.h"
 
+/* "subject/code" into key (cut to fit, as snprintf would): built for every add and find, so
+ * without printf's machinery. */
+static void key_of(char *key, size_t size, const char *subject, const char *code)
+{
+    size_t s = strlen(subject), c = strlen(code);
+    if (s > size - 1) s = size - 1;
+    memcpy(key, subject, s);
+    size_t at = s;
+    if (at < size - 1) key[at++] = '/';
+    if (c > size - 1 - at) c = size - 1 - at;
+    memcpy(key + at, code, c);
+    key[at + c] = '\0';
+}
+
 int subject_index_add(struct subject_index *ix, const char *subject, const char *code, cJSON *item)
 {
     if (ix->count == ix->capacity) {
@@ -17,7 +31,7 @@ int subject_index_add(struct subject_index *ix, const char *subject, const char 
         ix->capacity = capacity;
     }
     struct subject_entry *e = &ix->entries[ix->count++];
-    snprintf(e->key, sizeof e->key, "%s/%s", subject, code);
+    key_of(e->key, sizeof e->key, subject, code);
     e->item = item;
     ix->sorted = 0;
     return 0;
@@ -39,8 +53,8 @@ void subject_index_sort(struct subject_index *ix)
 
 cJSON *subject_index_find(const struct subject_index *ix, const char *subject, const char *code)
 {
-    char key[80];
-    snprintf(key, sizeof key, "%s/%s", subject, code);
+    char key[sizeof ix->entries->key];
+    key_of(key, sizeof key, subject, code);
     size_t lo = 0, hi = ix->count;
     while (lo < hi) { /* the last entry whose key is <= key */
         size_t mid = lo + (hi - lo) / 2;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report/markup.h"
 #include "report/render.h"
 #include "report/tables.h"
 #include "util/buffer.h"
@@ -31,10 +32,8 @@ static void put_text(struct buffer *b, const char *text)
 
 static void put_cell(struct buffer *b, const cJSON *cell)
 {
-    char number[32];
     if (cJSON_IsNumber(cell)) {
-        snprintf(number, sizeof number, "%.15g", cell->valuedouble);
-        buffer_puts(b, number);
+        markup_number(b, cell->valuedouble, 15);
     } else if (cJSON_IsString(cell)) {
         put_text(b, cell->valuestring);
     }

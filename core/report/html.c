@@ -103,9 +103,11 @@ static void data_table(struct buffer *b, const cJSON *table)
         buffer_puts(b, "<tr>");
         cJSON_ArrayForEach(cell, row)
         {
-            if (cJSON_IsNumber(cell))
-                markup_printf(b, "<td class=\"n\">%g</td>", cell->valuedouble);
-            else {
+            if (cJSON_IsNumber(cell)) {
+                buffer_puts(b, "<td class=\"n\">");
+                markup_number(b, cell->valuedouble, 6);
+                buffer_puts(b, "</td>");
+            } else {
                 buffer_puts(b, "<td>");
                 if (cJSON_IsString(cell)) markup_text(b, cell->valuestring, true);
                 buffer_puts(b, "</td>");

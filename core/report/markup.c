@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/text.h"
+
 #define MARKUP_CHUNK 1024
 
 void markup_printf(struct buffer *b, const char *fmt, ...)
@@ -35,6 +37,17 @@ void markup_text(struct buffer *b, const char *s, bool lines)
         default: buffer_putc(b, *s);
         }
     }
+}
+
+void markup_number(struct buffer *b, double v, int digits)
+{
+    char text[TEXT_DECIMAL_LEN + 8];
+    if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v))) {
+        buffer_puts(b, text_decimal(text, (long long)v));
+        return;
+    }
+    snprintf(text, sizeof text, "%.*g", digits, v);
+    buffer_puts(b, text);
 }
 
 void markup_amount(struct buffer *b, double amount)

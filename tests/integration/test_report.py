@@ -261,6 +261,9 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(prize["nominations"], money)
         self.assertEqual(prize["total"], prize["titles"] + prize["nominations"])
         self.assertGreater(prize["total"], 0)
+        # the printed page writes the money in full digits, as a clerk reads it (not 6.2e+10)
+        _, _, html = self.daemon.request("GET", "/api/v1/periods/%s/report?format=html" % PERIOD)
+        self.assertIn('<td class="n">%d</td>' % prize["total"], html)
 
     def test_csv_bom_neutralised_and_rows(self):
         status, headers, raw = get_bytes(self.daemon, "/api/v1/periods/%s/report?format=csv"
