@@ -22,6 +22,7 @@
 #include "store/audit.h"
 #include "store/tokens.h"
 #include "store/units.h"
+#include "util/sha256.h"
 #include "util/validate.h"
 
 #define TOKEN_PREFIX       "thd_"
@@ -34,10 +35,10 @@
 static void sha256_hex(const char *text, char out[SHA256_HEX_LEN])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(text, strlen(text), digest, &len, EVP_sha256(), NULL);
-    for (unsigned int i = 0; i < len; i++) {
+    unsigned char digest[SHA256_BYTES];
+    size_t len = SHA256_BYTES;
+    sha256(text, strlen(text), digest);
+    for (size_t i = 0; i < len; i++) {
         out[2 * i] = hex[digest[i] >> 4];
         out[2 * i + 1] = hex[digest[i] & 15];
     }

@@ -35,6 +35,7 @@
 #include "http/parse.h"
 #include "http/server_internal.h"
 #include "util/metrics.h"
+#include "util/text.h"
 
 #define LINGER_SECONDS 2.0
 /* A client that pipelines requests without reading the answers would make us queue them
@@ -200,7 +201,7 @@ static void dispatch(struct connection *c)
     struct http_response resp = {.status = 200, .connection = c};
     c->dispatched = monotonic_seconds();
     c->srv->handler(&c->req, &resp, c->srv->ctx);
-    snprintf(c->actor, sizeof c->actor, "%s", resp.actor);
+    text_join(c->actor, sizeof c->actor, (const char *const[]){resp.actor}, 1);
     if (resp.later) {
         free(resp.body);
         c->state = CONN_WAITING;

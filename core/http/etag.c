@@ -13,9 +13,11 @@
  */
 #include "http/etag.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "util/sha256.h"
+#include "util/text.h"
 
 /* Bytes of the SHA-256 kept in the tag: 128 bits, so a collision between two versions of
  * one resource is out of reach, in 32 hex digits. */
@@ -24,13 +26,14 @@
 
 void http_etag_of(const char *body, size_t len, char out[HTTP_ETAG_LEN])
 {
-    unsigned char hash[EVP_MAX_MD_SIZE];
-    unsigned int hash_len = 0;
-    if (!EVP_Digest(body ? body : "", body ? len : 0, hash, &hash_len, EVP_sha256(), NULL))
-        memset(hash, 0, sizeof hash);
+    unsigned char hash[SHA256_BYTES];
+    sha256(body ? body : "", body ? len : 0, hash);
     out[0] = '"';
-    for (int i = 0; i < ETAG_HASH_BYTES; i++)
-        snprintf(out + 1 + 2 * i, 3, "%02x", hash[i]);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < ETAG_HASH_BYTES; i++) {
+        out[1 + 2 * i] = hex[hash[i] >> 4];
+        out[2 + 2 * i] = hex[hash[i] & 15];
+    }
     out[1 + 2 * ETAG_HASH_BYTES] = '"';
     out[2 + 2 * ETAG_HASH_BYTES] = '\0';
 }
@@ -60,8 +63,8 @@ static bool none_match_names(const char *list, const char *tag)
 static void append_header(struct http_response *resp, const char *name, const char *value)
 {
     size_t used = strlen(resp->extra_headers);
-    snprintf(resp->extra_headers + used, sizeof resp->extra_headers - used, "%s: %s\r\n", name,
-             value);
+    const char *const parts[] = {name, ": ", value, "\r\n"};
+    text_join(resp->extra_headers + used, sizeof resp->extra_headers - used, parts, 4);
 }
 
 void http_etag_apply(const struct http_request *req, struct http_response *resp)

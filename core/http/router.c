@@ -20,6 +20,7 @@
 #include "http/response_cache.h"
 #include "http/etag.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/metrics.h"
 
 #define BEARER      "Bearer "
@@ -161,7 +162,8 @@ static bool authenticate(struct api_call *call)
         return false;
     }
     call->resp->extra_headers[0] = '\0';
-    snprintf(call->resp->actor, sizeof call->resp->actor, "%s", call->who.name);
+    text_join(call->resp->actor, sizeof call->resp->actor, (const char *const[]){call->who.name},
+              1);
     token_usage_note(call->api->token_usage, call->who.token_id);
     return true;
 }
@@ -179,9 +181,15 @@ static bool trusted_without_token(const struct api_call *call, const struct rout
 #define CACHE_KEY_LEN 1024
 static const char *cache_key(const struct api_call *call, char key[CACHE_KEY_LEN])
 {
-    int n = snprintf(key, CACHE_KEY_LEN, "%s?%s|%d:%s", call->req->path, call->req->query,
-                     (int)call->who.scope, call->who.unit);
-    return n > 0 && n < CACHE_KEY_LEN ? key : NULL;
+    char scope[TEXT_DECIMAL_LEN];
+    const char *const parts[] = {call->req->path,
+                                 "?",
+                                 call->req->query ? call->req->query : "",
+                                 "|",
+                                 text_decimal(scope, (long long)call->who.scope),
+                                 ":",
+                                 call->who.unit};
+    return text_join(key, CACHE_KEY_LEN, parts, sizeof parts / sizeof parts[0]) ? key : NULL;
 }
 
 void api_cached(struct api_call *call, void (*make)(struct api_call *call))

@@ -66,7 +66,12 @@ size_t log_value(char *out, size_t len, const char *value)
     bool bare = value[0] != '\0';
     for (const char *p = value; bare && *p; p++)
         bare = (unsigned char)*p > ' ' && *p != '"' && *p != '=' && *p != '\\';
-    if (bare) return (size_t)snprintf(out, len, "%s", value) < len ? strlen(out) : len - 1;
+    if (bare) {
+        size_t n = strnlen(value, len - 1);
+        memcpy(out, value, n);
+        out[n] = '\0';
+        return n;
+    }
     size_t used = 0;
     out[used++] = '"';
     for (const char *p = value; *p && used + 4 < len; p++) {
@@ -134,17 +139,35 @@ static size_t time_prefix(char *out, size_t len)
     return n;
 }
 
-/* "[<6>|time=... ]level=L " then `body` and a newline into line; its length. */
-static size_t format_line(enum log_level level, const char *body, char line[LINE_MAX_BYTES])
+/* "[<6>|time=... ]level=L " then the body's len bytes and a newline into line (the body cut
+ * to fit); its length. */
+static size_t format_line_n(enum log_level level, const char *body, size_t len,
+                            char line[LINE_MAX_BYTES])
 {
-    size_t used = to_journal ? (size_t)snprintf(line, LINE_MAX_BYTES, "%s", journal_prefix[level])
-                             : time_prefix(line, LINE_MAX_BYTES);
-    int n =
-        snprintf(line + used, LINE_MAX_BYTES - used - 1, "level=%s %s", level_names[level], body);
-    if (n < 0) return 0;
-    used += (size_t)n < LINE_MAX_BYTES - used - 1 ? (size_t)n : LINE_MAX_BYTES - used - 2;
+    size_t used = 0;
+    if (to_journal) {
+        memcpy(line, journal_prefix[level], 3);
+        used = 3;
+    } else {
+        used = time_prefix(line, LINE_MAX_BYTES);
+    }
+    static const char tag[] = "level=";
+    size_t name = strlen(level_names[level]);
+    memcpy(line + used, tag, sizeof tag - 1);
+    used += sizeof tag - 1;
+    memcpy(line + used, level_names[level], name);
+    used += name;
+    line[used++] = ' ';
+    if (len > LINE_MAX_BYTES - used - 1) len = LINE_MAX_BYTES - used - 1;
+    memcpy(line + used, body, len);
+    used += len;
     line[used++] = '\n';
     return used;
+}
+
+static size_t format_line(enum log_level level, const char *body, char line[LINE_MAX_BYTES])
+{
+    return format_line_n(level, body, strlen(body), line);
 }
 
 /* Writes the line at once, in one write(2), after the lines waiting. */
@@ -156,19 +179,23 @@ static void emit(enum log_level level, const char *body)
     if (used) write_all(line, used);
 }
 
+void log_text_batched(enum log_level level, const char *fields, size_t len)
+{
+    if (level < current_level) return;
+    if (pending_len + LINE_MAX_BYTES > sizeof pending) log_flush();
+    pending_len += format_line_n(level, fields, len, pending + pending_len);
+}
+
 void log_fields_batched(enum log_level level, const char *fmt, ...)
 {
     if (level < current_level) return;
-    char body[LINE_MAX_BYTES], line[LINE_MAX_BYTES];
+    char body[LINE_MAX_BYTES];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(body, sizeof body, fmt, ap);
     va_end(ap);
     if (n < 0) return;
-    size_t used = format_line(level, body, line);
-    if (pending_len + used > sizeof pending) log_flush();
-    memcpy(pending + pending_len, line, used);
-    pending_len += used;
+    log_text_batched(level, body, strnlen(body, sizeof body));
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -32,6 +32,9 @@ void log_fields(enum log_level level, const char *fmt, ...) __attribute__((forma
  * written at once (and kept in the database). */
 void log_fields_batched(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* log_fields_batched for fields the caller wrote itself (len bytes, no newline): the access
+ * log's line, made on every request, goes through no printf. */
+void log_text_batched(enum log_level level, const char *fields, size_t len);
 void log_flush(void);
 
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)

@@ -185,3 +185,21 @@ const char *text_decimal(char out[TEXT_DECIMAL_LEN], long long v)
     if (v < 0) *--p = '-';
     return p;
 }
+
+bool text_join(char *out, size_t size, const char *const parts[], size_t n)
+{
+    if (size == 0) return false;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(parts[i]);
+        if (len > size - 1 - used) {
+            memcpy(out + used, parts[i], size - 1 - used);
+            out[size - 1] = '\0';
+            return false;
+        }
+        memcpy(out + used, parts[i], len);
+        used += len;
+    }
+    out[used] = '\0';
+    return true;
+}

@@ -57,5 +57,9 @@ struct sms_count text_sms_count_n(const char *utf8, size_t len);
 #define TEXT_DECIMAL_LEN 24
 /* v in decimal, written at the end of out; returns where it starts. */
 const char *text_decimal(char out[TEXT_DECIMAL_LEN], long long v);
+/* The n strings one after the other into out (size bytes, always NUL-terminated, cut when
+ * they do not fit): what snprintf("%s%s...") does, for the paths run on every request,
+ * without printf's machinery. True when everything fit. */
+bool text_join(char *out, size_t size, const char *const parts[], size_t n);
 
 #endif

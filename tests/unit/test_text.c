@@ -9,6 +9,7 @@
 #include <check.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,6 +338,26 @@ START_TEST(test_lua_result_over_the_memory_cap)
 }
 END_TEST
 
+/* text_join: as snprintf("%s%s...") would write, cut where it would cut. */
+START_TEST(test_join_as_snprintf)
+{
+    const char *const parts[] = {"Phòng ", "", "Tài nguyên", " nước"};
+    char out[64], want[64];
+    ck_assert(text_join(out, sizeof out, parts, 4));
+    ck_assert_str_eq(out, "Phòng Tài nguyên nước");
+    for (size_t size = 1; size <= strlen(out) + 2; size++) {
+        char cut[64];
+        bool fit = text_join(cut, size, parts, 4);
+        snprintf(want, size, "%s%s%s%s", parts[0], parts[1], parts[2], parts[3]);
+        ck_assert_str_eq(cut, want);
+        ck_assert_int_eq(fit, strlen(out) < size);
+    }
+    ck_assert(!text_join(out, 0, parts, 4)); /* no room even for the NUL: nothing written */
+    ck_assert(text_join(out, 1, parts, 0));
+    ck_assert_str_eq(out, "");
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("text");
@@ -349,6 +370,7 @@ static Suite *text_suite(void)
     tcase_add_test(unaccent, test_unaccent_invalid_utf8);
     tcase_add_test(unaccent, test_unaccent_n_keeps_nuls);
     tcase_add_test(unaccent, test_nfc_composes);
+    tcase_add_test(unaccent, test_join_as_snprintf);
     suite_add_tcase(s, unaccent);
 
     TCase *sms = tcase_create("sms");
