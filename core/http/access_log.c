@@ -35,8 +35,16 @@ static void put_str(struct line *l, const char *s)
 
 static void put_number(struct line *l, long long v)
 {
-    char digits[TEXT_DECIMAL_LEN];
+    char digits[TEXT_DECIMAL_LEN] = "";
     put_str(l, text_decimal(digits, v));
+}
+
+/* A field's value as logfmt writes it (util/log.h, log_value). */
+static void put_value(struct line *l, const char *raw)
+{
+    char value[FIELD_LEN];
+    size_t n = log_value(value, sizeof value, raw);
+    put(l, value, n);
 }
 
 /* Milliseconds with one decimal, as %.1f writes them (never negative here). */
@@ -53,13 +61,12 @@ void access_log(const struct http_request *req, bool head_only, const struct htt
 {
     enum log_level level = resp->status >= 500 ? LOG_WARN : LOG_INFO;
     if (!log_enabled(level)) return;
-    char value[FIELD_LEN];
     struct line l;
     l.len = 0; /* not `= {0}`: that would clear 8 KiB on every request */
     put_str(&l, "method=");
     put_str(&l, head_only ? "HEAD" : req->method ? req->method : "-");
     put_str(&l, " path=");
-    put(&l, value, log_value(value, sizeof value, req->path ? req->path : "-"));
+    put_value(&l, req->path ? req->path : "-");
     put_str(&l, " status=");
     put_number(&l, resp->status);
     put_str(&l, " bytes=");
@@ -67,15 +74,15 @@ void access_log(const struct http_request *req, bool head_only, const struct htt
     put_str(&l, " ms=");
     put_tenths(&l, milliseconds > 0 ? milliseconds : 0);
     put_str(&l, " token=");
-    put(&l, value, log_value(value, sizeof value, actor && actor[0] ? actor : "-"));
+    put_value(&l, actor && actor[0] ? actor : "-");
     if (log_enabled(LOG_DEBUG)) {
         const char *agent = http_request_header(req, "User-Agent");
         put_str(&l, " query=");
-        put(&l, value, log_value(value, sizeof value, req->query ? req->query : ""));
+        put_value(&l, req->query ? req->query : "");
         put_str(&l, " remote=");
-        put(&l, value, log_value(value, sizeof value, req->remote ? req->remote : "-"));
+        put_value(&l, req->remote ? req->remote : "-");
         put_str(&l, " agent=");
-        put(&l, value, log_value(value, sizeof value, agent ? agent : "-"));
+        put_value(&l, agent ? agent : "-");
     }
     /* 5xx at once (someone should look); the rest with the lines around them. */
     if (level == LOG_WARN) {
