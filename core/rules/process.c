@@ -351,8 +351,8 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
                                     const struct rules_vetted *vetted, struct rules_report *report)
 {
     memset(report, 0, sizeof *report);
-    char key[RULES_HASH_LEN], files_hash[RULES_HASH_LEN], after[RULES_HASH_LEN],
-        again[RULES_HASH_LEN];
+    char key[RULES_HASH_LEN], files_hash[RULES_HASH_LEN];
+    char key_after[RULES_HASH_LEN], files_after[RULES_HASH_LEN]; /* once the child vetted */
     bool keyed = vetted && rules_vetting_key(dir, limits, key, files_hash) == 0;
     if (keyed && vetted->remembers(vetted->ctx, key)) {
         struct rules_generation *gen = load_vetted(dir, limits, files_hash, report);
@@ -384,8 +384,8 @@ struct rules_generation *rules_load(const char *dir, const struct rules_limits *
     }
     struct rules_generation *gen = load_vetted(dir, limits, NULL, report);
     /* Remembered only if the files did not change while the child vetted them. */
-    if (gen && keyed && rules_vetting_key(dir, limits, again, after) == 0 &&
-        strcmp(again, key) == 0 && strcmp(rules_hash(gen), files_hash) == 0)
+    if (gen && keyed && rules_vetting_key(dir, limits, key_after, files_after) == 0 &&
+        strcmp(key_after, key) == 0 && strcmp(rules_hash(gen), files_hash) == 0)
         vetted->remember(vetted->ctx, key);
     return gen;
 }
