@@ -23,9 +23,14 @@ static void put_text(struct buffer *b, const char *text)
     bool quote = formula || strpbrk(text, ",\"\r\n;") != NULL;
     if (quote) buffer_putc(b, '"');
     if (formula) buffer_putc(b, '\'');
-    for (const char *c = text; *c; c++) {
-        if (*c == '"') buffer_putc(b, '"');
-        buffer_putc(b, *c);
+    for (const char *c = text; *c;) { /* runs without a quote in one copy, each quote twice */
+        size_t run = strcspn(c, "\"");
+        buffer_put(b, c, run);
+        c += run;
+        if (*c == '"') {
+            buffer_put(b, "\"\"", 2);
+            c++;
+        }
     }
     if (quote) buffer_putc(b, '"');
 }

@@ -23,6 +23,10 @@ void markup_printf(struct buffer *b, const char *fmt, ...)
 void markup_text(struct buffer *b, const char *s, bool lines)
 {
     for (; *s; s++) {
+        size_t run = strcspn(s, "&<>\"\n"); /* what needs no escaping, in one copy */
+        buffer_put(b, s, run);
+        s += run;
+        if (!*s) break;
         switch (*s) {
         case '&': buffer_puts(b, "&amp;"); break;
         case '<': buffer_puts(b, "&lt;"); break;
