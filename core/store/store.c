@@ -51,6 +51,11 @@ struct store {
      * it cannot change before store_end_read, so a request asks SQLite once. */
     bool reading;
     unsigned long read_version;
+    /* This connection's commits that may change what a cache keeps (store_data_version):
+     * counted by SQLite's commit hook, all but those of store_commit_relaxed (the outbox's
+     * marks, which no cached answer reads). */
+    unsigned long own_commits;
+    bool relaxed_commit;
 };
 
 sqlite3 *store_db(struct store *st)
@@ -72,6 +77,14 @@ int store_exec(struct store *st, const char *sql, char *err, size_t errlen)
     return -1;
 }
 
+/* SQLite's commit hook: runs for every commit that wrote, autocommit statements included. */
+static int count_commit(void *arg)
+{
+    struct store *st = arg;
+    if (!st->relaxed_commit) st->own_commits++;
+    return 0; /* 0: the commit goes on */
+}
+
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
     struct store *st = calloc(1, sizeof *st);
@@ -87,6 +100,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    sqlite3_commit_hook(st->db, count_commit, st);
     if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
                    msg, sizeof msg) != 0) {
         snprintf(err, errlen, "%s: %s", path, msg);
@@ -343,7 +357,9 @@ int store_commit(struct store *st)
 int store_commit_relaxed(struct store *st)
 {
     step_cached(st, "PRAGMA synchronous=NORMAL");
+    st->relaxed_commit = true;
     int rc = step_cached(st, "COMMIT");
+    st->relaxed_commit = false;
     step_cached(st, "PRAGMA synchronous=FULL");
     return rc;
 }
@@ -376,12 +392,17 @@ unsigned long store_data_version(struct store *st)
 {
     if (st->reading && st->read_version) return st->read_version;
     /* PRAGMA data_version starts the read (a DEFERRED transaction reads nothing until its
-     * first statement), so the pager has looked at the file; the file control then gives
-     * its counter, which any connection's commit moves, this one's included. */
-    step_cached(st, "PRAGMA data_version");
-    unsigned int version = 0;
-    if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
-        return 0;
+     * first statement), so the pager has looked at the file; its value moves with every
+     * commit of another connection, any process's. This connection's own commits it does not
+     * count: own_commits does, but for the outbox's relaxed ones, so a dispatch does not
+     * throw away every kept answer 160 times a second. */
+    sqlite3_stmt *stmt = store_prepare(st, "PRAGMA data_version");
+    if (!stmt) return 0;
+    unsigned long others =
+        sqlite3_step(stmt) == SQLITE_ROW ? (unsigned long)sqlite3_column_int64(stmt, 0) : 0;
+    store_done(st, stmt);
+    if (others == 0) return 0;
+    unsigned long version = (others << 32) + st->own_commits + 1;
     if (st->reading) st->read_version = version;
     return version;
 }

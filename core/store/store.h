@@ -34,7 +34,8 @@ int store_begin_nowait(struct store *st);
 /* COMMIT without waiting for the disk (synchronous=NORMAL for this one commit): for
  * bookkeeping a crash may undo without harm (the outbox's sending/sent marks: a message
  * whose mark is lost is sent again under the same key). Never for what a client is told
- * is stored. */
+ * is stored, nor for anything a cached answer reads: these commits do not move
+ * store_data_version. */
 int store_commit_relaxed(struct store *st);
 /* True while a transaction is open. */
 int store_in_transaction(struct store *st);
@@ -43,8 +44,9 @@ int store_in_transaction(struct store *st);
 int store_begin_read(struct store *st);
 void store_end_read(struct store *st);
 /* A number that changes whenever the database's content changes, by any connection of any
- * process, this one included (SQLite's data version): what in-memory caches of stored data
- * are checked against. Call inside a transaction (store_begin_read); 0 when unknown. */
+ * process, this one included — but for this connection's store_commit_relaxed (the
+ * outbox's marks): what in-memory caches of stored data are checked against. Call inside a
+ * transaction (store_begin_read); 0 when unknown. */
 unsigned long store_data_version(struct store *st);
 
 /* SQLite's message for the last failure on this connection. */

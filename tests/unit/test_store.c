@@ -356,6 +356,53 @@ START_TEST(test_begin_rollback_commit)
 }
 END_TEST
 
+/* The version caches are checked against: moved by every commit that may change what they
+ * keep (this connection's, an autocommit statement's, another connection's), not by a read,
+ * nor by the outbox's relaxed marks (a dispatch would otherwise drop every kept answer). */
+static unsigned long version_now(struct store *st)
+{
+    ck_assert_int_eq(store_begin_read(st), 0);
+    unsigned long v = store_data_version(st);
+    store_end_read(st);
+    ck_assert_uint_ne(v, 0);
+    return v;
+}
+
+START_TEST(test_data_version_follows_what_caches_read)
+{
+    struct store *st = test_open_migrated(db_path);
+    unsigned long v = version_now(st);
+    ck_assert_uint_eq(version_now(st), v); /* reads move nothing */
+
+    ck_assert_int_eq(store_begin(st), 0);
+    upsert_unit(st, "SO", "Sở", NULL);
+    ck_assert_int_eq(store_commit_relaxed(st), 0);
+    ck_assert_uint_eq(version_now(st), v); /* a relaxed commit: the outbox's kind */
+
+    ck_assert_int_eq(store_begin(st), 0);
+    upsert_unit(st, "VP", "Văn phòng", "SO");
+    ck_assert_int_eq(store_commit(st), 0);
+    unsigned long after_commit = version_now(st);
+    ck_assert_uint_ne(after_commit, v);
+
+    char err[256];
+    ck_assert_int_eq(
+        store_exec(st, "UPDATE units SET name = 'Văn phòng Sở' WHERE code = 'VP'", err, sizeof err),
+        0);
+    unsigned long after_autocommit = version_now(st);
+    ck_assert_uint_ne(after_autocommit, after_commit);
+
+    struct store *other = store_open(db_path, err, sizeof err);
+    ck_assert_ptr_nonnull(other);
+    ck_assert_int_eq(store_exec(other, "UPDATE units SET name = 'Sở Nông nghiệp' WHERE code = 'SO'",
+                                err, sizeof err),
+                     0);
+    store_close(other);
+    ck_assert_uint_ne(version_now(st), after_autocommit);
+    store_close(st);
+}
+END_TEST
+
 /* ---- backup ----------------------------------------------------------------------------- */
 
 START_TEST(test_backup_copies_data)
@@ -582,6 +629,7 @@ static Suite *store_suite(void)
     tcase_add_checked_fixture(tx, setup, teardown);
     tcase_set_timeout(tx, 30);
     tcase_add_test(tx, test_begin_rollback_commit);
+    tcase_add_test(tx, test_data_version_follows_what_caches_read);
     suite_add_tcase(s, tx);
 
     TCase *backup = tcase_create("backup");
