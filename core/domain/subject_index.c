@@ -6,19 +6,12 @@
 #include <string.h>
 
 #include "util/json_text.h"
+#include "util/text.h"
 
-/* "subject/code" into key (cut to fit, as snprintf would): built for every add and find, so
- * without printf's machinery. */
+/* "subject/code" into key (cut to fit): built for every add and find. */
 static void key_of(char *key, size_t size, const char *subject, const char *code)
 {
-    size_t s = strlen(subject), c = strlen(code);
-    if (s > size - 1) s = size - 1;
-    memcpy(key, subject, s);
-    size_t at = s;
-    if (at < size - 1) key[at++] = '/';
-    if (c > size - 1 - at) c = size - 1 - at;
-    memcpy(key + at, code, c);
-    key[at + c] = '\0';
+    text_join(key, size, (const char *const[]){subject, "/", code}, 3);
 }
 
 int subject_index_add(struct subject_index *ix, const char *subject, const char *code, cJSON *item)

@@ -23,6 +23,7 @@
 #include "store/tokens.h"
 #include "store/units.h"
 #include "util/sha256.h"
+#include "util/text.h"
 #include "util/validate.h"
 
 #define TOKEN_PREFIX       "thd_"
@@ -31,18 +32,11 @@
 #define TOKEN_MAX_LEN      100 /* longer is not one of ours: refused before hashing */
 #define SHA256_HEX_LEN     65
 
-/* Checked on every request: the hex digits by table, not by printf. */
 static void sha256_hex(const char *text, char out[SHA256_HEX_LEN])
 {
-    static const char hex[] = "0123456789abcdef";
     unsigned char digest[SHA256_BYTES];
-    size_t len = SHA256_BYTES;
     sha256(text, strlen(text), digest);
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 15];
-    }
-    out[2 * len] = '\0';
+    text_hex(digest, SHA256_BYTES, out);
 }
 
 bool token_parse_scope(const char *text, struct principal *out)

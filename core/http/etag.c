@@ -29,11 +29,7 @@ void http_etag_of(const char *body, size_t len, char out[HTTP_ETAG_LEN])
     unsigned char hash[SHA256_BYTES];
     sha256(body ? body : "", body ? len : 0, hash);
     out[0] = '"';
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < ETAG_HASH_BYTES; i++) {
-        out[1 + 2 * i] = hex[hash[i] >> 4];
-        out[2 + 2 * i] = hex[hash[i] & 15];
-    }
+    text_hex(hash, ETAG_HASH_BYTES, out + 1);
     out[1 + 2 * ETAG_HASH_BYTES] = '"';
     out[2 + 2 * ETAG_HASH_BYTES] = '\0';
 }

@@ -18,6 +18,7 @@
 #include "net/net.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #define MAX_HEADERS     32
 #define MAX_RECIPIENTS  16
@@ -267,12 +268,8 @@ static int hmac_sha256(lua_State *L)
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)data, data_len, digest, &n);
-    static const char hex[] = "0123456789abcdef";
     char out[HEX_DIGEST_LEN];
-    for (unsigned int i = 0; i < n; i++) {
-        out[2 * i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 15];
-    }
+    text_hex(digest, n, out);
     lua_pushlstring(L, out, 2 * n);
     return 1;
 }

@@ -1,8 +1,8 @@
 /*
  * files.c — a ruleset's files: finding the ruleset folders under the rules root, and each
- * .lua file of a folder in the order a load reads them (name order), read whole. The load
- * (load.c) and the vetting key (vetting.c) walk them with the same function, so they can
- * never disagree on which files make a ruleset.
+ * .lua file of a folder in the order a load reads them (name order), read whole, and what a
+ * file adds to the ruleset's hash. The load (load.c) and the vetting key (vetting.c) walk and
+ * hash them with the same functions, so they can never disagree on what makes a ruleset.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "rules/internal.h"
 #include "util/files.h"
+#include "util/text.h"
 
 static int is_lua_file(const struct dirent *entry)
 {
@@ -88,4 +89,19 @@ int rules_each_file(const char *folder, const char *prefix, rules_file_fn *fn, v
     }
     free(entries);
     return failures;
+}
+
+void rules_digest_file(EVP_MD_CTX *digest, const struct rules_file *file)
+{
+    EVP_DigestUpdate(digest, file->name, strlen(file->name) + 1);
+    EVP_DigestUpdate(digest, file->source, file->len);
+}
+
+void rules_digest_end(EVP_MD_CTX *digest, char out[RULES_HASH_LEN])
+{
+    unsigned char hash[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!EVP_DigestFinal_ex(digest, hash, &len) || 2 * len + 1 > RULES_HASH_LEN) len = 0;
+    text_hex(hash, len, out);
+    EVP_MD_CTX_free(digest);
 }

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <openssl/evp.h>
 #include <stddef.h>
 
 #include "lua/sandbox.h"
@@ -41,6 +42,11 @@ typedef int rules_file_fn(void *ctx, const struct rules_file *file);
 /* Calls fn for each .lua file of folder in load order, names prefixed with prefix; returns
  * how many calls did not return 0 (an absent folder has no files). */
 int rules_each_file(const char *folder, const char *prefix, rules_file_fn *fn, void *ctx);
+/* What the ruleset's hash (and a vetting's key) takes of a file: its name, a NUL, its
+ * bytes; and the digest's end as RULES_HASH_LEN hex (the digest is freed). load.c and
+ * vetting.c both hash through these, so a vetting's files hash is the generation's. */
+void rules_digest_file(EVP_MD_CTX *digest, const struct rules_file *file);
+void rules_digest_end(EVP_MD_CTX *digest, char out[RULES_HASH_LEN]);
 
 /* What a load's self-tests ran on (vetting.c): the hash rules_hash will give the files,
  * and the key of the whole vetting — the rule and test files, this build, the limits and

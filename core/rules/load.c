@@ -210,10 +210,7 @@ static int load_file(void *ctx, const struct rules_file *f)
         rules_report_add(load->report, err);
         return -1;
     }
-    if (load->digest) {
-        EVP_DigestUpdate(load->digest, f->name, strlen(f->name) + 1);
-        EVP_DigestUpdate(load->digest, f->source, f->len);
-    }
+    if (load->digest) rules_digest_file(load->digest, f);
     return run_rule_file(load->gen, f->path, f->source, f->len, load->report);
 }
 
@@ -246,12 +243,7 @@ static int load_ruleset_files(struct rules_generation *gen, const char *dir, boo
         }
         failures += load_folder(gen, tests_dir, "tests/", NULL, report);
     }
-    unsigned char hash[EVP_MAX_MD_SIZE];
-    unsigned int hash_len = 0;
-    EVP_DigestFinal_ex(digest, hash, &hash_len);
-    EVP_MD_CTX_free(digest);
-    for (unsigned int i = 0; i < hash_len; i++)
-        snprintf(gen->hash + 2 * i, 3, "%02x", hash[i]);
+    rules_digest_end(digest, gen->hash);
     return failures;
 }
 

@@ -64,22 +64,9 @@ static int hash_file(void *ctx, const struct rules_file *f)
         d->unreadable = true;
         return -1;
     }
-    EVP_DigestUpdate(d->key, f->name, strlen(f->name) + 1);
-    EVP_DigestUpdate(d->key, f->source, f->len);
-    if (d->files) { /* as load.c hashes the generation: the rule files, not tests/ */
-        EVP_DigestUpdate(d->files, f->name, strlen(f->name) + 1);
-        EVP_DigestUpdate(d->files, f->source, f->len);
-    }
+    rules_digest_file(d->key, f);
+    if (d->files) rules_digest_file(d->files, f); /* as load.c: the rule files, not tests/ */
     return 0;
-}
-
-static void hex_of(EVP_MD_CTX *digest, char out[RULES_HASH_LEN])
-{
-    unsigned char hash[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(digest, hash, &len);
-    for (unsigned int i = 0; i < len && 2 * i + 2 < RULES_HASH_LEN; i++)
-        snprintf(out + 2 * i, 3, "%02x", hash[i]);
 }
 
 static void hash_limits(EVP_MD_CTX *digest, const struct rules_limits *l)
@@ -116,12 +103,10 @@ int rules_vetting_key(const char *dir, const struct rules_limits *limits, char k
     EVP_DigestUpdate(d.key, today, strlen(today) + 1);
     hash_limits(d.key, limits);
     rules_each_file(dir, "", hash_file, &d);
-    hex_of(d.files, files_hash);
-    EVP_MD_CTX_free(d.files);
+    rules_digest_end(d.files, files_hash);
     d.files = NULL;
     snprintf(tests, sizeof tests, "%s/tests", dir);
     rules_each_file(tests, "tests/", hash_file, &d);
-    hex_of(d.key, key);
-    EVP_MD_CTX_free(d.key);
+    rules_digest_end(d.key, key);
     return d.unreadable ? -1 : 0;
 }

@@ -141,8 +141,8 @@ static size_t time_prefix(char *out, size_t len)
 
 /* "[<6>|time=... ]level=L " then the body's len bytes and a newline into line (the body cut
  * to fit); its length. */
-static size_t format_line_n(enum log_level level, const char *body, size_t len,
-                            char line[LINE_MAX_BYTES])
+static size_t format_line(enum log_level level, const char *body, size_t len,
+                          char line[LINE_MAX_BYTES])
 {
     size_t used = 0;
     if (to_journal) {
@@ -165,16 +165,11 @@ static size_t format_line_n(enum log_level level, const char *body, size_t len,
     return used;
 }
 
-static size_t format_line(enum log_level level, const char *body, char line[LINE_MAX_BYTES])
-{
-    return format_line_n(level, body, strlen(body), line);
-}
-
 /* Writes the line at once, in one write(2), after the lines waiting. */
 static void emit(enum log_level level, const char *body)
 {
     char line[LINE_MAX_BYTES];
-    size_t used = format_line(level, body, line);
+    size_t used = format_line(level, body, strlen(body), line);
     log_flush();
     if (used) write_all(line, used);
 }
@@ -183,7 +178,7 @@ void log_text_batched(enum log_level level, const char *fields, size_t len)
 {
     if (level < current_level) return;
     if (pending_len + LINE_MAX_BYTES > sizeof pending) log_flush();
-    pending_len += format_line_n(level, fields, len, pending + pending_len);
+    pending_len += format_line(level, fields, len, pending + pending_len);
 }
 
 void log_fields_batched(enum log_level level, const char *fmt, ...)

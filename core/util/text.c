@@ -203,3 +203,13 @@ bool text_join(char *out, size_t size, const char *const parts[], size_t n)
     out[used] = '\0';
     return true;
 }
+
+void text_hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}

@@ -61,5 +61,7 @@ const char *text_decimal(char out[TEXT_DECIMAL_LEN], long long v);
  * they do not fit): what snprintf("%s%s...") does, for the paths run on every request,
  * without printf's machinery. True when everything fit. */
 bool text_join(char *out, size_t size, const char *const parts[], size_t n);
+/* The n bytes in lowercase hex into out (2n digits and a NUL): digests, tokens, ETags. */
+void text_hex(const unsigned char *bytes, size_t n, char *out);
 
 #endif
