@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/throwaway_heap.h"
 
 /* The count hook runs every this many VM instructions: the budget's granularity. */
 #define HOOK_EVERY 1000
@@ -126,9 +127,48 @@ void sandbox_free(struct sandbox *sb, long long instructions)
     free(sb);
 }
 
+/* The allocator of a throwaway process's state: the same account and cap as sandbox_alloc,
+ * new blocks from the throwaway heap. A block of that heap is never given back: freeing it
+ * only lowers the account, and a block that grows and was not the last one cut moves,
+ * leaving the old one behind. With the collector stopped nothing is freed but by an
+ * emergency collection, and a call that needed one has failed anyway (sandbox.c counts a
+ * refused allocation as out of memory), so the heap holds the account plus what moved
+ * blocks left: it is capped at twice the state's cap, past which blocks come from malloc,
+ * as do blocks made before the switch. */
+#define THROWAWAY_HEAP_CAPS 2
+
+static bool heap_has_room(const struct sandbox *sb, size_t n)
+{
+    return throwaway_heap_size() + n <= THROWAWAY_HEAP_CAPS * sb->limit;
+}
+
+static void *throwaway_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct sandbox *sb = ud;
+    if (ptr == NULL ? nsize == 0 || !heap_has_room(sb, nsize) : !throwaway_heap_owns(ptr))
+        return sandbox_alloc(ud, ptr, osize, nsize);
+    if (ptr == NULL) osize = 0; /* then osize only tells the object's type */
+    if (nsize == 0) {
+        sb->used -= osize;
+        return NULL;
+    }
+    if (nsize > osize && sb->used + (nsize - osize) > sb->limit) {
+        sb->refused = true;
+        return NULL;
+    }
+    void *block = NULL;
+    if (heap_has_room(sb, nsize))
+        block = ptr ? throwaway_heap_resize(ptr, osize, nsize) : throwaway_heap_alloc(nsize);
+    if (!block && (block = malloc(nsize)) != NULL && ptr)
+        memcpy(block, ptr, osize < nsize ? osize : nsize);
+    if (block) sb->used = sb->used - osize + nsize;
+    return block;
+}
+
 void sandbox_throwaway(struct sandbox *sb)
 {
     lua_gc(sb->L, LUA_GCSTOP);
+    lua_setallocf(sb->L, throwaway_alloc, sb);
 }
 
 lua_State *sandbox_state(struct sandbox *sb)

@@ -24,6 +24,7 @@
 #include "lua/sandbox_process.h"
 #include "lua/sandbox_spawner.h"
 #include "util/json_print.h"
+#include "util/throwaway_heap.h"
 #include "rules/internal.h"
 
 #define ANSWER_EVALUATED 'K'
@@ -67,6 +68,7 @@ static int batch_work(void *arg, struct buffer *out, char *err, size_t errlen)
     /* Room for the whole answer at once: address space only until written, and no copy
      * of what came before each time the answer outgrows its block. */
     buffer_reserve(out, job->count * UNIT_ANSWER_GUESS);
+    if (!out->failed) throwaway_heap_advise(out->data, out->cap); /* written start to end */
     if (job->nchecks > 0) check_facts(job, out);
     for (size_t i = 0; i < job->count; i++) {
         struct rules_unit_call *call = &job->calls[job->pending[i]];
