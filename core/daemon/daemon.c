@@ -24,6 +24,7 @@
 #include "store/checkpointer.h"
 #include "http/response_cache.h"
 #include "http/server.h"
+#include "lua/sandbox_process.h"
 #include "util/descriptors.h"
 #include "util/log.h"
 
@@ -158,13 +159,16 @@ static void on_usage_timer(evutil_socket_t fd, short events, void *arg)
                  store_errmsg(d->api.store));
 }
 
-/* A few times a second: the access log's waiting lines (util/log.h, log_fields_batched). */
+/* A few times a second: the access log's waiting lines (util/log.h, log_fields_batched),
+ * and the rule processes that have exited since they answered (no <defunct> thiduad stays
+ * in `ps` while the daemon is idle). */
 static void on_log_timer(evutil_socket_t fd, short events, void *arg)
 {
     (void)fd;
     (void)events;
     (void)arg;
     log_flush();
+    sandbox_process_collect_exited();
 }
 
 static int start_log_flush(struct daemon *d)

@@ -173,7 +173,7 @@ static pid_t exiting[EXITING_MAX];
 static size_t exiting_count;
 static pthread_mutex_t exiting_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void collect_exited(void)
+void sandbox_process_collect_exited(void)
 {
     pthread_mutex_lock(&exiting_lock);
     size_t kept = 0;
@@ -276,7 +276,7 @@ static enum sandbox_process_status run(long deadline_ms, bool steps, sandbox_pro
 {
     int fds[2];
     *step_killed = -1;
-    collect_exited();
+    sandbox_process_collect_exited();
     struct progress *progress =
         mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (progress == MAP_FAILED || pipe2(fds, O_CLOEXEC) != 0) {

@@ -47,6 +47,11 @@ enum sandbox_process_status sandbox_process_run_steps(long step_deadline_ms,
                                                       struct buffer *out, long *step_killed,
                                                       char *err, size_t errlen);
 
+/* Collects the children that answered and have exited since (every run does too, as they
+ * are not waited for): a process that may go long without a run calls it now and then, so
+ * none lingers as a <defunct> entry. */
+void sandbox_process_collect_exited(void);
+
 /* Who forks the children: fork() here by default. A process whose other threads may be
  * halfway through an allocation when a child is copied sets a forker that forks at a quiet
  * moment (daemon/forker.c). A forker forks, runs child(arg) in the child (which does not

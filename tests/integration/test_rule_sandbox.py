@@ -5,7 +5,8 @@ where the instruction budget never looks. Every evaluation runs in a throwaway p
 is killed at the wall-clock deadline (1 s, core/rules/process.c), so:
 - a report whose facts make a rule spin is stored, its unit marked failed with the deadline's
   words, and the daemon answers /healthz and stored evaluations meanwhile and after;
-- a reload whose new rules spin on stored facts is refused and the previous rules keep serving.
+- a reload whose new rules spin on stored facts is refused and the previous rules keep serving;
+- rule processes that answered are collected while the daemon is idle (none left defunct).
 
 The latency of /healthz while the rule spins is printed (a figure, not only a pass).
 """
@@ -183,6 +184,45 @@ class ConfiguredDeadlineTest(SpinningRuleTest):
     test_a_reload_spinning_on_stored_facts_is_refused = None
     test_a_recompute_fails_only_the_unit_whose_rule_spins = None
 
+
+def zombie_children(pid):
+    """The daemon's children that have exited and not been collected (state Z)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, encoding="utf-8", errors="replace") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        if int(fields[1]) == pid and fields[0] == "Z":
+            found.append(int(entry))
+    return found
+
+
+class RuleProcessesAreCollectedTest(unittest.TestCase):
+    """Rule processes the daemon forks itself (the rules' checks at start and at a reload)
+    are not waited for when they answer; they must still be collected while the daemon is
+    idle, not left in `ps` as <defunct> thiduad entries until the next rule process."""
+
+    def assert_none_defunct(self, d, when):
+        deadline = time.monotonic() + 5
+        while zombie_children(d.proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(zombie_children(d.proc.pid), [], "defunct rule processes " + when)
+
+    def test_no_rule_process_is_left_defunct(self):
+        with Daemon() as d:
+            self.assert_none_defunct(d, "after the start")
+            status, body = d.request("POST", "/api/v1/admin/reload", b"")[::2]
+            self.assertEqual(status, 200, body)
+            self.assert_none_defunct(d, "after a reload")
+            status, _, body = d.request(
+                "PUT", VP_REPORT, {"facts": unit_facts(tasks_assigned=20, tasks_completed=20)})
+            self.assertIn(status, (200, 201), body)
+            self.assert_none_defunct(d, "after a report")
 
 if __name__ == "__main__":
     unittest.main()
