@@ -157,7 +157,9 @@ static void *throwaway_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     void *block = NULL;
-    if (heap_has_room(sb, nsize))
+    if (ptr && nsize <= osize)
+        block = ptr; /* shrinks where it is */
+    else if (heap_has_room(sb, nsize))
         block = ptr ? throwaway_heap_resize(ptr, osize, nsize) : throwaway_heap_alloc(nsize);
     if (!block && (block = malloc(nsize)) != NULL && ptr)
         memcpy(block, ptr, osize < nsize ? osize : nsize);
