@@ -18,6 +18,7 @@
 #include "daemon/forker.h"
 #include "daemon/notify.h"
 #include "daemon/reload.h"
+#include "daemon/writer.h"
 #include "domain/token_usage.h"
 #include "domain/ruleset.h"
 #include "http/api.h"
@@ -50,6 +51,7 @@ struct daemon {
     struct event *usage_timer; /* writes it once a minute */
     struct event *log_timer;   /* writes the access log's waiting lines */
     struct event *writes;      /* stores the submissions waiting as one group (http/writes.c) */
+    struct writer *writer;     /* ... on a thread of its own (daemon/writer.c); may be NULL */
     struct store_checkpointer *checkpointer; /* the WAL's checkpoints, off the loop */
 };
 
@@ -77,12 +79,15 @@ static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
     (void)events;
     struct daemon *d = arg;
     log_info("SIGHUP received: reloading the rules from %s", d->rules.root);
+    writer_wait(d->writer); /* a reload may swap the rules a group in flight evaluates with */
     reloader_start(d->reloader, RELOAD_BY_SIGNAL, NULL, NULL);
 }
 
 static int start_reload(void *ctx, const char *actor, reload_done done, void *arg)
 {
-    return reloader_start(ctx, actor, done, arg);
+    struct daemon *d = ctx;
+    writer_wait(d->writer);
+    return reloader_start(d->reloader, actor, done, arg);
 }
 
 /* Submissions are waiting (http/writes.c): they are stored as one group once the loop has
@@ -97,6 +102,22 @@ static void on_writes(evutil_socket_t fd, short events, void *api)
     (void)fd;
     (void)events;
     api_writes_flush(api);
+}
+
+/* Submissions are stored in groups on the loop's turn (d->writes), each group's transaction
+ * on the writer's thread when it has one (else on the loop). */
+static int start_writes(struct daemon *d)
+{
+    d->writes = event_new(d->base, -1, 0, on_writes, &d->api);
+    if (!d->writes) return -1;
+    d->api.writes_ready = writes_ready;
+    d->api.writes_ctx = d->writes;
+    d->writer = writer_new(d->base, d->config->database);
+    if (d->writer) {
+        d->api.writes_run = writer_run;
+        d->api.writes_run_ctx = d->writer;
+    }
+    return 0;
 }
 
 /* A reload has ended: the writes held meanwhile are handled, by the rules now serving. */
@@ -248,14 +269,11 @@ int daemon_serve(const struct config *cfg)
         goto done;
     }
     d.api.reload_start = start_reload;
-    d.api.reload_ctx = d.reloader;
-    d.writes = event_new(d.base, -1, 0, on_writes, &d.api);
-    if (!d.writes) {
+    d.api.reload_ctx = &d;
+    if (start_writes(&d) != 0) {
         log_error("out of memory");
         goto done;
     }
-    d.api.writes_ready = writes_ready;
-    d.api.writes_ctx = d.writes;
     /* Repeated GETs of evaluations answered from memory (http/response_cache.h). */
     d.api.responses = response_cache_new(RESPONSE_CACHE_BYTES);
     if (start_token_usage(&d) != 0 || start_log_flush(&d) != 0) {
@@ -280,6 +298,7 @@ int daemon_serve(const struct config *cfg)
     log_info("stopped");
     rc = 0;
 done:
+    writer_free(d.writer); /* a group in flight commits and is answered first */
     api_writes_abandon(&d.api);
     http_server_free(d.http);
     forker_stop();             /* a reload's thread asking for a fork now fails, and ends */

@@ -35,6 +35,14 @@ struct api {
     struct api_write *writes_first, *writes_last;
     void (*writes_ready)(void *ctx);
     void *writes_ctx;
+    /* Where a group's transaction runs (daemon/writer.c): writes_run(ctx, work, done, job)
+     * runs work(job, st) on a thread with a connection of its own, then done(job) on the
+     * loop; false when it cannot (the group is stored on the loop). NULL: on the loop. One
+     * group is in flight at a time. */
+    bool (*writes_run)(void *ctx, void (*work)(void *job, struct store *st),
+                       void (*done)(void *job), void *job);
+    void *writes_run_ctx;
+    bool writes_in_flight;
 };
 
 /* Stores one group of the submissions waiting (http/writes.h) and answers their clients;

@@ -10,8 +10,10 @@
  * their units (64 units per process), and commits once: one fsync for them all. If some
  * facts have a problem, nothing is stored: those are answered 422 and the others go again
  * as the next group. Only then is each client answered, so nothing is acknowledged before
- * it is durable. While a group is stored (rule processes, the fsync) the next submissions
- * gather in their sockets and make the next group: one client goes no faster, several
+ * it is durable. The transaction runs on the daemon's writer thread with a connection of
+ * its own (api->writes_run, daemon/writer.c) while the loop goes on serving; its clients
+ * are answered on the loop when it is done (store_group_done). One group at a time: the
+ * submissions that come meanwhile make the next one. One client goes no faster, several
  * share the fsyncs and the rule processes.
  *
  * A subject written twice waits for the next group, so each answer carries the evaluation
@@ -231,61 +233,117 @@ static void requeue(struct api *api, struct api_write **ws, size_t n)
     }
 }
 
-/* The group's submissions in one transaction and one commit, their facts checked by the
- * rule process that evaluates their units; then each is answered. When some facts have a
- * problem nothing is stored: those are refused, the others go again as the next group
- * (rare: the price of checking and evaluating in one process). */
-static void store_group(struct api *api, struct api_write **ws, size_t n)
-{
-    if (n == 0) return;
+/* A group on its way: what its transaction takes and gives back. */
+struct group {
+    struct api *api;
+    size_t n;
+    struct api_write *ws[WRITE_GROUP_MAX];
     struct submission subs[WRITE_GROUP_MAX];
     struct submission_result results[WRITE_GROUP_MAX];
     struct facts_check checks[WRITE_GROUP_MAX];
-    for (size_t i = 0; i < n; i++) {
-        subs[i] = as_submission(ws[i]);
-        checks[i] =
-            (struct facts_check){ws[i]->period, ws[i]->subject, ws[i]->code, ws[i]->facts, NULL};
-    }
-    const struct submission_options options = {
-        .actor = "?", .action = "submit", .want_evaluation = true, .checks = checks};
+    enum submission_status status;
     char err[ERR_LEN];
-    enum submission_status status =
-        submissions_apply(api->store, api->rules, subs, n, &options, results, err, sizeof err);
-    const char *outcome = status == SUBMISSION_OK        ? "committed"
-                          : status == SUBMISSION_INVALID ? "checked_again"
-                                                         : "refused";
+};
+
+/* The group's submissions in one transaction and one commit on st (the loop's connection,
+ * or the writer thread's: daemon/writer.c), their facts checked by the rule process that
+ * evaluates their units. Touches nothing but the group and st. */
+static void store_group_work(void *job, struct store *st)
+{
+    struct group *g = job;
+    const struct submission_options options = {
+        .actor = "?", .action = "submit", .want_evaluation = true, .checks = g->checks};
+    g->status = submissions_apply(st, g->api->rules, g->subs, g->n, &options, g->results, g->err,
+                                  sizeof g->err);
+}
+
+/* On the loop, once the group has committed (or failed): each client answered. When some
+ * facts had a problem nothing was stored: those are refused, the others go again as the
+ * next group (rare: the price of checking and evaluating in one process). */
+static void store_group_done(void *job)
+{
+    struct group *g = job;
+    struct api *api = g->api;
+    const char *outcome = g->status == SUBMISSION_OK        ? "committed"
+                          : g->status == SUBMISSION_INVALID ? "checked_again"
+                                                            : "refused";
     metrics_count("thidua_write_groups_total",
                   "Groups of submissions stored in one transaction and one commit", "outcome",
                   outcome);
     struct api_write *again[WRITE_GROUP_MAX];
     size_t nagain = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < g->n; i++) {
+        struct api_write *w = g->ws[i];
         metrics_count("thidua_grouped_submissions_total",
                       "Submissions stored by the group commit, by their group's outcome", "outcome",
                       outcome);
-        if (status == SUBMISSION_INVALID) {
-            cJSON *problems = checks[i].problems;
-            checks[i].problems = NULL;
+        if (!w->direct && http_later_gone(w->later)) { /* left while its group was stored */
+            struct answer a;
+            answer_begin(api, w, &a);
+            answer_end(w, &a);
+            continue;
+        }
+        if (g->status == SUBMISSION_INVALID) {
+            cJSON *problems = g->checks[i].problems;
+            g->checks[i].problems = NULL;
             if (problems && cJSON_GetArraySize(problems) == 0) {
                 cJSON_Delete(problems);
-                again[nagain++] = ws[i];
+                again[nagain++] = w;
             } else {
-                refuse(api, ws[i], problems);
+                refuse(api, w, problems);
             }
             continue;
         }
         struct answer a;
-        struct api_call *call = answer_begin(api, ws[i], &a);
-        if (status == SUBMISSION_OK)
-            reply_stored(call, ws[i], &results[i]);
+        struct api_call *call = answer_begin(api, w, &a);
+        if (g->status == SUBMISSION_OK)
+            reply_stored(call, w, &g->results[i]);
         else
-            reply_refused(call, ws[i], status, err);
-        answer_end(ws[i], &a);
+            reply_refused(call, w, g->status, g->err);
+        answer_end(w, &a);
     }
-    for (size_t i = 0; i < n; i++)
-        cJSON_Delete(checks[i].problems);
-    if (status == SUBMISSION_OK) submission_results_free(results, n);
+    for (size_t i = 0; i < g->n; i++)
+        cJSON_Delete(g->checks[i].problems);
+    if (g->status == SUBMISSION_OK) submission_results_free(g->results, g->n);
+    free(g);
     requeue(api, again, nagain);
+    api->writes_in_flight = false;
+    if (api->writes_first && api->writes_ready) api->writes_ready(api->writes_ctx);
+}
+
+/* Stores the group and answers its clients: on the writer's thread when the daemon has one
+ * (the loop serves meanwhile; store_group_done answers when it has committed), else here. */
+static void store_group(struct api *api, struct api_write **ws, size_t n)
+{
+    if (n == 0) return;
+    struct group *g = calloc(1, sizeof *g);
+    if (!g) {
+        for (size_t i = 0; i < n; i++) {
+            struct answer a;
+            struct api_call *call = answer_begin(api, ws[i], &a);
+            api_error(call, 503, "out_of_memory", "máy chủ hết bộ nhớ; không có gì được lưu");
+            answer_end(ws[i], &a);
+        }
+        return;
+    }
+    g->api = api;
+    g->n = n;
+    bool waiting = true; /* every client waits on the loop (none answered inside its request) */
+    for (size_t i = 0; i < n; i++) {
+        g->ws[i] = ws[i];
+        g->subs[i] = as_submission(ws[i]);
+        g->checks[i] =
+            (struct facts_check){ws[i]->period, ws[i]->subject, ws[i]->code, ws[i]->facts, NULL};
+        waiting = waiting && !ws[i]->direct;
+    }
+    if (waiting && api->writes_run &&
+        api->writes_run(api->writes_run_ctx, store_group_work, store_group_done, g)) {
+        api->writes_in_flight = true;
+        return;
+    }
+    api->writes_in_flight = true; /* store_group_done ends it */
+    store_group_work(g, api->store);
+    store_group_done(g);
 }
 
 static void run_group(struct api *api, struct api_write **group, size_t n)
@@ -330,12 +388,15 @@ static size_t take_group(struct api *api, struct api_write **group)
 
 void api_writes_flush(struct api *api)
 {
-    if (!api->writes_first || (api->rules && api->rules->reloading)) return;
+    if (!api->writes_first || api->writes_in_flight || (api->rules && api->rules->reloading))
+        return;
     struct api_write *group[WRITE_GROUP_MAX];
     size_t n = take_group(api, group);
     run_group(api, group, n);
-    /* The rest (and what came while answering) after the loop has served others. */
-    if (api->writes_first && api->writes_ready) api->writes_ready(api->writes_ctx);
+    /* The rest (and what came while answering) after the loop has served others; a group in
+     * flight asks for it when it is done. */
+    if (api->writes_first && !api->writes_in_flight && api->writes_ready)
+        api->writes_ready(api->writes_ctx);
 }
 
 void api_writes_abandon(struct api *api)

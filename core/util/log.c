@@ -14,6 +14,7 @@
  */
 #include "util/log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -98,6 +99,9 @@ size_t log_value(char *out, size_t len, const char *value)
 #define PENDING_BYTES (64 * 1024)
 static char pending[PENDING_BYTES];
 static size_t pending_len;
+/* The batch and the time prefix are the loop's and the threads' beside it (a reload, a
+ * group of submissions): a line from any of them holds this while it is made and written. */
+static pthread_mutex_t lines_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void write_all(const char *bytes, size_t n)
 {
@@ -109,10 +113,17 @@ static void write_all(const char *bytes, size_t n)
     }
 }
 
-void log_flush(void)
+static void flush_locked(void)
 {
     if (pending_len) write_all(pending, pending_len);
     pending_len = 0;
+}
+
+void log_flush(void)
+{
+    pthread_mutex_lock(&lines_lock);
+    flush_locked();
+    pthread_mutex_unlock(&lines_lock);
 }
 
 /* "time=2026-12-01T10:30:00+07:00 " for this second, made once a second. */
@@ -169,16 +180,20 @@ static size_t format_line(enum log_level level, const char *body, size_t len,
 static void emit(enum log_level level, const char *body)
 {
     char line[LINE_MAX_BYTES];
+    pthread_mutex_lock(&lines_lock);
     size_t used = format_line(level, body, strlen(body), line);
-    log_flush();
+    flush_locked();
     if (used) write_all(line, used);
+    pthread_mutex_unlock(&lines_lock);
 }
 
 void log_text_batched(enum log_level level, const char *fields, size_t len)
 {
     if (level < current_level) return;
-    if (pending_len + LINE_MAX_BYTES > sizeof pending) log_flush();
+    pthread_mutex_lock(&lines_lock);
+    if (pending_len + LINE_MAX_BYTES > sizeof pending) flush_locked();
     pending_len += format_line(level, fields, len, pending + pending_len);
+    pthread_mutex_unlock(&lines_lock);
 }
 
 void log_fields_batched(enum log_level level, const char *fmt, ...)

@@ -6,6 +6,7 @@ is killed at the wall-clock deadline (1 s, core/rules/process.c), so:
 - a report whose facts make a rule spin is stored, its unit marked failed with the deadline's
   words, and the daemon answers /healthz and stored evaluations meanwhile and after;
 - a reload whose new rules spin on stored facts is refused and the previous rules keep serving;
+- a group of submissions held by a spinning rule does not hold the loop: GETs answer meanwhile;
 - rule processes that answered are collected while the daemon is idle (none left defunct).
 
 The latency of /healthz while the rule spins is printed (a figure, not only a pass).
@@ -39,11 +40,12 @@ SPIN = ("check = function(_, f)\n"
 
 
 class HealthProbe:
-    """Asks GET /healthz over and over on fresh connections while it runs; keeps the
-    slowest answer."""
+    """Asks GET /healthz (or `path` with `token`) over and over on fresh connections while
+    it runs; keeps the slowest answer."""
 
-    def __init__(self, daemon):
+    def __init__(self, daemon, path="/healthz", token=None):
         self.d, self.worst, self.count, self.failures = daemon, 0.0, 0, []
+        self.path, self.token = path, token
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -51,7 +53,7 @@ class HealthProbe:
         while not self._stop.is_set():
             started = time.monotonic()
             try:
-                status, _, _ = self.d.request("GET", "/healthz", token=None, timeout=30)
+                status, _, _ = self.d.request("GET", self.path, token=self.token, timeout=30)
                 if status != 200:
                     self.failures.append(status)
             except Exception as e:  # noqa: BLE001 — a refused or dropped probe is a finding
@@ -181,6 +183,42 @@ class ConfiguredDeadlineTest(SpinningRuleTest):
         self.assertEqual(status, 202, body)
         self.assertIn("quá thời hạn 300 ms và đã bị dừng", str(body))
 
+    test_a_reload_spinning_on_stored_facts_is_refused = None
+    test_a_recompute_fails_only_the_unit_whose_rule_spins = None
+
+
+class GroupOffTheLoopTest(SpinningRuleTest):
+    """A group of submissions is stored on a thread of its own with a connection of its own
+    (daemon/writer.c): while its rule process works, here a rule spinning until its 3 s
+    deadline, the loop goes on answering /healthz and stored evaluations (it used to wait
+    for the whole group: every GET as slow as the slowest submission)."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="thidua-spin-")
+        self.rules = os.path.join(self.root, "2025")
+        shutil.copytree(RULES_2025, self.rules)
+        self.d = Daemon(rules=self.root, limits={"eval_deadline": 3})
+        self.d.__enter__()
+
+    def test_the_loop_answers_while_a_group_is_stored(self):
+        self.make_tt1_spin()
+        self.assertEqual(self.d.request("POST", "/api/v1/admin/reload", b"")[0], 200)
+        status, _, body = self.d.request("GET", VPDKDD_EVALUATION)
+        self.assertEqual(status, 200, body)
+        with HealthProbe(self.d) as health, \
+                HealthProbe(self.d, VPDKDD_EVALUATION, token="admin") as stored:
+            status, body, took = self.put_vp(SPIN_TASKS)
+        print("\n  a group held %.2f s by a spinning rule; meanwhile /healthz: %d answers, "
+              "slowest %.3f s; a stored evaluation: %d answers, slowest %.3f s"
+              % (took, health.count, health.worst, stored.count, stored.worst), file=sys.stderr)
+        self.assertEqual(status, 202, body)  # stored; the unit's evaluation failed
+        self.assertGreater(took, 2.5, "the group did not hold its rule's deadline")
+        for probe in (health, stored):
+            self.assertEqual(probe.failures, [])
+            self.assertGreaterEqual(probe.count, 10)
+            self.assertLess(probe.worst, 1.0, "a GET waited for the group being stored")
+
+    test_a_spinning_rule_is_stopped_and_the_daemon_keeps_serving = None
     test_a_reload_spinning_on_stored_facts_is_refused = None
     test_a_recompute_fails_only_the_unit_whose_rule_spins = None
 
