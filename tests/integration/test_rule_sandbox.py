@@ -73,13 +73,15 @@ class HealthProbe:
 
 
 class SpinningRuleTest(unittest.TestCase):
+    # The deadline itself is under test: 1 s even in a sanitizer build (the harness scales
+    # the default there), so a spinning rule holds nothing for longer.
+    DEADLINE = 1
+
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="thidua-spin-")
         self.rules = os.path.join(self.root, "2025")
         shutil.copytree(RULES_2025, self.rules)
-        # The deadline itself is under test: 1 s even in a sanitizer build (the harness
-        # scales the default there), so a spinning rule holds nothing for longer.
-        self.d = Daemon(rules=self.root, limits={"eval_deadline": 1})
+        self.d = Daemon(rules=self.root, limits={"eval_deadline": self.DEADLINE})
         self.d.__enter__()
 
     def tearDown(self):
@@ -169,12 +171,7 @@ class SpinningRuleTest(unittest.TestCase):
 class ConfiguredDeadlineTest(SpinningRuleTest):
     """limits.eval_deadline in thiduad.conf is the deadline a spinning rule is stopped at."""
 
-    def setUp(self):
-        self.root = tempfile.mkdtemp(prefix="thidua-spin-")
-        self.rules = os.path.join(self.root, "2025")
-        shutil.copytree(RULES_2025, self.rules)
-        self.d = Daemon(rules=self.root, limits={"eval_deadline": 0.3})
-        self.d.__enter__()
+    DEADLINE = 0.3
 
     def test_a_spinning_rule_is_stopped_and_the_daemon_keeps_serving(self):
         self.make_tt1_spin()
@@ -193,12 +190,7 @@ class GroupOffTheLoopTest(SpinningRuleTest):
     deadline, the loop goes on answering /healthz and stored evaluations (it used to wait
     for the whole group: every GET as slow as the slowest submission)."""
 
-    def setUp(self):
-        self.root = tempfile.mkdtemp(prefix="thidua-spin-")
-        self.rules = os.path.join(self.root, "2025")
-        shutil.copytree(RULES_2025, self.rules)
-        self.d = Daemon(rules=self.root, limits={"eval_deadline": 3})
-        self.d.__enter__()
+    DEADLINE = 3
 
     def test_the_loop_answers_while_a_group_is_stored(self):
         self.make_tt1_spin()
