@@ -36,7 +36,8 @@ struct writer {
     int wake[2];         /* the thread writes a byte to wake[1] when its group is done */
     struct event *woken; /* on the loop: wake[0] readable */
     pthread_t thread;
-    bool busy; /* a group is in flight (the thread runs, or has not been joined) */
+    bool busy;   /* a group is in flight: its done has not run */
+    bool joined; /* ... and its thread has ended (writer_wait) */
     void (*work)(void *job, struct store *st);
     void (*done)(void *job);
     void *job;
@@ -52,11 +53,12 @@ static void *work_thread(void *arg)
     return NULL;
 }
 
-/* Joins the thread whose byte has been read and runs the group's done. */
+/* Joins the thread whose byte has been read (unless writer_wait has) and runs the group's
+ * done. */
 static void finish(struct writer *w)
 {
-    pthread_join(w->thread, NULL);
-    w->busy = false;
+    if (!w->joined) pthread_join(w->thread, NULL);
+    w->busy = w->joined = false;
     void (*done)(void *) = w->done;
     void *job = w->job;
     w->work = NULL, w->done = NULL, w->job = NULL;
@@ -112,17 +114,20 @@ bool writer_run(void *writer, void (*work)(void *job, struct store *st), void (*
 
 void writer_wait(struct writer *w)
 {
-    if (!w || !w->busy) return;
-    char byte;
-    while (read(w->wake[0], &byte, 1) < 0 && errno == EINTR) {
-    }
-    finish(w);
+    if (!w || !w->busy || w->joined) return;
+    pthread_join(w->thread, NULL);
+    w->joined = true;
 }
 
 void writer_free(struct writer *w)
 {
     if (!w) return;
-    writer_wait(w);
+    if (w->busy) { /* its byte is in the pipe, or about to be: the group ends here */
+        char byte;
+        while (read(w->wake[0], &byte, 1) < 0 && errno == EINTR) {
+        }
+        finish(w);
+    }
     if (w->woken) event_free(w->woken);
     for (int i = 0; i < 2; i++)
         if (w->wake[i] >= 0) close(w->wake[i]);

@@ -15,11 +15,13 @@ struct writer *writer_new(struct event_base *base, const char *database);
  * when a group is in flight already or no thread can start: the caller runs it itself. */
 bool writer_run(void *writer, void (*work)(void *job, struct store *st), void (*done)(void *job),
                 void *job);
-/* Waits for the group in flight, if any, and runs its done on the calling (loop) thread:
- * before a reload is started (it may swap the rules the group evaluates with) and before
- * the daemon stops. */
+/* Waits until the group in flight, if any, has committed or failed and its thread has
+ * ended: before a reload is started (it may swap the rules the group evaluates with). Its
+ * done still runs on the loop's next turn, not inside this call (a request handler may be
+ * the caller: answering other clients here would handle their next requests inside it). */
 void writer_wait(struct writer *w);
-/* writer_wait, then the connection closed. NULL is fine. */
+/* Ends the group in flight, done included (the daemon is stopping), and closes the
+ * connection. NULL is fine. */
 void writer_free(struct writer *w);
 
 #endif
