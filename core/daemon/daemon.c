@@ -73,21 +73,20 @@ static void on_stop_signal(evutil_socket_t sig, short events, void *arg)
     http_server_shutdown(d->http, drained, d);
 }
 
+static int start_reload(void *ctx, const char *actor, reload_done done, void *arg)
+{
+    struct daemon *d = ctx;
+    writer_wait(d->writer); /* a reload may swap the rules a group in flight evaluates with */
+    return reloader_start(d->reloader, actor, done, arg);
+}
+
 static void on_reload_signal(evutil_socket_t sig, short events, void *arg)
 {
     (void)sig;
     (void)events;
     struct daemon *d = arg;
     log_info("SIGHUP received: reloading the rules from %s", d->rules.root);
-    writer_wait(d->writer); /* a reload may swap the rules a group in flight evaluates with */
-    reloader_start(d->reloader, RELOAD_BY_SIGNAL, NULL, NULL);
-}
-
-static int start_reload(void *ctx, const char *actor, reload_done done, void *arg)
-{
-    struct daemon *d = ctx;
-    writer_wait(d->writer);
-    return reloader_start(d->reloader, actor, done, arg);
+    start_reload(d, RELOAD_BY_SIGNAL, NULL, NULL);
 }
 
 /* Submissions are waiting (http/writes.c): they are stored as one group once the loop has

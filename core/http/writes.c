@@ -161,14 +161,19 @@ static struct submission as_submission(const struct api_write *w)
 
 /* False (answered and freed) when the submission can no longer be stored: its client has
  * gone, its period has no rules or was closed, its unit is gone from the period. */
+/* True (and the submission freed, nobody answered) when its client has gone. */
+static bool dropped_if_gone(struct api *api, struct api_write *w)
+{
+    if (w->direct || !http_later_gone(w->later)) return false;
+    struct answer a;
+    answer_begin(api, w, &a);
+    answer_end(w, &a);
+    return true;
+}
+
 static bool still_admissible(struct api *api, struct api_write *w)
 {
-    if (!w->direct && http_later_gone(w->later)) {
-        struct answer a;
-        answer_begin(api, w, &a);
-        answer_end(w, &a);
-        return false;
-    }
+    if (dropped_if_gone(api, w)) return false;
     struct answer a;
     struct api_call *call = answer_begin(api, w, &a);
     const cJSON *period;
@@ -277,12 +282,7 @@ static void store_group_done(void *job)
         metrics_count("thidua_grouped_submissions_total",
                       "Submissions stored by the group commit, by their group's outcome", "outcome",
                       outcome);
-        if (!w->direct && http_later_gone(w->later)) { /* left while its group was stored */
-            struct answer a;
-            answer_begin(api, w, &a);
-            answer_end(w, &a);
-            continue;
-        }
+        if (dropped_if_gone(api, w)) continue; /* left while its group was stored */
         if (g->status == SUBMISSION_INVALID) {
             cJSON *problems = g->checks[i].problems;
             g->checks[i].problems = NULL;

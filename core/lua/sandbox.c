@@ -40,6 +40,15 @@ struct sandbox {
     void *owner;
 };
 
+/* Whether growing a block from osize to nsize bytes keeps the state within its cap; a
+ * refusal is remembered (the running call then fails as out of memory). */
+static bool within_cap(struct sandbox *sb, size_t osize, size_t nsize)
+{
+    if (nsize <= osize || sb->used + (nsize - osize) <= sb->limit) return true;
+    sb->refused = true;
+    return false;
+}
+
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     struct sandbox *sb = ud;
@@ -49,10 +58,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->used -= osize;
         return NULL;
     }
-    if (nsize > osize && sb->used + (nsize - osize) > sb->limit) {
-        sb->refused = true;
-        return NULL;
-    }
+    if (!within_cap(sb, osize, nsize)) return NULL;
     void *block = realloc(ptr, nsize);
     if (block) sb->used = sb->used - osize + nsize;
     return block;
@@ -152,10 +158,7 @@ static void *throwaway_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         sb->used -= osize;
         return NULL;
     }
-    if (nsize > osize && sb->used + (nsize - osize) > sb->limit) {
-        sb->refused = true;
-        return NULL;
-    }
+    if (!within_cap(sb, osize, nsize)) return NULL;
     void *block = NULL;
     if (ptr && nsize <= osize)
         block = ptr; /* shrinks where it is */
